@@ -1,0 +1,37 @@
+namespace FastNode.Server.Commands;
+
+/// <summary>
+/// One row of the command table, shaped like Redis's command metadata.
+/// Arity counts the command name: a positive value is exact, a negative one is a minimum.
+/// FirstKey/LastKey/Step locate the keys (LastKey -1 = last argument), as COMMAND INFO reports them.
+/// </summary>
+public sealed record CommandDef(
+    string Name,
+    int Arity,
+    CommandFlags Flags,
+    int FirstKey,
+    int LastKey,
+    int Step,
+    CommandHandler? Handler,
+    string Group = "generic",
+    string Summary = "",
+    CommandDef[]? Subcommands = null)
+{
+    /// <summary>Lower-case name, as Redis prints it in errors and COMMAND replies ("get", "config|get").</summary>
+    public string FullName { get; init; } = Name.ToLowerInvariant();
+
+    /// <summary>Calls since start or CONFIG RESETSTAT (INFO commandstats). Updated with Interlocked.</summary>
+    public long Calls;
+
+    /// <summary>Microseconds spent in the handler, for INFO commandstats.</summary>
+    public long Microseconds;
+
+    /// <summary>Calls that answered an error (failed_calls in INFO commandstats).</summary>
+    public long FailedCalls;
+
+    /// <summary>The subcommand lookup, built once from <see cref="Subcommands"/>.</summary>
+    public CommandLookup? SubcommandLookup { get; } = Subcommands is null ? null : new CommandLookup(Subcommands);
+
+    /// <summary>Index in the table's flat list (parents and subcommands), for per-command counters.</summary>
+    public int Id { get; set; }
+}

@@ -1,0 +1,27 @@
+namespace FastNode.Server.Commands;
+
+/// <summary>Command properties, as Redis's command table declares them (COMMAND INFO reports their names).</summary>
+[Flags]
+public enum CommandFlags
+{
+    None = 0,
+    Write = 1 << 0,
+    ReadOnly = 1 << 1,
+    DenyOom = 1 << 2,
+    Admin = 1 << 3,
+    PubSub = 1 << 4,
+    NoScript = 1 << 5,
+    Blocking = 1 << 6,
+    Loading = 1 << 7,
+    Stale = 1 << 8,
+    SkipMonitor = 1 << 9,
+    Fast = 1 << 10,
+    NoAuth = 1 << 11,
+    MayReplicate = 1 << 12,
+    NoMulti = 1 << 13,
+    AllowBusy = 1 << 14,
+    /// <summary>Only meaningful with subcommands: the parent just routes to a subcommand table.</summary>
+    Container = 1 << 15,
+    /// <summary>FastNode only: the command may legitimately write no reply (CLIENT REPLY OFF/SKIP).</summary>
+    NoReply = 1 << 16,
+}

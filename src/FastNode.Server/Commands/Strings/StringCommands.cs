@@ -1,0 +1,171 @@
+using FastNode.Protocol;
+using FastNode.Server.Storage;
+
+namespace FastNode.Server.Commands.Strings;
+
+/// <summary>GET, SET and its variants: the hottest commands. Each locks only the key's shard.</summary>
+public static class StringCommands
+{
+    public static void Get(ref CommandContext ctx)
+    {
+        var key = ctx.Args[1];
+        ulong hash = KeyHasher.Hash(key);
+        var shard = ctx.Db.ShardFor(hash);
+        byte[] large;
+        int length;
+        lock (shard.Lock)
+        {
+            int i = shard.Find(hash, key, ctx.NowMs);
+            if (i < 0)
+            {
+                ctx.Writer.WriteNullBulk();
+                return;
+            }
+            ref var e = ref shard.At(i);
+            if (!e.IsString)
+            {
+                ctx.Writer.WriteError(RespErrors.WrongType);
+                return;
+            }
+            if (!StringValue.IsImmutable(e))
+            {
+                ctx.Writer.WriteBulkString(e.StringSpan);
+                return;
+            }
+            large = (byte[])e.Value!;
+            length = e.ValueLength;
+        }
+        // Large values are never changed in place: copy them without holding the shard.
+        ctx.Writer.WriteBulkString(large.AsSpan(0, length));
+    }
+
+    public static void Set(ref CommandContext ctx)
+    {
+        switch (SetOptions.Parse(ctx.Args, 3, ctx.NowMs, out var options))
+        {
+            case SetOptions.Result.Syntax: ctx.Writer.WriteError(RespErrors.Syntax); return;
+            case SetOptions.Result.NotInteger: ctx.Writer.WriteError(RespErrors.NotInteger); return;
+            case SetOptions.Result.InvalidExpire: ctx.Writer.WriteError(ErrorText.InvalidExpireTime("set")); return;
+        }
+        SetValue(ref ctx, ctx.Args[1], ctx.Args[2], options);
+    }
+
+    public static void SetNx(ref CommandContext ctx)
+    {
+        var options = new SetOptions { Nx = true };
+        ctx.Writer.WriteRaw(Store(ref ctx, ctx.Args[1], ctx.Args[2], options, out _) ? RespReplies.One : RespReplies.Zero);
+    }
+
+    public static void SetEx(ref CommandContext ctx) => SetWithTtl(ref ctx, SetOptions.ExpiryArg.Ex, "setex");
+
+    public static void PSetEx(ref CommandContext ctx) => SetWithTtl(ref ctx, SetOptions.ExpiryArg.Px, "psetex");
+
+    private static void SetWithTtl(ref CommandContext ctx, SetOptions.ExpiryArg unit, string name)
+    {
+        var options = new SetOptions();
+        switch (SetOptions.ParseExpiry(ctx.Args[2], unit, ctx.NowMs, out options.ExpireAt))
+        {
+            case SetOptions.Result.NotInteger: ctx.Writer.WriteError(RespErrors.NotInteger); return;
+            case SetOptions.Result.InvalidExpire: ctx.Writer.WriteError(ErrorText.InvalidExpireTime(name)); return;
+        }
+        SetValue(ref ctx, ctx.Args[1], ctx.Args[3], options);
+    }
+
+    public static void GetSet(ref CommandContext ctx) =>
+        SetValue(ref ctx, ctx.Args[1], ctx.Args[2], new SetOptions { Get = true });
+
+    /// <summary>SET semantics with its reply: OK / nil when NX|XX refused, or the old value with GET.</summary>
+    private static void SetValue(ref CommandContext ctx, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, in SetOptions options)
+    {
+        bool stored = Store(ref ctx, key, value, options, out bool wrongType);
+        if (wrongType) ctx.Writer.WriteError(RespErrors.WrongType);
+        else if (options.Get) return;
+        else if (stored) ctx.Writer.WriteRaw(RespReplies.Ok);
+        else ctx.Writer.WriteNullBulk();
+    }
+
+    /// <summary>
+    /// Stores a string under the shard lock. With options.Get the old value (or nil) is written here, inside the
+    /// lock, because it may be overwritten in place a moment later. Returns whether the value was stored.
+    /// </summary>
+    private static bool Store(ref CommandContext ctx, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, in SetOptions options, out bool wrongType)
+    {
+        wrongType = false;
+        ulong hash = KeyHasher.Hash(key);
+        var shard = ctx.Db.ShardFor(hash);
+        lock (shard.Lock)
+        {
+            int i = shard.FindLive(hash, key, ctx.NowMs);
+            if (options.Get)
+            {
+                if (i >= 0 && !shard.At(i).IsString)
+                {
+                    wrongType = true;
+                    return false;
+                }
+                if (i >= 0) ctx.Writer.WriteBulkString(shard.At(i).StringSpan);
+                else ctx.Writer.WriteNullBulk();
+            }
+            if (options.Nx && i >= 0 || options.Xx && i < 0) return false;
+
+            if (i < 0) i = shard.Add(hash, key, ValueKind.String);
+            ref var e = ref shard.At(i);
+            StringValue.Assign(ref e, value);
+            e.LastAccess = (uint)(ctx.NowMs / 1000);
+            if (!options.KeepTtl) shard.SetExpireAt(i, options.ExpireAt);
+            return true;
+        }
+    }
+
+    public static void Incr(ref CommandContext ctx) => IncrementBy(ref ctx, 1);
+
+    public static void Decr(ref CommandContext ctx) => IncrementBy(ref ctx, -1);
+
+    public static void IncrBy(ref CommandContext ctx)
+    {
+        if (!Numbers.TryParseInt64(ctx.Args[2], out long delta)) ctx.Writer.WriteError(RespErrors.NotInteger);
+        else IncrementBy(ref ctx, delta);
+    }
+
+    public static void DecrBy(ref CommandContext ctx)
+    {
+        if (!Numbers.TryParseInt64(ctx.Args[2], out long delta) || delta == long.MinValue) ctx.Writer.WriteError(RespErrors.NotInteger);
+        else IncrementBy(ref ctx, -delta);
+    }
+
+    private static void IncrementBy(ref CommandContext ctx, long delta)
+    {
+        var key = ctx.Args[1];
+        ulong hash = KeyHasher.Hash(key);
+        var shard = ctx.Db.ShardFor(hash);
+        long result;
+        lock (shard.Lock)
+        {
+            int i = shard.Find(hash, key, ctx.NowMs);
+            long current = 0;
+            if (i >= 0)
+            {
+                ref var existing = ref shard.At(i);
+                if (!existing.IsString)
+                {
+                    ctx.Writer.WriteError(RespErrors.WrongType);
+                    return;
+                }
+                if (!StringValue.TryGetInteger(existing, out current))
+                {
+                    ctx.Writer.WriteError(RespErrors.NotInteger);
+                    return;
+                }
+            }
+            if (delta < 0 ? current < long.MinValue - delta : current > long.MaxValue - delta)
+            {
+                ctx.Writer.WriteError(RespErrors.Overflow);
+                return;
+            }
+            result = current + delta;
+            if (i < 0) i = shard.Add(hash, key, ValueKind.String);
+            StringValue.AssignInteger(ref shard.At(i), result);
+        }
+        ctx.Writer.WriteInteger(result);
+    }
+}

@@ -1,0 +1,7 @@
+namespace FastNode.Server.Config;
+
+/// <summary>
+/// One CONFIG parameter. <see cref="Set"/> returns null on success or the reason Redis would give
+/// (e.g. "argument couldn't be parsed into an integer"). Immutable settings load from the command line or file only.
+/// </summary>
+public sealed record ConfigSetting(string Name, Func<string> Get, Func<string, string?> Set, bool Immutable = false);

@@ -1,0 +1,42 @@
+namespace FastNode.Server.Config;
+
+/// <summary>
+/// Settings the server itself acts on, under their Redis names (see <see cref="ConfigRegistry"/> for the mapping).
+/// Mutable at run time through CONFIG SET; readers tolerate a value changing between two commands.
+/// </summary>
+public sealed class ServerOptions
+{
+    /// <summary>port: TCP port to listen on (0 picks a free one; tests use that).</summary>
+    public int Port { get; set; } = 6379;
+    /// <summary>bind: space-separated addresses to listen on.</summary>
+    public string Bind { get; set; } = "127.0.0.1";
+    /// <summary>requirepass: password for the default user; empty means no AUTH needed.</summary>
+    public string RequirePass { get; set; } = "";
+    /// <summary>maxclients: connections beyond this get "-ERR max number of clients reached".</summary>
+    public int MaxClients { get; set; } = 10000;
+    /// <summary>timeout: close clients idle this many seconds (0 = never).</summary>
+    public int Timeout { get; set; }
+    /// <summary>databases: number of SELECT-able databases.</summary>
+    public int Databases { get; set; } = 16;
+    /// <summary>proto-max-bulk-len: longest argument in bytes.</summary>
+    public long ProtoMaxBulkLen { get; set; } = 512L * 1024 * 1024;
+    /// <summary>client-query-buffer-limit: most bytes of an incomplete request held for one client.</summary>
+    public long ClientQueryBufferLimit { get; set; } = 1024L * 1024 * 1024;
+    /// <summary>hz: active expiry cycles per second.</summary>
+    public int Hz { get; set; } = 10;
+    /// <summary>shards: lock stripes per database (0 = derive from the core count).</summary>
+    public int Shards { get; set; }
+    /// <summary>tcp-keepalive: seconds between TCP keepalive probes (0 = off).</summary>
+    public int TcpKeepAlive { get; set; } = 300;
+    /// <summary>tcp-backlog: listen queue length.</summary>
+    public int TcpBacklog { get; set; } = 511;
+    /// <summary>loglevel: debug, verbose, notice or warning.</summary>
+    public string LogLevel { get; set; } = "notice";
+
+    /// <summary>Shards per database actually used: a power of two, 8 per core, at least 16.</summary>
+    public int EffectiveShards()
+    {
+        int wanted = Shards > 0 ? Shards : Math.Max(16, Environment.ProcessorCount * 8);
+        return (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)wanted);
+    }
+}

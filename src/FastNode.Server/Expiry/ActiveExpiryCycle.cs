@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using FastNode.Server.Storage;
+
+namespace FastNode.Server.Expiry;
+
+/// <summary>
+/// Reclaims expired keys nobody touches, as Redis's activeExpireCycle does: each tick samples keys that have a
+/// TTL in every shard, deletes the expired ones, and samples that shard again while more than a quarter of the
+/// sample had expired. Work per tick is capped by a time budget, and each shard lock is held for one sample only.
+/// </summary>
+public sealed class ActiveExpiryCycle(ServerState server)
+{
+    /// <summary>Keys tested per shard per round (Redis ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP).</summary>
+    public const int SamplesPerRound = 20;
+
+    private int _nextDb;
+
+    /// <summary>Runs one tick within <paramref name="budget"/>. Returns the number of keys deleted.</summary>
+    public long Run(TimeSpan budget)
+    {
+        long deadline = Stopwatch.GetTimestamp() + (long)(budget.TotalSeconds * Stopwatch.Frequency);
+        long deleted = 0;
+        int dbCount = server.DatabaseCount;
+        for (int d = 0; d < dbCount; d++)
+        {
+            var db = server.Database((_nextDb + d) % dbCount);
+            for (int s = 0; s < db.ShardCount; s++)
+            {
+                var shard = db.ShardAt(s);
+                while (true)
+                {
+                    int expired;
+                    lock (shard.Lock)
+                    {
+                        if (shard.VolatileCount == 0)
+                        {
+                            shard.ShrinkIfEmpty();
+                            break;
+                        }
+                        expired = shard.ExpireSample(server.NowMs, SamplesPerRound);
+                    }
+                    deleted += expired;
+                    if (Stopwatch.GetTimestamp() > deadline)
+                    {
+                        _nextDb = (_nextDb + d) % dbCount;
+                        return deleted;
+                    }
+                    if (expired <= SamplesPerRound / 4) break;
+                }
+            }
+        }
+        return deleted;
+    }
+}

@@ -1,0 +1,15 @@
+namespace FastNode.Server.Network;
+
+/// <summary>Why a connection ended; one per connection, counted in INFO stats and logged at Debug.</summary>
+public enum DisconnectReason
+{
+    ClientClosed,
+    Quit,
+    ProtocolError,
+    QueryBufferLimit,
+    Killed,
+    IdleTimeout,
+    ServerShutdown,
+    SocketError,
+    InternalError,
+}

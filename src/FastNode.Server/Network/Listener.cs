@@ -1,0 +1,179 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using FastNode.Server.Sessions;
+using Microsoft.Extensions.Logging;
+
+namespace FastNode.Server.Network;
+
+/// <summary>
+/// Accepts TCP clients on every bind address and gives each a <see cref="SocketPump"/> and a <see cref="Connection"/>.
+/// Bind is separate from Run so that a port already in use is reported before the host starts.
+/// </summary>
+public sealed class Listener : IAsyncDisposable
+{
+    private readonly ServerState _server;
+    private readonly ILogger _log;
+    private readonly List<Socket> _sockets = [];
+    private readonly ConcurrentDictionary<Connection, Task> _connections = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Task> _acceptLoops = [];
+
+    public Listener(ServerState server)
+    {
+        _server = server;
+        _log = server.Loggers.CreateLogger("FastNode.Listener");
+    }
+
+    public IReadOnlyList<IPEndPoint> EndPoints
+    {
+        get
+        {
+            var endPoints = new List<IPEndPoint>(_sockets.Count);
+            foreach (var socket in _sockets) endPoints.Add((IPEndPoint)socket.LocalEndPoint!);
+            return endPoints;
+        }
+    }
+
+    /// <summary>Binds every address in the `bind` setting. Throws SocketException (e.g. AddressAlreadyInUse).</summary>
+    public void Bind()
+    {
+        int port = _server.Options.Port;
+        foreach (var text in _server.Options.Bind.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            // Redis marks optional addresses with a leading '-': skip them if they cannot be bound.
+            bool optional = text.StartsWith('-');
+            var address = ParseAddress(optional ? text[1..] : text);
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                if (address.AddressFamily == AddressFamily.InterNetworkV6) socket.DualMode = address.Equals(IPAddress.IPv6Any);
+                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                socket.Bind(new IPEndPoint(address, port));
+                socket.Listen(_server.Options.TcpBacklog);
+            }
+            catch (SocketException) when (optional)
+            {
+                socket.Dispose();
+                continue;
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+            _sockets.Add(socket);
+            port = ((IPEndPoint)socket.LocalEndPoint!).Port;  // port 0: every address shares the one picked first
+        }
+        _server.BoundPort = port;
+    }
+
+    private static IPAddress ParseAddress(string text) => text switch
+    {
+        "*" => IPAddress.Any,
+        "localhost" => IPAddress.Loopback,
+        _ => IPAddress.Parse(text),
+    };
+
+    public void Start()
+    {
+        foreach (var socket in _sockets) _acceptLoops.Add(AcceptLoopAsync(socket));
+    }
+
+    private async Task AcceptLoopAsync(Socket listenSocket)
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await listenSocket.AcceptAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) { break; }
+            catch (ObjectDisposedException) { break; }
+            catch (SocketException ex)
+            {
+                _log.LogWarning("accept failed: {Error}", ex.SocketErrorCode);
+                continue;
+            }
+            Accept(client);
+        }
+    }
+
+    private void Accept(Socket client)
+    {
+        client.NoDelay = true;
+        Interlocked.Increment(ref _server.Stats.ConnectionsReceived);
+        if (_server.Clients.Count >= _server.Options.MaxClients)
+        {
+            Interlocked.Increment(ref _server.Stats.RejectedConnections);
+            Reject(client);
+            return;
+        }
+        if (_server.Options.TcpKeepAlive > 0)
+        {
+            client.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+            client.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, _server.Options.TcpKeepAlive);
+        }
+
+        var pump = new SocketPump(client);
+        var session = new ClientSession(client.RemoteEndPoint?.ToString() ?? "?", client.LocalEndPoint?.ToString() ?? "?", _server.NowMs);
+        var connection = new Connection(pump.Input, pump.Output, _server, session, _log, pump.Close);
+        _connections[connection] = RunConnectionAsync(pump, connection);
+    }
+
+    private async Task RunConnectionAsync(SocketPump pump, Connection connection)
+    {
+        try
+        {
+            var receiving = pump.ReceiveAsync();
+            var sending = pump.SendAsync();
+            await connection.RunAsync().ConfigureAwait(false);
+            await sending.ConfigureAwait(false);
+            pump.Close();
+            await receiving.ConfigureAwait(false);
+            if (pump.UnexpectedError is { } error) _log.LogError("client {Id} socket error {Error}", connection.Session.Id, error);
+        }
+        catch (Exception ex)
+        {
+            _log.LogError(ex, "client {Id} failed", connection.Session.Id);
+            pump.Close();
+        }
+        finally
+        {
+            _connections.TryRemove(connection, out _);
+        }
+    }
+
+    private static void Reject(Socket client)
+    {
+        try
+        {
+            // A fresh socket's send buffer takes a short error without blocking.
+            client.Send("-ERR max number of clients reached\r\n"u8);
+            client.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException) { }
+        client.Dispose();
+    }
+
+    /// <summary>Stops accepting, lets every connection finish the batch it is in and flush it, then closes them.</summary>
+    public async Task StopAsync(TimeSpan grace)
+    {
+        _stopping.Cancel();
+        foreach (var socket in _sockets) socket.Dispose();
+        await Task.WhenAll(_acceptLoops).ConfigureAwait(false);
+        foreach (var connection in _connections.Keys) connection.Abort(Network.DisconnectReason.ServerShutdown);
+        var all = Task.WhenAll(_connections.Values);
+        if (await Task.WhenAny(all, Task.Delay(grace)).ConfigureAwait(false) != all)
+        {
+            foreach (var connection in _connections.Keys) connection.Session.Kill();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+}

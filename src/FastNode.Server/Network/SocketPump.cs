@@ -1,0 +1,129 @@
+using System.IO.Pipelines;
+using System.Net.Sockets;
+
+namespace FastNode.Server.Network;
+
+/// <summary>
+/// Moves bytes between a socket and the connection's two pipes (Kestrel's SocketConnection shape):
+/// a receive loop filling the input pipe and a send loop draining the output pipe.
+/// 1. While a client is idle it waits with a zero-byte receive, so an idle connection holds no buffer.
+/// 2. A paused input flush is backpressure (the command loop is behind), not an error: we stop reading the socket.
+/// 3. Pipes run their continuations inline: with inline socket completions the whole receive -> parse -> execute
+///    -> send chain stays on the thread that saw the data (see PERF-NOTES). Nothing on that path may block.
+/// </summary>
+public sealed class SocketPump
+{
+    private const int MinReceiveSize = 4096;
+
+    private static readonly PipeOptions InputOptions = new(
+        pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024,
+        readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false);
+
+    // The output pause threshold bounds what a client that does not read its replies can make us buffer:
+    // once reached, the command loop waits in FlushAsync and stops consuming that client's input.
+    private static readonly PipeOptions OutputOptions = new(
+        pauseWriterThreshold: 4 * 1024 * 1024, resumeWriterThreshold: 2 * 1024 * 1024,
+        readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false);
+
+    private readonly Socket _socket;
+    private readonly Pipe _input = new(InputOptions);
+    private readonly Pipe _output = new(OutputOptions);
+    private int _closed;
+
+    public SocketPump(Socket socket) => _socket = socket;
+
+    /// <summary>What the command loop reads requests from.</summary>
+    public PipeReader Input => _input.Reader;
+
+    /// <summary>What the command loop writes replies to.</summary>
+    public PipeWriter Output => _output.Writer;
+
+    /// <summary>True when the last socket error was something other than a reset or an abort.</summary>
+    public SocketError? UnexpectedError { get; private set; }
+
+    public Task ReceiveAsync() => ReceiveLoopAsync();
+
+    public Task SendAsync() => SendLoopAsync();
+
+    private async Task ReceiveLoopAsync()
+    {
+        var writer = _input.Writer;
+        try
+        {
+            while (true)
+            {
+                await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+                var memory = writer.GetMemory(MinReceiveSize);
+                int received = await _socket.ReceiveAsync(memory, SocketFlags.None).ConfigureAwait(false);
+                if (received == 0) break;
+                writer.Advance(received);
+                var flush = await writer.FlushAsync().ConfigureAwait(false);
+                if (flush.IsCompleted || flush.IsCanceled) break;
+            }
+        }
+        catch (SocketException ex)
+        {
+            Remember(ex);
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            await writer.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task SendLoopAsync()
+    {
+        var reader = _output.Reader;
+        try
+        {
+            while (true)
+            {
+                var result = await reader.ReadAsync().ConfigureAwait(false);
+                var buffer = result.Buffer;
+                if (buffer.IsSingleSegment)
+                {
+                    if (!buffer.IsEmpty) await _socket.SendAsync(buffer.First, SocketFlags.None).ConfigureAwait(false);
+                }
+                else
+                {
+                    foreach (var segment in buffer) await _socket.SendAsync(segment, SocketFlags.None).ConfigureAwait(false);
+                }
+                reader.AdvanceTo(buffer.End);
+                if (result.IsCompleted || result.IsCanceled) break;
+            }
+        }
+        catch (SocketException ex)
+        {
+            Remember(ex);
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            await reader.CompleteAsync().ConfigureAwait(false);
+            // The reply side is done: make the receive loop end too.
+            Close();
+        }
+    }
+
+    private void Remember(SocketException ex)
+    {
+        if (ex.SocketErrorCode is not (SocketError.ConnectionReset or SocketError.ConnectionAborted
+            or SocketError.OperationAborted or SocketError.Shutdown or SocketError.Interrupted))
+        {
+            UnexpectedError = ex.SocketErrorCode;
+        }
+    }
+
+    /// <summary>Closes the socket (idempotent, any thread). Pending receives and sends end with an abort.</summary>
+    public void Close()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0) return;
+        try { _socket.Shutdown(SocketShutdown.Both); } catch (SocketException) { } catch (ObjectDisposedException) { }
+        _socket.Dispose();
+    }
+}

@@ -1,0 +1,53 @@
+using FastNode.Server.Config;
+using FastNode.Server.Network;
+using Microsoft.Extensions.Logging;
+
+namespace FastNode.Server;
+
+/// <summary>
+/// A whole FastNode server without the generic host: state, listener and cron. Program wraps it in
+/// Microsoft.Extensions.Hosting; tests start it in-process on port 0.
+/// </summary>
+public sealed class ServerHost : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _cron = Task.CompletedTask;
+    private bool _stopped;
+
+    public ServerHost(ServerOptions options, TimeProvider? time = null, ILoggerFactory? loggers = null,
+        IEnumerable<KeyValuePair<string, string>>? settings = null)
+    {
+        State = new ServerState(options, time, loggers, settings);
+        Listener = new Listener(State);
+    }
+
+    public ServerState State { get; }
+    public Listener Listener { get; }
+
+    /// <summary>The bound TCP port.</summary>
+    public int Port => State.BoundPort;
+
+    /// <summary>Binds (throws SocketException if the port is taken) and starts accepting clients.</summary>
+    public void Start()
+    {
+        Listener.Bind();
+        Listener.Start();
+        _cron = new ServerCron(State).RunAsync(_stopping.Token);
+    }
+
+    /// <summary>Stops accepting, finishes replies in flight, closes every client.</summary>
+    public async Task StopAsync()
+    {
+        if (_stopped) return;
+        _stopped = true;
+        _stopping.Cancel();
+        await Listener.StopAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        await _cron.ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+}

@@ -1,0 +1,76 @@
+using FastNode.Protocol;
+using FastNode.Server.Commands;
+using FastNode.Server.Config;
+using FastNode.Server.Sessions;
+using FastNode.Server.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FastNode.Server;
+
+/// <summary>
+/// Everything shared by all connections: options, databases, clients, counters, the clock and the command table.
+/// One per server instance (tests run several in one process).
+/// </summary>
+public sealed class ServerState
+{
+    private Database[] _databases;
+
+    /// <param name="settings">Start-up settings by Redis name (config file, environment, command line), applied in order.</param>
+    public ServerState(ServerOptions options, TimeProvider? time = null, ILoggerFactory? loggers = null,
+        IEnumerable<KeyValuePair<string, string>>? settings = null)
+    {
+        Options = options;
+        Config = new ConfigRegistry(options);
+        foreach (var (name, value) in settings ?? [])
+        {
+            if (Config.Load(name, value) is { } error) throw new ConfigException($"'{name} {value}': {error}");
+        }
+        Time = time ?? TimeProvider.System;
+        Loggers = loggers ?? NullLoggerFactory.Instance;
+        StartedAtMs = NowMs;
+        StartTimestamp = Time.GetTimestamp();
+        int shards = options.EffectiveShards();
+        _databases = new Database[options.Databases];
+        for (int i = 0; i < _databases.Length; i++) _databases[i] = new Database(shards);
+        Limits = new ProtocolLimits { MaxBulkLength = options.ProtoMaxBulkLen, MaxQueryBuffer = options.ClientQueryBufferLimit };
+    }
+
+    public ServerOptions Options { get; }
+    public ConfigRegistry Config { get; }
+    public TimeProvider Time { get; }
+    public ILoggerFactory Loggers { get; }
+    public ClientRegistry Clients { get; } = new();
+    public ServerStats Stats { get; } = new();
+    public CommandTable Commands { get; } = CommandTable.Default;
+    public ProtocolLimits Limits { get; }
+    public long StartedAtMs { get; }
+    public long StartTimestamp { get; }
+    /// <summary>The TCP port actually bound (differs from Options.Port when that was 0).</summary>
+    public int BoundPort { get; set; }
+    /// <summary>A 40-hex-digit id for INFO run_id, new at every start.</summary>
+    public string RunId { get; } = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())[..8];
+
+    /// <summary>Wall-clock Unix milliseconds: TTLs and EXPIREAT are absolute wall times, as in Redis.</summary>
+    public long NowMs => Time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    public int DatabaseCount => _databases.Length;
+
+    public Database Database(int index) => _databases[index];
+
+    /// <summary>SWAPDB: clients connected to either database see the other one from their next command on.</summary>
+    public void SwapDatabases(int a, int b)
+    {
+        lock (_databases)
+        {
+            (_databases[a], _databases[b]) = (_databases[b], _databases[a]);
+        }
+    }
+
+    /// <summary>Pushes limits changed by CONFIG SET to the protocol reader.</summary>
+    public void ApplyLimits()
+    {
+        Limits.MaxBulkLength = Options.ProtoMaxBulkLen;
+        Limits.MaxQueryBuffer = Options.ClientQueryBufferLimit;
+    }
+}

@@ -1,0 +1,37 @@
+using System.Collections.Concurrent;
+
+namespace FastNode.Server.Sessions;
+
+/// <summary>The connected clients (CLIENT LIST/KILL, INFO clients, maxclients, the idle timeout).</summary>
+public sealed class ClientRegistry
+{
+    private readonly ConcurrentDictionary<long, ClientSession> _clients = new();
+    private long _closedCommands;
+
+    public int Count => _clients.Count;
+
+    public IEnumerable<ClientSession> All => _clients.Values;
+
+    public void Add(ClientSession session) => _clients[session.Id] = session;
+
+    public void Remove(ClientSession session)
+    {
+        if (_clients.TryRemove(session.Id, out _)) Interlocked.Add(ref _closedCommands, session.CommandsProcessed);
+    }
+
+    public bool TryGet(long id, out ClientSession session) => _clients.TryGetValue(id, out session!);
+
+    /// <summary>total_commands_processed: closed clients' count plus the live ones'.</summary>
+    public long TotalCommandsProcessed()
+    {
+        long total = Interlocked.Read(ref _closedCommands);
+        foreach (var client in _clients.Values) total += client.CommandsProcessed;
+        return total;
+    }
+
+    public void ResetStats()
+    {
+        Interlocked.Exchange(ref _closedCommands, 0);
+        foreach (var client in _clients.Values) client.CommandsProcessed = 0;
+    }
+}

@@ -1,0 +1,64 @@
+namespace FastNode.Server.Sessions;
+
+/// <summary>
+/// Per-connection state that commands read and change (SELECT, HELLO, CLIENT SETNAME, AUTH...).
+/// Owned by the connection's own loop; other threads only read it (CLIENT LIST) or call <see cref="Kill"/>.
+/// </summary>
+public sealed class ClientSession
+{
+    private static long s_nextId;
+    private Action? _kill;
+
+    public ClientSession(string remoteAddress, string localAddress, long nowMs)
+    {
+        Id = Interlocked.Increment(ref s_nextId);
+        RemoteAddress = remoteAddress;
+        LocalAddress = localAddress;
+        CreatedAtMs = nowMs;
+        LastInteractionMs = nowMs;
+    }
+
+    /// <summary>CLIENT ID: unique and increasing for the life of the process.</summary>
+    public long Id { get; }
+    public string RemoteAddress { get; }
+    public string LocalAddress { get; }
+    public long CreatedAtMs { get; }
+
+    /// <summary>Unix ms of the last command (idle time for CLIENT LIST and the `timeout` setting).</summary>
+    public long LastInteractionMs;
+
+    public int DbIndex;
+    /// <summary>2 or 3, as negotiated by HELLO.</summary>
+    public int Protocol = 2;
+    public bool Authenticated;
+    public string? Name;
+    public string? LibraryName;
+    public string? LibraryVersion;
+    /// <summary>Lower-case name of the last command (CLIENT LIST cmd=).</summary>
+    public string LastCommand = "NULL";
+    public bool NoEvict;
+
+    /// <summary>CLIENT REPLY: ON, OFF, or SKIP (which silences only the command after it).</summary>
+    public ReplyMode ReplyMode;
+
+    /// <summary>Set by QUIT (and CLIENT KILL of oneself): close the connection once the pending replies are sent.</summary>
+    public bool CloseAfterReply;
+
+    /// <summary>Commands executed by this client (total_commands_processed).</summary>
+    public long CommandsProcessed;
+
+    public long InputBytes;
+    public long OutputBytes;
+
+    public void OnKill(Action kill) => _kill = kill;
+
+    /// <summary>Closes the connection from another thread (CLIENT KILL, the idle timeout, shutdown).</summary>
+    public void Kill() => _kill?.Invoke();
+}
+
+public enum ReplyMode
+{
+    On,
+    Off,
+    SkipNext,
+}

@@ -1,0 +1,20 @@
+namespace FastNode.Server.Sessions;
+
+/// <summary>Server-wide counters for INFO stats. Updated with Interlocked off the per-command path.</summary>
+public sealed class ServerStats
+{
+    public long ConnectionsReceived;
+    public long RejectedConnections;
+    public long ExpiredKeys;
+    public long KeyspaceHits;
+    public long KeyspaceMisses;
+    public long ProtocolErrors;
+    public long TotalNetInputBytes;
+    public long TotalNetOutputBytes;
+
+    public void Reset()
+    {
+        ConnectionsReceived = RejectedConnections = ExpiredKeys = KeyspaceHits = KeyspaceMisses = ProtocolErrors = 0;
+        TotalNetInputBytes = TotalNetOutputBytes = 0;
+    }
+}

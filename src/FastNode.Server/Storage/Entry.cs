@@ -1,0 +1,30 @@
+namespace FastNode.Server.Storage;
+
+/// <summary>
+/// One slot of a shard's hash table. Lives inline in the shard's entry array (no object per key besides the
+/// key and value arrays). Only touched while the shard's lock is held.
+/// </summary>
+public struct Entry
+{
+    /// <summary>xxHash64 of the key; the low bits chose the shard, the high bits choose the bucket.</summary>
+    public ulong Hash;
+    /// <summary>The key bytes, owned by the shard. Null marks a free slot.</summary>
+    public byte[]? Key;
+    /// <summary>A string's bytes (byte[], possibly longer than the value), or the family's own object.</summary>
+    public object? Value;
+    /// <summary>Used length of a string value inside <see cref="Value"/>.</summary>
+    public int ValueLength;
+    /// <summary>Next entry in the same bucket's chain, or -1; for a free slot, the next free slot.</summary>
+    public int Next;
+    /// <summary>Absolute expiry in Unix milliseconds; 0 means the key never expires.</summary>
+    public long ExpireAt;
+    /// <summary>Position of this entry in the shard's list of keys with a TTL, or -1.</summary>
+    public int VolatileSlot;
+    /// <summary>Seconds since server start of the last access (OBJECT IDLETIME).</summary>
+    public uint LastAccess;
+    public ValueKind Kind;
+
+    public readonly bool IsString => Kind == ValueKind.String;
+
+    public readonly ReadOnlySpan<byte> StringSpan => ((byte[])Value!).AsSpan(0, ValueLength);
+}

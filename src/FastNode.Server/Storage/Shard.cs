@@ -1,0 +1,286 @@
+using System.Runtime.CompilerServices;
+
+namespace FastNode.Server.Storage;
+
+/// <summary>
+/// One lock stripe of a database: a chained hash table of our own whose entries live in one array.
+/// Why not Dictionary: we pass the hash computed once per command, keep TTL and kind inline in the slot,
+/// keep entry indices stable across growth (the TTL index refers to them), and can run Redis's reverse-binary
+/// SCAN cursor over the buckets, which still returns every key present for the whole scan across resizes.
+///
+/// Every member must be called with <see cref="Lock"/> held. The lock is never held across an await
+/// or a network write; copying a reply into the output buffer under it is allowed (it is a memcpy).
+/// </summary>
+public sealed class Shard
+{
+    private const int MinBuckets = 8;
+
+    public readonly Lock Lock = new();
+
+    private int[] _buckets = new int[MinBuckets];   // entry index + 1; 0 = empty bucket (Entry.Next uses the same encoding)
+    private Entry[] _entries = new Entry[MinBuckets];
+    private int _used;        // slots ever handed out (high-water mark in _entries)
+    private int _freeHead = -1;
+    private int _count;
+    private int[] _volatile = new int[4];   // entry indices of keys with a TTL
+    private int _volatileCount;
+    private ulong _random = 0x9E3779B97F4A7C15;
+
+    public int Count => _count;
+
+    /// <summary>Lookups that found / did not find a live key (INFO keyspace_hits/misses). Updated under the lock.</summary>
+    public long Hits, Misses;
+
+    /// <summary>Keys deleted because their TTL passed, lazily or by the active cycle (INFO expired_keys).</summary>
+    public long Expired;
+
+    /// <summary>Keys in this shard that have a TTL.</summary>
+    public int VolatileCount => _volatileCount;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint BucketHash(ulong hash) => (uint)(hash >> 32);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref Entry At(int index) => ref _entries[index];
+
+    /// <summary>
+    /// Finds a live key and stamps its access time; an expired key is deleted on the spot (lazy expiry) and
+    /// reported absent. Counts a hit or a miss.
+    /// </summary>
+    public int Find(ulong hash, ReadOnlySpan<byte> key, long nowMs)
+    {
+        int index = FindLive(hash, key, nowMs);
+        if (index >= 0)
+        {
+            _entries[index].LastAccess = (uint)(nowMs / 1000);
+            Hits++;
+        }
+        else
+        {
+            Misses++;
+        }
+        return index;
+    }
+
+    /// <summary>Like <see cref="Find"/> but leaves the access time and the hit counters alone (TTL, OBJECT, TYPE...).</summary>
+    public int FindLive(ulong hash, ReadOnlySpan<byte> key, long nowMs)
+    {
+        int index = FindIncludingExpired(hash, key);
+        if (index >= 0)
+        {
+            ref var e = ref _entries[index];
+            if (e.ExpireAt != 0 && e.ExpireAt <= nowMs)
+            {
+                Remove(index);
+                Expired++;
+                return -1;
+            }
+        }
+        return index;
+    }
+
+    /// <summary>Finds a key whether or not its TTL has passed.</summary>
+    public int FindIncludingExpired(ulong hash, ReadOnlySpan<byte> key)
+    {
+        var entries = _entries;
+        int i = _buckets[BucketHash(hash) & (uint)(_buckets.Length - 1)] - 1;
+        while ((uint)i < (uint)entries.Length)
+        {
+            ref var e = ref entries[i];
+            if (e.Hash == hash && key.SequenceEqual(e.Key)) return i;
+            i = e.Next - 1;
+        }
+        return -1;
+    }
+
+    /// <summary>Adds a key that is known to be absent. The slot comes back with no value and no TTL.</summary>
+    public int Add(ulong hash, ReadOnlySpan<byte> key, ValueKind kind)
+    {
+        if (_count >= _buckets.Length) Rehash(_buckets.Length * 2);
+        int index;
+        if (_freeHead >= 0)
+        {
+            index = _freeHead;
+            _freeHead = _entries[index].Next - 1;
+        }
+        else
+        {
+            if (_used == _entries.Length) Array.Resize(ref _entries, _entries.Length * 2);
+            index = _used++;
+        }
+        ref var e = ref _entries[index];
+        e.Hash = hash;
+        e.Key = key.ToArray();
+        e.Value = null;
+        e.ValueLength = 0;
+        e.ExpireAt = 0;
+        e.VolatileSlot = -1;
+        e.Kind = kind;
+        ref int bucket = ref _buckets[BucketHash(hash) & (uint)(_buckets.Length - 1)];
+        e.Next = bucket;
+        bucket = index + 1;
+        _count++;
+        return index;
+    }
+
+    /// <summary>Adds an entry whose key array the store already owns (RENAME, MOVE, SWAP): no copy.</summary>
+    public int AddOwned(ulong hash, byte[] key, ValueKind kind)
+    {
+        int index = Add(hash, ReadOnlySpan<byte>.Empty, kind);
+        _entries[index].Key = key;
+        return index;
+    }
+
+    public void Remove(int index)
+    {
+        ref var e = ref _entries[index];
+        if (e.VolatileSlot >= 0) RemoveVolatile(ref e);
+        ref int link = ref _buckets[BucketHash(e.Hash) & (uint)(_buckets.Length - 1)];
+        while (link - 1 != index) link = ref _entries[link - 1].Next;
+        link = e.Next;
+        e = default;
+        e.Next = _freeHead + 1;
+        e.VolatileSlot = -1;
+        _freeHead = index;
+        _count--;
+    }
+
+    /// <summary>Gives back the arrays of a shard that emptied (called from the expiry cycle, never mid-scan).</summary>
+    public void ShrinkIfEmpty()
+    {
+        if (_count == 0 && _entries.Length > 64) Clear();
+    }
+
+    /// <summary>Sets (0 removes) the absolute expiry of an entry, keeping the TTL index in step.</summary>
+    public void SetExpireAt(int index, long expireAtMs)
+    {
+        ref var e = ref _entries[index];
+        e.ExpireAt = expireAtMs;
+        if (expireAtMs != 0 && e.VolatileSlot < 0)
+        {
+            if (_volatileCount == _volatile.Length) Array.Resize(ref _volatile, _volatile.Length * 2);
+            e.VolatileSlot = _volatileCount;
+            _volatile[_volatileCount++] = index;
+        }
+        else if (expireAtMs == 0 && e.VolatileSlot >= 0)
+        {
+            RemoveVolatile(ref e);
+        }
+    }
+
+    private void RemoveVolatile(ref Entry e)
+    {
+        int slot = e.VolatileSlot;
+        int last = _volatile[--_volatileCount];
+        _volatile[slot] = last;
+        _entries[last].VolatileSlot = slot;
+        e.VolatileSlot = -1;
+    }
+
+    /// <summary>
+    /// One step of active expiry: tests up to <paramref name="samples"/> random keys that have a TTL and deletes
+    /// the expired ones. Returns how many were deleted. Bounded work, so the lock is held only briefly.
+    /// </summary>
+    public int ExpireSample(long nowMs, int samples)
+    {
+        int expired = 0;
+        for (int i = 0; i < samples && _volatileCount > 0; i++)
+        {
+            int slot = (int)(NextRandom() % (uint)_volatileCount);
+            int index = _volatile[slot];
+            if (_entries[index].ExpireAt <= nowMs)
+            {
+                Remove(index);
+                expired++;
+            }
+        }
+        Expired += expired;
+        return expired;
+    }
+
+    /// <summary>A random live entry (RANDOMKEY), or -1 when empty.</summary>
+    public int RandomEntry()
+    {
+        if (_count == 0) return -1;
+        while (true)
+        {
+            int index = (int)(NextRandom() % (uint)_used);
+            if (_entries[index].Key is not null) return index;
+        }
+    }
+
+    /// <summary>
+    /// Visits the buckets for one SCAN step, starting at <paramref name="cursor"/> (0 starts over).
+    /// Calls <paramref name="visit"/> for every entry in the visited buckets until at least <paramref name="count"/>
+    /// entries were seen. Returns the next cursor, 0 when the shard is done. This is the reverse-binary increment
+    /// from Redis's dictScan: it guarantees keys present for the whole scan are returned even if the table grows
+    /// or shrinks between calls (some may be returned twice).
+    /// </summary>
+    public ulong Scan<TVisitor>(ulong cursor, int count, ref TVisitor visit) where TVisitor : struct, IEntryVisitor, allows ref struct
+    {
+        if (_count == 0) return 0;
+        ulong mask = (ulong)_buckets.Length - 1;
+        int seen = 0;
+        do
+        {
+            int i = _buckets[cursor & mask] - 1;
+            while (i >= 0)
+            {
+                int next = _entries[i].Next - 1;
+                visit.Visit(this, i);
+                seen++;
+                i = next;
+            }
+            cursor |= ~mask;
+            cursor = ReverseBits(cursor);
+            cursor++;
+            cursor = ReverseBits(cursor);
+        } while (cursor != 0 && seen < count);
+        return cursor;
+    }
+
+    /// <summary>Deletes everything (FLUSHDB); the arrays are dropped so the memory goes back to the GC.</summary>
+    public void Clear()
+    {
+        _buckets = new int[MinBuckets];
+        _entries = new Entry[MinBuckets];
+        _used = 0;
+        _freeHead = -1;
+        _count = 0;
+        _volatile = new int[4];
+        _volatileCount = 0;
+    }
+
+    private void Rehash(int bucketCount)
+    {
+        var buckets = new int[bucketCount];
+        uint mask = (uint)bucketCount - 1;
+        var entries = _entries;
+        for (int i = 0; i < _used; i++)
+        {
+            ref var e = ref entries[i];
+            if (e.Key is null) continue;
+            ref int bucket = ref buckets[BucketHash(e.Hash) & mask];
+            e.Next = bucket;
+            bucket = i + 1;
+        }
+        _buckets = buckets;
+    }
+
+    private ulong NextRandom()
+    {
+        // xorshift64*: cheap, per shard, only used for sampling.
+        _random ^= _random >> 12;
+        _random ^= _random << 25;
+        _random ^= _random >> 27;
+        return _random * 2685821657736338717UL;
+    }
+
+    private static ulong ReverseBits(ulong v)
+    {
+        v = ((v >> 1) & 0x5555555555555555UL) | ((v & 0x5555555555555555UL) << 1);
+        v = ((v >> 2) & 0x3333333333333333UL) | ((v & 0x3333333333333333UL) << 2);
+        v = ((v >> 4) & 0x0F0F0F0F0F0F0F0FUL) | ((v & 0x0F0F0F0F0F0F0F0FUL) << 4);
+        return System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(v);
+    }
+}
