@@ -25,7 +25,7 @@ public ref struct CommandContext
     public readonly ServerState Server;
 
     /// <summary>The command (or subcommand) being executed; set by the dispatcher.</summary>
-    public CommandDef Command;
+    public CommandDef Command = null!;
 
     public readonly Database Db => Server.Database(Session.DbIndex);
 

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs every test project and prints one closing line "N passed, N failed[, N skipped]".
+# Installs redis-server/redis-tools first when missing (tests use redis-cli and compare against a real redis-server).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1 || ! command -v redis-benchmark >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server redis-tools) >/dev/null 2>&1 \
+      || echo "warning: could not install redis-server/redis-tools; tests that need them are skipped"
+  else
+    echo "warning: redis-server/redis-tools missing and not root; tests that need them are skipped"
+  fi
+fi
+
+log=$(mktemp)
+dotnet test FastNode.sln -c Release --nologo "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+# Sum dotnet's per-project summaries: "Passed!  - Failed: 0, Passed: 36, Skipped: 0, Total: 36, ..."
+read -r passed failed skipped < <(grep -E '^(Passed|Failed)!' "$log" | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\2 \1 \3/' \
+  | awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
+projects=$(grep -cE '^(Passed|Failed)!' "$log")
+rm -f "$log"
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  # The build or a test host failed without a per-test failure: count it as one.
+  failed=1
+fi
+echo "test projects run: $projects"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
