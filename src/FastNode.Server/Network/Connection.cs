@@ -1,24 +1,23 @@
-using System.Buffers;
 using System.IO.Pipelines;
 using FastNode.Protocol;
-using FastNode.Server.Commands;
+using FastNode.Server.Blocking;
 using FastNode.Server.Sessions;
 using Microsoft.Extensions.Logging;
 
 namespace FastNode.Server.Network;
 
 /// <summary>
-/// The command loop of one client: read whatever arrived, parse and execute every complete command in it
-/// synchronously, writing replies straight into the output pipe, then flush once. A client that pipelines
-/// 100 commands gets one send for all of them.
-/// Transport-agnostic (two pipes), so tests can drive it in memory without sockets.
+/// The loop of one client: read whatever arrived, let the <see cref="CommandProcessor"/> execute every complete
+/// command in it synchronously (replies go straight into the output pipe), then flush once. A client that
+/// pipelines 100 commands gets one send for all of them. Transport-agnostic (two pipes), so tests can drive it
+/// in memory. The only awaits are the read, the flush, and the wait of a blocked command.
 /// </summary>
 public sealed class Connection
 {
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
     private readonly ServerState _server;
-    private readonly CommandReader _reader;
+    private readonly CommandProcessor _processor;
     private readonly ILogger _log;
     private readonly Action? _closeTransport;
     private DisconnectReason? _reason;
@@ -29,14 +28,13 @@ public sealed class Connection
         _input = input;
         _output = output;
         _server = server;
-        Session = session;
         _log = log;
         _closeTransport = closeTransport;
-        _reader = new CommandReader(server.Limits);
+        _processor = new CommandProcessor(server, session, log);
         session.OnKill(() => Abort(DisconnectReason.Killed));
     }
 
-    public ClientSession Session { get; }
+    public ClientSession Session => _processor.Session;
 
     /// <summary>Why the loop ended (set once it has).</summary>
     public DisconnectReason Reason => _reason ?? DisconnectReason.ClientClosed;
@@ -45,27 +43,43 @@ public sealed class Connection
     public async Task RunAsync()
     {
         _server.Clients.Add(Session);
+        bool resumeBuffered = false;
         try
         {
             while (_reason is null)
             {
-                var read = await _input.ReadAsync().ConfigureAwait(false);
+                // After a blocked command, commands the client had already pipelined are processed without
+                // waiting for new bytes (TryRead returns unconsumed data even if it was examined).
+                if (!resumeBuffered || !_input.TryRead(out var read)) read = await _input.ReadAsync().ConfigureAwait(false);
+                resumeBuffered = false;
+                if (read.IsCanceled && _reason is not null) break;
+
                 var buffer = read.Buffer;
                 var remaining = buffer;
-                bool close = _reason is null && ProcessBatch(ref remaining);
+                var closeReason = _processor.Process(ref remaining, _output);
                 long consumed = buffer.Length - remaining.Length;
                 Session.InputBytes += consumed;
                 Interlocked.Add(ref _server.Stats.TotalNetInputBytes, consumed);
                 _input.AdvanceTo(remaining.Start, buffer.End);
 
                 var flush = await _output.FlushAsync().ConfigureAwait(false);
-                if (close || flush.IsCompleted) break;
+                if (closeReason is not null)
+                {
+                    _reason ??= closeReason;
+                    break;
+                }
+                if (flush.IsCompleted) break;
+                if (Session.PendingBlock is { } blocked)
+                {
+                    if (!await WaitWhileBlockedAsync(blocked).ConfigureAwait(false)) break;
+                    resumeBuffered = true;
+                    continue;
+                }
                 if (read.IsCompleted)
                 {
                     _reason ??= DisconnectReason.ClientClosed;
                     break;
                 }
-                if (read.IsCanceled && _reason is not null) break;
             }
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or InvalidOperationException)
@@ -75,11 +89,69 @@ public sealed class Connection
         }
         finally
         {
+            if (Session.PendingBlock is { } blocked) blocked.TryCancel();
             _server.Clients.Remove(Session);
             await _input.CompleteAsync().ConfigureAwait(false);
             await _output.CompleteAsync().ConfigureAwait(false);
-            _reader.Reset();
+            _processor.Reset();
             _log.LogDebug("client {Id} {Address} closed: {Reason}", Session.Id, Session.RemoteAddress, Reason);
+        }
+    }
+
+    /// <summary>
+    /// Waits for a blocked command to be granted, to time out, or for the client to go away (which is only seen
+    /// by reading). Bytes that arrive meanwhile stay in the pipe, marked examined, for after the wait.
+    /// Returns false when the connection must close.
+    /// </summary>
+    private async Task<bool> WaitWhileBlockedAsync(BlockedCommand blocked)
+    {
+        using var timerCancel = new CancellationTokenSource();
+        Task timeout = blocked.DeadlineMs > 0
+            ? Task.Delay(TimeSpan.FromMilliseconds(Math.Max(0, blocked.DeadlineMs - _server.NowMs)), _server.Time, timerCancel.Token)
+            : Task.Delay(Timeout.Infinite, timerCancel.Token);
+        Task<ReadResult>? pendingRead = null;
+        try
+        {
+            while (true)
+            {
+                pendingRead ??= _input.ReadAsync().AsTask();
+                var first = await Task.WhenAny(blocked.Completion, pendingRead, timeout).ConfigureAwait(false);
+                if (first == pendingRead)
+                {
+                    var read = await pendingRead.ConfigureAwait(false);
+                    pendingRead = null;
+                    if (read.IsCompleted || _reason is not null)
+                    {
+                        _input.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+                        blocked.TryCancel();
+                        _reason ??= DisconnectReason.ClientClosed;
+                        return false;
+                    }
+                    _input.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+                    continue;
+                }
+                if (first == timeout && blocked.TryCancel()) break;
+                await blocked.Completion.ConfigureAwait(false);
+                break;
+            }
+
+            Session.Unblock();
+            var writer = new RespWriter(_output, Session.Protocol == 3);
+            blocked.WriteReply(ref writer);
+            writer.Commit();
+            var flush = await _output.FlushAsync().ConfigureAwait(false);
+            return !flush.IsCompleted;
+        }
+        finally
+        {
+            timerCancel.Cancel();
+            if (pendingRead is not null)
+            {
+                // Give the read back so the main loop can read the buffered commands.
+                _input.CancelPendingRead();
+                var read = await pendingRead.ConfigureAwait(false);
+                _input.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+            }
         }
     }
 
@@ -90,72 +162,4 @@ public sealed class Connection
         _input.CancelPendingRead();
         if (reason != DisconnectReason.ServerShutdown) _closeTransport?.Invoke();
     }
-
-    /// <summary>Parses and executes every complete command in <paramref name="buffer"/>; returns true to close.</summary>
-    private bool ProcessBatch(ref ReadOnlySequence<byte> buffer)
-    {
-        var session = Session;
-        scoped var ctx = new CommandContext(new RespWriter(_output, session.Protocol == 3), session, _server);
-        long writtenBefore = 0;
-        try
-        {
-            session.LastInteractionMs = _server.NowMs;
-            _reader.Authenticated = session.Authenticated || _server.Options.RequirePass.Length == 0;
-            while (_reader.TryRead(ref buffer, out var args))
-            {
-                if (session.ReplyMode == ReplyMode.On) Dispatcher.Execute(ref ctx, args);
-                else ExecuteWithoutReply(ref ctx, args);
-
-                if (session.CloseAfterReply)
-                {
-                    _reason = DisconnectReason.Quit;
-                    return true;
-                }
-                _reader.Authenticated = session.Authenticated || _server.Options.RequirePass.Length == 0;
-            }
-            return false;
-        }
-        catch (RespProtocolException ex)
-        {
-            Interlocked.Increment(ref _server.Stats.ProtocolErrors);
-            if (ex.ReplyBeforeClose) ctx.Writer.WriteError("ERR Protocol error: " + ex.Message);
-            _reason = ex.ReplyBeforeClose ? DisconnectReason.ProtocolError : DisconnectReason.QueryBufferLimit;
-            _log.LogDebug("client {Id} protocol error: {Reason}", session.Id, ex.Message);
-            return true;
-        }
-        catch (Exception ex)
-        {
-            _log.LogError(ex, "client {Id}: command failed unexpectedly ({Command})", session.Id, session.LastCommand);
-            ctx.Writer.WriteError(RespErrors.InternalError);
-            _reason = DisconnectReason.InternalError;
-            return true;
-        }
-        finally
-        {
-            long written = ctx.Writer.Written - writtenBefore;
-            ctx.Writer.Commit();
-            session.OutputBytes += written;
-            Interlocked.Add(ref _server.Stats.TotalNetOutputBytes, written);
-        }
-    }
-
-    /// <summary>
-    /// CLIENT REPLY OFF / SKIP: run the command against a writer that discards its reply. The one reply that still
-    /// goes out is CLIENT REPLY ON's own OK (Redis clears the flag before replying).
-    /// </summary>
-    private void ExecuteWithoutReply(ref CommandContext ctx, CommandArgs args)
-    {
-        var session = Session;
-        var before = session.ReplyMode;
-        var real = ctx.Writer;
-        ctx.Writer = new RespWriter(SilentOutput, real.Resp3);
-        Dispatcher.Execute(ref ctx, args);
-        bool resp3 = ctx.Writer.Resp3;
-        ctx.Writer = real;
-        ctx.Writer.Resp3 = resp3;
-        if (session.ReplyMode == ReplyMode.On) ctx.Writer.WriteRaw(RespReplies.Ok);
-        else if (before == ReplyMode.SkipNext && session.ReplyMode == ReplyMode.SkipNext) session.ReplyMode = ReplyMode.On;
-    }
-
-    private static readonly NullBufferWriter SilentOutput = new();
 }

@@ -50,6 +50,14 @@ public sealed class ClientSession
     public long InputBytes;
     public long OutputBytes;
 
+    /// <summary>The command this client is blocked in, if any; the connection waits on it before reading on.</summary>
+    public Blocking.BlockedCommand? PendingBlock { get; private set; }
+
+    /// <summary>Called by a blocking handler instead of writing a reply: the reply comes when the wait ends.</summary>
+    public void Block(Blocking.BlockedCommand command) => PendingBlock = command;
+
+    public void Unblock() => PendingBlock = null;
+
     public void OnKill(Action kill) => _kill = kill;
 
     /// <summary>Closes the connection from another thread (CLIENT KILL, the idle timeout, shutdown).</summary>
