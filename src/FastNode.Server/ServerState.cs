@@ -22,6 +22,7 @@ public sealed class ServerState
     {
         Options = options;
         Config = new ConfigRegistry(options);
+        Clients = new ClientRegistry(Watches);
         foreach (var (name, value) in settings ?? [])
         {
             if (Config.Load(name, value) is { } error) throw new ConfigException($"'{name} {value}': {error}");
@@ -40,7 +41,8 @@ public sealed class ServerState
     public ConfigRegistry Config { get; }
     public TimeProvider Time { get; }
     public ILoggerFactory Loggers { get; }
-    public ClientRegistry Clients { get; } = new();
+    public Transactions.WatchRegistry Watches { get; } = new();
+    public ClientRegistry Clients { get; }
     public ServerStats Stats { get; } = new();
     public CommandTable Commands { get; } = CommandTable.Default;
     public ProtocolLimits Limits { get; }

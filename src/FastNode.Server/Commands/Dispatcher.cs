@@ -1,11 +1,14 @@
 using System.Diagnostics;
 using FastNode.Protocol;
+using FastNode.Server.Commands.Transactions;
+using FastNode.Server.Transactions;
 
 namespace FastNode.Server.Commands;
 
 /// <summary>
 /// Runs one parsed command: finds it, then checks existence, arity and auth in Redis's order
-/// (processCommand) before the handler runs, so handlers never re-check arity.
+/// (processCommand) before the handler runs, so handlers never re-check arity. Inside MULTI it queues instead,
+/// and after a write it tells WATCHers that the command's keys changed.
 /// </summary>
 public static class Dispatcher
 {
@@ -16,7 +19,7 @@ public static class Dispatcher
         var def = ctx.Server.Commands.Lookup.Find(args[0]);
         if (def is null)
         {
-            ctx.Writer.WriteError(ErrorText.UnknownCommand(args));
+            Reject(ref ctx, ErrorText.UnknownCommand(args));
             return;
         }
 
@@ -25,7 +28,7 @@ public static class Dispatcher
             var sub = def.SubcommandLookup.Find(args[1]);
             if (sub is null)
             {
-                ctx.Writer.WriteError(ErrorText.UnknownSubcommand(args));
+                Reject(ref ctx, ErrorText.UnknownSubcommand(args));
                 return;
             }
             def = sub;
@@ -33,28 +36,58 @@ public static class Dispatcher
 
         if (def.Arity > 0 ? args.Count != def.Arity : args.Count < -def.Arity)
         {
-            ctx.Writer.WriteError(ErrorText.WrongArity(def.FullName));
+            Reject(ref ctx, ErrorText.WrongArity(def.FullName));
             return;
         }
 
         if (!session.Authenticated && (def.Flags & CommandFlags.NoAuth) == 0 && ctx.Server.Options.RequirePass.Length > 0)
         {
-            ctx.Writer.WriteError(RespErrors.NoAuth);
+            Reject(ref ctx, "NOAUTH Authentication required.");
+            return;
+        }
+
+        if (session.Multi is not null && !TransactionCommands.RunsInsideMulti(def))
+        {
+            if ((def.Flags & CommandFlags.NoMulti) != 0)
+            {
+                Reject(ref ctx, $"ERR Command not allowed inside a transaction");
+                return;
+            }
+            session.Multi.Add(new QueuedCommand(args));
+            ctx.Writer.WriteRaw(RespReplies.Queued);
             return;
         }
 
         ctx.Command = def;
         session.CommandsProcessed++;
+        session.LastCommand = def.FullName;
         int errorsBefore = ctx.Writer.Errors;
         long writtenBefore = ctx.Writer.Written;
         long started = Stopwatch.GetTimestamp();
         def.Handler!(ref ctx);
         long elapsed = Stopwatch.GetTimestamp() - started;
-        Debug.Assert(ctx.Writer.Written > writtenBefore || session.ReplyMode != Sessions.ReplyMode.On || def.Flags.HasFlag(CommandFlags.NoReply),
-            $"{def.FullName} wrote no reply");
+        Debug.Assert(ctx.Writer.Written > writtenBefore || session.ReplyMode != Sessions.ReplyMode.On
+            || (def.Flags & CommandFlags.NoReply) != 0 || session.PendingBlock is not null, $"{def.FullName} wrote no reply");
 
         Interlocked.Increment(ref def.Calls);
         Interlocked.Add(ref def.Microseconds, elapsed * 1_000_000 / Stopwatch.Frequency);
         if (ctx.Writer.Errors != errorsBefore) Interlocked.Increment(ref def.FailedCalls);
+        if ((def.Flags & CommandFlags.Write) != 0 && ctx.Server.Watches.Active) TouchWatchedKeys(ref ctx, def, args);
+    }
+
+    /// <summary>A command refused before it ran; inside MULTI this also dooms the transaction (EXECABORT).</summary>
+    private static void Reject(ref CommandContext ctx, string error)
+    {
+        if (ctx.Session.Multi is not null) ctx.Session.MultiDirty = true;
+        ctx.Writer.WriteError(error);
+    }
+
+    private static void TouchWatchedKeys(ref CommandContext ctx, CommandDef def, CommandArgs args)
+    {
+        if (def.FirstKey <= 0) return;
+        int last = def.LastKey < 0 ? args.Count + def.LastKey : def.LastKey;
+        int step = Math.Max(1, def.Step);
+        for (int i = def.FirstKey; i <= last && i < args.Count; i += step)
+            ctx.Server.Watches.Touch(ctx.Session.DbIndex, args[i]);
     }
 }

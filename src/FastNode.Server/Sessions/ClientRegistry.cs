@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace FastNode.Server.Sessions;
 
 /// <summary>The connected clients (CLIENT LIST/KILL, INFO clients, maxclients, the idle timeout).</summary>
-public sealed class ClientRegistry
+public sealed class ClientRegistry(Transactions.WatchRegistry watches)
 {
     private readonly ConcurrentDictionary<long, ClientSession> _clients = new();
     private long _closedCommands;
@@ -17,6 +17,7 @@ public sealed class ClientRegistry
     public void Remove(ClientSession session)
     {
         if (_clients.TryRemove(session.Id, out _)) Interlocked.Add(ref _closedCommands, session.CommandsProcessed);
+        watches.UnwatchAll(session);
     }
 
     public bool TryGet(long id, out ClientSession session) => _clients.TryGetValue(id, out session!);

@@ -50,6 +50,21 @@ public sealed class ClientSession
     public long InputBytes;
     public long OutputBytes;
 
+    /// <summary>Commands queued since MULTI, or null outside a transaction.</summary>
+    public List<Transactions.QueuedCommand>? Multi;
+
+    /// <summary>A command failed to queue (unknown, wrong arity): EXEC must answer EXECABORT.</summary>
+    public bool MultiDirty;
+
+    /// <summary>True while EXEC runs this client's queued commands: blocking commands must not block then.</summary>
+    public bool InExec;
+
+    /// <summary>Keys this client WATCHes (managed by WatchRegistry).</summary>
+    public List<Transactions.WatchedKey> WatchedKeys { get; } = [];
+
+    /// <summary>Set by any client that modifies a watched key; read by EXEC.</summary>
+    public volatile bool WatchInvalidated;
+
     /// <summary>The command this client is blocked in, if any; the connection waits on it before reading on.</summary>
     public Blocking.BlockedCommand? PendingBlock { get; private set; }
 
