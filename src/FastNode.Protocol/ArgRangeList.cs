@@ -21,9 +21,12 @@ public sealed class ArgRangeList
         _items[_count++] = range;
     }
 
-    /// <summary>Drops a large array left by one huge command, so an idle connection does not keep it.</summary>
+    /// <summary>
+    /// Drops a large array left by one huge command, so an idle connection does not keep it. The ranges held now are
+    /// kept (a request may be half parsed), so this is safe to call at any point.
+    /// </summary>
     public void TrimExcess(int keep = 1024)
     {
-        if (_items.Length > keep && _count <= keep) _items = new ArgRange[16];
+        if (_items.Length > keep && _count <= keep) Array.Resize(ref _items, Math.Max(16, _count));
     }
 }

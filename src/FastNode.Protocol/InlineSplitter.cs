@@ -4,6 +4,9 @@ namespace FastNode.Protocol;
 /// Splits an inline command line into arguments the way redis-cli users expect (Redis sdssplitargs semantics):
 /// whitespace separates arguments; "double quotes" understand \n \r \t \b \a \\ \" and \xHH;
 /// 'single quotes' understand only \'; a closing quote must be followed by whitespace or the end of the line.
+/// Two details of sdssplitargs are kept: blanks between arguments are any C isspace byte (including \v and \f), but
+/// an unquoted argument ends only at ' ', '\t', '\r' or '\n' (so "a\vb" is one argument); and the line ends at a
+/// NUL byte, as a C string does.
 /// </summary>
 public static class InlineSplitter
 {
@@ -11,6 +14,8 @@ public static class InlineSplitter
     /// Returns false on unbalanced quotes. <paramref name="output"/> must be at least as long as the line.</summary>
     public static bool TrySplit(ReadOnlySpan<byte> line, Span<byte> output, ArgRangeList args)
     {
+        int nul = line.IndexOf((byte)0);
+        if (nul >= 0) line = line.Slice(0, nul);
         int i = 0, o = 0;
         while (true)
         {
@@ -73,7 +78,7 @@ public static class InlineSplitter
                 {
                     if (i >= line.Length) { done = true; break; }
                     byte c = line[i];
-                    if (IsSpace(c)) done = true;
+                    if (EndsUnquoted(c)) done = true;
                     else if (c == '"') { inDouble = true; i++; }
                     else if (c == '\'') { inSingle = true; i++; }
                     else { output[o++] = c; i++; }
@@ -84,6 +89,8 @@ public static class InlineSplitter
     }
 
     private static bool IsSpace(byte c) => c is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r' or (byte)'\v' or (byte)'\f';
+
+    private static bool EndsUnquoted(byte c) => c is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r';
 
     private static bool IsHex(byte c) => c is >= (byte)'0' and <= (byte)'9' or >= (byte)'a' and <= (byte)'f' or >= (byte)'A' and <= (byte)'F';
 

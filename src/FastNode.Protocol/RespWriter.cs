@@ -35,6 +35,9 @@ public ref struct RespWriter
     /// <summary>Error replies written so far (failed_calls in INFO commandstats).</summary>
     public int Errors { get; private set; }
 
+    /// <summary>Called with the text of each error reply (INFO errorstats); null when nobody counts them.</summary>
+    public ErrorReplyObserver? ErrorObserver { get; set; }
+
     public void Commit()
     {
         if (_pos > 0)
@@ -101,6 +104,7 @@ public ref struct RespWriter
     public void WriteError(scoped ReadOnlySpan<byte> text)
     {
         Errors++;
+        ErrorObserver?.Invoke(text);
         var dest = Reserve(text.Length + 3);
         dest[0] = (byte)'-';
         text.CopyTo(dest.Slice(1));
@@ -118,6 +122,7 @@ public ref struct RespWriter
         dest[0] = (byte)'-';
         int n = System.Text.Encoding.UTF8.GetBytes(text, dest.Slice(1));
         for (int i = 1; i <= n; i++) if (dest[i] is (byte)'\r' or (byte)'\n') dest[i] = (byte)' ';
+        ErrorObserver?.Invoke(dest.Slice(1, n));
         dest[n + 1] = (byte)'\r';
         dest[n + 2] = (byte)'\n';
         Advance(n + 3);
@@ -250,19 +255,22 @@ public ref struct RespWriter
         Advance(n + 3);
     }
 
-    /// <summary>Formats a double the way Redis replies with one: "inf"/"-inf", integers without a fraction, else shortest round-trip.</summary>
+    /// <summary>
+    /// Formats a double the way Redis 7.0 replies with one (addReplyDouble): "inf"/"-inf", otherwise printf's "%.17g",
+    /// so 1.1 is "1.1000000000000001" and 1e20 is "1e+20". (Redis 7.2 moved to shortest round-trip; 7.0 did not.)
+    /// </summary>
     public static int FormatDouble(double value, Span<byte> destination)
     {
         if (double.IsPositiveInfinity(value)) { "inf"u8.CopyTo(destination); return 3; }
         if (double.IsNegativeInfinity(value)) { "-inf"u8.CopyTo(destination); return 4; }
         if (double.IsNaN(value)) { "nan"u8.CopyTo(destination); return 3; }
-        if (value == Math.Floor(value) && Math.Abs(value) < 1e17)
+        // .NET's G17 picks fixed or exponent notation by the same rule as %g and drops trailing zeros the same way;
+        // only the exponent letter differs ("E+20" vs "e+20"). Both print at least two exponent digits.
+        value.TryFormat(destination, out int written, "G17", CultureInfo.InvariantCulture);
+        for (int i = 0; i < written; i++)
         {
-            Utf8Formatter.TryFormat((long)value, destination, out int w);
-            if (value == 0 && double.IsNegative(value)) { "-0"u8.CopyTo(destination); return 2; }
-            return w;
+            if (destination[i] == (byte)'E') destination[i] = (byte)'e';
         }
-        value.TryFormat(destination, out int written, "R", CultureInfo.InvariantCulture);
         return written;
     }
 }

@@ -19,6 +19,8 @@ public sealed class ServerHost : IAsyncDisposable
     {
         State = new ServerState(options, time, loggers, settings);
         Listener = new Listener(State);
+        // SHUTDOWN runs on a connection's thread: stop from the thread pool so that connection can finish its reply.
+        State.ShutdownHandler = () => _ = Task.Run(StopAsync);
     }
 
     public ServerState State { get; }

@@ -52,6 +52,15 @@ public sealed class ServerState
     public int BoundPort { get; set; }
     /// <summary>A 40-hex-digit id for INFO run_id, new at every start.</summary>
     public string RunId { get; } = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())[..8];
+    /// <summary>INFO replication master_replid: 40 hex digits, new at every start (there is no replication history).</summary>
+    public string ReplicationId { get; } = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20));
+    /// <summary>Rates for INFO stats (ops/sec, kbps), sampled by the server cron.</summary>
+    public InstantaneousMetrics Metrics { get; } = new();
+    /// <summary>
+    /// What SHUTDOWN does once it has decided to stop: set by the host (stop the application, which stops the
+    /// listener and closes clients after their replies). When null (in-memory tests) SHUTDOWN closes every client.
+    /// </summary>
+    public Action? ShutdownHandler { get; set; }
 
     /// <summary>Wall-clock Unix milliseconds: TTLs and EXPIREAT are absolute wall times, as in Redis.</summary>
     public long NowMs => Time.GetUtcNow().ToUnixTimeMilliseconds();

@@ -24,4 +24,12 @@ public enum CommandFlags
     Container = 1 << 15,
     /// <summary>FastNode only: the command may legitimately write no reply (CLIENT REPLY OFF/SKIP).</summary>
     NoReply = 1 << 16,
+    /// <summary>Redis's no_async_loading: refused while a replica loads a dataset in the background (SAVE, BGSAVE...).</summary>
+    NoAsyncLoading = 1 << 17,
+    /// <summary>Redis's skip_slowlog: never recorded in the slow log (EXEC, and commands that carry secrets).</summary>
+    SkipSlowlog = 1 << 18,
+    /// <summary>Redis's movablekeys: key positions depend on the arguments (EVAL, ZUNIONSTORE...).</summary>
+    MovableKeys = 1 << 19,
+    /// <summary>Redis's no_mandatory_keys: the command may be called with no key at all.</summary>
+    NoMandatoryKeys = 1 << 20,
 }

@@ -1,24 +1,31 @@
+using System.Globalization;
+
 namespace FastNode.Server.Config;
 
 /// <summary>
 /// Every setting CONFIG GET/SET knows, by Redis name. Settings FastNode acts on are bound to
 /// <see cref="ServerOptions"/>; settings that only tune Redis internals (encodings, persistence while it is
-/// absent) are accepted and reported back unchanged so tools written for Redis keep working.
+/// absent) are accepted, validated the way Redis validates them, and reported back, so tools written for Redis keep
+/// working. Old names (slave-read-only, hash-max-ziplist-entries...) are aliases of the same setting, as in Redis.
 /// </summary>
 public sealed class ConfigRegistry
 {
     private readonly Dictionary<string, ConfigSetting> _settings = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<KeyValuePair<string, ConfigSetting>> _ordered = [];
 
     private const string NotInteger = "argument couldn't be parsed into an integer";
     private const string NotMemory = "argument must be a memory value";
+    private const string NotBool = "argument must be 'yes' or 'no'";
+    private const long UIntMax = 4294967295;
 
     public ConfigRegistry(ServerOptions options)
     {
         Options = options;
+        // port and bind are fixed once the listener is up (Redis can rebind at run time; FastNode cannot).
         Int("port", () => options.Port, v => options.Port = v, 0, 65535, immutable: true);
         Add(new ConfigSetting("bind", () => options.Bind, v => { options.Bind = v; return null; }, Immutable: true));
         Add(new ConfigSetting("requirepass", () => options.RequirePass, v => { options.RequirePass = v; return null; }));
-        Int("maxclients", () => options.MaxClients, v => options.MaxClients = v, 1, int.MaxValue);
+        Int("maxclients", () => options.MaxClients, v => options.MaxClients = v, 1, UIntMax);
         Int("timeout", () => options.Timeout, v => options.Timeout = v, 0, int.MaxValue);
         Int("databases", () => options.Databases, v => options.Databases = v, 1, int.MaxValue, immutable: true);
         Memory("proto-max-bulk-len", () => options.ProtoMaxBulkLen, v => options.ProtoMaxBulkLen = v, 1024 * 1024);
@@ -27,21 +34,32 @@ public sealed class ConfigRegistry
         Int("shards", () => options.Shards, v => options.Shards = v, 0, 1 << 16, immutable: true);
         Int("tcp-keepalive", () => options.TcpKeepAlive, v => options.TcpKeepAlive = v, 0, int.MaxValue);
         Int("tcp-backlog", () => options.TcpBacklog, v => options.TcpBacklog = v, 0, int.MaxValue, immutable: true);
+        // Redis 7.0 lists four levels; "nothing" (7.2) is accepted too.
         Add(new ConfigSetting("loglevel", () => options.LogLevel, v =>
         {
             var level = v.ToLowerInvariant();
-            if (level is not ("debug" or "verbose" or "notice" or "warning" or "nothing")) return "argument(s) must be one of the following: debug, verbose, notice, warning, nothing";
+            if (level is not ("debug" or "verbose" or "notice" or "warning" or "nothing")) return "argument(s) must be one of the following: debug, verbose, notice, warning";
             options.LogLevel = level;
             return null;
         }));
 
         foreach (var (name, value) in PassThroughDefaults) PassThrough(name, value);
-        PassThrough("dir", Environment.CurrentDirectory);
+        PassThrough("dir", Environment.CurrentDirectory, isProtected: true);
+        foreach (var (name, value) in ImmutableDefaults) PassThrough(name, value, immutable: true);
+        OneOf("maxmemory-policy", "noeviction", "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction");
+        OneOf("appendfsync", "everysec", "everysec", "always", "no");
+        OneOf("enable-debug-command", "no", immutable: true, "no", "yes", "local");
+        OneOf("enable-protected-configs", "no", immutable: true, "no", "yes", "local");
+        OneOf("enable-module-command", "no", immutable: true, "no", "yes", "local");
+        Validated("save", "", ValidateSave);
+        Validated("notify-keyspace-events", "", KeyspaceEvents.Normalize);
+        foreach (var (alias, name) in Aliases) _ordered.Add(new(alias, _settings[alias] = _settings[name]));
     }
 
     public ServerOptions Options { get; }
 
-    public IEnumerable<ConfigSetting> All => _settings.Values;
+    /// <summary>Every name CONFIG GET can report (aliases included), each with its setting.</summary>
+    public IReadOnlyList<KeyValuePair<string, ConfigSetting>> All => _ordered;
 
     public bool TryGet(string name, out ConfigSetting setting) => _settings.TryGetValue(name, out setting!);
 
@@ -52,18 +70,61 @@ public sealed class ConfigRegistry
         return setting.Set(value);
     }
 
-    private void Add(ConfigSetting setting) => _settings[setting.Name] = setting;
+    /// <summary>
+    /// CONFIG SET of several pairs, all or nothing as in Redis 7.0: names are checked first (unknown, immutable,
+    /// protected, given twice), then values are applied in order and, if one is refused, the ones already applied are
+    /// put back. Returns null on success or the whole error reply text.
+    /// </summary>
+    public string? SetAtRunTime(IReadOnlyList<KeyValuePair<string, string>> pairs)
+    {
+        var targets = new ConfigSetting[pairs.Count];
+        for (int i = 0; i < pairs.Count; i++)
+        {
+            string name = pairs[i].Key;
+            if (!_settings.TryGetValue(name, out var setting)) return $"ERR Unknown option or number of arguments for CONFIG SET - '{name}'";
+            string lower = name.ToLowerInvariant();
+            if (setting.Immutable) return Failed(lower, "can't set immutable config");
+            if (setting.Protected) return Failed(lower, "can't set protected config");
+            // Like Redis 7.0, only the same name twice is a duplicate (an alias and its setting are applied in turn).
+            for (int j = 0; j < i; j++)
+            {
+                if (string.Equals(pairs[j].Key, name, StringComparison.OrdinalIgnoreCase)) return Failed(lower, "duplicate parameter");
+            }
+            targets[i] = setting;
+        }
+
+        var previous = new string[pairs.Count];
+        for (int i = 0; i < pairs.Count; i++)
+        {
+            previous[i] = targets[i].Get();
+            if (targets[i].Set(pairs[i].Value) is { } error)
+            {
+                for (int j = i - 1; j >= 0; j--) targets[j].Set(previous[j]);
+                return Failed(pairs[i].Key.ToLowerInvariant(), error);
+            }
+        }
+        return null;
+    }
+
+    private static string Failed(string name, string reason) => $"ERR CONFIG SET failed (possibly related to argument '{name}') - {reason}";
+
+    private void Add(ConfigSetting setting)
+    {
+        _settings[setting.Name] = setting;
+        _ordered.Add(new(setting.Name, setting));
+    }
 
     private void Int(string name, Func<int> get, Action<int> set, long min, long max, bool immutable = false) =>
-        Add(new ConfigSetting(name, () => get().ToString(System.Globalization.CultureInfo.InvariantCulture), v =>
+        Add(new ConfigSetting(name, () => get().ToString(CultureInfo.InvariantCulture), v =>
         {
-            if (!ConfigValue.TryParseInt(v, min, max, out int n)) return NotInteger;
-            set(n);
+            if (!long.TryParse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long n)) return NotInteger;
+            if (n < min || n > max) return $"argument must be between {min} and {max} inclusive";
+            set((int)Math.Min(n, int.MaxValue));
             return null;
         }, immutable));
 
     private void Memory(string name, Func<long> get, Action<long> set, long min) =>
-        Add(new ConfigSetting(name, () => get().ToString(System.Globalization.CultureInfo.InvariantCulture), v =>
+        Add(new ConfigSetting(name, () => get().ToString(CultureInfo.InvariantCulture), v =>
         {
             if (!ConfigValue.TryParseMemory(v, out long n)) return NotMemory;
             if (n < min) return $"argument must be between {min} and 9223372036854775807 inclusive";
@@ -71,36 +132,113 @@ public sealed class ConfigRegistry
             return null;
         }));
 
-    private void PassThrough(string name, string initial)
+    private void OneOf(string name, string initial, params string[] allowed) => OneOf(name, initial, false, allowed);
+
+    private void OneOf(string name, string initial, bool immutable, params string[] allowed)
+    {
+        string message = "argument(s) must be one of the following: " + string.Join(", ", allowed);
+        Validated(name, initial, v =>
+        {
+            var lower = v.ToLowerInvariant();
+            return Array.IndexOf(allowed, lower) >= 0 ? (lower, null) : (null, message);
+        }, immutable);
+    }
+
+    /// <summary>A setting kept as text, checked (and possibly normalized) by <paramref name="validate"/>.</summary>
+    private void Validated(string name, string initial, Func<string, (string? Value, string? Error)> validate, bool immutable = false)
     {
         string current = initial;
-        Add(new ConfigSetting(name, () => current, v => { current = v; return null; }));
+        Add(new ConfigSetting(name, () => current, v =>
+        {
+            var (value, error) = validate(v);
+            if (error is not null) return error;
+            current = value!;
+            return null;
+        }, immutable));
     }
+
+    /// <summary>A setting FastNode does not act on, validated by the kind of its default value (yes/no, number, text).</summary>
+    private void PassThrough(string name, string initial, bool immutable = false, bool isProtected = false)
+    {
+        Func<string, (string?, string?)> validate;
+        if (initial is "yes" or "no")
+            validate = v => ConfigValue.TryParseBool(v, out bool b) ? (b ? "yes" : "no", null) : (null, NotBool);
+        else if (MemorySettings.Contains(name))
+            validate = v => ConfigValue.TryParseMemory(v, out long n) && n >= 0 ? (n.ToString(CultureInfo.InvariantCulture), null) : (null, NotMemory);
+        else if (long.TryParse(initial, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
+            validate = v => long.TryParse(v.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long n) ? (n.ToString(CultureInfo.InvariantCulture), null) : (null, NotInteger);
+        else
+            validate = v => (v, null);
+        string current = initial;
+        Add(new ConfigSetting(name, () => current, v =>
+        {
+            var (value, error) = validate(v);
+            if (error is not null) return error;
+            current = value!;
+            return null;
+        }, immutable) { Protected = isProtected });
+    }
+
+    /// <summary>`save`: empty, or pairs of "seconds changes" (FastNode never saves; the value is only reported back).</summary>
+    private static (string?, string?) ValidateSave(string value)
+    {
+        var parts = value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length % 2 != 0) return (null, "Invalid save parameters");
+        foreach (var part in parts)
+        {
+            if (!long.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out _)) return (null, "Invalid save parameters");
+        }
+        return (string.Join(' ', parts), null);
+    }
+
+    private static readonly HashSet<string> MemorySettings =
+    [
+        "maxmemory", "maxmemory-clients", "stream-node-max-bytes", "hll-sparse-max-bytes", "repl-backlog-size",
+        "client-query-buffer-limit", "proto-max-bulk-len",
+    ];
 
     /// <summary>Redis 7.0 defaults of settings that FastNode accepts but does not act on.</summary>
     private static readonly (string Name, string Value)[] PassThroughDefaults =
     [
         ("hash-max-listpack-entries", "128"), ("hash-max-listpack-value", "64"),
-        ("hash-max-ziplist-entries", "128"), ("hash-max-ziplist-value", "64"),
-        ("list-max-listpack-size", "-2"), ("list-max-ziplist-size", "-2"), ("list-compress-depth", "0"),
+        ("list-max-listpack-size", "-2"), ("list-compress-depth", "0"),
         ("set-max-intset-entries", "512"), ("set-max-listpack-entries", "128"), ("set-max-listpack-value", "64"),
         ("zset-max-listpack-entries", "128"), ("zset-max-listpack-value", "64"),
-        ("zset-max-ziplist-entries", "128"), ("zset-max-ziplist-value", "64"),
         ("stream-node-max-bytes", "4096"), ("stream-node-max-entries", "100"),
         ("hll-sparse-max-bytes", "3000"), ("activerehashing", "yes"), ("active-expire-effort", "1"),
-        ("save", ""), ("appendonly", "no"), ("appendfsync", "everysec"), ("appendfilename", "appendonly.aof"),
+        ("appendonly", "no"), ("appendfilename", "appendonly.aof"),
         ("dbfilename", "dump.rdb"), ("rdbcompression", "yes"), ("rdbchecksum", "yes"),
-        ("stop-writes-on-bgsave-error", "yes"), ("maxmemory", "0"), ("maxmemory-policy", "noeviction"),
+        ("stop-writes-on-bgsave-error", "yes"), ("maxmemory", "0"), ("maxmemory-clients", "0"),
         ("maxmemory-samples", "5"), ("lfu-log-factor", "10"), ("lfu-decay-time", "1"),
         ("lazyfree-lazy-eviction", "no"), ("lazyfree-lazy-expire", "no"), ("lazyfree-lazy-server-del", "no"),
         ("lazyfree-lazy-user-del", "no"), ("lazyfree-lazy-user-flush", "no"),
-        ("notify-keyspace-events", ""), ("slowlog-log-slower-than", "10000"), ("slowlog-max-len", "128"),
+        ("slowlog-log-slower-than", "10000"), ("slowlog-max-len", "128"),
         ("latency-monitor-threshold", "0"), ("latency-tracking", "yes"),
         ("client-output-buffer-limit", "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60"),
-        ("protected-mode", "yes"), ("io-threads", "1"), ("cluster-enabled", "no"), ("daemonize", "no"),
-        ("replica-read-only", "yes"), ("repl-diskless-sync", "yes"), ("logfile", ""), ("pidfile", ""),
-        ("always-show-logo", "no"), ("lua-time-limit", "5000"), ("busy-reply-threshold", "5000"),
-        ("min-replicas-to-write", "0"), ("min-replicas-max-lag", "10"), ("enable-debug-command", "no"),
-        ("jemalloc-bg-thread", "yes"), ("activedefrag", "no"), ("oom-score-adj", "no"),
+        ("protected-mode", "yes"), ("replica-read-only", "yes"), ("replica-serve-stale-data", "yes"),
+        ("replica-priority", "100"), ("repl-diskless-sync", "yes"), ("repl-backlog-size", "1048576"),
+        ("repl-ping-replica-period", "10"), ("repl-timeout", "60"), ("masterauth", ""), ("masteruser", ""),
+        ("busy-reply-threshold", "5000"), ("min-replicas-to-write", "0"), ("min-replicas-max-lag", "10"),
+        ("activedefrag", "no"), ("oom-score-adj", "no"),
+        ("lua-replicate-commands", "yes"), ("tracking-table-max-keys", "1000000"), ("acllog-max-len", "128"),
+    ];
+
+    /// <summary>Settings Redis only takes at start-up (CONFIG SET answers "can't set immutable config").</summary>
+    private static readonly (string Name, string Value)[] ImmutableDefaults =
+    [
+        ("daemonize", "no"), ("io-threads", "1"), ("cluster-enabled", "no"), ("logfile", ""), ("pidfile", ""),
+        ("always-show-logo", "no"), ("supervised", "no"), ("unixsocket", ""), ("jemalloc-bg-thread", "yes"),
+        ("aclfile", ""), ("syslog-enabled", "no"),
+    ];
+
+    /// <summary>Old names Redis 7.0 still accepts for the same settings.</summary>
+    private static readonly (string Alias, string Name)[] Aliases =
+    [
+        ("slave-read-only", "replica-read-only"), ("slave-serve-stale-data", "replica-serve-stale-data"),
+        ("slave-priority", "replica-priority"), ("repl-ping-slave-period", "repl-ping-replica-period"),
+        ("hash-max-ziplist-entries", "hash-max-listpack-entries"), ("hash-max-ziplist-value", "hash-max-listpack-value"),
+        ("list-max-ziplist-size", "list-max-listpack-size"),
+        ("zset-max-ziplist-entries", "zset-max-listpack-entries"), ("zset-max-ziplist-value", "zset-max-listpack-value"),
+        ("lua-time-limit", "busy-reply-threshold"),
     ];
 }

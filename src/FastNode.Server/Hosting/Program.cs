@@ -55,6 +55,9 @@ public static class Program
         builder.Services.AddSingleton(server);
         builder.Services.AddHostedService<FastNodeService>();
         using var host = builder.Build();
+        // SHUTDOWN stops the whole process the way SIGTERM does (FastNodeService then stops the server).
+        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        server.State.ShutdownHandler = lifetime.StopApplication;
         var log = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("FastNode");
 
         var server2 = server;

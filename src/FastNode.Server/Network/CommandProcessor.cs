@@ -15,6 +15,13 @@ public sealed class CommandProcessor
 {
     private static readonly NullBufferWriter SilentOutput = new();
 
+    /// <summary>
+    /// Reply bytes one batch may produce before the loop stops to flush. The output pipe only pushes back at a flush,
+    /// so without this a client that pipelines thousands of GETs of a big value and never reads would make one batch
+    /// buffer gigabytes. One command may still exceed it (a single 500 MB GET).
+    /// </summary>
+    public const int OutputBatchLimit = 1024 * 1024;
+
     private readonly ServerState _server;
     private readonly CommandReader _reader;
     private readonly ILogger _log;
@@ -30,6 +37,13 @@ public sealed class CommandProcessor
     public ClientSession Session { get; }
 
     /// <summary>
+    /// True when the last <see cref="Process"/> stopped at <see cref="OutputBatchLimit"/> with input left: call it again
+    /// after the flush, without waiting for new bytes (they may be in the pipe or in the reader's carry-over buffer,
+    /// so call it even with an empty buffer).
+    /// </summary>
+    public bool StoppedAtOutputLimit { get; private set; }
+
+    /// <summary>
     /// Executes the complete commands at the start of <paramref name="buffer"/>, advancing it past what was consumed.
     /// Stops early when a command blocks (<see cref="ClientSession.PendingBlock"/>) or asks to close.
     /// Returns why the connection must close, or null to keep going.
@@ -37,7 +51,8 @@ public sealed class CommandProcessor
     public DisconnectReason? Process(ref ReadOnlySequence<byte> buffer, IBufferWriter<byte> output)
     {
         var session = Session;
-        scoped var ctx = new CommandContext(new RespWriter(output, session.Protocol == 3), session, _server);
+        scoped var ctx = new CommandContext(new RespWriter(output, session.Protocol == 3) { ErrorObserver = _server.Stats.Errors.Observer }, session, _server);
+        StoppedAtOutputLimit = false;
         try
         {
             session.LastInteractionMs = _server.NowMs;
@@ -49,6 +64,11 @@ public sealed class CommandProcessor
 
                 if (session.CloseAfterReply) return DisconnectReason.Quit;
                 _reader.Authenticated = IsAuthenticated(session);
+                if (ctx.Writer.Written >= OutputBatchLimit)
+                {
+                    StoppedAtOutputLimit = !buffer.IsEmpty || _reader.PendingBytes > 0;
+                    break;
+                }
             }
             return null;
         }
@@ -57,7 +77,7 @@ public sealed class CommandProcessor
             Interlocked.Increment(ref _server.Stats.ProtocolErrors);
             _log.LogDebug("client {Id} protocol error: {Reason}", session.Id, ex.Message);
             if (!ex.ReplyBeforeClose) return DisconnectReason.QueryBufferLimit;
-            ctx.Writer.WriteError("ERR Protocol error: " + ex.Message);
+            ctx.Writer.WriteError(ProtocolErrorReply(ex.Message));
             return DisconnectReason.ProtocolError;
         }
         catch (Exception ex)
@@ -74,6 +94,20 @@ public sealed class CommandProcessor
         }
     }
 
+    /// <summary>
+    /// "ERR Protocol error: ..." as Redis writes it: the offending byte of "expected '$', got 'x'" goes out as that
+    /// raw byte (printf %c, so Latin-1 rather than UTF-8), and CR/LF become spaces so the reply stays one line.
+    /// </summary>
+    private static byte[] ProtocolErrorReply(string reason)
+    {
+        var bytes = System.Text.Encoding.Latin1.GetBytes("ERR Protocol error: " + reason);
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            if (bytes[i] is (byte)'\r' or (byte)'\n') bytes[i] = (byte)' ';
+        }
+        return bytes;
+    }
+
     private bool IsAuthenticated(ClientSession session) => session.Authenticated || _server.Options.RequirePass.Length == 0;
 
     /// <summary>
@@ -85,7 +119,7 @@ public sealed class CommandProcessor
         var session = Session;
         var before = session.ReplyMode;
         var real = ctx.Writer;
-        ctx.Writer = new RespWriter(SilentOutput, real.Resp3);
+        ctx.Writer = new RespWriter(SilentOutput, real.Resp3) { ErrorObserver = real.ErrorObserver };
         Dispatcher.Execute(ref ctx, args);
         bool resp3 = ctx.Writer.Resp3;
         ctx.Writer = real;

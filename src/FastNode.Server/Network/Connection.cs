@@ -43,15 +43,11 @@ public sealed class Connection
     public async Task RunAsync()
     {
         _server.Clients.Add(Session);
-        bool resumeBuffered = false;
         try
         {
             while (_reason is null)
             {
-                // After a blocked command, commands the client had already pipelined are processed without
-                // waiting for new bytes (TryRead returns unconsumed data even if it was examined).
-                if (!resumeBuffered || !_input.TryRead(out var read)) read = await _input.ReadAsync().ConfigureAwait(false);
-                resumeBuffered = false;
+                var read = await _input.ReadAsync().ConfigureAwait(false);
                 if (read.IsCanceled && _reason is not null) break;
 
                 var buffer = read.Buffer;
@@ -62,6 +58,8 @@ public sealed class Connection
                 Interlocked.Add(ref _server.Stats.TotalNetInputBytes, consumed);
                 _input.AdvanceTo(remaining.Start, buffer.End);
 
+                // A paused flush is backpressure from a client that reads slower than it sends: wait here, and read
+                // no more of its requests meanwhile.
                 var flush = await _output.FlushAsync().ConfigureAwait(false);
                 if (closeReason is not null)
                 {
@@ -72,7 +70,12 @@ public sealed class Connection
                 if (Session.PendingBlock is { } blocked)
                 {
                     if (!await WaitWhileBlockedAsync(blocked).ConfigureAwait(false)) break;
-                    resumeBuffered = true;
+                    ResumeBufferedCommands();
+                    continue;
+                }
+                if (_processor.StoppedAtOutputLimit)
+                {
+                    ResumeBufferedCommands();
                     continue;
                 }
                 if (read.IsCompleted)
@@ -97,6 +100,15 @@ public sealed class Connection
             _log.LogDebug("client {Id} {Address} closed: {Reason}", Session.Id, Session.RemoteAddress, Reason);
         }
     }
+
+    /// <summary>
+    /// The last batch stopped with commands still buffered (behind a blocked command, or past the output limit of one
+    /// batch): make the next ReadAsync return at once instead of waiting for new bytes. The bytes were marked examined,
+    /// and a Pipe only hands examined bytes out again (ReadAsync or TryRead alike) after new data or a cancel; some of
+    /// the commands may also sit in the reader's carry-over buffer, with nothing left in the pipe at all.
+    /// The cancel shows up as IsCanceled with _reason still null, which the loop treats as an ordinary read.
+    /// </summary>
+    private void ResumeBufferedCommands() => _input.CancelPendingRead();
 
     /// <summary>
     /// Waits for a blocked command to be granted, to time out, or for the client to go away (which is only seen
@@ -147,7 +159,7 @@ public sealed class Connection
             timerCancel.Cancel();
             if (pendingRead is not null)
             {
-                // Give the read back so the main loop can read the buffered commands.
+                // End the read that watched for a disconnect (RunAsync then resumes the buffered commands).
                 _input.CancelPendingRead();
                 var read = await pendingRead.ConfigureAwait(false);
                 _input.AdvanceTo(read.Buffer.Start, read.Buffer.End);

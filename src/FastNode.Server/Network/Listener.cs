@@ -119,7 +119,11 @@ public sealed class Listener : IAsyncDisposable
         var pump = new SocketPump(client);
         var session = new ClientSession(client.RemoteEndPoint?.ToString() ?? "?", client.LocalEndPoint?.ToString() ?? "?", _server.NowMs);
         var connection = new Connection(pump.Input, pump.Output, _server, session, _log, pump.Close);
-        _connections[connection] = RunConnectionAsync(pump, connection);
+        // Register before starting: a connection that ends synchronously removes itself in RunConnectionAsync's
+        // finally, which must not run before the entry exists (it would leak one entry per such client).
+        _connections[connection] = Task.CompletedTask;
+        var running = RunConnectionAsync(pump, connection);
+        _connections.TryUpdate(connection, running, Task.CompletedTask);
     }
 
     private async Task RunConnectionAsync(SocketPump pump, Connection connection)

@@ -7,6 +7,7 @@ public sealed class ClientRegistry(Transactions.WatchRegistry watches)
 {
     private readonly ConcurrentDictionary<long, ClientSession> _clients = new();
     private long _closedCommands;
+    private long _closedOutputBytes;
 
     public int Count => _clients.Count;
 
@@ -16,7 +17,11 @@ public sealed class ClientRegistry(Transactions.WatchRegistry watches)
 
     public void Remove(ClientSession session)
     {
-        if (_clients.TryRemove(session.Id, out _)) Interlocked.Add(ref _closedCommands, session.CommandsProcessed);
+        if (_clients.TryRemove(session.Id, out _))
+        {
+            Interlocked.Add(ref _closedCommands, session.CommandsProcessed);
+            Interlocked.Add(ref _closedOutputBytes, session.OutputBytes);
+        }
         watches.UnwatchAll(session);
     }
 
@@ -30,9 +35,22 @@ public sealed class ClientRegistry(Transactions.WatchRegistry watches)
         return total;
     }
 
+    /// <summary>total_net_output_bytes: closed clients' reply bytes plus the live ones'.</summary>
+    public long TotalOutputBytes()
+    {
+        long total = Interlocked.Read(ref _closedOutputBytes);
+        foreach (var client in _clients.Values) total += client.OutputBytes;
+        return total;
+    }
+
     public void ResetStats()
     {
         Interlocked.Exchange(ref _closedCommands, 0);
-        foreach (var client in _clients.Values) client.CommandsProcessed = 0;
+        Interlocked.Exchange(ref _closedOutputBytes, 0);
+        foreach (var client in _clients.Values)
+        {
+            client.CommandsProcessed = 0;
+            client.OutputBytes = 0;
+        }
     }
 }

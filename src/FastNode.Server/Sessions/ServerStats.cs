@@ -12,9 +12,13 @@ public sealed class ServerStats
     public long TotalNetInputBytes;
     public long TotalNetOutputBytes;
 
+    /// <summary>Error replies by prefix (INFO errorstats); connections report through <see cref="ErrorCounters.Observer"/>.</summary>
+    public ErrorCounters Errors { get; } = new();
+
     public void Reset()
     {
         ConnectionsReceived = RejectedConnections = ExpiredKeys = KeyspaceHits = KeyspaceMisses = ProtocolErrors = 0;
         TotalNetInputBytes = TotalNetOutputBytes = 0;
+        Errors.Reset();
     }
 }

@@ -20,7 +20,7 @@ public struct Entry
     public long ExpireAt;
     /// <summary>Position of this entry in the shard's list of keys with a TTL, or -1.</summary>
     public int VolatileSlot;
-    /// <summary>Seconds since server start of the last access (OBJECT IDLETIME).</summary>
+    /// <summary>Unix seconds of the last access (OBJECT IDLETIME); 0 until the first stamped access.</summary>
     public uint LastAccess;
     public ValueKind Kind;
 

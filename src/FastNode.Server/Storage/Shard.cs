@@ -221,9 +221,12 @@ public sealed class Shard
         if (_count == 0) return 0;
         ulong mask = (ulong)_buckets.Length - 1;
         int seen = 0;
+        // Like Redis, bound the empty buckets one call may walk, so a sparse table never stalls the shard.
+        long emptyBudget = Math.Max(count, 1) * 10L;
         do
         {
             int i = _buckets[cursor & mask] - 1;
+            if (i < 0) emptyBudget--;
             while (i >= 0)
             {
                 int next = _entries[i].Next - 1;
@@ -235,7 +238,7 @@ public sealed class Shard
             cursor = ReverseBits(cursor);
             cursor++;
             cursor = ReverseBits(cursor);
-        } while (cursor != 0 && seen < count);
+        } while (cursor != 0 && seen < count && emptyBudget > 0);
         return cursor;
     }
 

@@ -3,7 +3,7 @@ using FastNode.Server.Storage;
 
 namespace FastNode.Server.Commands.Strings;
 
-/// <summary>GET, SET and its variants: the hottest commands. Each locks only the key's shard.</summary>
+/// <summary>GET, SET and its variants, GETDEL/GETEX, and the counters: the hottest commands. Each locks only the key's shard.</summary>
 public static class StringCommands
 {
     public static void Get(ref CommandContext ctx)
@@ -41,9 +41,13 @@ public static class StringCommands
 
     public static void Set(ref CommandContext ctx)
     {
-        switch (SetOptions.Parse(ctx.Args, 3, ctx.NowMs, out var options))
+        if (SetOptions.Parse(ctx.Args, 3, getEx: false, out var options) != SetOptions.Result.Ok)
         {
-            case SetOptions.Result.Syntax: ctx.Writer.WriteError(RespErrors.Syntax); return;
+            ctx.Writer.WriteError(RespErrors.Syntax);
+            return;
+        }
+        switch (options.ResolveExpiry(ctx.Args, ctx.NowMs))
+        {
             case SetOptions.Result.NotInteger: ctx.Writer.WriteError(RespErrors.NotInteger); return;
             case SetOptions.Result.InvalidExpire: ctx.Writer.WriteError(ErrorText.InvalidExpireTime("set")); return;
         }
@@ -95,7 +99,8 @@ public static class StringCommands
         var shard = ctx.Db.ShardFor(hash);
         lock (shard.Lock)
         {
-            int i = shard.FindLive(hash, key, ctx.NowMs);
+            // SET ... GET reads the key like GET does (a keyspace hit or miss); a plain SET does not count.
+            int i = options.Get ? shard.Find(hash, key, ctx.NowMs) : shard.FindLive(hash, key, ctx.NowMs);
             if (options.Get)
             {
                 if (i >= 0 && !shard.At(i).IsString)
@@ -129,7 +134,8 @@ public static class StringCommands
 
     public static void DecrBy(ref CommandContext ctx)
     {
-        if (!Numbers.TryParseInt64(ctx.Args[2], out long delta) || delta == long.MinValue) ctx.Writer.WriteError(RespErrors.NotInteger);
+        if (!Numbers.TryParseInt64(ctx.Args[2], out long delta)) ctx.Writer.WriteError(RespErrors.NotInteger);
+        else if (delta == long.MinValue) ctx.Writer.WriteError(RespErrors.DecrementOverflow);
         else IncrementBy(ref ctx, -delta);
     }
 
@@ -141,7 +147,7 @@ public static class StringCommands
         long result;
         lock (shard.Lock)
         {
-            int i = shard.Find(hash, key, ctx.NowMs);
+            int i = shard.FindLive(hash, key, ctx.NowMs);
             long current = 0;
             if (i >= 0)
             {
@@ -164,8 +170,153 @@ public static class StringCommands
             }
             result = current + delta;
             if (i < 0) i = shard.Add(hash, key, ValueKind.String);
-            StringValue.AssignInteger(ref shard.At(i), result);
+            ref var e = ref shard.At(i);
+            StringValue.AssignInteger(ref e, result);
+            e.LastAccess = (uint)(ctx.NowMs / 1000);
         }
         ctx.Writer.WriteInteger(result);
+    }
+
+    public static void IncrByFloat(ref CommandContext ctx)
+    {
+        // Both parse failures give the same error, so the increment is parsed before taking the lock;
+        // only WRONGTYPE has to be reported ahead of it.
+        bool incrementValid = LongDouble.TryParse(ctx.Args[2], out var increment);
+        var key = ctx.Args[1];
+        ulong hash = KeyHasher.Hash(key);
+        var shard = ctx.Db.ShardFor(hash);
+        Span<byte> text = stackalloc byte[64];
+        byte[]? largeText = null;
+        int length;
+        lock (shard.Lock)
+        {
+            int i = shard.FindLive(hash, key, ctx.NowMs);
+            var current = default(LongDouble);
+            if (i >= 0)
+            {
+                ref var existing = ref shard.At(i);
+                if (!existing.IsString)
+                {
+                    ctx.Writer.WriteError(RespErrors.WrongType);
+                    return;
+                }
+                if (!LongDouble.TryParse(existing.StringSpan, out current))
+                {
+                    ctx.Writer.WriteError(RespErrors.NotFloat);
+                    return;
+                }
+            }
+            if (!incrementValid)
+            {
+                ctx.Writer.WriteError(RespErrors.NotFloat);
+                return;
+            }
+            var sum = LongDouble.Add(current, increment);
+            if (sum.IsInfinity)
+            {
+                ctx.Writer.WriteError(RespErrors.NaNOrInfinity);
+                return;
+            }
+            if (!sum.TryFormat(text, out length))
+            {
+                largeText = new byte[LongDouble.MaxFormattedLength];
+                sum.TryFormat(largeText, out length);
+            }
+            if (i < 0) i = shard.Add(hash, key, ValueKind.String);
+            ref var e = ref shard.At(i);
+            StringValue.Assign(ref e, largeText is null ? text.Slice(0, length) : largeText.AsSpan(0, length));
+            e.LastAccess = (uint)(ctx.NowMs / 1000);
+        }
+        ctx.Writer.WriteBulkString(largeText is null ? text.Slice(0, length) : largeText.AsSpan(0, length));
+    }
+
+    public static void GetDel(ref CommandContext ctx)
+    {
+        var key = ctx.Args[1];
+        ulong hash = KeyHasher.Hash(key);
+        var shard = ctx.Db.ShardFor(hash);
+        byte[] value;
+        int length;
+        lock (shard.Lock)
+        {
+            int i = shard.Find(hash, key, ctx.NowMs);
+            if (i < 0)
+            {
+                ctx.Writer.WriteNullBulk();
+                return;
+            }
+            ref var e = ref shard.At(i);
+            if (!e.IsString)
+            {
+                ctx.Writer.WriteError(RespErrors.WrongType);
+                return;
+            }
+            value = (byte[])e.Value!;
+            length = e.ValueLength;
+            shard.Remove(i);
+        }
+        // Once the entry is gone nothing can write to the array again: copy it without the lock.
+        ctx.Writer.WriteBulkString(value.AsSpan(0, length));
+    }
+
+    public static void GetEx(ref CommandContext ctx)
+    {
+        if (SetOptions.Parse(ctx.Args, 2, getEx: true, out var options) != SetOptions.Result.Ok)
+        {
+            ctx.Writer.WriteError(RespErrors.Syntax);
+            return;
+        }
+        var key = ctx.Args[1];
+        ulong hash = KeyHasher.Hash(key);
+        var shard = ctx.Db.ShardFor(hash);
+        byte[]? deferred = null;
+        int length = 0;
+        lock (shard.Lock)
+        {
+            int i = shard.Find(hash, key, ctx.NowMs);
+            if (i < 0)
+            {
+                ctx.Writer.WriteNullBulk();
+                return;
+            }
+            ref var e = ref shard.At(i);
+            if (!e.IsString)
+            {
+                ctx.Writer.WriteError(RespErrors.WrongType);
+                return;
+            }
+            // Redis validates the expiry only once it knows the key holds a string.
+            switch (options.ResolveExpiry(ctx.Args, ctx.NowMs))
+            {
+                case SetOptions.Result.NotInteger: ctx.Writer.WriteError(RespErrors.NotInteger); return;
+                case SetOptions.Result.InvalidExpire: ctx.Writer.WriteError(ErrorText.InvalidExpireTime("getex")); return;
+            }
+            if (options.AbsoluteExpiry && options.ExpireAt <= ctx.NowMs)
+            {
+                // An EXAT/PXAT in the past deletes the key; the array is then unreachable and can be copied unlocked.
+                deferred = (byte[])e.Value!;
+                length = e.ValueLength;
+                shard.Remove(i);
+            }
+            else
+            {
+                deferred = WriteValueOrDefer(ref ctx.Writer, e, out length);
+                if (options.ExpireUnit != SetOptions.ExpiryArg.None) shard.SetExpireAt(i, options.ExpireAt);
+                else if (options.Persist) shard.SetExpireAt(i, 0);
+            }
+        }
+        if (deferred is not null) ctx.Writer.WriteBulkString(deferred.AsSpan(0, length));
+    }
+
+    /// <summary>
+    /// With the shard lock held: writes a small string value as a bulk reply now (it may be rewritten in place once the
+    /// lock is released), or returns a large one's array, never mutated, for the caller to write after unlocking.
+    /// </summary>
+    internal static byte[]? WriteValueOrDefer(ref RespWriter writer, in Entry e, out int length)
+    {
+        length = e.ValueLength;
+        if (StringValue.IsImmutable(e)) return (byte[])e.Value!;
+        writer.WriteBulkString(e.StringSpan);
+        return null;
     }
 }

@@ -93,12 +93,15 @@ public static class TransactionCommands
             session.InExec = true;
             ctx.Writer.WriteArrayHeader(queued.Count);
             foreach (var command in queued) Dispatcher.Execute(ref ctx, command.Args);
+            // Like Redis, clients blocked on lists that the transaction filled are served after all of it ran.
+            Storage.Lists.ListBlocking.ServeReady(lockHeld: true);
         }
         finally
         {
             session.InExec = false;
             locks.ExitAll();
         }
+        Storage.Lists.ListBlocking.ServeReady(lockHeld: false);
     }
 
     /// <summary>True if a watched key was written, flushed, or expired since WATCH.</summary>

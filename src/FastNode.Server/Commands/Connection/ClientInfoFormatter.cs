@@ -1,0 +1,47 @@
+using System.Globalization;
+using System.Text;
+using FastNode.Server.Sessions;
+
+namespace FastNode.Server.Commands.Connection;
+
+/// <summary>
+/// One CLIENT LIST / CLIENT INFO line, with Redis 7.0's fields in Redis's order. FastNode does not keep per-client
+/// query or reply buffers the way Redis does (requests are parsed in place from the socket pipe), so the buffer and
+/// memory fields report 0, and fd is -1 (the socket handle is not exposed). Cold path: builds strings.
+/// </summary>
+public static class ClientInfoFormatter
+{
+    public static void Append(StringBuilder sb, ClientSession client, long nowMs)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        sb.Append("id=").Append(client.Id.ToString(inv))
+          .Append(" addr=").Append(client.RemoteAddress)
+          .Append(" laddr=").Append(client.LocalAddress)
+          .Append(" fd=-1")
+          .Append(" name=").Append(client.Name)
+          .Append(" age=").Append(Math.Max(0, (nowMs - client.CreatedAtMs) / 1000).ToString(inv))
+          .Append(" idle=").Append(Math.Max(0, (nowMs - client.LastInteractionMs) / 1000).ToString(inv))
+          .Append(" flags=").Append(Flags(client))
+          .Append(" db=").Append(client.DbIndex.ToString(inv))
+          .Append(" sub=0 psub=0 ssub=0")
+          .Append(" multi=").Append((client.Multi?.Count ?? -1).ToString(inv))
+          .Append(" qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0")
+          .Append(" events=r")
+          .Append(" cmd=").Append(client.LastCommand)
+          .Append(" user=default redir=-1")
+          .Append(" resp=").Append(client.Protocol.ToString(inv))
+          .Append('\n');
+    }
+
+    /// <summary>Redis's one-letter client flags, in its order; "N" when none applies.</summary>
+    private static string Flags(ClientSession client)
+    {
+        var flags = new StringBuilder(4);
+        if (client.Multi is not null) flags.Append('x');
+        if (client.PendingBlock is not null) flags.Append('b');
+        if (client.WatchInvalidated) flags.Append('d');
+        if (client.CloseAfterReply) flags.Append('c');
+        if (client.NoEvict) flags.Append('e');
+        return flags.Length == 0 ? "N" : flags.ToString();
+    }
+}

@@ -1,0 +1,32 @@
+using FastNode.Server.Sessions;
+
+namespace FastNode.Server.Commands.Connection;
+
+/// <summary>Redis's client classes (CLIENT LIST TYPE, CLIENT KILL TYPE). FastNode has no replication links.</summary>
+public enum ClientType
+{
+    Normal,
+    Master,
+    Replica,
+    PubSub,
+}
+
+public static class ClientTypes
+{
+    public static bool TryParse(ReadOnlySpan<byte> name, out ClientType type)
+    {
+        if (Ascii.EqualsIgnoreCase(name, "NORMAL"u8)) type = ClientType.Normal;
+        else if (Ascii.EqualsIgnoreCase(name, "MASTER"u8)) type = ClientType.Master;
+        else if (Ascii.EqualsIgnoreCase(name, "REPLICA"u8) || Ascii.EqualsIgnoreCase(name, "SLAVE"u8)) type = ClientType.Replica;
+        else if (Ascii.EqualsIgnoreCase(name, "PUBSUB"u8)) type = ClientType.PubSub;
+        else
+        {
+            type = default;
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>Every FastNode client is a normal one until the pub/sub family marks subscribers.</summary>
+    public static ClientType Of(ClientSession client) => ClientType.Normal;
+}

@@ -1,0 +1,135 @@
+using FastNode.Protocol;
+using FastNode.Server.Commands.Keys;
+using FastNode.Server.Storage;
+
+namespace FastNode.Server.Commands.Expiry;
+
+/// <summary>
+/// EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT (with NX/XX/GT/LT), TTL, PTTL, EXPIRETIME, PEXPIRETIME and PERSIST.
+/// Expiry times are absolute Unix milliseconds in <see cref="Entry.ExpireAt"/> (0 = none), always set through
+/// <see cref="Shard.SetExpireAt"/> so the shard's TTL index (used by the active expiry cycle) stays in step.
+/// </summary>
+public static class ExpiryCommands
+{
+    public static void Expire(ref CommandContext ctx) => SetExpiry(ref ctx, relative: true, seconds: true);
+
+    public static void PExpire(ref CommandContext ctx) => SetExpiry(ref ctx, relative: true, seconds: false);
+
+    public static void ExpireAt(ref CommandContext ctx) => SetExpiry(ref ctx, relative: false, seconds: true);
+
+    public static void PExpireAt(ref CommandContext ctx) => SetExpiry(ref ctx, relative: false, seconds: false);
+
+    /// <summary>Seconds left, rounded to nearest as Redis does ((ms + 500) / 1000); -1 without TTL, -2 when missing.</summary>
+    public static void Ttl(ref CommandContext ctx) => ReadExpiry(ref ctx, Report.TtlSeconds);
+
+    public static void PTtl(ref CommandContext ctx) => ReadExpiry(ref ctx, Report.TtlMilliseconds);
+
+    public static void ExpireTime(ref CommandContext ctx) => ReadExpiry(ref ctx, Report.AtSeconds);
+
+    public static void PExpireTime(ref CommandContext ctx) => ReadExpiry(ref ctx, Report.AtMilliseconds);
+
+    public static void Persist(ref CommandContext ctx)
+    {
+        var key = ctx.Args[1];
+        ulong hash = KeyHasher.Hash(key);
+        var shard = ctx.Db.ShardFor(hash);
+        bool removed = false;
+        lock (shard.Lock)
+        {
+            int i = shard.FindLive(hash, key, ctx.NowMs);
+            if (i >= 0 && shard.At(i).ExpireAt != 0)
+            {
+                shard.SetExpireAt(i, 0);
+                removed = true;
+            }
+        }
+        ctx.Writer.WriteRaw(removed ? RespReplies.One : RespReplies.Zero);
+    }
+
+    private enum Report : byte { TtlSeconds, TtlMilliseconds, AtSeconds, AtMilliseconds }
+
+    private static void SetExpiry(ref CommandContext ctx, bool relative, bool seconds)
+    {
+        switch (ExpireCondition.Parse(ctx.Args, 3, out var condition, out int bad))
+        {
+            case ExpireCondition.Result.UnknownOption: ctx.Writer.WriteError(ErrorText.UnsupportedOption(ctx.Args[bad])); return;
+            case ExpireCondition.Result.NxWithOthers: ctx.Writer.WriteError(RespErrors.ExpireNxAndOthers); return;
+            case ExpireCondition.Result.GtWithLt: ctx.Writer.WriteError(RespErrors.ExpireGtAndLt); return;
+        }
+        if (!Numbers.TryParseInt64(ctx.Args[2], out long when))
+        {
+            ctx.Writer.WriteError(RespErrors.NotInteger);
+            return;
+        }
+        // Negative times are allowed (they delete the key); only overflow of the unit change or of the
+        // addition of the base time is an error, as in Redis.
+        long now = ctx.NowMs;
+        if (seconds)
+        {
+            if (when > long.MaxValue / 1000 || when < long.MinValue / 1000)
+            {
+                ctx.Writer.WriteError(ErrorText.InvalidExpireTime(ctx.Command.FullName));
+                return;
+            }
+            when *= 1000;
+        }
+        if (relative)
+        {
+            if (when > long.MaxValue - now)
+            {
+                ctx.Writer.WriteError(ErrorText.InvalidExpireTime(ctx.Command.FullName));
+                return;
+            }
+            when += now;
+        }
+
+        var key = ctx.Args[1];
+        ulong hash = KeyHasher.Hash(key);
+        var shard = ctx.Db.ShardFor(hash);
+        bool applied = false;
+        lock (shard.Lock)
+        {
+            int i = shard.FindLive(hash, key, now);
+            if (i >= 0 && condition.Allows(shard.At(i).ExpireAt, when))
+            {
+                // A time already past deletes the key at once (and still answers 1), as Redis does on a master.
+                if (when <= now) shard.Remove(i);
+                else shard.SetExpireAt(i, when);
+                applied = true;
+            }
+        }
+        ctx.Writer.WriteRaw(applied ? RespReplies.One : RespReplies.Zero);
+    }
+
+    private static void ReadExpiry(ref CommandContext ctx, Report report)
+    {
+        var key = ctx.Args[1];
+        ulong hash = KeyHasher.Hash(key);
+        var shard = ctx.Db.ShardFor(hash);
+        long now = ctx.NowMs;
+        long expireAt;
+        lock (shard.Lock)
+        {
+            int i = KeyLookup.FindNoTouch(shard, hash, key, now);
+            if (i < 0)
+            {
+                ctx.Writer.WriteRaw(RespReplies.MinusTwo);
+                return;
+            }
+            expireAt = shard.At(i).ExpireAt;
+        }
+        if (expireAt == 0)
+        {
+            ctx.Writer.WriteRaw(RespReplies.MinusOne);
+            return;
+        }
+        long left = Math.Max(0, expireAt - now);
+        ctx.Writer.WriteInteger(report switch
+        {
+            Report.TtlSeconds => (left + 500) / 1000,
+            Report.TtlMilliseconds => left,
+            Report.AtSeconds => expireAt / 1000,
+            _ => expireAt,
+        });
+    }
+}

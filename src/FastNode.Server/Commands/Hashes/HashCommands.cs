@@ -1,0 +1,230 @@
+using FastNode.Protocol;
+using FastNode.Server.Storage;
+using FastNode.Server.Storage.Hashes;
+
+namespace FastNode.Server.Commands.Hashes;
+
+/// <summary>
+/// HSET and friends: single-key commands that lock only the key's shard. Replies that copy stored bytes are written
+/// while the lock is held (the values may be rewritten in place right after). A hash whose last field goes is deleted.
+/// </summary>
+public static class HashCommands
+{
+    public static void HSet(ref CommandContext ctx)
+    {
+        if (SetPairs(ref ctx, out long added)) ctx.Writer.WriteInteger(added);
+    }
+
+    public static void HMSet(ref CommandContext ctx)
+    {
+        if (SetPairs(ref ctx, out _)) ctx.Writer.WriteRaw(RespReplies.Ok);
+    }
+
+    /// <summary>Sets every field/value pair from argument 2 on; false when an error was written instead.</summary>
+    private static bool SetPairs(ref CommandContext ctx, out long added)
+    {
+        added = 0;
+        if ((ctx.Args.Count & 1) != 0)
+        {
+            // Redis checks the pairing in the command itself, with the arity error text.
+            ctx.Writer.WriteError(ErrorText.WrongArity(ctx.Command.FullName));
+            return false;
+        }
+        var key = ctx.Args[1];
+        ulong hash = KeyHasher.Hash(key);
+        var shard = ctx.Db.ShardFor(hash);
+        lock (shard.Lock)
+        {
+            var h = HashLookup.WriteOrCreate(shard, hash, key, ctx.NowMs);
+            if (h is null)
+            {
+                ctx.Writer.WriteError(RespErrors.WrongType);
+                return false;
+            }
+            for (int a = 2; a < ctx.Args.Count; a += 2)
+            {
+                if (h.Set(ctx.Args[a], ctx.Args[a + 1])) added++;
+            }
+        }
+        return true;
+    }
+
+    public static void HSetNx(ref CommandContext ctx)
+    {
+        var key = ctx.Args[1];
+        ulong hash = KeyHasher.Hash(key);
+        var shard = ctx.Db.ShardFor(hash);
+        lock (shard.Lock)
+        {
+            var h = HashLookup.WriteOrCreate(shard, hash, key, ctx.NowMs);
+            if (h is null)
+            {
+                ctx.Writer.WriteError(RespErrors.WrongType);
+                return;
+            }
+            if (h.Find(ctx.Args[2]) >= 0)
+            {
+                ctx.Writer.WriteRaw(RespReplies.Zero);
+                return;
+            }
+            h.Set(ctx.Args[2], ctx.Args[3]);
+        }
+        ctx.Writer.WriteRaw(RespReplies.One);
+    }
+
+    public static void HGet(ref CommandContext ctx)
+    {
+        var key = ctx.Args[1];
+        ulong hash = KeyHasher.Hash(key);
+        var shard = ctx.Db.ShardFor(hash);
+        lock (shard.Lock)
+        {
+            var h = HashLookup.Read(shard, hash, key, ctx.NowMs, out bool wrongType);
+            if (wrongType) ctx.Writer.WriteError(RespErrors.WrongType);
+            else if (h is not null && h.TryGet(ctx.Args[2], out var value)) ctx.Writer.WriteBulkString(value);
+            else ctx.Writer.WriteNullBulk();
+        }
+    }
+
+    public static void HMGet(ref CommandContext ctx)
+    {
+        var key = ctx.Args[1];
+        ulong hash = KeyHasher.Hash(key);
+        var shard = ctx.Db.ShardFor(hash);
+        lock (shard.Lock)
+        {
+            var h = HashLookup.Read(shard, hash, key, ctx.NowMs, out bool wrongType);
+            if (wrongType)
+            {
+                ctx.Writer.WriteError(RespErrors.WrongType);
+                return;
+            }
+            ctx.Writer.WriteArrayHeader(ctx.Args.Count - 2);
+            for (int a = 2; a < ctx.Args.Count; a++)
+            {
+                if (h is not null && h.TryGet(ctx.Args[a], out var value)) ctx.Writer.WriteBulkString(value);
+                else ctx.Writer.WriteNullBulk();
+            }
+        }
+    }
+
+    public static void HGetAll(ref CommandContext ctx) => WriteAll(ref ctx, fields: true, values: true);
+
+    public static void HKeys(ref CommandContext ctx) => WriteAll(ref ctx, fields: true, values: false);
+
+    public static void HVals(ref CommandContext ctx) => WriteAll(ref ctx, fields: false, values: true);
+
+    /// <summary>HGETALL answers a map (RESP3) / flat array; HKEYS and HVALS an array.</summary>
+    private static void WriteAll(ref CommandContext ctx, bool fields, bool values)
+    {
+        var key = ctx.Args[1];
+        ulong hash = KeyHasher.Hash(key);
+        var shard = ctx.Db.ShardFor(hash);
+        lock (shard.Lock)
+        {
+            var h = HashLookup.Read(shard, hash, key, ctx.NowMs, out bool wrongType);
+            if (wrongType)
+            {
+                ctx.Writer.WriteError(RespErrors.WrongType);
+                return;
+            }
+            int count = h?.Count ?? 0;
+            if (fields && values) ctx.Writer.WriteMapHeader(count);
+            else ctx.Writer.WriteArrayHeader(count);
+            if (h is null) return;
+            for (int pos = h.First(); pos >= 0; pos = h.Next(pos))
+            {
+                if (fields) ctx.Writer.WriteBulkString(h.FieldAt(pos));
+                if (values) ctx.Writer.WriteBulkString(h.ValueAt(pos));
+            }
+        }
+    }
+
+    public static void HDel(ref CommandContext ctx)
+    {
+        var key = ctx.Args[1];
+        ulong hash = KeyHasher.Hash(key);
+        var shard = ctx.Db.ShardFor(hash);
+        long removed = 0;
+        lock (shard.Lock)
+        {
+            var h = HashLookup.Write(shard, hash, key, ctx.NowMs, out int index, out bool wrongType);
+            if (wrongType)
+            {
+                ctx.Writer.WriteError(RespErrors.WrongType);
+                return;
+            }
+            if (h is not null)
+            {
+                for (int a = 2; a < ctx.Args.Count; a++)
+                {
+                    if (!h.Remove(ctx.Args[a])) continue;
+                    removed++;
+                    if (h.Count == 0)
+                    {
+                        shard.Remove(index);
+                        break;
+                    }
+                }
+            }
+        }
+        ctx.Writer.WriteInteger(removed);
+    }
+
+    public static void HExists(ref CommandContext ctx)
+    {
+        var key = ctx.Args[1];
+        ulong hash = KeyHasher.Hash(key);
+        var shard = ctx.Db.ShardFor(hash);
+        bool found;
+        lock (shard.Lock)
+        {
+            var h = HashLookup.Read(shard, hash, key, ctx.NowMs, out bool wrongType);
+            if (wrongType)
+            {
+                ctx.Writer.WriteError(RespErrors.WrongType);
+                return;
+            }
+            found = h is not null && h.Find(ctx.Args[2]) >= 0;
+        }
+        ctx.Writer.WriteRaw(found ? RespReplies.One : RespReplies.Zero);
+    }
+
+    public static void HLen(ref CommandContext ctx)
+    {
+        var key = ctx.Args[1];
+        ulong hash = KeyHasher.Hash(key);
+        var shard = ctx.Db.ShardFor(hash);
+        int count;
+        lock (shard.Lock)
+        {
+            var h = HashLookup.Read(shard, hash, key, ctx.NowMs, out bool wrongType);
+            if (wrongType)
+            {
+                ctx.Writer.WriteError(RespErrors.WrongType);
+                return;
+            }
+            count = h?.Count ?? 0;
+        }
+        ctx.Writer.WriteInteger(count);
+    }
+
+    public static void HStrLen(ref CommandContext ctx)
+    {
+        var key = ctx.Args[1];
+        ulong hash = KeyHasher.Hash(key);
+        var shard = ctx.Db.ShardFor(hash);
+        int length = 0;
+        lock (shard.Lock)
+        {
+            var h = HashLookup.Read(shard, hash, key, ctx.NowMs, out bool wrongType);
+            if (wrongType)
+            {
+                ctx.Writer.WriteError(RespErrors.WrongType);
+                return;
+            }
+            if (h is not null && h.TryGet(ctx.Args[2], out var value)) length = value.Length;
+        }
+        ctx.Writer.WriteInteger(length);
+    }
+}

@@ -1,0 +1,157 @@
+using FastNode.Protocol;
+using FastNode.Server.Storage;
+
+namespace FastNode.Server.Commands.Keys;
+
+/// <summary>
+/// OBJECT ENCODING | FREQ | IDLETIME | REFCOUNT | HELP. Lookups do not reset the access time (Redis
+/// LOOKUP_NOTOUCH); a missing key answers nil before any policy error.
+/// </summary>
+public static class ObjectCommands
+{
+    /// <summary>Longest string Redis keeps in the "embstr" encoding (OBJ_ENCODING_EMBSTR_SIZE_LIMIT).</summary>
+    private const int EmbStrLimit = 44;
+
+    /// <summary>Redis shares the integer objects 0..9999 (OBJ_SHARED_INTEGERS); OBJECT REFCOUNT reports them as shared.</summary>
+    private const long SharedIntegers = 10000;
+
+    /// <summary>Redis OBJ_SHARED_REFCOUNT.</summary>
+    private const int SharedRefCount = int.MaxValue;
+
+    public static void Encoding(ref CommandContext ctx)
+    {
+        var key = ctx.Args[2];
+        ulong hash = KeyHasher.Hash(key);
+        var shard = ctx.Db.ShardFor(hash);
+        lock (shard.Lock)
+        {
+            int i = KeyLookup.FindNoTouch(shard, hash, key, ctx.NowMs);
+            if (i < 0) ctx.Writer.WriteNullBulk();
+            else ctx.Writer.WriteBulkString(EncodingOf(shard.At(i)));
+        }
+    }
+
+    public static void RefCount(ref CommandContext ctx)
+    {
+        var key = ctx.Args[2];
+        ulong hash = KeyHasher.Hash(key);
+        var shard = ctx.Db.ShardFor(hash);
+        long refs;
+        lock (shard.Lock)
+        {
+            int i = KeyLookup.FindNoTouch(shard, hash, key, ctx.NowMs);
+            if (i < 0)
+            {
+                ctx.Writer.WriteNullBulk();
+                return;
+            }
+            ref var e = ref shard.At(i);
+            refs = e.IsString && IsIntEncoded(e, out long n) && n >= 0 && n < SharedIntegers ? SharedRefCount : 1;
+        }
+        ctx.Writer.WriteInteger(refs);
+    }
+
+    /// <summary>Seconds since the key was last read or written. Not tracked under an LFU policy, as in Redis.</summary>
+    public static void IdleTime(ref CommandContext ctx)
+    {
+        var key = ctx.Args[2];
+        ulong hash = KeyHasher.Hash(key);
+        var shard = ctx.Db.ShardFor(hash);
+        uint lastAccess;
+        lock (shard.Lock)
+        {
+            int i = KeyLookup.FindNoTouch(shard, hash, key, ctx.NowMs);
+            if (i < 0)
+            {
+                ctx.Writer.WriteNullBulk();
+                return;
+            }
+            lastAccess = shard.At(i).LastAccess;
+        }
+        if (IsLfuPolicy(ctx.Server))
+        {
+            ctx.Writer.WriteError(RespErrors.IdleTimeUnderLfu);
+            return;
+        }
+        long nowSeconds = ctx.NowMs / 1000;
+        // 0 means "never stamped" (a family that created the key without setting it): report it as fresh.
+        ctx.Writer.WriteInteger(lastAccess == 0 ? 0 : Math.Max(0, nowSeconds - lastAccess));
+    }
+
+    /// <summary>
+    /// FastNode keeps no LFU counters: under an LFU policy it answers 0 (a key with no recent accesses);
+    /// under any other policy it answers Redis's error.
+    /// </summary>
+    public static void Freq(ref CommandContext ctx)
+    {
+        var key = ctx.Args[2];
+        ulong hash = KeyHasher.Hash(key);
+        var shard = ctx.Db.ShardFor(hash);
+        lock (shard.Lock)
+        {
+            if (KeyLookup.FindNoTouch(shard, hash, key, ctx.NowMs) < 0)
+            {
+                ctx.Writer.WriteNullBulk();
+                return;
+            }
+        }
+        if (!IsLfuPolicy(ctx.Server)) ctx.Writer.WriteError(RespErrors.LfuNotSelected);
+        else ctx.Writer.WriteRaw(RespReplies.Zero);
+    }
+
+    public static void Help(ref CommandContext ctx)
+    {
+        ctx.Writer.WriteArrayHeader(HelpLines.Length);
+        foreach (var line in HelpLines) ctx.Writer.WriteSimpleString(line);
+    }
+
+    /// <summary>The name Redis 7.0 gives the value's representation.</summary>
+    private static ReadOnlySpan<byte> EncodingOf(in Entry e)
+    {
+        if (e.IsString)
+        {
+            if (IsIntEncoded(e, out _)) return "int"u8;
+            return e.ValueLength <= EmbStrLimit ? "embstr"u8 : "raw"u8;
+        }
+        if (e.Value is IObjectEncoding reporter) return reporter.ObjectEncoding;
+        // Families that do not report their encoding get the name Redis 7.0 uses for a small value of that kind.
+        return e.Kind switch
+        {
+            ValueKind.Hash => "listpack"u8,
+            ValueKind.List => "quicklist"u8,
+            ValueKind.Set => "hashtable"u8,
+            ValueKind.SortedSet => "listpack"u8,
+            ValueKind.Stream => "stream"u8,
+            _ => "raw"u8,
+        };
+    }
+
+    /// <summary>Redis stores a string as an integer when it is the canonical form of a 64-bit integer (string2l).</summary>
+    private static bool IsIntEncoded(in Entry e, out long value)
+    {
+        value = 0;
+        return e.ValueLength <= 20 && StringValue.TryGetInteger(e, out value);
+    }
+
+    private static bool IsLfuPolicy(ServerState server) =>
+        server.Config.TryGet("maxmemory-policy", out var setting) && setting.Get().Contains("lfu", StringComparison.OrdinalIgnoreCase);
+
+    private static readonly byte[][] HelpLines =
+    [
+        "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"u8.ToArray(),
+        "ENCODING <key>"u8.ToArray(),
+        "    Return the kind of internal representation used in order to store the value"u8.ToArray(),
+        "    associated with a <key>."u8.ToArray(),
+        "FREQ <key>"u8.ToArray(),
+        "    Return the access frequency index of the <key>. The returned integer is"u8.ToArray(),
+        "    proportional to the logarithm of the recent access frequency of the key."u8.ToArray(),
+        "IDLETIME <key>"u8.ToArray(),
+        "    Return the idle time of the <key>, that is the approximated number of"u8.ToArray(),
+        "    seconds elapsed since the last access to the key."u8.ToArray(),
+        "REFCOUNT <key>"u8.ToArray(),
+        "    Return the number of references of the value associated with the specified"u8.ToArray(),
+        "    <key>."u8.ToArray(),
+        "HELP"u8.ToArray(),
+        "    Prints this help."u8.ToArray(),
+    ];
+}

@@ -1,0 +1,223 @@
+using System.Buffers;
+using FastNode.Protocol;
+using FastNode.Server.Storage;
+using FastNode.Server.Storage.Lists;
+
+namespace FastNode.Server.Commands.Lists;
+
+/// <summary>LINSERT, LREM, LTRIM and LPOS: the commands that search or edit the middle of one list.</summary>
+public static class ListEditCommands
+{
+    public static void LInsert(ref CommandContext ctx)
+    {
+        bool after;
+        if (Ascii.EqualsIgnoreCase(ctx.Args[2], "AFTER"u8)) after = true;
+        else if (Ascii.EqualsIgnoreCase(ctx.Args[2], "BEFORE"u8)) after = false;
+        else
+        {
+            ctx.Writer.WriteError(RespErrors.Syntax);
+            return;
+        }
+        var key = ctx.Args[1];
+        var pivot = ctx.Args[3];
+        ulong hash = KeyHasher.Hash(key);
+        var shard = ctx.Db.ShardFor(hash);
+        long result;
+        lock (shard.Lock)
+        {
+            var list = ListLookup.Write(shard, hash, key, ctx.NowMs, out _, out bool wrongType);
+            if (wrongType)
+            {
+                ctx.Writer.WriteError(RespErrors.WrongType);
+                return;
+            }
+            if (list is null) result = 0;
+            else
+            {
+                int found = -1, position = 0;
+                var walk = list.Walk(0, list.Count);
+                while (walk.Next(out var element))
+                {
+                    if (element.SequenceEqual(pivot))
+                    {
+                        found = position;
+                        break;
+                    }
+                    position++;
+                }
+                if (found < 0) result = -1;
+                else
+                {
+                    list.Insert(after ? found + 1 : found, ctx.Args[4]);
+                    result = list.Count;
+                }
+            }
+        }
+        ctx.Writer.WriteInteger(result);
+    }
+
+    public static void LRem(ref CommandContext ctx)
+    {
+        if (!Numbers.TryParseInt64(ctx.Args[2], out long count))
+        {
+            ctx.Writer.WriteError(RespErrors.NotInteger);
+            return;
+        }
+        var key = ctx.Args[1];
+        ulong hash = KeyHasher.Hash(key);
+        var shard = ctx.Db.ShardFor(hash);
+        long removed = 0;
+        lock (shard.Lock)
+        {
+            var list = ListLookup.Write(shard, hash, key, ctx.NowMs, out int index, out bool wrongType);
+            if (wrongType)
+            {
+                ctx.Writer.WriteError(RespErrors.WrongType);
+                return;
+            }
+            if (list is not null)
+            {
+                removed = list.RemoveMatching(ctx.Args[3], count);
+                if (list.Count == 0) shard.Remove(index);
+            }
+        }
+        ctx.Writer.WriteInteger(removed);
+    }
+
+    public static void LTrim(ref CommandContext ctx)
+    {
+        if (!Numbers.TryParseInt64(ctx.Args[2], out long start) || !Numbers.TryParseInt64(ctx.Args[3], out long stop))
+        {
+            ctx.Writer.WriteError(RespErrors.NotInteger);
+            return;
+        }
+        var key = ctx.Args[1];
+        ulong hash = KeyHasher.Hash(key);
+        var shard = ctx.Db.ShardFor(hash);
+        lock (shard.Lock)
+        {
+            var list = ListLookup.Write(shard, hash, key, ctx.NowMs, out int index, out bool wrongType);
+            if (wrongType)
+            {
+                ctx.Writer.WriteError(RespErrors.WrongType);
+                return;
+            }
+            if (list is not null)
+            {
+                if (ListCommands.TryNormalizeRange(list.Count, ref start, ref stop))
+                {
+                    list.Trim((int)start, (int)(stop - start + 1));
+                }
+                else
+                {
+                    shard.Remove(index);
+                }
+            }
+        }
+        ctx.Writer.WriteRaw(RespReplies.Ok);
+    }
+
+    /// <summary>LPOS key element [RANK rank] [COUNT num-matches] [MAXLEN len].</summary>
+    public static void LPos(ref CommandContext ctx)
+    {
+        long rank = 1, count = 0, maxLen = 0;
+        bool withCount = false;
+        for (int i = 3; i < ctx.Args.Count; i += 2)
+        {
+            var option = ctx.Args[i];
+            bool hasValue = i + 1 < ctx.Args.Count;
+            if (hasValue && Ascii.EqualsIgnoreCase(option, "RANK"u8))
+            {
+                if (!Numbers.TryParseInt64(ctx.Args[i + 1], out rank))
+                {
+                    ctx.Writer.WriteError(RespErrors.NotInteger);
+                    return;
+                }
+                if (rank == 0)
+                {
+                    ctx.Writer.WriteError(ListErrors.RankZero);
+                    return;
+                }
+            }
+            else if (hasValue && Ascii.EqualsIgnoreCase(option, "COUNT"u8))
+            {
+                if (!Numbers.TryParseInt64(ctx.Args[i + 1], out count) || count < 0)
+                {
+                    ctx.Writer.WriteError(ListErrors.CountNegative);
+                    return;
+                }
+                withCount = true;
+            }
+            else if (hasValue && Ascii.EqualsIgnoreCase(option, "MAXLEN"u8))
+            {
+                if (!Numbers.TryParseInt64(ctx.Args[i + 1], out maxLen) || maxLen < 0)
+                {
+                    ctx.Writer.WriteError(ListErrors.MaxLenNegative);
+                    return;
+                }
+            }
+            else
+            {
+                ctx.Writer.WriteError(RespErrors.Syntax);
+                return;
+            }
+        }
+
+        var key = ctx.Args[1];
+        ulong hash = KeyHasher.Hash(key);
+        var shard = ctx.Db.ShardFor(hash);
+        lock (shard.Lock)
+        {
+            var list = ListLookup.Read(shard, hash, key, ctx.NowMs, out bool wrongType);
+            if (wrongType)
+            {
+                ctx.Writer.WriteError(RespErrors.WrongType);
+                return;
+            }
+            if (list is null)
+            {
+                if (withCount) ctx.Writer.WriteRaw(RespReplies.EmptyArray);
+                else ctx.Writer.WriteNullBulk();
+                return;
+            }
+            WritePositions(ref ctx.Writer, list, ctx.Args[2], rank, withCount ? count : 1, withCount, maxLen);
+        }
+    }
+
+    /// <summary>
+    /// Finds matches from the head (rank &gt; 0) or the tail (rank &lt; 0), skipping the first |rank| - 1, looking at
+    /// no more than <paramref name="maxLen"/> elements (0 = all), keeping <paramref name="count"/> (0 = all).
+    /// </summary>
+    private static void WritePositions(ref RespWriter writer, ListValue list, ReadOnlySpan<byte> element, long rank,
+        long count, bool asArray, long maxLen)
+    {
+        bool backward = rank < 0;
+        // Redis negates the rank as a long long: RANK -9223372036854775808 stays negative and so matches from the first one.
+        ulong skip = rank == long.MinValue ? 0 : (ulong)Math.Abs(rank) - 1;
+        int length = list.Count;
+        int limit = maxLen == 0 || maxLen > length ? length : (int)maxLen;
+        int capacity = count == 0 || count > length ? length : (int)count;
+        int[]? rented = capacity > 64 ? ArrayPool<int>.Shared.Rent(capacity) : null;
+        Span<int> found = rented ?? stackalloc int[64];
+        int n = 0;
+        var walk = backward ? list.Walk(length - 1, limit, backward: true) : list.Walk(0, limit);
+        for (int i = 0; n < capacity && walk.Next(out var value); i++)
+        {
+            if (!value.SequenceEqual(element)) continue;
+            if (skip > 0)
+            {
+                skip--;
+                continue;
+            }
+            found[n++] = backward ? length - 1 - i : i;
+        }
+        if (asArray)
+        {
+            writer.WriteArrayHeader(n);
+            for (int i = 0; i < n; i++) writer.WriteInteger(found[i]);
+        }
+        else if (n == 0) writer.WriteNullBulk();
+        else writer.WriteInteger(found[0]);
+        if (rented is not null) ArrayPool<int>.Shared.Return(rented);
+    }
+}

@@ -1,0 +1,190 @@
+using FastNode.Protocol;
+using FastNode.Server.Storage;
+using FastNode.Server.Storage.Lists;
+
+namespace FastNode.Server.Commands.Lists;
+
+/// <summary>
+/// LMOVE, RPOPLPUSH and LMPOP, plus the cores their blocking forms share (<see cref="Move"/>, <see cref="MultiPop"/>):
+/// with nothing to pop, a blocking form registers its waiter under the same shard locks it checked the keys with,
+/// so a push that follows is sure to see it.
+/// </summary>
+public static class ListMoveCommands
+{
+    public static void LMove(ref CommandContext ctx)
+    {
+        if (!ListArgs.TryParseEnd(ctx.Args[3], out var from) || !ListArgs.TryParseEnd(ctx.Args[4], out var to))
+        {
+            ctx.Writer.WriteError(RespErrors.Syntax);
+            return;
+        }
+        Move(ref ctx, from, to, block: false, deadlineMs: 0);
+    }
+
+    public static void RPopLPush(ref CommandContext ctx) => Move(ref ctx, ListEnd.Right, ListEnd.Left, block: false, deadlineMs: 0);
+
+    public static void LMPop(ref CommandContext ctx)
+    {
+        if (!ListArgs.TryParseMultiPop(ref ctx, 1, out int keyCount, out var where, out long count)) return;
+        MultiPop(ref ctx, 2, keyCount, where, count, block: false, deadlineMs: 0);
+    }
+
+    /// <summary>
+    /// Moves one element from Args[1] to Args[2] and replies with it; nil when the source is missing, unless
+    /// <paramref name="block"/> (and not inside EXEC): then the client waits for the source.
+    /// </summary>
+    internal static void Move(ref CommandContext ctx, ListEnd from, ListEnd to, bool block, long deadlineMs)
+    {
+        var source = ctx.Args[1];
+        var destination = ctx.Args[2];
+        ulong sourceHash = KeyHasher.Hash(source);
+        ulong destinationHash = KeyHasher.Hash(destination);
+        var db = ctx.Db;
+        long now = ctx.NowMs;
+        Span<ulong> bits = stackalloc ulong[MultiShardLock.WordsFor(db)];
+        var locks = new MultiShardLock(db, bits);
+        locks.Add(sourceHash);
+        locks.Add(destinationHash);
+        locks.EnterAll();
+        try
+        {
+            var sourceShard = db.ShardFor(sourceHash);
+            var list = ListLookup.Write(sourceShard, sourceHash, source, now, out int sourceIndex, out bool wrongType);
+            if (wrongType)
+            {
+                ctx.Writer.WriteError(RespErrors.WrongType);
+                return;
+            }
+            if (list is null)
+            {
+                if (block && !ctx.Session.InExec)
+                {
+                    var waiter = new ListWaiter(db, ctx.Session.DbIndex, ListWaitKind.Move, from, deadlineMs)
+                    {
+                        To = to,
+                        Destination = destination.ToArray(),
+                        DestinationHash = destinationHash,
+                    };
+                    waiter.Register(source, sourceHash);
+                    ctx.Session.Block(waiter);
+                }
+                else
+                {
+                    ctx.Writer.WriteNullBulk();
+                }
+                return;
+            }
+
+            bool sameKey = sourceHash == destinationHash && source.SequenceEqual(destination);
+            var destinationShard = db.ShardFor(destinationHash);
+            ListValue? target = list;
+            if (!sameKey)
+            {
+                target = ListLookup.Write(destinationShard, destinationHash, destination, now, out _, out wrongType);
+                if (wrongType)
+                {
+                    ctx.Writer.WriteError(RespErrors.WrongType);
+                    return;
+                }
+            }
+
+            var element = list.Peek(from);
+            ctx.Writer.WriteBulkString(element);
+            if (sameKey)
+            {
+                if (from != to)
+                {
+                    var copy = element.ToArray();
+                    list.Remove(from);
+                    list.Push(to, copy);
+                }
+                return;
+            }
+            target ??= ListLookup.Create(destinationShard, destinationHash, destination, now, out _);
+            target.Push(to, element);
+            list.Remove(from);
+            if (list.Count == 0) sourceShard.Remove(sourceIndex);
+            ListBlocking.SignalReady(ctx.Server, db, ctx.Session.DbIndex, destinationHash, destination);
+            if (!ctx.Session.InExec) ListBlocking.ServeReady(lockHeld: true);
+        }
+        finally
+        {
+            locks.ExitAll();
+        }
+        if (!ctx.Session.InExec) ListBlocking.ServeReady(lockHeld: false);
+    }
+
+    /// <summary>
+    /// Pops up to <paramref name="count"/> elements from the first non-empty list among the <paramref name="keyCount"/>
+    /// keys from Args[<paramref name="firstKey"/>] and replies [key, [elements]]; a nil array when all are empty, unless
+    /// <paramref name="block"/> (and not inside EXEC): then the client waits for any of them.
+    /// Serves BLPOP/BRPOP too (<paramref name="single"/>: one element, replied [key, element]).
+    /// </summary>
+    internal static void MultiPop(ref CommandContext ctx, int firstKey, int keyCount, ListEnd where, long count, bool block,
+        long deadlineMs, bool single = false)
+    {
+        var db = ctx.Db;
+        long now = ctx.NowMs;
+        Span<ulong> bits = stackalloc ulong[MultiShardLock.WordsFor(db)];
+        var locks = new MultiShardLock(db, bits);
+        for (int k = 0; k < keyCount; k++) locks.Add(KeyHasher.Hash(ctx.Args[firstKey + k]));
+        locks.EnterAll();
+        try
+        {
+            for (int k = 0; k < keyCount; k++)
+            {
+                var key = ctx.Args[firstKey + k];
+                ulong hash = KeyHasher.Hash(key);
+                var shard = db.ShardFor(hash);
+                var list = ListLookup.Write(shard, hash, key, now, out int index, out bool wrongType);
+                if (wrongType)
+                {
+                    ctx.Writer.WriteError(RespErrors.WrongType);
+                    return;
+                }
+                if (list is null) continue;
+                ctx.Writer.WriteArrayHeader(2);
+                ctx.Writer.WriteBulkString(key);
+                if (single)
+                {
+                    ctx.Writer.WriteBulkString(list.Peek(where));
+                    list.Remove(where);
+                }
+                else
+                {
+                    int n = (int)Math.Min(count, list.Count);
+                    ctx.Writer.WriteArrayHeader(n);
+                    for (int i = 0; i < n; i++)
+                    {
+                        ctx.Writer.WriteBulkString(list.Peek(where));
+                        list.Remove(where);
+                    }
+                    // LMPOP's keys are movable (not in the command table's key range): tell WATCH here.
+                    if (ctx.Server.Watches.Active) ctx.Server.Watches.Touch(ctx.Session.DbIndex, key);
+                }
+                if (list.Count == 0) shard.Remove(index);
+                return;
+            }
+
+            if (!block || ctx.Session.InExec)
+            {
+                ctx.Writer.WriteNullArray();
+                return;
+            }
+            var waiter = new ListWaiter(db, ctx.Session.DbIndex, single ? ListWaitKind.Pop : ListWaitKind.MultiPop, where, deadlineMs)
+            {
+                Count = count,
+            };
+            for (int k = 0; k < keyCount; k++)
+            {
+                var key = ctx.Args[firstKey + k];
+                waiter.Register(key, KeyHasher.Hash(key));
+            }
+            ctx.Session.Block(waiter);
+        }
+        finally
+        {
+            locks.ExitAll();
+        }
+    }
+}

@@ -1,0 +1,166 @@
+using FastNode.Protocol;
+using FastNode.Server.Storage;
+using FastNode.Server.Storage.Locks;
+
+namespace FastNode.Server.Commands.Locks;
+
+/// <summary>
+/// LOCK.ACQUIRE / RELEASE / RENEW / INFO: a lease-based mutex per key that hands out fencing tokens (docs/locks.md).
+/// Each command locks only the key's shard; the state machine lives in <see cref="LockState"/>. The acquire,
+/// release and renew cores are shared with the semaphore commands, which are the same thing with N permits.
+/// </summary>
+public static class LockCommands
+{
+    /// <summary>LOCK.ACQUIRE key owner ttl_ms [WAIT timeout_ms]: the fencing token, or nil while someone else holds it.</summary>
+    public static void Acquire(ref CommandContext ctx) => AcquireCore(ref ctx, semaphore: false, permits: 1, ttlIndex: 3);
+
+    /// <summary>LOCK.RELEASE key owner: 1 if owner held the lock (the next waiter gets it now), else 0.</summary>
+    public static void Release(ref CommandContext ctx) => ReleaseCore(ref ctx, semaphore: false);
+
+    /// <summary>LOCK.RENEW key owner ttl_ms: 1 if owner holds the lock (lease reset to ttl_ms from now), else 0.</summary>
+    public static void Renew(ref CommandContext ctx) => RenewCore(ref ctx, semaphore: false);
+
+    /// <summary>LOCK.INFO key: owner, ttl_ms, token, waiters (a map; a flat array in RESP2), or nil when not held.</summary>
+    public static void Info(ref CommandContext ctx)
+    {
+        var key = ctx.Args[1];
+        ulong hash = KeyHasher.Hash(key);
+        var shard = ctx.Db.ShardFor(hash);
+        long now = ctx.NowMs;
+        lock (shard.Lock)
+        {
+            int i = LockState.Open(shard, hash, key, now, semaphore: false, out var state);
+            if (i == LockState.WrongType)
+            {
+                ctx.Writer.WriteError(RespErrors.WrongType);
+                return;
+            }
+            if (i == LockState.Absent)
+            {
+                ctx.Writer.WriteNullArray();
+                return;
+            }
+            if (state.HolderCount == 0)
+            {
+                ctx.Writer.WriteNullArray();
+            }
+            else
+            {
+                ref readonly var holder = ref state.Holder(0);
+                ctx.Writer.WriteMapHeader(4);
+                ctx.Writer.WriteBulkString("owner"u8);
+                ctx.Writer.WriteBulkString(holder.OwnerSpan);
+                ctx.Writer.WriteBulkString("ttl_ms"u8);
+                ctx.Writer.WriteInteger(holder.Deadline - now);
+                ctx.Writer.WriteBulkString("token"u8);
+                ctx.Writer.WriteInteger(holder.Token);
+                ctx.Writer.WriteBulkString("waiters"u8);
+                ctx.Writer.WriteInteger(state.WaiterCount);
+            }
+            state.Sync(shard, i, now);
+        }
+    }
+
+    internal static void AcquireCore(ref CommandContext ctx, bool semaphore, int permits, int ttlIndex)
+    {
+        var error = LockArgs.ParseAcquire(ctx.Args, ttlIndex, out long ttlMs, out bool wait, out long waitMs);
+        if (!error.IsEmpty)
+        {
+            ctx.Writer.WriteError(error);
+            return;
+        }
+        var key = ctx.Args[1];
+        var owner = ctx.Args[2];
+        ulong hash = KeyHasher.Hash(key);
+        var shard = ctx.Db.ShardFor(hash);
+        long now = ctx.NowMs;
+        long token = 0;
+        int existingPermits = 0;
+        LockWaiter? waiter = null;
+        lock (shard.Lock)
+        {
+            int i = LockState.Open(shard, hash, key, now, semaphore, out var state);
+            if (i == LockState.WrongType)
+            {
+                ctx.Writer.WriteError(RespErrors.WrongType);
+                return;
+            }
+            if (i == LockState.Absent) i = LockState.Add(ctx.Server, shard, hash, key, semaphore, permits, out state);
+            if (state.Permits != permits)
+            {
+                existingPermits = state.Permits;
+            }
+            else
+            {
+                token = state.TryAcquire(owner, ttlMs, now);
+                // Inside EXEC every shard is locked and nothing may wait: WAIT then acts as an immediate timeout,
+                // as Redis does for blocking commands in MULTI.
+                if (token == 0 && wait && !ctx.Session.InExec)
+                {
+                    waiter = new LockWaiter(state, owner.ToArray(), ttlMs, waitMs == 0 ? 0 : now + waitMs);
+                    state.Enqueue(waiter);
+                }
+            }
+            state.Sync(shard, i, now);
+        }
+        if (existingPermits != 0) ctx.Writer.WriteError(LockErrors.PermitsMismatch(existingPermits, permits));
+        else if (token > 0) ctx.Writer.WriteInteger(token);
+        else if (token < 0) ctx.Writer.WriteError(LockErrors.TokensExhausted);
+        else if (waiter is not null) ctx.Session.Block(waiter);
+        else ctx.Writer.WriteNullBulk();
+    }
+
+    internal static void ReleaseCore(ref CommandContext ctx, bool semaphore)
+    {
+        var key = ctx.Args[1];
+        ulong hash = KeyHasher.Hash(key);
+        var shard = ctx.Db.ShardFor(hash);
+        long now = ctx.NowMs;
+        bool released = false;
+        lock (shard.Lock)
+        {
+            int i = LockState.Open(shard, hash, key, now, semaphore, out var state);
+            if (i == LockState.WrongType)
+            {
+                ctx.Writer.WriteError(RespErrors.WrongType);
+                return;
+            }
+            if (i >= 0)
+            {
+                released = state.Release(ctx.Args[2], now);
+                state.Sync(shard, i, now);
+            }
+        }
+        ctx.Writer.WriteRaw(released ? RespReplies.One : RespReplies.Zero);
+    }
+
+    internal static void RenewCore(ref CommandContext ctx, bool semaphore)
+    {
+        var error = LockArgs.ParseTtl(ctx.Args[3], out long ttlMs);
+        if (!error.IsEmpty)
+        {
+            ctx.Writer.WriteError(error);
+            return;
+        }
+        var key = ctx.Args[1];
+        ulong hash = KeyHasher.Hash(key);
+        var shard = ctx.Db.ShardFor(hash);
+        long now = ctx.NowMs;
+        bool renewed = false;
+        lock (shard.Lock)
+        {
+            int i = LockState.Open(shard, hash, key, now, semaphore, out var state);
+            if (i == LockState.WrongType)
+            {
+                ctx.Writer.WriteError(RespErrors.WrongType);
+                return;
+            }
+            if (i >= 0)
+            {
+                renewed = state.Renew(ctx.Args[2], ttlMs, now);
+                state.Sync(shard, i, now);
+            }
+        }
+        ctx.Writer.WriteRaw(renewed ? RespReplies.One : RespReplies.Zero);
+    }
+}

@@ -1,0 +1,121 @@
+using System.Text;
+using FastNode.Protocol;
+using FastNode.Server.Text;
+
+namespace FastNode.Server.Commands.Server;
+
+/// <summary>CONFIG GET/SET/RESETSTAT/REWRITE/HELP over <see cref="Config.ConfigRegistry"/>.</summary>
+public static class ConfigCommands
+{
+    /// <summary>
+    /// CONFIG GET pattern [pattern ...] (several since 7.0): a map of name to value, each setting once. A pattern
+    /// without glob characters is looked up directly and reported under the name as typed; glob patterns match
+    /// case-insensitively against every name, aliases included.
+    /// </summary>
+    public static void Get(ref CommandContext ctx)
+    {
+        var config = ctx.Server.Config;
+        var names = new List<string>();
+        var values = new List<string>();
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (int i = 2; i < ctx.Args.Count; i++)
+        {
+            var pattern = ctx.Args[i];
+            if (pattern.IndexOfAny("*?["u8) < 0)
+            {
+                string name = Encoding.UTF8.GetString(pattern);
+                if (config.TryGet(name, out var setting) && seen.Add(name))
+                {
+                    names.Add(name);
+                    values.Add(setting.Get());
+                }
+                continue;
+            }
+            foreach (var (name, setting) in config.All)
+            {
+                if (seen.Contains(name) || !GlobMatcher.IsMatch(pattern, Encoding.UTF8.GetBytes(name), ignoreCase: true)) continue;
+                seen.Add(name);
+                names.Add(name);
+                values.Add(setting.Get());
+            }
+        }
+        ctx.Writer.WriteMapHeader(names.Count);
+        for (int i = 0; i < names.Count; i++)
+        {
+            ctx.Writer.WriteBulkString(names[i]);
+            ctx.Writer.WriteBulkString(values[i]);
+        }
+    }
+
+    /// <summary>CONFIG SET name value [name value ...]: all or nothing (see ConfigRegistry.SetAtRunTime).</summary>
+    public static void Set(ref CommandContext ctx)
+    {
+        var args = ctx.Args;
+        if ((args.Count & 1) != 0)
+        {
+            ctx.Writer.WriteError(RespErrors.Syntax);
+            return;
+        }
+        var pairs = new List<KeyValuePair<string, string>>();
+        for (int i = 2; i < args.Count; i += 2) pairs.Add(new(Encoding.UTF8.GetString(args[i]), Encoding.UTF8.GetString(args[i + 1])));
+
+        var options = ctx.Server.Options;
+        bool hadPassword = options.RequirePass.Length > 0;
+        if (ctx.Server.Config.SetAtRunTime(pairs) is { } error)
+        {
+            ctx.Writer.WriteError(error);
+            return;
+        }
+        ctx.Server.ApplyLimits();
+        // Clients connected while there was no password were authenticated as the "nopass" default user; in Redis
+        // setting a password later does not log them out, so mark them authenticated before the check starts.
+        if (!hadPassword && options.RequirePass.Length > 0)
+        {
+            foreach (var client in ctx.Server.Clients.All) client.Authenticated = true;
+        }
+        ctx.Writer.WriteRaw(RespReplies.Ok);
+    }
+
+    /// <summary>CONFIG RESETSTAT: zeroes what INFO stats, commandstats and errorstats report.</summary>
+    public static void ResetStat(ref CommandContext ctx)
+    {
+        var server = ctx.Server;
+        foreach (var def in server.Commands.AllIncludingSubcommands)
+        {
+            Interlocked.Exchange(ref def.Calls, 0);
+            Interlocked.Exchange(ref def.Microseconds, 0);
+            Interlocked.Exchange(ref def.FailedCalls, 0);
+        }
+        server.Stats.Reset();
+        server.Clients.ResetStats();
+        // Redis counts RESETSTAT itself once it has run, so total_commands_processed restarts at 1.
+        ctx.Session.CommandsProcessed = 1;
+        server.Metrics.ResetPeak();
+        for (int db = 0; db < server.DatabaseCount; db++)
+        {
+            var database = server.Database(db);
+            for (int s = 0; s < database.ShardCount; s++)
+            {
+                var shard = database.ShardAt(s);
+                lock (shard.Lock)
+                {
+                    shard.Hits = 0;
+                    shard.Misses = 0;
+                    shard.Expired = 0;
+                }
+            }
+        }
+        ctx.Writer.WriteRaw(RespReplies.Ok);
+    }
+
+    /// <summary>FastNode is not tied to a config file it could rewrite (settings may also come from the environment).</summary>
+    public static void Rewrite(ref CommandContext ctx) => ctx.Writer.WriteError("ERR The server is running without a config file");
+
+    public static void Help(ref CommandContext ctx) => HelpText.Write(ref ctx, "CONFIG",
+    [
+        "GET <pattern> [<pattern> ...]", "    Return the settings whose names match a glob pattern, with their values.",
+        "SET <directive> <value> [<directive> <value> ...]", "    Change settings; if one value is refused, none changes.",
+        "RESETSTAT", "    Zero the statistics reported by INFO.",
+        "REWRITE", "    Not available: FastNode does not rewrite its configuration file.",
+    ]);
+}

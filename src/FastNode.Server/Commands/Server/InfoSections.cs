@@ -1,0 +1,299 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace FastNode.Server.Commands.Server;
+
+/// <summary>
+/// The fields of each INFO section, named as in Redis 7.0. Fields about machinery FastNode does not have
+/// (replication links, forks, AOF, defragmentation) report Redis's idle values; memory figures come from the .NET
+/// runtime (managed heap for used_memory, working set for used_memory_rss).
+/// </summary>
+public static class InfoSections
+{
+    public static void Server(InfoWriter info, ServerState server, long nowMs)
+    {
+        long uptime = Math.Max(0, (nowMs - server.StartedAtMs) / 1000);
+        info.Section("Server")
+            .Line("redis_version", ServerInfo.RedisVersion)
+            .Line("fastnode_version", ServerInfo.Version)
+            .Line("redis_git_sha1", "00000000")
+            .Line("redis_git_dirty", 0)
+            .Line("redis_build_id", "0")
+            .Line("redis_mode", "standalone")
+            .Line("os", OperatingSystemName())
+            .Line("arch_bits", IntPtr.Size * 8)
+            .Line("multiplexing_api", OperatingSystem.IsLinux() ? "epoll" : OperatingSystem.IsWindows() ? "iocp" : "kqueue")
+            .Line("runtime", RuntimeInformation.FrameworkDescription)
+            .Line("process_id", Environment.ProcessId)
+            .Line("process_supervised", "no")
+            .Line("run_id", server.RunId)
+            .Line("tcp_port", server.BoundPort)
+            .Line("server_time_usec", nowMs * 1000)
+            .Line("uptime_in_seconds", uptime)
+            .Line("uptime_in_days", uptime / 86400)
+            .Line("hz", server.Options.Hz)
+            .Line("configured_hz", server.Options.Hz)
+            .Line("lru_clock", (nowMs / 1000) & ((1 << 24) - 1))
+            .Line("executable", Environment.ProcessPath ?? "")
+            .Line("config_file", "")
+            .Line("io_threads_active", 0);
+    }
+
+    /// <summary>Like Redis's uname-based "Linux 6.1.0 x86_64".</summary>
+    private static string OperatingSystemName()
+    {
+        string arch = RuntimeInformation.OSArchitecture switch
+        {
+            Architecture.X64 => "x86_64",
+            Architecture.Arm64 => "aarch64",
+            Architecture.X86 => "i686",
+            var other => other.ToString().ToLowerInvariant(),
+        };
+        if (OperatingSystem.IsLinux())
+        {
+            try
+            {
+                return $"Linux {File.ReadAllText("/proc/sys/kernel/osrelease").Trim()} {arch}";
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+        return $"{RuntimeInformation.OSDescription} {arch}";
+    }
+
+    public static void Clients(InfoWriter info, ServerState server)
+    {
+        int connected = 0, blocked = 0, withTimeout = 0;
+        foreach (var client in server.Clients.All)
+        {
+            connected++;
+            if (client.PendingBlock is { } block)
+            {
+                blocked++;
+                if (block.DeadlineMs > 0) withTimeout++;
+            }
+        }
+        info.Section("Clients")
+            .Line("connected_clients", connected)
+            .Line("cluster_connections", 0)
+            .Line("maxclients", server.Options.MaxClients)
+            .Line("client_recent_max_input_buffer", 0)
+            .Line("client_recent_max_output_buffer", 0)
+            .Line("blocked_clients", blocked)
+            .Line("tracking_clients", 0)
+            .Line("clients_in_timeout_table", withTimeout);
+    }
+
+    public static void Memory(InfoWriter info, ServerState server)
+    {
+        long used = GC.GetTotalMemory(false);
+        server.Metrics.ObserveMemory(used);
+        long peak = server.Metrics.PeakMemory;
+        long rss = Environment.WorkingSet;
+        long total = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        long maxMemory = ConfigLong(server, "maxmemory");
+        info.Section("Memory")
+            .Line("used_memory", used)
+            .Line("used_memory_human", Human(used))
+            .Line("used_memory_rss", rss)
+            .Line("used_memory_rss_human", Human(rss))
+            .Line("used_memory_peak", peak)
+            .Line("used_memory_peak_human", Human(peak))
+            .Line("used_memory_peak_perc", Percent(used, peak))
+            .Line("total_system_memory", total)
+            .Line("total_system_memory_human", Human(total))
+            .Line("maxmemory", maxMemory)
+            .Line("maxmemory_human", Human(maxMemory))
+            .Line("maxmemory_policy", ConfigText(server, "maxmemory-policy"))
+            .Line("mem_fragmentation_ratio", used > 0 ? (double)rss / used : 0)
+            .Line("mem_allocator", "dotnet-gc")
+            .Line("active_defrag_running", 0)
+            .Line("lazyfree_pending_objects", 0)
+            .Line("lazyfreed_objects", 0);
+    }
+
+    public static void Persistence(InfoWriter info, ServerState server)
+    {
+        info.Section("Persistence")
+            .Line("loading", 0)
+            .Line("async_loading", 0)
+            .Line("current_cow_peak", 0)
+            .Line("current_cow_size", 0)
+            .Line("current_cow_size_age", 0)
+            .Line("current_fork_perc", 0.0)
+            .Line("current_save_keys_processed", 0)
+            .Line("current_save_keys_total", 0)
+            .Line("rdb_changes_since_last_save", 0)
+            .Line("rdb_bgsave_in_progress", 0)
+            .Line("rdb_last_save_time", server.StartedAtMs / 1000)
+            .Line("rdb_last_bgsave_status", "ok")
+            .Line("rdb_last_bgsave_time_sec", -1)
+            .Line("rdb_current_bgsave_time_sec", -1)
+            .Line("rdb_saves", 0)
+            .Line("rdb_last_cow_size", 0)
+            .Line("rdb_last_load_keys_expired", 0)
+            .Line("rdb_last_load_keys_loaded", 0)
+            .Line("aof_enabled", 0)
+            .Line("aof_rewrite_in_progress", 0)
+            .Line("aof_rewrite_scheduled", 0)
+            .Line("aof_last_rewrite_time_sec", -1)
+            .Line("aof_current_rewrite_time_sec", -1)
+            .Line("aof_last_bgrewrite_status", "ok")
+            .Line("aof_rewrites", 0)
+            .Line("aof_rewrites_consecutive_failures", 0)
+            .Line("aof_last_write_status", "ok")
+            .Line("aof_last_cow_size", 0)
+            .Line("module_fork_in_progress", 0)
+            .Line("module_fork_last_cow_size", 0);
+    }
+
+    public static void Stats(InfoWriter info, ServerState server)
+    {
+        var stats = server.Stats;
+        long expired = 0, hits = 0, misses = 0;
+        for (int db = 0; db < server.DatabaseCount; db++)
+        {
+            var database = server.Database(db);
+            for (int s = 0; s < database.ShardCount; s++)
+            {
+                var shard = database.ShardAt(s);
+                expired += Volatile.Read(ref shard.Expired);
+                hits += Volatile.Read(ref shard.Hits);
+                misses += Volatile.Read(ref shard.Misses);
+            }
+        }
+        var metrics = server.Metrics;
+        info.Section("Stats")
+            .Line("total_connections_received", Interlocked.Read(ref stats.ConnectionsReceived))
+            // The dispatcher counts a command before running it; Redis counts it after, so INFO leaves itself out.
+            .Line("total_commands_processed", Math.Max(0, server.Clients.TotalCommandsProcessed() - 1))
+            .Line("instantaneous_ops_per_sec", (long)Math.Round(metrics.OpsPerSecond))
+            .Line("total_net_input_bytes", Interlocked.Read(ref stats.TotalNetInputBytes))
+            .Line("total_net_output_bytes", server.Clients.TotalOutputBytes())
+            .Line("total_net_repl_input_bytes", 0)
+            .Line("total_net_repl_output_bytes", 0)
+            .Line("instantaneous_input_kbps", metrics.InputKbps)
+            .Line("instantaneous_output_kbps", metrics.OutputKbps)
+            .Line("instantaneous_input_repl_kbps", 0.0)
+            .Line("instantaneous_output_repl_kbps", 0.0)
+            .Line("rejected_connections", Interlocked.Read(ref stats.RejectedConnections))
+            .Line("sync_full", 0)
+            .Line("sync_partial_ok", 0)
+            .Line("sync_partial_err", 0)
+            .Line("expired_keys", expired)
+            .Line("expired_stale_perc", 0.0)
+            .Line("expired_time_cap_reached_count", 0)
+            .Line("evicted_keys", 0)
+            .Line("evicted_clients", 0)
+            .Line("keyspace_hits", hits)
+            .Line("keyspace_misses", misses)
+            .Line("pubsub_channels", 0)
+            .Line("pubsub_patterns", 0)
+            .Line("pubsubshard_channels", 0)
+            .Line("latest_fork_usec", 0)
+            .Line("total_forks", 0)
+            .Line("migrate_cached_sockets", 0)
+            .Line("slave_expires_tracked_keys", 0)
+            .Line("active_defrag_hits", 0)
+            .Line("active_defrag_misses", 0)
+            .Line("active_defrag_key_hits", 0)
+            .Line("active_defrag_key_misses", 0)
+            .Line("tracking_total_keys", 0)
+            .Line("tracking_total_items", 0)
+            .Line("tracking_total_prefixes", 0)
+            .Line("unexpected_error_replies", 0)
+            .Line("total_error_replies", stats.Errors.Total)
+            .Line("dump_payload_sanitizations", 0)
+            .Line("protocol_errors", Interlocked.Read(ref stats.ProtocolErrors));
+    }
+
+    public static void Replication(InfoWriter info, ServerState server)
+    {
+        info.Section("Replication")
+            .Line("role", "master")
+            .Line("connected_slaves", 0)
+            .Line("master_failover_state", "no-failover")
+            .Line("master_replid", server.ReplicationId)
+            .Line("master_replid2", new string('0', 40))
+            .Line("master_repl_offset", 0)
+            .Line("second_repl_offset", -1)
+            .Line("repl_backlog_active", 0)
+            .Line("repl_backlog_size", ConfigLong(server, "repl-backlog-size"))
+            .Line("repl_backlog_first_byte_offset", 0)
+            .Line("repl_backlog_histlen", 0);
+    }
+
+    public static void Cpu(InfoWriter info)
+    {
+        using var process = Process.GetCurrentProcess();
+        info.Section("CPU")
+            .Line("used_cpu_sys", process.PrivilegedProcessorTime.TotalSeconds, 6)
+            .Line("used_cpu_user", process.UserProcessorTime.TotalSeconds, 6)
+            .Line("used_cpu_sys_children", 0.0, 6)
+            .Line("used_cpu_user_children", 0.0, 6);
+    }
+
+    /// <summary>One line per command or subcommand called since start or CONFIG RESETSTAT.</summary>
+    public static void CommandStats(InfoWriter info, ServerState server)
+    {
+        info.Section("Commandstats");
+        foreach (var def in server.Commands.AllIncludingSubcommands)
+        {
+            long calls = Interlocked.Read(ref def.Calls);
+            if (calls == 0) continue;
+            long usec = Interlocked.Read(ref def.Microseconds);
+            string perCall = ((double)usec / calls).ToString("F2", CultureInfo.InvariantCulture);
+            info.Line("cmdstat_" + def.FullName,
+                $"calls={calls},usec={usec},usec_per_call={perCall},rejected_calls=0,failed_calls={Interlocked.Read(ref def.FailedCalls)}");
+        }
+    }
+
+    public static void ErrorStats(InfoWriter info, ServerState server)
+    {
+        info.Section("Errorstats");
+        foreach (var (prefix, count) in server.Stats.Errors.Snapshot()) info.Line("errorstat_" + prefix, "count=" + count.ToString(CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Non-empty databases only. avg_ttl is not tracked (Redis estimates it by sampling) and reports 0.</summary>
+    public static void Keyspace(InfoWriter info, ServerState server)
+    {
+        info.Section("Keyspace");
+        for (int i = 0; i < server.DatabaseCount; i++)
+        {
+            var db = server.Database(i);
+            long keys = db.Count();
+            if (keys == 0) continue;
+            info.Line("db" + i.ToString(CultureInfo.InvariantCulture), $"keys={keys},expires={db.VolatileCount()},avg_ttl=0");
+        }
+    }
+
+    /// <summary>Redis's bytesToHuman: "512B", "1.28M", "23.54G".</summary>
+    public static string Human(long bytes)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        if (bytes < 1024) return bytes.ToString(inv) + "B";
+        string[] units = ["K", "M", "G", "T", "P"];
+        double value = bytes;
+        int unit = -1;
+        do
+        {
+            value /= 1024;
+            unit++;
+        } while (value >= 1024 && unit < units.Length - 1);
+        return value.ToString("F2", inv) + units[unit];
+    }
+
+    private static string Percent(long part, long whole) =>
+        (whole > 0 ? part * 100.0 / whole : 0).ToString("F2", CultureInfo.InvariantCulture) + "%";
+
+    private static string ConfigText(ServerState server, string name) =>
+        server.Config.TryGet(name, out var setting) ? setting.Get() : "";
+
+    private static long ConfigLong(ServerState server, string name) =>
+        long.TryParse(ConfigText(server, name), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value) ? value : 0;
+}

@@ -1,0 +1,125 @@
+using System.Text;
+using FastNode.Protocol;
+using FastNode.Server.Storage;
+
+namespace FastNode.Server.Commands.Server;
+
+/// <summary>
+/// MEMORY USAGE/STATS/DOCTOR/MALLOC-STATS/PURGE/HELP. Figures are the .NET runtime's: the managed heap stands in for
+/// Redis's allocator, and MEMORY USAGE estimates a key from the arrays it holds.
+/// </summary>
+public static class MemoryCommands
+{
+    /// <summary>Object header plus array length field of a byte[] on 64-bit .NET.</summary>
+    private const int ArrayOverhead = 24;
+
+    /// <summary>Bytes of one Entry slot in a shard plus its share of the bucket array.</summary>
+    private const int EntryOverhead = 56;
+
+    /// <summary>What a family object that cannot measure itself is counted as.</summary>
+    private const int UnknownValue = 64;
+
+    /// <summary>MEMORY USAGE key [SAMPLES count]: nil for a missing key.</summary>
+    public static void Usage(ref CommandContext ctx)
+    {
+        var args = ctx.Args;
+        int samples = 5;
+        for (int i = 3; i < args.Count; i++)
+        {
+            if (Ascii.EqualsIgnoreCase(args[i], "SAMPLES"u8) && i + 1 < args.Count)
+            {
+                if (!Numbers.TryParseInt64(args[i + 1], out long n))
+                {
+                    ctx.Writer.WriteError(RespErrors.NotInteger);
+                    return;
+                }
+                if (n < 0)
+                {
+                    ctx.Writer.WriteError(RespErrors.Syntax);
+                    return;
+                }
+                samples = (int)Math.Min(n, int.MaxValue);
+                i++;
+            }
+            else
+            {
+                ctx.Writer.WriteError(RespErrors.Syntax);
+                return;
+            }
+        }
+
+        var key = args[2];
+        ulong hash = KeyHasher.Hash(key);
+        var shard = ctx.Db.ShardFor(hash);
+        long bytes;
+        lock (shard.Lock)
+        {
+            int index = shard.FindLive(hash, key, ctx.NowMs);
+            if (index < 0)
+            {
+                ctx.Writer.WriteNullBulk();
+                return;
+            }
+            ref var e = ref shard.At(index);
+            bytes = EntryOverhead + ArraySize(e.Key!.Length) + e.Value switch
+            {
+                byte[] text => ArraySize(text.Length),
+                IMemoryUsage measured => measured.EstimateBytes(samples),
+                _ => UnknownValue,
+            };
+        }
+        ctx.Writer.WriteInteger(bytes);
+    }
+
+    private static long ArraySize(int length) => ArrayOverhead + ((length + 7) & ~7);
+
+    public static void Stats(ref CommandContext ctx)
+    {
+        var server = ctx.Server;
+        long used = GC.GetTotalMemory(false);
+        server.Metrics.ObserveMemory(used);
+        long peak = server.Metrics.PeakMemory;
+        long rss = Environment.WorkingSet;
+        long keys = 0;
+        for (int i = 0; i < server.DatabaseCount; i++) keys += server.Database(i).Count();
+
+        ref var w = ref ctx.Writer;
+        w.WriteMapHeader(7);
+        w.WriteBulkString("peak.allocated"u8);
+        w.WriteInteger(peak);
+        w.WriteBulkString("total.allocated"u8);
+        w.WriteInteger(used);
+        w.WriteBulkString("keys.count"u8);
+        w.WriteInteger(keys);
+        w.WriteBulkString("keys.bytes-per-key"u8);
+        w.WriteInteger(keys > 0 ? used / keys : 0);
+        w.WriteBulkString("peak.percentage"u8);
+        w.WriteDouble(peak > 0 ? used * 100.0 / peak : 0);
+        w.WriteBulkString("fragmentation"u8);
+        w.WriteDouble(used > 0 ? (double)rss / used : 0);
+        w.WriteBulkString("fragmentation.bytes"u8);
+        w.WriteInteger(rss - used);
+    }
+
+    public static void Doctor(ref CommandContext ctx) => ctx.Writer.WriteVerbatim("txt"u8,
+        "No memory problem detected. FastNode's memory is managed by the .NET garbage collector; see INFO memory for the heap size and the process working set.\n"u8);
+
+    public static void MallocStats(ref CommandContext ctx) =>
+        ctx.Writer.WriteVerbatim("txt"u8, "Stats not supported for the current allocator"u8);
+
+    /// <summary>Asks the GC for a full, compacting collection so freed memory can go back to the OS.</summary>
+    public static void Purge(ref CommandContext ctx)
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        ctx.Writer.WriteRaw(RespReplies.Ok);
+    }
+
+    public static void Help(ref CommandContext ctx) => HelpText.Write(ref ctx, "MEMORY",
+    [
+        "DOCTOR", "    Report memory problems, if any.",
+        "MALLOC-STATS", "    Report allocator statistics (not available with the .NET GC).",
+        "PURGE", "    Run a full, compacting garbage collection.",
+        "STATS", "    Report memory usage figures.",
+        "USAGE <key> [SAMPLES <count>]", "    Estimate the memory used by a key and its value.",
+    ]);
+}

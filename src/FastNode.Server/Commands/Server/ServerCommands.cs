@@ -1,0 +1,203 @@
+using FastNode.Protocol;
+using FastNode.Server.Blocking;
+using Microsoft.Extensions.Logging;
+
+namespace FastNode.Server.Commands.Server;
+
+/// <summary>
+/// Keyspace-wide and process-wide administration: DBSIZE, FLUSHDB, FLUSHALL, SWAPDB, TIME, LASTSAVE, ROLE, WAIT,
+/// SHUTDOWN, and the persistence commands. FastNode keeps everything in memory: SAVE, BGSAVE and BGREWRITEAOF answer
+/// an error rather than pretend a file was written.
+/// </summary>
+public static class ServerCommands
+{
+    public static void DbSize(ref CommandContext ctx) => ctx.Writer.WriteInteger(ctx.Db.Count());
+
+    /// <summary>FLUSHDB [ASYNC|SYNC]: both empty the database before replying (dropping the arrays is cheap).</summary>
+    public static void FlushDb(ref CommandContext ctx)
+    {
+        if (!TryParseFlushMode(ref ctx)) return;
+        ctx.Db.Flush();
+        ctx.Server.Watches.TouchDatabase(ctx.Session.DbIndex);
+        ctx.Writer.WriteRaw(RespReplies.Ok);
+    }
+
+    public static void FlushAll(ref CommandContext ctx)
+    {
+        if (!TryParseFlushMode(ref ctx)) return;
+        for (int i = 0; i < ctx.Server.DatabaseCount; i++)
+        {
+            ctx.Server.Database(i).Flush();
+            ctx.Server.Watches.TouchDatabase(i);
+        }
+        ctx.Writer.WriteRaw(RespReplies.Ok);
+    }
+
+    private static bool TryParseFlushMode(ref CommandContext ctx)
+    {
+        var args = ctx.Args;
+        if (args.Count == 1 || (args.Count == 2 && (Ascii.EqualsIgnoreCase(args[1], "ASYNC"u8) || Ascii.EqualsIgnoreCase(args[1], "SYNC"u8))))
+            return true;
+        ctx.Writer.WriteError(RespErrors.Syntax);
+        return false;
+    }
+
+    public static void SwapDb(ref CommandContext ctx)
+    {
+        if (!TryParseIndex(ctx.Args[1], out int a))
+        {
+            ctx.Writer.WriteError("ERR invalid first DB index");
+            return;
+        }
+        if (!TryParseIndex(ctx.Args[2], out int b))
+        {
+            ctx.Writer.WriteError("ERR invalid second DB index");
+            return;
+        }
+        int count = ctx.Server.DatabaseCount;
+        if (a < 0 || a >= count || b < 0 || b >= count)
+        {
+            ctx.Writer.WriteError(RespErrors.DbIndexOutOfRange);
+            return;
+        }
+        if (a != b)
+        {
+            ctx.Server.SwapDatabases(a, b);
+            ctx.Server.Watches.TouchDatabase(a);
+            ctx.Server.Watches.TouchDatabase(b);
+        }
+        ctx.Writer.WriteRaw(RespReplies.Ok);
+    }
+
+    private static bool TryParseIndex(ReadOnlySpan<byte> text, out int index)
+    {
+        index = 0;
+        if (!Numbers.TryParseInt64(text, out long value) || value is < int.MinValue or > int.MaxValue) return false;
+        index = (int)value;
+        return true;
+    }
+
+    /// <summary>TIME: [unix seconds, microseconds] as two bulk strings.</summary>
+    public static void Time(ref CommandContext ctx)
+    {
+        long micros = (ctx.Server.Time.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
+        ctx.Writer.WriteArrayHeader(2);
+        ctx.Writer.WriteBulkInteger(micros / 1_000_000);
+        ctx.Writer.WriteBulkInteger(micros % 1_000_000);
+    }
+
+    /// <summary>LASTSAVE: with nothing ever saved, Redis reports its start time; so does FastNode.</summary>
+    public static void LastSave(ref CommandContext ctx) => ctx.Writer.WriteInteger(ctx.Server.StartedAtMs / 1000);
+
+    public static void Save(ref CommandContext ctx) => ctx.Writer.WriteError(RespErrors.NoPersistence);
+
+    public static void BgSave(ref CommandContext ctx)
+    {
+        if (ctx.Args.Count > 2 || (ctx.Args.Count == 2 && !Ascii.EqualsIgnoreCase(ctx.Args[1], "SCHEDULE"u8)))
+        {
+            ctx.Writer.WriteError(RespErrors.Syntax);
+            return;
+        }
+        ctx.Writer.WriteError(RespErrors.NoPersistence);
+    }
+
+    public static void BgRewriteAof(ref CommandContext ctx) => ctx.Writer.WriteError(RespErrors.NoPersistence);
+
+    /// <summary>ROLE: always a master with no replicas and replication offset 0.</summary>
+    public static void Role(ref CommandContext ctx)
+    {
+        ctx.Writer.WriteArrayHeader(3);
+        ctx.Writer.WriteBulkString("master"u8);
+        ctx.Writer.WriteRaw(RespReplies.Zero);
+        ctx.Writer.WriteRaw(RespReplies.EmptyArray);
+    }
+
+    /// <summary>
+    /// WAIT numreplicas timeout: there are no replicas, so asking for none answers 0 at once, and asking for more
+    /// blocks until the timeout (forever for 0) and then answers 0, exactly as a Redis master without replicas does.
+    /// </summary>
+    public static void Wait(ref CommandContext ctx)
+    {
+        if (!Numbers.TryParseInt64(ctx.Args[1], out long replicas))
+        {
+            ctx.Writer.WriteError(RespErrors.NotInteger);
+            return;
+        }
+        if (!Numbers.TryParseInt64(ctx.Args[2], out long timeoutMs))
+        {
+            ctx.Writer.WriteError("ERR timeout is not an integer or out of range");
+            return;
+        }
+        if (timeoutMs < 0)
+        {
+            ctx.Writer.WriteError(RespErrors.TimeoutNegative);
+            return;
+        }
+        if (replicas <= 0 || ctx.Session.Multi is not null)
+        {
+            ctx.Writer.WriteRaw(RespReplies.Zero);
+            return;
+        }
+        ctx.Session.Block(new ReplicaWait(timeoutMs == 0 ? 0 : ctx.NowMs + timeoutMs));
+    }
+
+    /// <summary>A WAIT that no replica will ever satisfy: it only ends by timeout or disconnect, answering 0.</summary>
+    private sealed class ReplicaWait(long deadlineMs) : BlockedCommand(deadlineMs)
+    {
+        protected override void OnCancelled()
+        {
+        }
+
+        public override void WriteReply(ref RespWriter writer) => writer.WriteRaw(RespReplies.Zero);
+    }
+
+    /// <summary>
+    /// SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. Nothing is ever saved, so SAVE fails (unless FORCE) rather than
+    /// stop the process having written nothing. On success there is no reply: the connection closes, then the server.
+    /// </summary>
+    public static void Shutdown(ref CommandContext ctx)
+    {
+        var args = ctx.Args;
+        bool save = false, noSave = false, force = false, abort = false;
+        for (int i = 1; i < args.Count; i++)
+        {
+            if (Ascii.EqualsIgnoreCase(args[i], "NOSAVE"u8)) noSave = true;
+            else if (Ascii.EqualsIgnoreCase(args[i], "SAVE"u8)) save = true;
+            else if (Ascii.EqualsIgnoreCase(args[i], "NOW"u8)) { }
+            else if (Ascii.EqualsIgnoreCase(args[i], "FORCE"u8)) force = true;
+            else if (Ascii.EqualsIgnoreCase(args[i], "ABORT"u8)) abort = true;
+            else
+            {
+                ctx.Writer.WriteError(RespErrors.Syntax);
+                return;
+            }
+        }
+        if ((save && noSave) || (abort && args.Count > 2))
+        {
+            ctx.Writer.WriteError(RespErrors.Syntax);
+            return;
+        }
+        if (abort)
+        {
+            ctx.Writer.WriteError("ERR No shutdown in progress.");
+            return;
+        }
+        var log = ctx.Server.Loggers.CreateLogger("FastNode.Server");
+        if (save && !force)
+        {
+            log.LogWarning("SHUTDOWN SAVE refused: FastNode has no persistence, nothing can be saved (use NOSAVE, or FORCE)");
+            ctx.Writer.WriteError("ERR Errors trying to SHUTDOWN. Check logs.");
+            return;
+        }
+        log.LogWarning("User requested shutdown (client {Id} {Address})", ctx.Session.Id, ctx.Session.RemoteAddress);
+        ctx.Session.CloseAfterReply = true;
+        if (ctx.Server.ShutdownHandler is { } stop) stop();
+        else
+        {
+            foreach (var client in ctx.Server.Clients.All)
+            {
+                if (client != ctx.Session) client.Kill();
+            }
+        }
+    }
+}

@@ -1,0 +1,250 @@
+using FastNode.Protocol;
+using FastNode.Server.Storage;
+using FastNode.Server.Storage.Sets;
+using FastNode.Server.Text;
+
+namespace FastNode.Server.Commands.Sets;
+
+/// <summary>SPOP, SRANDMEMBER and SSCAN: the set commands that sample or walk the members.</summary>
+public static class SetRandomScanCommands
+{
+    /// <summary>Largest |count| served for a negative SRANDMEMBER count (Redis would try and run out of memory).</summary>
+    private const long MaxRepeats = int.MaxValue / 2;
+
+    /// <summary>
+    /// SPOP key [count]. Without a count: one member or nil. With one (it must be &gt;= 0): a set reply ("~" in RESP3)
+    /// of min(count, size) distinct members, all removed; the key goes when it empties.
+    /// </summary>
+    public static void SPop(ref CommandContext ctx)
+    {
+        if (ctx.Args.Count > 3)
+        {
+            ctx.Writer.WriteError(RespErrors.Syntax);
+            return;
+        }
+        long count = 1;
+        bool withCount = ctx.Args.Count == 3;
+        if (withCount && (!Numbers.TryParseInt64(ctx.Args[2], out count) || count < 0))
+        {
+            ctx.Writer.WriteError(RespErrors.CountNotPositive);
+            return;
+        }
+        var key = ctx.Args[1];
+        ulong hash = KeyHasher.Hash(key);
+        var shard = ctx.Db.ShardFor(hash);
+        lock (shard.Lock)
+        {
+            var set = SetLookup.Write(shard, hash, key, ctx.NowMs, out int index, out bool wrongType);
+            if (wrongType)
+            {
+                ctx.Writer.WriteError(RespErrors.WrongType);
+                return;
+            }
+            if (set is null || count == 0)
+            {
+                if (withCount) ctx.Writer.WriteSetHeader(0);
+                else ctx.Writer.WriteNullBulk();
+                return;
+            }
+            Span<byte> scratch = stackalloc byte[SetValue.ScratchLength];
+            if (!withCount)
+            {
+                int position = set.RandomPosition();
+                ctx.Writer.WriteBulkString(set.MemberAt(position, scratch));
+                set.RemoveAt(position);
+            }
+            else if (count >= set.Count)
+            {
+                SetCommands.WriteMembers(ref ctx.Writer, set);
+                shard.Remove(index);
+                return;
+            }
+            else
+            {
+                ctx.Writer.WriteSetHeader((int)count);
+                for (long i = 0; i < count; i++)
+                {
+                    int position = set.RandomPosition();
+                    ctx.Writer.WriteBulkString(set.MemberAt(position, scratch));
+                    set.RemoveAt(position);
+                }
+            }
+            if (set.Count == 0) shard.Remove(index);
+        }
+    }
+
+    /// <summary>
+    /// SRANDMEMBER key [count]. A positive count gives distinct members (the whole set when count &gt;= size), a
+    /// negative one |count| members that may repeat. The reply is a plain array even in RESP3, as in Redis 7.0.
+    /// </summary>
+    public static void SRandMember(ref CommandContext ctx)
+    {
+        if (ctx.Args.Count > 3)
+        {
+            ctx.Writer.WriteError(RespErrors.Syntax);
+            return;
+        }
+        long count = 0;
+        bool withCount = ctx.Args.Count == 3;
+        if (withCount)
+        {
+            if (!Numbers.TryParseInt64(ctx.Args[2], out count))
+            {
+                ctx.Writer.WriteError(RespErrors.NotInteger);
+                return;
+            }
+            if (count == long.MinValue)
+            {
+                ctx.Writer.WriteError(RespErrors.CountOutOfRange);
+                return;
+            }
+        }
+        var key = ctx.Args[1];
+        ulong hash = KeyHasher.Hash(key);
+        var shard = ctx.Db.ShardFor(hash);
+        lock (shard.Lock)
+        {
+            var set = SetLookup.Read(shard, hash, key, ctx.NowMs, out bool wrongType);
+            if (wrongType)
+            {
+                ctx.Writer.WriteError(RespErrors.WrongType);
+                return;
+            }
+            Span<byte> scratch = stackalloc byte[SetValue.ScratchLength];
+            if (!withCount)
+            {
+                if (set is null) ctx.Writer.WriteNullBulk();
+                else ctx.Writer.WriteBulkString(set.MemberAt(set.RandomPosition(), scratch));
+                return;
+            }
+            if (set is null || count == 0)
+            {
+                ctx.Writer.WriteRaw(RespReplies.EmptyArray);
+                return;
+            }
+            if (count < 0) WriteWithRepeats(ref ctx, set, -count);
+            else if (count >= set.Count) WriteAll(ref ctx, set);
+            else WriteDistinct(ref ctx, set, (int)count);
+        }
+    }
+
+    private static void WriteWithRepeats(ref CommandContext ctx, SetValue set, long count)
+    {
+        if (count > MaxRepeats)
+        {
+            ctx.Writer.WriteError(RespErrors.ValueOutOfRange);
+            return;
+        }
+        ctx.Writer.WriteArrayHeader((int)count);
+        Span<byte> scratch = stackalloc byte[SetValue.ScratchLength];
+        Span<int> positions = stackalloc int[SetValue.MaxIntSetEntries];
+        int small = set.SmallPositions(positions);
+        for (long i = 0; i < count; i++)
+        {
+            int position = small > 0 ? positions[Random.Shared.Next(small)] : set.RandomPosition();
+            ctx.Writer.WriteBulkString(set.MemberAt(position, scratch));
+        }
+    }
+
+    private static void WriteAll(ref CommandContext ctx, SetValue set)
+    {
+        ctx.Writer.WriteArrayHeader(set.Count);
+        Span<byte> scratch = stackalloc byte[SetValue.ScratchLength];
+        for (int pos = set.First(); pos >= 0; pos = set.Next(pos)) ctx.Writer.WriteBulkString(set.MemberAt(pos, scratch));
+    }
+
+    /// <summary>count distinct members, 0 &lt; count &lt; size: selection sampling, or random picks with a seen-set for a small share of a large set.</summary>
+    private static void WriteDistinct(ref CommandContext ctx, SetValue set, int count)
+    {
+        ctx.Writer.WriteArrayHeader(count);
+        Span<byte> scratch = stackalloc byte[SetValue.ScratchLength];
+        int size = set.Count;
+        if (set.Table is null || count * 3L > size)
+        {
+            int needed = count, remaining = size;
+            for (int pos = set.First(); needed > 0; pos = set.Next(pos), remaining--)
+            {
+                if (Random.Shared.Next(remaining) >= needed) continue;
+                ctx.Writer.WriteBulkString(set.MemberAt(pos, scratch));
+                needed--;
+            }
+            return;
+        }
+        var picked = new HashSet<int>(count);
+        while (picked.Count < count)
+        {
+            int slot = set.RandomPosition();
+            if (picked.Add(slot)) ctx.Writer.WriteBulkString(set.MemberAt(slot, scratch));
+        }
+    }
+
+    /// <summary>SSCAN key cursor [MATCH pattern] [COUNT count].</summary>
+    public static void SScan(ref CommandContext ctx)
+    {
+        if (!CollectionScan.TryParseCursor(ctx.Args[2], out ulong cursor))
+        {
+            ctx.Writer.WriteError(RespErrors.InvalidCursor);
+            return;
+        }
+        var optionError = CollectionScan.ParseOptions(ctx.Args, 3, out var pattern, out bool matchAll, out int count);
+        var key = ctx.Args[1];
+        ulong hash = KeyHasher.Hash(key);
+        var shard = ctx.Db.ShardFor(hash);
+        lock (shard.Lock)
+        {
+            var set = SetLookup.Read(shard, hash, key, ctx.NowMs, out bool wrongType);
+            if (wrongType)
+            {
+                ctx.Writer.WriteError(RespErrors.WrongType);
+                return;
+            }
+            if (set is null)
+            {
+                ctx.Writer.WriteRaw(CollectionScan.EmptyScan);
+                return;
+            }
+            if (optionError != CollectionScan.OptionError.None)
+            {
+                CollectionScan.WriteOptionError(ref ctx.Writer, optionError);
+                return;
+            }
+            Span<byte> scratch = stackalloc byte[SetValue.ScratchLength];
+            var table = set.Table;
+            if (table is null)
+            {
+                // Intset and packed sets are returned whole, with cursor 0, whatever the cursor was (as in Redis).
+                Span<int> positions = stackalloc int[SetValue.MaxIntSetEntries];
+                int n = 0;
+                for (int pos = set.First(); pos >= 0; pos = set.Next(pos))
+                {
+                    if (matchAll || GlobMatcher.IsMatch(pattern, set.MemberAt(pos, scratch))) positions[n++] = pos;
+                }
+                WriteScanReply(ref ctx, set, 0, positions.Slice(0, n), scratch);
+                return;
+            }
+            var collector = new SlotCollector(count);
+            try
+            {
+                ulong next = table.Scan(cursor, count, ref collector);
+                var slots = collector.Slots;
+                int n = 0;
+                foreach (int slot in slots)
+                {
+                    if (matchAll || GlobMatcher.IsMatch(pattern, table.KeyAt(slot))) slots[n++] = slot;
+                }
+                WriteScanReply(ref ctx, set, next, slots.Slice(0, n), scratch);
+            }
+            finally
+            {
+                collector.Dispose();
+            }
+        }
+    }
+
+    private static void WriteScanReply(ref CommandContext ctx, SetValue set, ulong next, scoped ReadOnlySpan<int> positions, scoped Span<byte> scratch)
+    {
+        CollectionScan.WriteHeader(ref ctx.Writer, next);
+        ctx.Writer.WriteArrayHeader(positions.Length);
+        foreach (int pos in positions) ctx.Writer.WriteBulkString(set.MemberAt(pos, scratch));
+    }
+}

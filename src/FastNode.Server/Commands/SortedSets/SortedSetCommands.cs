@@ -1,0 +1,281 @@
+using FastNode.Protocol;
+using FastNode.Server.Storage;
+using FastNode.Server.Storage.SortedSets;
+
+namespace FastNode.Server.Commands.SortedSets;
+
+/// <summary>
+/// ZADD, ZINCRBY, ZREM and the single-member reads: commands on one key that lock only its shard. Replies that copy
+/// stored bytes are written while the lock is held. A set whose last member goes is deleted, as in Redis.
+/// </summary>
+public static class SortedSetCommands
+{
+    public static void ZAdd(ref CommandContext ctx)
+    {
+        var error = ZAddOptions.Parse(ctx.Args, out var options);
+        if (!error.IsEmpty)
+        {
+            ctx.Writer.WriteError(error);
+            return;
+        }
+        // Every score is checked before anything changes, so the command applies fully or not at all.
+        int maxLength = 0, packedBytes = 0;
+        for (int a = options.FirstScore; a < ctx.Args.Count; a += 2)
+        {
+            if (!ScoreParser.TryParseScore(ctx.Args[a], out _))
+            {
+                ctx.Writer.WriteError(RespErrors.NotFloat);
+                return;
+            }
+            int length = ctx.Args[a + 1].Length;
+            maxLength = Math.Max(maxLength, length);
+            packedBytes += 10 + length;
+        }
+        Apply(ref ctx, options, maxLength, packedBytes);
+    }
+
+    /// <summary>ZINCRBY key increment member: ZADD INCR with the increment at argument 2.</summary>
+    public static void ZIncrBy(ref CommandContext ctx)
+    {
+        if (!ScoreParser.TryParseScore(ctx.Args[2], out _))
+        {
+            ctx.Writer.WriteError(RespErrors.NotFloat);
+            return;
+        }
+        var options = new ZAddOptions { Flags = ZAddFlags.Incr, FirstScore = 2 };
+        Apply(ref ctx, options, ctx.Args[3].Length, 10 + ctx.Args[3].Length);
+    }
+
+    private static void Apply(ref CommandContext ctx, ZAddOptions options, int maxLength, int packedBytes)
+    {
+        var key = ctx.Args[1];
+        ulong hash = KeyHasher.Hash(key);
+        var shard = ctx.Db.ShardFor(hash);
+        long added = 0, updated = 0, processed = 0;
+        double lastScore = 0;
+        lock (shard.Lock)
+        {
+            var z = SortedSetLookup.Write(shard, hash, key, ctx.NowMs, out _, out bool wrongType);
+            if (wrongType)
+            {
+                ctx.Writer.WriteError(RespErrors.WrongType);
+                return;
+            }
+            bool created = false;
+            if (z is null)
+            {
+                if ((options.Flags & ZAddFlags.Xx) == 0)
+                {
+                    z = SortedSetValue.Create(options.Elements(ctx.Args), maxLength, packedBytes);
+                    SortedSetLookup.Add(shard, hash, key, z, ctx.NowMs);
+                    created = true;
+                }
+            }
+            for (int a = options.FirstScore; z is not null && a < ctx.Args.Count; a += 2)
+            {
+                ScoreParser.TryParseScore(ctx.Args[a], out double score);
+                var outcome = z.Add(ctx.Args[a + 1], score, options.Flags, out lastScore);
+                if (outcome == ZAddOutcome.NaN)
+                {
+                    ctx.Writer.WriteError(SortedSetErrors.ScoreNaN);
+                    return;
+                }
+                if (outcome == ZAddOutcome.Skipped) continue;
+                processed++;
+                if (outcome == ZAddOutcome.Added) added++;
+                else if (outcome == ZAddOutcome.Updated) updated++;
+            }
+            if (created) SortedSetWaiters.Wake(ctx.Db, key, hash, ctx.NowMs, ctx.Session.InExec);
+        }
+        if (!options.Incr) ctx.Writer.WriteInteger(options.Changed ? added + updated : added);
+        else if (processed > 0) ctx.Writer.WriteDouble(lastScore);
+        else ctx.Writer.WriteNullBulk();
+    }
+
+    public static void ZRem(ref CommandContext ctx)
+    {
+        var key = ctx.Args[1];
+        ulong hash = KeyHasher.Hash(key);
+        var shard = ctx.Db.ShardFor(hash);
+        long removed = 0;
+        lock (shard.Lock)
+        {
+            var z = SortedSetLookup.Write(shard, hash, key, ctx.NowMs, out int index, out bool wrongType);
+            if (wrongType)
+            {
+                ctx.Writer.WriteError(RespErrors.WrongType);
+                return;
+            }
+            for (int a = 2; z is not null && a < ctx.Args.Count; a++)
+            {
+                if (!z.Remove(ctx.Args[a])) continue;
+                removed++;
+                if (z.Count == 0)
+                {
+                    shard.Remove(index);
+                    break;
+                }
+            }
+        }
+        ctx.Writer.WriteInteger(removed);
+    }
+
+    public static void ZScore(ref CommandContext ctx)
+    {
+        var key = ctx.Args[1];
+        ulong hash = KeyHasher.Hash(key);
+        var shard = ctx.Db.ShardFor(hash);
+        double score;
+        bool found;
+        lock (shard.Lock)
+        {
+            var z = SortedSetLookup.Read(shard, hash, key, ctx.NowMs, out bool wrongType);
+            if (wrongType)
+            {
+                ctx.Writer.WriteError(RespErrors.WrongType);
+                return;
+            }
+            score = 0;
+            found = z is not null && z.TryGetScore(ctx.Args[2], out score);
+        }
+        if (found) ctx.Writer.WriteDouble(score);
+        else ctx.Writer.WriteNullBulk();
+    }
+
+    public static void ZMScore(ref CommandContext ctx)
+    {
+        var key = ctx.Args[1];
+        ulong hash = KeyHasher.Hash(key);
+        var shard = ctx.Db.ShardFor(hash);
+        lock (shard.Lock)
+        {
+            var z = SortedSetLookup.Read(shard, hash, key, ctx.NowMs, out bool wrongType);
+            if (wrongType)
+            {
+                ctx.Writer.WriteError(RespErrors.WrongType);
+                return;
+            }
+            ctx.Writer.WriteArrayHeader(ctx.Args.Count - 2);
+            for (int a = 2; a < ctx.Args.Count; a++)
+            {
+                if (z is not null && z.TryGetScore(ctx.Args[a], out double score)) ctx.Writer.WriteDouble(score);
+                else ctx.Writer.WriteNullBulk();
+            }
+        }
+    }
+
+    public static void ZCard(ref CommandContext ctx)
+    {
+        var key = ctx.Args[1];
+        ulong hash = KeyHasher.Hash(key);
+        var shard = ctx.Db.ShardFor(hash);
+        int count;
+        lock (shard.Lock)
+        {
+            var z = SortedSetLookup.Read(shard, hash, key, ctx.NowMs, out bool wrongType);
+            if (wrongType)
+            {
+                ctx.Writer.WriteError(RespErrors.WrongType);
+                return;
+            }
+            count = z?.Count ?? 0;
+        }
+        ctx.Writer.WriteInteger(count);
+    }
+
+    public static void ZRank(ref CommandContext ctx) => Rank(ref ctx, reverse: false);
+
+    public static void ZRevRank(ref CommandContext ctx) => Rank(ref ctx, reverse: true);
+
+    /// <summary>ZRANK key member [WITHSCORE]: WITHSCORE is Redis 7.2's, accepted here too ([rank, score], or a nil array).</summary>
+    private static void Rank(ref CommandContext ctx, bool reverse)
+    {
+        if (ctx.Args.Count > 4)
+        {
+            ctx.Writer.WriteError(ErrorText.WrongArity(ctx.Command.FullName));
+            return;
+        }
+        bool withScore = ctx.Args.Count == 4;
+        if (withScore && !Ascii.EqualsIgnoreCase(ctx.Args[3], "WITHSCORE"u8))
+        {
+            ctx.Writer.WriteError(RespErrors.Syntax);
+            return;
+        }
+        var key = ctx.Args[1];
+        ulong hash = KeyHasher.Hash(key);
+        var shard = ctx.Db.ShardFor(hash);
+        int rank = -1;
+        double score = 0;
+        lock (shard.Lock)
+        {
+            var z = SortedSetLookup.Read(shard, hash, key, ctx.NowMs, out bool wrongType);
+            if (wrongType)
+            {
+                ctx.Writer.WriteError(RespErrors.WrongType);
+                return;
+            }
+            if (z is not null)
+            {
+                rank = z.RankOf(ctx.Args[2], out score);
+                if (rank >= 0 && reverse) rank = z.Count - 1 - rank;
+            }
+        }
+        if (rank < 0)
+        {
+            if (withScore) ctx.Writer.WriteNullArray();
+            else ctx.Writer.WriteNullBulk();
+            return;
+        }
+        if (withScore) ctx.Writer.WriteArrayHeader(2);
+        ctx.Writer.WriteInteger(rank);
+        if (withScore) ctx.Writer.WriteDouble(score);
+    }
+
+    public static void ZCount(ref CommandContext ctx)
+    {
+        if (!ScoreParser.TryParseRange(ctx.Args[2], ctx.Args[3], out var range))
+        {
+            ctx.Writer.WriteError(SortedSetErrors.MinMaxNotFloat);
+            return;
+        }
+        var key = ctx.Args[1];
+        ulong hash = KeyHasher.Hash(key);
+        var shard = ctx.Db.ShardFor(hash);
+        int count = 0;
+        lock (shard.Lock)
+        {
+            var z = SortedSetLookup.Read(shard, hash, key, ctx.NowMs, out bool wrongType);
+            if (wrongType)
+            {
+                ctx.Writer.WriteError(RespErrors.WrongType);
+                return;
+            }
+            if (z is not null && !range.IsEmpty) count = Math.Max(0, z.EndRank(range) - z.FirstRank(range));
+        }
+        ctx.Writer.WriteInteger(count);
+    }
+
+    public static void ZLexCount(ref CommandContext ctx)
+    {
+        if (!LexRange.TryParse(ctx.Args[2], ctx.Args[3], out var range))
+        {
+            ctx.Writer.WriteError(SortedSetErrors.MinMaxNotString);
+            return;
+        }
+        var key = ctx.Args[1];
+        ulong hash = KeyHasher.Hash(key);
+        var shard = ctx.Db.ShardFor(hash);
+        int count = 0;
+        lock (shard.Lock)
+        {
+            var z = SortedSetLookup.Read(shard, hash, key, ctx.NowMs, out bool wrongType);
+            if (wrongType)
+            {
+                ctx.Writer.WriteError(RespErrors.WrongType);
+                return;
+            }
+            if (z is not null && !range.IsEmpty) count = Math.Max(0, z.EndRank(range) - z.FirstRank(range));
+        }
+        ctx.Writer.WriteInteger(count);
+    }
+}

@@ -1,0 +1,443 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+
+namespace FastNode.Server.Storage.Locks;
+
+/// <summary>
+/// The value of a lock key (<see cref="Entry.Kind"/> == <see cref="ValueKind.Lock"/>): a lease-based mutex (LOCK.*,
+/// one permit) or a counting semaphore (SEM.*, N permits), with its holders and its FIFO of blocked waiters.
+///
+/// What must stay true:
+/// 1. Every member runs with <see cref="_home"/>'s lock held. <see cref="_home"/> never changes for the life of the
+///    object; if the key is moved to another shard (RENAME, MOVE) the first lock command there copies the holders
+///    into a fresh state (<see cref="CloneInto"/>) and the waiters left behind are answered nil.
+/// 2. Waiters are queued only while every permit is held, so a new acquirer never overtakes them (strict FIFO).
+/// 3. Key TTL: without waiters it is the latest holder deadline, so ordinary lazy/active expiry frees the lock.
+///    With waiters the key has no TTL (it must not vanish under them) and <see cref="_timer"/>, due at the earliest
+///    holder deadline, expires that lease and hands the permit to the next live waiter at that instant.
+///    <see cref="Sync"/> restores this after every change; a state with no holder and no waiter is deleted.
+/// 4. Deleting or overwriting the key (DEL, SET, FLUSHDB) detaches the object: its waiters are answered nil when the
+///    timer next fires (at the deleted lease's deadline at the latest), never granted a lock that no key represents.
+///
+/// States that never had a waiter are referenced by their entry only, so after a release they go back to a small
+/// per-thread pool with their owner buffers (no allocation per acquire/release cycle besides the key itself).
+/// </summary>
+public sealed class LockState : ICopyableValue
+{
+    public const long MinTtlMs = 1;
+    public const long MaxTtlMs = 24L * 60 * 60 * 1000;
+    public const int MaxPermits = 1024;
+
+    /// <summary><see cref="Open"/> results besides an entry index.</summary>
+    public const int Absent = -1, WrongType = -2;
+
+    private const int PoolCapacity = 16;
+    private const int MaxRetainedOwnerBytes = 4096;
+
+    private static readonly TimerCallback s_onTimer = static s => ((LockState)s!).OnTimer();
+
+    [ThreadStatic] private static LockState[]? t_pool;
+    [ThreadStatic] private static int t_pooled;
+
+    private ServerState _server = null!;       // clock and logger for the timer
+    private FencingTokens _tokens = null!;     // the server's token counter
+    private Shard _home = null!;               // the shard whose lock guards this object (fixed, see rule 1)
+    private byte[] _key = null!;               // the entry's own key array (not a copy), to find the entry again
+    private ulong _hash;                       // hash of _key
+    private LockHolder[] _holders = new LockHolder[1];   // first _holderCount slots are live; the rest keep spare buffers
+    private int _holderCount;
+    private LockWaiter? _head, _tail;          // FIFO of waiters, oldest first
+    private int _waiterCount;
+    private ITimer? _timer;                    // armed only while waiters exist
+    private long _timerDeadline;               // Unix ms the timer is armed for (0 = unknown, re-arm)
+    private bool _everQueued;                  // a waiter object may still point here: never pool
+
+    private LockState()
+    {
+    }
+
+    public int Permits { get; private set; }
+    public bool IsSemaphore { get; private set; }
+    public int HolderCount => _holderCount;
+    public int WaiterCount => _waiterCount;
+
+    public ref readonly LockHolder Holder(int index) => ref _holders[index];
+
+    /// <summary>
+    /// Finds the lock or semaphore at <paramref name="key"/> (counting a hit or miss), takes it over if the key was
+    /// moved, and settles it: leases whose deadline passed are dropped and their permits handed to waiters.
+    /// Returns the entry index, <see cref="Absent"/> or <see cref="WrongType"/>. Call <see cref="Sync"/> afterwards.
+    /// </summary>
+    public static int Open(Shard shard, ulong hash, ReadOnlySpan<byte> key, long now, bool semaphore, out LockState state)
+    {
+        state = null!;
+        int i = shard.Find(hash, key, now);
+        if (i < 0) return Absent;
+        ref var e = ref shard.At(i);
+        if (e.Kind != ValueKind.Lock || e.Value is not LockState found || found.IsSemaphore != semaphore) return WrongType;
+        state = found.Attach(shard, i);
+        state.Settle(now);
+        return i;
+    }
+
+    /// <summary>Adds the key (known absent) holding a new, free lock state; returns the entry index.</summary>
+    public static int Add(ServerState server, Shard shard, ulong hash, ReadOnlySpan<byte> key, bool semaphore, int permits,
+        out LockState state)
+    {
+        int i = shard.Add(hash, key, ValueKind.Lock);
+        ref var e = ref shard.At(i);
+        state = Rent();
+        state._server = server;
+        state._tokens = FencingTokens.For(server);
+        state._home = shard;
+        state._key = e.Key!;
+        state._hash = hash;
+        state.Permits = permits;
+        state.IsSemaphore = semaphore;
+        e.Value = state;
+        return i;
+    }
+
+    /// <summary>
+    /// Grants <paramref name="owner"/> a permit. An owner that already holds one keeps its token and gets its lease
+    /// reset to <paramref name="ttlMs"/> from now (re-entrant acquire). Returns the token, 0 when all permits are
+    /// held or others are queued, -1 when the token space is exhausted.
+    /// </summary>
+    public long TryAcquire(ReadOnlySpan<byte> owner, long ttlMs, long now)
+    {
+        int j = IndexOfHolder(owner);
+        if (j >= 0)
+        {
+            _holders[j].Deadline = now + ttlMs;
+            return _holders[j].Token;
+        }
+        if (_holderCount >= Permits || _head is not null) return 0;
+        long token = _tokens.Next();
+        if (token == 0) return -1;
+        AddHolder(owner, token, now + ttlMs);
+        return token;
+    }
+
+    /// <summary>Drops <paramref name="owner"/>'s lease and hands the permit to the next waiter. False if it holds none.</summary>
+    public bool Release(ReadOnlySpan<byte> owner, long now)
+    {
+        int j = IndexOfHolder(owner);
+        if (j < 0) return false;
+        RemoveHolderAt(j);
+        if (_head is not null) GrantWaiters(now);
+        return true;
+    }
+
+    /// <summary>Resets <paramref name="owner"/>'s lease to <paramref name="ttlMs"/> from now. False if it holds none.</summary>
+    public bool Renew(ReadOnlySpan<byte> owner, long ttlMs, long now)
+    {
+        int j = IndexOfHolder(owner);
+        if (j < 0) return false;
+        _holders[j].Deadline = now + ttlMs;
+        return true;
+    }
+
+    /// <summary>Orders the live holders by token, i.e. by grant order (SEM.INFO); the order is otherwise arbitrary.</summary>
+    public void SortHoldersByToken() =>
+        _holders.AsSpan(0, _holderCount).Sort(static (a, b) => a.Token.CompareTo(b.Token));
+
+    /// <summary>Queues a waiter at the tail (only after <see cref="TryAcquire"/> returned 0).</summary>
+    public void Enqueue(LockWaiter waiter)
+    {
+        waiter.Prev = _tail;
+        if (_tail is null) _head = waiter;
+        else _tail.Next = waiter;
+        _tail = waiter;
+        waiter.Queued = true;
+        _waiterCount++;
+        _everQueued = true;
+    }
+
+    /// <summary>
+    /// Brings the entry in line with the state after a change (rule 3): deletes the key when nothing is held,
+    /// otherwise sets its TTL, or clears it and arms the timer while waiters exist.
+    /// The state must not be used after this call if the key was deleted.
+    /// </summary>
+    public void Sync(Shard shard, int index, long now)
+    {
+        if (_head is not null && _holderCount < Permits) GrantWaiters(now);
+        if (_head is null)
+        {
+            DisarmTimer();
+            if (_holderCount == 0)
+            {
+                shard.Remove(index);
+                Recycle();
+                return;
+            }
+            long latest = MaxDeadline();
+            if (shard.At(index).ExpireAt != latest) shard.SetExpireAt(index, latest);
+            return;
+        }
+        if (shard.At(index).ExpireAt != 0) shard.SetExpireAt(index, 0);
+        ArmTimer(now, MinDeadline());
+    }
+
+    /// <summary>Called (through <see cref="LockWaiter"/>) by the connection after the wait timed out or the client left.</summary>
+    internal void CancelWaiter(LockWaiter waiter)
+    {
+        var home = _home;
+        lock (home.Lock)
+        {
+            if (!waiter.Queued) return;
+            Unlink(waiter);
+            if (_head is not null) return;
+            int i = FindSelf();
+            if (i < 0)
+            {
+                DisarmTimer();
+                return;
+            }
+            long now = _server.NowMs;
+            Settle(now);
+            Sync(home, i, now);
+        }
+    }
+
+    /// <summary>
+    /// COPY: an independent lock held by the same owners with the same deadlines, each holder with a new fencing
+    /// token (a copy is a new grant, so tokens keep increasing in grant order). Waiters are not copied. The copy
+    /// still names this key and shard; <see cref="Attach"/> re-homes it on its first use at the destination.
+    /// Runs under this state's shard lock and takes no other lock.
+    /// </summary>
+    public object DeepCopy()
+    {
+        var copy = NewDetached(_home, _key, _hash);
+        for (int j = 0; j < _holderCount; j++)
+        {
+            ref readonly var h = ref _holders[j];
+            long token = _tokens.Next();
+            if (token != 0) copy.AddHolder(h.OwnerSpan, token, h.Deadline);
+        }
+        return copy;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private LockState Attach(Shard shard, int index)
+    {
+        if (!ReferenceEquals(_home, shard)) return CloneInto(shard, index);
+        ref var e = ref shard.At(index);
+        if (!ReferenceEquals(_key, e.Key))
+        {
+            // Renamed within the shard: same lock, so just remember the new key.
+            _key = e.Key!;
+            _hash = e.Hash;
+        }
+        return this;
+    }
+
+    /// <summary>
+    /// The key was moved to another shard. This object stays guarded by its old shard's lock, where its waiters and
+    /// timer still look for it; nothing changes its holders any more (only code that finds it at home does), so they
+    /// can be copied into a new state owned by <paramref name="shard"/>. The waiters stay behind (answered nil).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private LockState CloneInto(Shard shard, int index)
+    {
+        ref var e = ref shard.At(index);
+        var copy = NewDetached(shard, e.Key!, e.Hash);
+        for (int j = 0; j < _holderCount; j++)
+        {
+            ref readonly var h = ref _holders[j];
+            copy.AddHolder(h.OwnerSpan, h.Token, h.Deadline);
+        }
+        e.Value = copy;
+        return copy;
+    }
+
+    /// <summary>A state with this one's server, kind and permits, no holders and no waiters.</summary>
+    private LockState NewDetached(Shard home, byte[] key, ulong hash) => new()
+    {
+        _server = _server,
+        _tokens = _tokens,
+        _home = home,
+        _key = key,
+        _hash = hash,
+        _holders = new LockHolder[Math.Max(1, _holderCount)],
+        Permits = Permits,
+        IsSemaphore = IsSemaphore,
+    };
+
+    /// <summary>Drops expired leases and hands their permits to waiters.</summary>
+    private void Settle(long now)
+    {
+        for (int j = _holderCount - 1; j >= 0; j--)
+        {
+            if (_holders[j].Deadline <= now) RemoveHolderAt(j);
+        }
+        if (_head is not null) GrantWaiters(now);
+    }
+
+    /// <summary>Serves waiters in FIFO order while permits are free, skipping the ones that already gave up.</summary>
+    private void GrantWaiters(long now)
+    {
+        while (_holderCount < Permits && _head is { } waiter)
+        {
+            Unlink(waiter);
+            if (!waiter.TryClaim()) continue;
+            long token;
+            int j = IndexOfHolder(waiter.Owner);
+            if (j >= 0)
+            {
+                // The same owner was granted meanwhile through another connection: re-entrant, as in TryAcquire.
+                _holders[j].Deadline = now + waiter.TtlMs;
+                token = _holders[j].Token;
+            }
+            else
+            {
+                token = _tokens.Next();
+                if (token != 0) AddHolder(waiter.Owner, token, now + waiter.TtlMs);
+            }
+            waiter.Token = token;
+            waiter.Complete();
+        }
+    }
+
+    private void OnTimer()
+    {
+        var home = _home;
+        try
+        {
+            lock (home.Lock)
+            {
+                if (_timer is null) return;
+                _timerDeadline = 0;
+                int i = FindSelf();
+                if (i < 0)
+                {
+                    AnswerWaitersNil();
+                    return;
+                }
+                long now = _server.NowMs;
+                Settle(now);
+                Sync(home, i, now);
+            }
+        }
+        catch (Exception ex)
+        {
+            _server.Loggers.CreateLogger("FastNode.Locks").LogError(ex, "lock expiry timer failed");
+        }
+    }
+
+    /// <summary>The index of the entry that holds this object, or -1 if it was deleted, replaced or moved.</summary>
+    private int FindSelf()
+    {
+        int i = _home.FindIncludingExpired(_hash, _key);
+        return i >= 0 && ReferenceEquals(_home.At(i).Value, this) ? i : -1;
+    }
+
+    /// <summary>The key is gone (rule 4): release every waiter with a nil reply and stop the timer.</summary>
+    private void AnswerWaitersNil()
+    {
+        while (_head is { } waiter)
+        {
+            Unlink(waiter);
+            if (!waiter.TryClaim()) continue;
+            waiter.Token = 0;
+            waiter.Complete();
+        }
+        DisarmTimer();
+    }
+
+    private void ArmTimer(long now, long deadline)
+    {
+        if (_timer is not null && _timerDeadline == deadline) return;
+        // At least 1 ms: a zero due time could run the callback synchronously, inside this lock.
+        var due = TimeSpan.FromMilliseconds(Math.Max(1, deadline - now));
+        _timerDeadline = deadline;
+        if (_timer is null) _timer = _server.Time.CreateTimer(s_onTimer, this, due, Timeout.InfiniteTimeSpan);
+        else _timer.Change(due, Timeout.InfiniteTimeSpan);
+    }
+
+    private void DisarmTimer()
+    {
+        if (_timer is null) return;
+        _timer.Dispose();
+        _timer = null;
+        _timerDeadline = 0;
+    }
+
+    private void Unlink(LockWaiter waiter)
+    {
+        if (waiter.Prev is null) _head = waiter.Next;
+        else waiter.Prev.Next = waiter.Next;
+        if (waiter.Next is null) _tail = waiter.Prev;
+        else waiter.Next.Prev = waiter.Prev;
+        waiter.Prev = waiter.Next = null;
+        waiter.Queued = false;
+        _waiterCount--;
+    }
+
+    private int IndexOfHolder(ReadOnlySpan<byte> owner)
+    {
+        var holders = _holders;
+        for (int j = 0; j < _holderCount; j++)
+        {
+            if (holders[j].OwnerSpan.SequenceEqual(owner)) return j;
+        }
+        return -1;
+    }
+
+    private void AddHolder(ReadOnlySpan<byte> owner, long token, long deadline)
+    {
+        if (_holderCount == _holders.Length) Array.Resize(ref _holders, Math.Min(Permits, _holders.Length * 2));
+        ref var h = ref _holders[_holderCount++];
+        if (h.Owner is null || h.Owner.Length < owner.Length) h.Owner = new byte[Math.Max(16, owner.Length)];
+        owner.CopyTo(h.Owner);
+        h.OwnerLength = owner.Length;
+        h.Token = token;
+        h.Deadline = deadline;
+    }
+
+    private void RemoveHolderAt(int j)
+    {
+        int last = --_holderCount;
+        // Swap rather than clear, so the freed slot keeps its owner buffer for the next holder.
+        if (j != last) (_holders[j], _holders[last]) = (_holders[last], _holders[j]);
+        ref var freed = ref _holders[last];
+        if (freed.Owner is { Length: > MaxRetainedOwnerBytes }) freed.Owner = null;
+        freed.OwnerLength = 0;
+        freed.Token = 0;
+        freed.Deadline = 0;
+    }
+
+    private long MaxDeadline()
+    {
+        long latest = 0;
+        for (int j = 0; j < _holderCount; j++) latest = Math.Max(latest, _holders[j].Deadline);
+        return latest;
+    }
+
+    private long MinDeadline()
+    {
+        long earliest = long.MaxValue;
+        for (int j = 0; j < _holderCount; j++) earliest = Math.Min(earliest, _holders[j].Deadline);
+        return earliest;
+    }
+
+    private static LockState Rent()
+    {
+        var pool = t_pool;
+        if (pool is null || t_pooled == 0) return new LockState();
+        var state = pool[--t_pooled];
+        pool[t_pooled] = null!;
+        return state;
+    }
+
+    /// <summary>Called once the entry was removed: pools the object unless a waiter or timer may still reach it.</summary>
+    private void Recycle()
+    {
+        if (_everQueued || _holders.Length > 8) return;
+        _server = null!;
+        _tokens = null!;
+        _home = null!;
+        _key = null!;
+        var pool = t_pool ??= new LockState[PoolCapacity];
+        if (t_pooled < PoolCapacity) pool[t_pooled++] = this;
+    }
+}

@@ -1,0 +1,183 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using FastNode.Server.Config;
+using FastNode.Server.Network;
+using FastNode.Server.Sessions;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FastNode.Server.Tests;
+
+/// <summary>
+/// Enforces perf/allocation-budget.json without BenchmarkDotNet: each entry's batch of 100 pipelined commands (the
+/// same batch perf/FastNode.Benchmarks/HotCommandBenchmarks.cs measures) runs through one session's
+/// <see cref="CommandProcessor.Process"/> on this thread, and <see cref="GC.GetAllocatedBytesForCurrentThread"/>
+/// counts what it allocated.
+///
+/// The rule, per entry:
+/// 1. the batch is checked first: 100 replies, none an error (an error reply, such as an unknown command, would
+///    measure the error path instead of the command);
+/// 2. it runs <see cref="WarmupBatches"/> times unmeasured, so first-call work (JIT, static constructors, buffers that
+///    grow once) is not counted;
+/// 3. it runs <see cref="MeasuredBatches"/> times measured, batch by batch;
+/// 4. a budget of B &gt; 0 bytes/command holds when the average is at most B;
+///    a budget of 0 holds when the average is below the file's zeroBudgetTolerance (0.5 B/command: one-off runtime
+///    allocations, such as a method being re-jitted mid-run, are absorbed) AND at most
+///    <see cref="MaxAllocatingBatches"/> of the measured batches allocated anything: an allocation made once per
+///    batch (e.g. in Process itself) would stay under 0.5 B/command, but shows up in every batch.
+/// Deterministic: no timing, a fixed number of runs, allocations on this thread only.
+/// </summary>
+public sealed class AllocationBudgetTests
+{
+    private const int WarmupBatches = 50;
+    private const int MeasuredBatches = 200;
+    private const int MaxAllocatingBatches = 2;
+
+    private const string Value = "0123456789abcdef0123456789abcdef";
+    private const string OtherValue = "fedcba9876543210fedcba9876543210";
+
+    /// <summary>The batches of HotCommandBenchmarks, by benchmark name: a setup request per index (or null) and the request for index i.</summary>
+    private static readonly Dictionary<string, (Func<int, string[]>? Setup, Func<int, string[]> Command)> Batches = new()
+    {
+        ["HotCommandBenchmarks.Ping"] = (null, _ => ["PING"]),
+        ["HotCommandBenchmarks.GetHit"] = (i => ["SET", Key(i), Value], i => ["GET", Key(i)]),
+        ["HotCommandBenchmarks.GetMissing"] = (i => ["SET", Key(i), Value], i => ["GET", $"missing:{i:D3}"]),
+        ["HotCommandBenchmarks.SetOverwrite"] = (i => ["SET", Key(i), OtherValue], i => ["SET", Key(i), Value]),
+        ["HotCommandBenchmarks.Incr"] = (i => ["SET", $"counter:{i:D3}", "1000"], i => ["INCR", $"counter:{i:D3}"]),
+        ["HotCommandBenchmarks.Exists"] = (i => ["SET", Key(i), Value], i => ["EXISTS", Key(i)]),
+        ["HotCommandBenchmarks.Ttl"] = (i => ["SET", Key(i), Value, "EX", "3600"], i => ["TTL", Key(i)]),
+    };
+
+    private static string Key(int i) => $"key:{i:D3}";
+
+    public static IEnumerable<TestCaseData> BudgetEntries()
+    {
+        var budget = Budget.Load();
+        foreach (var (name, bytesPerOp) in budget.Entries)
+            yield return new TestCaseData(name, bytesPerOp, budget.ZeroTolerance, budget.BatchSize).SetArgDisplayNames(name);
+    }
+
+    [TestCaseSource(nameof(BudgetEntries))]
+    public void BatchStaysWithinBudget(string benchmark, double budget, double zeroTolerance, int batchSize)
+    {
+        Assert.That(Batches.TryGetValue(benchmark, out var batch), Is.True,
+            $"perf/allocation-budget.json names '{benchmark}', which this test does not know how to build");
+
+        var session = new Session();
+        if (batch.Setup is not null) session.RunChecked(Encode(batchSize, batch.Setup), batchSize, benchmark + " setup");
+        var request = Encode(batchSize, batch.Command);
+        session.RunChecked(request, batchSize, benchmark);
+
+        var (perOp, allocatingBatches) = Measure(session, request, batchSize);
+        TestContext.Out.WriteLine($"{benchmark}: {perOp:F3} B/command, {allocatingBatches} of {MeasuredBatches} batches allocated");
+
+        if (budget == 0)
+        {
+            Assert.That(perOp, Is.LessThan(zeroTolerance), $"{benchmark}: bytes per command (budget 0)");
+            Assert.That(allocatingBatches, Is.LessThanOrEqualTo(MaxAllocatingBatches),
+                $"{benchmark}: batches (of {MeasuredBatches}) that allocated anything; average {perOp:F2} B/command (budget 0)");
+        }
+        else
+        {
+            Assert.That(perOp, Is.LessThanOrEqualTo(budget), $"{benchmark}: bytes per command");
+        }
+    }
+
+    /// <summary>Guards the measurement itself: a batch whose replies are built as strings must show up as allocating.</summary>
+    [Test]
+    public void MeasurementSeesAllocations()
+    {
+        var session = new Session();
+        var request = Encode(100, i => ["NOSUCHCOMMAND", Key(i)]);
+        var (perOp, allocatingBatches) = Measure(session, request, 100);
+        Assert.That(perOp, Is.GreaterThan(10));
+        Assert.That(allocatingBatches, Is.EqualTo(MeasuredBatches));
+    }
+
+    private static (double BytesPerOp, int AllocatingBatches) Measure(Session session, byte[] request, int batchSize)
+    {
+        var sink = new NullBufferWriter();
+        var input = new ReadOnlySequence<byte>(request);
+        for (int i = 0; i < WarmupBatches; i++) session.Run(input, sink);
+
+        long total = 0;
+        int allocating = 0;
+        for (int i = 0; i < MeasuredBatches; i++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            session.Run(input, sink);
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            total += allocated;
+            if (allocated > 0) allocating++;
+        }
+        return ((double)total / ((long)MeasuredBatches * batchSize), allocating);
+    }
+
+    private static byte[] Encode(int count, Func<int, string[]> command)
+    {
+        var output = new MemoryStream();
+        for (int i = 0; i < count; i++) output.Write(Resp.Command(command(i)));
+        return output.ToArray();
+    }
+
+    /// <summary>One server and one session, driven exactly as a connection drives them, minus the pipes.</summary>
+    private sealed class Session
+    {
+        private readonly CommandProcessor _processor;
+
+        public Session()
+        {
+            var server = new ServerState(new ServerOptions { Port = 0 });
+            _processor = new CommandProcessor(server, new ClientSession("127.0.0.1:50000", "127.0.0.1:6379", server.NowMs),
+                NullLogger.Instance);
+        }
+
+        /// <summary>The measured call: nothing else happens between the two allocation readings.</summary>
+        public void Run(ReadOnlySequence<byte> input, IBufferWriter<byte> output)
+        {
+            var reason = _processor.Process(ref input, output);
+            if (reason is not null || !input.IsEmpty) Assert.Fail($"the batch did not run to its end (close reason: {reason})");
+        }
+
+        /// <summary>Runs a request and checks it got <paramref name="expected"/> replies, none of them an error.</summary>
+        public void RunChecked(byte[] request, int expected, string what)
+        {
+            var output = new ArrayBufferWriter<byte>();
+            Run(new ReadOnlySequence<byte>(request), output);
+            var replies = output.WrittenSpan;
+            int count = 0;
+            while (!replies.IsEmpty)
+            {
+                int length = RespReplyScanner.CompleteLength(replies);
+                Assert.That(length, Is.GreaterThan(0), $"{what}: incomplete reply after {count} replies");
+                if (replies[0] == (byte)'-')
+                {
+                    string error = Encoding.UTF8.GetString(replies.Slice(1, length - 3));
+                    Assert.Fail($"{what}: reply {count} is an error, so the batch would measure the error path: {error}");
+                }
+                replies = replies.Slice(length);
+                count++;
+            }
+            Assert.That(count, Is.EqualTo(expected), $"{what}: replies");
+        }
+    }
+
+    /// <summary>perf/allocation-budget.json, found by walking up from the test assembly to the folder holding FastNode.sln.</summary>
+    private sealed record Budget(int BatchSize, double ZeroTolerance, List<(string Name, double BytesPerOp)> Entries)
+    {
+        public static Budget Load()
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "FastNode.sln"))) dir = dir.Parent;
+            if (dir is null) throw new FileNotFoundException($"no FastNode.sln above {AppContext.BaseDirectory}");
+            string path = Path.Combine(dir.FullName, "perf", "allocation-budget.json");
+
+            using var json = JsonDocument.Parse(File.ReadAllText(path));
+            var root = json.RootElement;
+            var entries = new List<(string, double)>();
+            foreach (var entry in root.GetProperty("budgets").EnumerateObject()) entries.Add((entry.Name, entry.Value.GetDouble()));
+            if (entries.Count == 0) throw new InvalidDataException($"{path} lists no budgets");
+            return new Budget(root.GetProperty("batchSize").GetInt32(), root.GetProperty("zeroBudgetTolerance").GetDouble(), entries);
+        }
+    }
+}
