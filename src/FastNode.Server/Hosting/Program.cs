@@ -50,20 +50,18 @@ public static class Program
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
 
-        using var loggers = LoggerFactory.Create(b => b.AddConfiguration(builder.Configuration.GetSection("Logging")));
-        var server = new ServerHost(options, loggers: null, settings: settings);
-        builder.Services.AddSingleton(server);
+        builder.Services.AddSingleton(sp => new ServerHost(options, loggers: sp.GetRequiredService<ILoggerFactory>(), settings: settings));
         builder.Services.AddHostedService<FastNodeService>();
         using var host = builder.Build();
+        var server = host.Services.GetRequiredService<ServerHost>();
         // SHUTDOWN stops the whole process the way SIGTERM does (FastNodeService then stops the server).
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
         server.State.ShutdownHandler = lifetime.StopApplication;
         var log = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("FastNode");
 
-        var server2 = server;
         try
         {
-            server2.Start();
+            server.Start();
         }
         catch (SocketException ex)
         {

@@ -48,7 +48,6 @@ public sealed class Listener : IAsyncDisposable
             try
             {
                 if (address.AddressFamily == AddressFamily.InterNetworkV6) socket.DualMode = address.Equals(IPAddress.IPv6Any);
-                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
                 socket.Bind(new IPEndPoint(address, port));
                 socket.Listen(_server.Options.TcpBacklog);
             }
