@@ -118,9 +118,7 @@ public sealed class Connection
     private async Task<bool> WaitWhileBlockedAsync(BlockedCommand blocked)
     {
         using var timerCancel = new CancellationTokenSource();
-        Task timeout = blocked.DeadlineMs > 0
-            ? Task.Delay(TimeSpan.FromMilliseconds(Math.Max(0, blocked.DeadlineMs - _server.NowMs)), _server.Time, timerCancel.Token)
-            : Task.Delay(Timeout.Infinite, timerCancel.Token);
+        Task timeout = DelayUntilDeadline(blocked.DeadlineMs, timerCancel.Token);
         Task<ReadResult>? pendingRead = null;
         try
         {
@@ -140,6 +138,12 @@ public sealed class Connection
                         return false;
                     }
                     _input.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+                    continue;
+                }
+                if (first == timeout && _server.NowMs < blocked.DeadlineMs)
+                {
+                    // A deadline beyond the longest single timer (about 49.7 days) is reached in steps.
+                    timeout = DelayUntilDeadline(blocked.DeadlineMs, timerCancel.Token);
                     continue;
                 }
                 if (first == timeout && blocked.TryCancel()) break;
@@ -165,6 +169,15 @@ public sealed class Connection
                 _input.AdvanceTo(read.Buffer.Start, read.Buffer.End);
             }
         }
+    }
+
+    /// <summary>A delay that ends at the deadline (Unix ms; 0 = never), or at the longest timer .NET allows if sooner.</summary>
+    private Task DelayUntilDeadline(long deadlineMs, CancellationToken cancel)
+    {
+        if (deadlineMs <= 0) return Task.Delay(Timeout.Infinite, cancel);
+        const long LongestTimerMs = uint.MaxValue - 1L;
+        long remaining = Math.Clamp(deadlineMs - _server.NowMs, 0, LongestTimerMs);
+        return Task.Delay(TimeSpan.FromMilliseconds(remaining), _server.Time, cancel);
     }
 
     /// <summary>Stops the loop from any thread (CLIENT KILL, idle timeout, shutdown after in-flight replies).</summary>
