@@ -75,11 +75,11 @@ public sealed class HashSetAllocationTests
         Assert.That(allocating, Is.LessThanOrEqualTo(2), $"batches that allocated; {total / (200.0 * Batch):F2} B/command on average");
     }
 
+    /// <summary>The measured call: no assertion inside (NUnit constraints allocate), only a cheap check.</summary>
     private static void Run(CommandProcessor processor, byte[] request, IBufferWriter<byte> output)
     {
         var input = new ReadOnlySequence<byte>(request);
         var reason = processor.Process(ref input, output);
-        Assert.That(reason, Is.Null);
-        Assert.That(input.IsEmpty, Is.True);
+        if (reason is not null || !input.IsEmpty) Assert.Fail($"the batch did not run to its end (close reason: {reason})");
     }
 }

@@ -222,6 +222,55 @@ public sealed class ListValueTests
         AssertSame(list, model);
     }
 
+    /// <summary>
+    /// Memory report, not a check: 100k keys each holding a list of 5 eight-byte elements, loaded through the command
+    /// path, managed heap measured after full collections. Compare with redis-server's used_memory for the same data.
+    /// </summary>
+    [Test, Explicit("memory report; run by hand")]
+    public void MemoryPerElementReport([Values(false, true)] bool onePushPerElement)
+    {
+        const int lists = 100_000;
+        var server = new ServerState(new Config.ServerOptions { Port = 0 });
+        var processor = new Network.CommandProcessor(server,
+            new Sessions.ClientSession("127.0.0.1:50000", "127.0.0.1:6379", server.NowMs), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        var sink = new Network.NullBufferWriter();
+        long before = GC.GetTotalMemory(true);
+        for (int start = 0; start < lists; start += 1000)
+        {
+            var batch = new MemoryStream();
+            for (int i = start; i < start + 1000; i++)
+            {
+                string key = $"list:{i:D6}";
+                if (onePushPerElement)
+                {
+                    for (int e = 1; e <= 5; e++) batch.Write(Resp.Command("RPUSH", key, $"element{e}"));
+                }
+                else
+                {
+                    batch.Write(Resp.Command("RPUSH", key, "element1", "element2", "element3", "element4", "element5"));
+                }
+            }
+            var input = new System.Buffers.ReadOnlySequence<byte>(batch.ToArray());
+            processor.Process(ref input, sink);
+        }
+        long after = GC.GetTotalMemory(true);
+        GC.KeepAlive(server);
+        double perKey = (after - before) / (double)lists;
+        TestContext.Out.WriteLine($"one push per element: {onePushPerElement}; {perKey:F1} bytes per key, {perKey / 5:F1} bytes per element (keys, entries and lists included)");
+    }
+
+    /// <summary>Memory report, not a check: one list of 1M eight-byte elements (the ring layout).</summary>
+    [Test, Explicit("memory report; run by hand")]
+    public void BigListMemoryReport()
+    {
+        long before = GC.GetTotalMemory(true);
+        var list = new ListValue();
+        for (int i = 0; i < 1_000_000; i++) list.Push(ListEnd.Right, B($"e{i % 10_000_000:D7}"));
+        long after = GC.GetTotalMemory(true);
+        GC.KeepAlive(list);
+        TestContext.Out.WriteLine($"{(after - before) / 1_000_000.0:F1} bytes per element in a 1M-element list");
+    }
+
     private static long ReferenceRemove(List<byte[]> model, byte[] value, long limit)
     {
         long removed = 0;

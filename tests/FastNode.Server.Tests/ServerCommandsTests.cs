@@ -79,6 +79,10 @@ public sealed class ServerCommandsTests
         time.Advance(TimeSpan.FromMilliseconds(150));
         Assert.That(await c.ReadReplyAsync(), Is.EqualTo(":0\r\n"));
         Assert.That(await c.CallAsync("PING"), Is.EqualTo("+PONG\r\n"));
+        // Inside a transaction WAIT cannot block.
+        await c.CallAsync("MULTI");
+        Assert.That(await c.CallAsync("WAIT", "1", "0"), Is.EqualTo("+QUEUED\r\n"));
+        Assert.That(await c.CallAsync("EXEC"), Is.EqualTo("*1\r\n:0\r\n"));
     }
 
     [Test]

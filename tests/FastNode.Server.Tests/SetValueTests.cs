@@ -137,7 +137,7 @@ public sealed class SetValueTests
             var set = new SetValue();
             foreach (var m in members) set.Add(B(m));
             var popped = new List<string>();
-            Span<byte> scratch = stackalloc byte[SetValue.ScratchLength];
+            var scratch = new byte[SetValue.ScratchLength];
             while (set.Count > 0)
             {
                 int pos = set.RandomPosition();

@@ -2,15 +2,7 @@ using FastNode.Server.Sessions;
 
 namespace FastNode.Server.Commands.Connection;
 
-/// <summary>Redis's client classes (CLIENT LIST TYPE, CLIENT KILL TYPE). FastNode has no replication links.</summary>
-public enum ClientType
-{
-    Normal,
-    Master,
-    Replica,
-    PubSub,
-}
-
+/// <summary>Parsing and classification of <see cref="ClientType"/>.</summary>
 public static class ClientTypes
 {
     public static bool TryParse(ReadOnlySpan<byte> name, out ClientType type)

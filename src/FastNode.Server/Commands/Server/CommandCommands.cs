@@ -143,7 +143,8 @@ public static class CommandCommands
         if (withFlags)
         {
             CommandDocs.TryFind(def.FullName, out var doc, out _);
-            flags = CommandReplies.KeyFlags(def, doc);
+            // "variable_flags" only says the flags depend on the arguments; the answer lists the flags themselves.
+            flags = Array.FindAll(CommandReplies.KeyFlags(def, doc), f => f != "variable_flags");
         }
         ctx.Writer.WriteArrayHeader(keys);
         for (int i = 0; i < keys; i++)

@@ -1,5 +1,4 @@
 using FastNode.Protocol;
-using FastNode.Server.Blocking;
 using Microsoft.Extensions.Logging;
 
 namespace FastNode.Server.Commands.Server;
@@ -115,6 +114,7 @@ public static class ServerCommands
     /// <summary>
     /// WAIT numreplicas timeout: there are no replicas, so asking for none answers 0 at once, and asking for more
     /// blocks until the timeout (forever for 0) and then answers 0, exactly as a Redis master without replicas does.
+    /// Inside EXEC it cannot block and answers 0 at once (Redis's CLIENT_DENY_BLOCKING).
     /// </summary>
     public static void Wait(ref CommandContext ctx)
     {
@@ -133,22 +133,12 @@ public static class ServerCommands
             ctx.Writer.WriteError(RespErrors.TimeoutNegative);
             return;
         }
-        if (replicas <= 0 || ctx.Session.Multi is not null)
+        if (replicas <= 0 || ctx.Session.InExec)
         {
             ctx.Writer.WriteRaw(RespReplies.Zero);
             return;
         }
         ctx.Session.Block(new ReplicaWait(timeoutMs == 0 ? 0 : ctx.NowMs + timeoutMs));
-    }
-
-    /// <summary>A WAIT that no replica will ever satisfy: it only ends by timeout or disconnect, answering 0.</summary>
-    private sealed class ReplicaWait(long deadlineMs) : BlockedCommand(deadlineMs)
-    {
-        protected override void OnCancelled()
-        {
-        }
-
-        public override void WriteReply(ref RespWriter writer) => writer.WriteRaw(RespReplies.Zero);
     }
 
     /// <summary>

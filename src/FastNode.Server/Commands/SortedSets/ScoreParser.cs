@@ -100,10 +100,11 @@ public static class ScoreParser
         }
         if (body.Length > 2 && body[0] == (byte)'0' && (body[1] | 0x20) == (byte)'x')
         {
-            if (!TryParseHex(body.Slice(2), out value, out bool any)) return false;
+            if (!TryParseHex(body.Slice(2), out value, out bool any, out bool nonZero)) return false;
             if (!any) return false;
             if (negative) value = -value;
             overflow = double.IsInfinity(value);
+            underflow = value == 0 && nonZero;
             return true;
         }
         if (!IsDecimal(body, out bool nonZeroDigit)) return false;
@@ -138,10 +139,11 @@ public static class ScoreParser
     }
 
     /// <summary>Hex digits [. hex digits] [p [sign] decimal digits] (after "0x").</summary>
-    private static bool TryParseHex(ReadOnlySpan<byte> s, out double value, out bool any)
+    private static bool TryParseHex(ReadOnlySpan<byte> s, out double value, out bool any, out bool nonZero)
     {
         value = 0;
         any = false;
+        nonZero = false;
         ulong mantissa = 0;
         int exponent = 0, i = 0;
         bool dot = false;
@@ -156,6 +158,7 @@ public static class ScoreParser
             int digit = HexValue(c);
             if (digit < 0) break;
             any = true;
+            nonZero |= digit != 0;
             if (mantissa >> 60 == 0) mantissa = mantissa * 16 + (ulong)digit;
             else if (!dot) exponent += 4;   // beyond 60 bits: keep the magnitude, drop the low digits
             if (dot && mantissa >> 60 == 0) exponent -= 4;

@@ -73,12 +73,13 @@ public static class SortedSetAlgebraCommands
                 ctx.Writer.WriteInteger(InterCard(sources, limit));
                 return;
             }
-            var result = op switch
+            var scores = op switch
             {
                 Op.Union => Union(sources, aggregate),
                 Op.Inter => Inter(sources, aggregate),
                 _ => Diff(sources),
             };
+            var result = Build(scores, store);
             if (store)
             {
                 var dst = ctx.Args[1];
@@ -190,7 +191,7 @@ public static class SortedSetAlgebraCommands
         Array.Sort(keys, sources);
     }
 
-    private static SortedSetValue? Union(ZSource[] sources, Aggregate aggregate)
+    private static Dictionary<byte[], double> Union(ZSource[] sources, Aggregate aggregate)
     {
         SortByCount(sources);
         var scores = new Dictionary<byte[], double>(ByteKeyComparer.Instance);
@@ -206,14 +207,14 @@ public static class SortedSetAlgebraCommands
                 else lookup[member] = value;
             }
         }
-        return Build(scores);
+        return scores;
     }
 
-    private static SortedSetValue? Inter(ZSource[] sources, Aggregate aggregate)
+    private static Dictionary<byte[], double> Inter(ZSource[] sources, Aggregate aggregate)
     {
         SortByCount(sources);
-        if (sources[0].Count == 0) return null;
         var scores = new Dictionary<byte[], double>(ByteKeyComparer.Instance);
+        if (sources[0].Count == 0) return scores;
         Span<byte> scratch = stackalloc byte[SetValue.ScratchLength];
         var cursor = new ZSourceCursor(sources[0], scratch);
         while (cursor.MoveNext(out var member, out double score))
@@ -227,10 +228,10 @@ public static class SortedSetAlgebraCommands
             }
             if (j == sources.Length) scores[member.ToArray()] = value;
         }
-        return Build(scores);
+        return scores;
     }
 
-    private static SortedSetValue? Diff(ZSource[] sources)
+    private static Dictionary<byte[], double> Diff(ZSource[] sources)
     {
         var scores = new Dictionary<byte[], double>(ByteKeyComparer.Instance);
         Span<byte> scratch = stackalloc byte[SetValue.ScratchLength];
@@ -241,7 +242,7 @@ public static class SortedSetAlgebraCommands
             while (j < sources.Length && !sources[j].TryGetScore(member, out _)) j++;
             if (j == sources.Length) scores[member.ToArray()] = score;
         }
-        return Build(scores);
+        return scores;
     }
 
     private static long InterCard(ZSource[] sources, long limit)
@@ -259,13 +260,17 @@ public static class SortedSetAlgebraCommands
         return count;
     }
 
-    /// <summary>The result as a sorted set (packed when it fits, like Redis's zsetConvertToListpackIfNeeded), or null when empty.</summary>
-    private static SortedSetValue? Build(Dictionary<byte[], double> scores)
+    /// <summary>
+    /// The result as a sorted set, or null when empty. A stored result is packed when it fits (Redis's
+    /// zsetConvertToListpackIfNeeded, which also turns -0 into 0); a reply is read from a skip list, as Redis does,
+    /// so a -0 score shows as "-0".
+    /// </summary>
+    private static SortedSetValue? Build(Dictionary<byte[], double> scores, bool store)
     {
         if (scores.Count == 0) return null;
         int maxLength = 0;
         foreach (var member in scores.Keys) maxLength = Math.Max(maxLength, member.Length);
-        var result = SortedSetValue.Create(scores.Count, maxLength);
+        var result = SortedSetValue.Create(store ? scores.Count : int.MaxValue, maxLength);
         foreach (var (member, score) in scores) result.Add(member, score, ZAddFlags.None, out _);
         return result;
     }

@@ -22,14 +22,14 @@ public static class SortedSetCommands
         int maxLength = 0, packedBytes = 0;
         for (int a = options.FirstScore; a < ctx.Args.Count; a += 2)
         {
-            if (!ScoreParser.TryParseScore(ctx.Args[a], out _))
+            if (!ScoreParser.TryParseScore(ctx.Args[a], out double score))
             {
                 ctx.Writer.WriteError(RespErrors.NotFloat);
                 return;
             }
-            int length = ctx.Args[a + 1].Length;
-            maxLength = Math.Max(maxLength, length);
-            packedBytes += 10 + length;
+            var member = ctx.Args[a + 1];
+            maxLength = Math.Max(maxLength, member.Length);
+            packedBytes += SortedSetValue.PackedSize(member, score);
         }
         Apply(ref ctx, options, maxLength, packedBytes);
     }
@@ -37,13 +37,13 @@ public static class SortedSetCommands
     /// <summary>ZINCRBY key increment member: ZADD INCR with the increment at argument 2.</summary>
     public static void ZIncrBy(ref CommandContext ctx)
     {
-        if (!ScoreParser.TryParseScore(ctx.Args[2], out _))
+        if (!ScoreParser.TryParseScore(ctx.Args[2], out double increment))
         {
             ctx.Writer.WriteError(RespErrors.NotFloat);
             return;
         }
         var options = new ZAddOptions { Flags = ZAddFlags.Incr, FirstScore = 2 };
-        Apply(ref ctx, options, ctx.Args[3].Length, 10 + ctx.Args[3].Length);
+        Apply(ref ctx, options, ctx.Args[3].Length, SortedSetValue.PackedSize(ctx.Args[3], increment));
     }
 
     private static void Apply(ref CommandContext ctx, ZAddOptions options, int maxLength, int packedBytes)
@@ -274,7 +274,7 @@ public static class SortedSetCommands
                 ctx.Writer.WriteError(RespErrors.WrongType);
                 return;
             }
-            if (z is not null && !range.IsEmpty) count = Math.Max(0, z.EndRank(range) - z.FirstRank(range));
+            if (z is not null) count = z.LexCount(range);
         }
         ctx.Writer.WriteInteger(count);
     }

@@ -145,8 +145,25 @@ public static class SortedSetRangeCommands
             ctx.Writer.WriteError(SortedSetErrors.MinMaxNotString);
             return;
         }
-        var spec = new ZRangeSpec { Type = ZRangeSpec.Kind.Lex, Lex = range, Limit = -1 };
-        RemoveRange(ref ctx, ref spec);
+        var key = ctx.Args[1];
+        ulong hash = KeyHasher.Hash(key);
+        var shard = ctx.Db.ShardFor(hash);
+        int removed = 0;
+        lock (shard.Lock)
+        {
+            var z = SortedSetLookup.Write(shard, hash, key, ctx.NowMs, out int index, out bool wrongType);
+            if (wrongType)
+            {
+                ctx.Writer.WriteError(RespErrors.WrongType);
+                return;
+            }
+            if (z is not null)
+            {
+                removed = z.RemoveLexRange(range);
+                if (z.Count == 0) shard.Remove(index);
+            }
+        }
+        ctx.Writer.WriteInteger(removed);
     }
 
     private static void RemoveRange(ref CommandContext ctx, ref ZRangeSpec spec)

@@ -113,18 +113,16 @@ internal ref struct ZRangeSpec
         }
     }
 
-    /// <summary>A lex range is walked (as Redis does), checking the far end on each member: O(offset + count).</summary>
+    /// <summary>
+    /// A lex range is walked as Redis does (genericZrangebylexCommand): from the first (last, reversed) match, skip
+    /// <see cref="Offset"/> members unchecked, then take members while they are below max (above min, reversed).
+    /// </summary>
     private readonly SortedSetPosition ResolveLex(SortedSetValue z, out int count)
     {
         count = 0;
-        if (Lex.IsEmpty || Offset < 0) return SortedSetPosition.None;
-        var position = Reverse ? z.AtRank(z.EndRank(Lex) - 1) : z.AtRank(z.FirstRank(Lex));
-        if (!position.IsValid || !InRange(z, position)) return SortedSetPosition.None;
-        for (long skip = Offset; skip > 0; skip--)
-        {
-            position = Reverse ? z.Previous(position) : z.Next(position);
-            if (!position.IsValid || !InRange(z, position)) return SortedSetPosition.None;
-        }
+        var position = Reverse ? z.LastInLex(Lex) : z.FirstInLex(Lex);
+        if (Offset < 0) return SortedSetPosition.None;
+        for (long skip = Offset; skip > 0 && position.IsValid; skip--) position = Reverse ? z.Previous(position) : z.Next(position);
         var walk = position;
         while (walk.IsValid && (Limit < 0 || count < Limit) && InRange(z, walk))
         {

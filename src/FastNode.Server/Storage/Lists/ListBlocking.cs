@@ -64,16 +64,17 @@ public static class ListBlocking
     }
 
     /// <summary>
-    /// For commands of other families that create a list at a key clients may wait on (RENAME, MOVE, COPY...):
-    /// signals and serves in one call. Call with no shard lock held.
+    /// For commands of other families that put a list at a key clients may wait on (RENAME, MOVE, COPY, SWAPDB...):
+    /// signals, and serves unless <paramref name="inExec"/> (EXEC serves at its end). Call with no shard lock held
+    /// (or from inside EXEC). Costs one volatile read when nobody waits on any list.
     /// </summary>
-    public static void KeyCreated(ServerState server, Database db, int dbIndex, ReadOnlySpan<byte> key)
+    public static void KeyCreated(ServerState server, Database db, int dbIndex, ReadOnlySpan<byte> key, bool inExec)
     {
         if (!ListWaiterRegistry.AnyWaiters) return;
         ulong hash = KeyHasher.Hash(key);
         var shard = db.ShardFor(hash);
         lock (shard.Lock) SignalReady(server, db, dbIndex, hash, key);
-        ServeReady(lockHeld: false);
+        if (!inExec) ServeReady(lockHeld: false);
     }
 
     /// <summary>

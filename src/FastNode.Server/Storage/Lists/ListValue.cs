@@ -449,17 +449,19 @@ public sealed class ListValue : ICopyableValue, IObjectEncoding
         var packed = (byte[])_store;
         if (where == ListEnd.Left ? _head >= size : packed.Length - _tail >= size) return;
         int used = _tail - _head;
-        int spare = packed.Length - used - size;
-        if (spare >= 0)
+        int needed = used + size;
+        int spare = packed.Length - needed;
+        // Enough room in all, just at the other end: recentre, leaving half the leftover on each side. Only when the
+        // leftover is a fair share of the data (or the buffer cannot grow), so a queue that drifts one way (LPUSH +
+        // RPOP) moves its bytes once per many pushes, not on every push.
+        if (spare >= 0 && (spare >= needed / 4 || packed.Length >= MaxPackedBytes))
         {
-            // Enough room in all, just at the other end: recentre, leaving half the leftover on each side.
             int head = where == ListEnd.Left ? size + spare / 2 : spare / 2;
             packed.AsSpan(_head, used).CopyTo(packed.AsSpan(head));
             _head = head;
             _tail = head + used;
             return;
         }
-        int needed = used + size;
         int capacity = used == 0 ? needed : Math.Min(needed + needed / 2, MaxPackedBytes + 8);
         capacity = Math.Max(capacity, needed);
         var grown = new byte[capacity];

@@ -240,10 +240,17 @@ public sealed class SetValue : ICopyableValue, IObjectEncoding
     {
         var ints = (byte[])_store;
         int width = Width, count = _count;
-        _store = Array.Empty<byte>();
+        Span<byte> digits = stackalloc byte[ScratchLength];
+        int bytes = 0;
+        for (int i = 0; i < count; i++)
+        {
+            Utf8Formatter.TryFormat(IntSet.Get(ints, width, i), digits, out int written);
+            bytes += 1 + written;
+        }
+        // Room for the member about to be added too (at most MaxPackedLength bytes; usually far less).
+        _store = new byte[(bytes + 1 + 16 + 7) & ~7];
         _info = 0;
         _count = 0;
-        Span<byte> digits = stackalloc byte[ScratchLength];
         for (int i = 0; i < count; i++)
         {
             Utf8Formatter.TryFormat(IntSet.Get(ints, width, i), digits, out int written);

@@ -3,7 +3,8 @@ namespace FastNode.Server.Storage.SortedSets;
 /// <summary>
 /// The value of a sorted-set key. Two encodings, as in Redis 7.0:
 /// - packed ("listpack", <see cref="PackedEntries"/>) while it has at most <see cref="MaxPackedEntries"/> members of
-///   at most <see cref="MaxPackedLength"/> bytes: one byte[] searched linearly, about 10 bytes per member plus its data;
+///   at most <see cref="MaxPackedLength"/> bytes: one byte[] searched linearly, 6 bytes per member (10 for a
+///   non-integer score) plus its bytes;
 /// - a <see cref="SkipList"/> with a member index ("skiplist") once it outgrows that; it never converts back,
 ///   except that the store commands build small results packed, like Redis.
 ///
@@ -41,6 +42,9 @@ public sealed class SortedSetValue : ICopyableValue, IObjectEncoding
         if (sizeHint > MaxPackedEntries || maxMemberLength > MaxPackedLength) return new SortedSetValue(new SkipList(), 0, 0);
         return new SortedSetValue(packedBytes > 0 ? new byte[packedBytes] : Array.Empty<byte>(), 0, 0);
     }
+
+    /// <summary>Bytes one member takes in the packed encoding (to presize a new key's array exactly).</summary>
+    public static int PackedSize(ReadOnlySpan<byte> member, double score) => PackedEntries.Size(member, score);
 
     public int Count => _store is SkipList list ? list.Count : _count;
 
@@ -133,8 +137,9 @@ public sealed class SortedSetValue : ICopyableValue, IObjectEncoding
         if (result == ZAddOutcome.Updated)
         {
             Span<byte> copy = stackalloc byte[MaxPackedLength];
-            int length = packed[offset + 8];
-            PackedEntries.Member(packed, offset).CopyTo(copy);
+            var current = PackedEntries.Member(packed, offset);
+            current.CopyTo(copy);
+            int length = current.Length;
             RemovePackedAt(offset);
             InsertPacked(copy.Slice(0, length), newScore);
         }
@@ -264,6 +269,71 @@ public sealed class SortedSetValue : ICopyableValue, IObjectEncoding
         return rank;
     }
 
+    // ---- lex ranges, exactly as Redis walks them ----
+    // Lex ranges are meant for members of one score; on mixed scores Redis's answers depend on where its searches
+    // land, so these follow its listpack and skip-list code paths step by step (zzl/zslFirstInLexRange...).
+
+    /// <summary>Redis's zzl/zslIsInLexRange: a range can match only if the last member is above min and the first below max.</summary>
+    private bool MayContain(scoped in LexRange range)
+    {
+        int count = Count;
+        if (range.IsEmpty || count == 0) return false;
+        return range.AboveMin(MemberAt(AtRank(count - 1))) && range.BelowMax(MemberAt(AtRank(0)));
+    }
+
+    /// <summary>Where a forward lex walk starts, or an invalid position when nothing can match.</summary>
+    public SortedSetPosition FirstInLex(scoped in LexRange range)
+    {
+        if (!MayContain(range)) return SortedSetPosition.None;
+        var position = AtRank(FirstRank(range));
+        return position.IsValid && range.BelowMax(MemberAt(position)) ? position : SortedSetPosition.None;
+    }
+
+    /// <summary>Where a backward lex walk starts, or an invalid position when nothing can match.</summary>
+    public SortedSetPosition LastInLex(scoped in LexRange range)
+    {
+        if (!MayContain(range)) return SortedSetPosition.None;
+        var position = AtRank(EndRank(range) - 1);
+        return position.IsValid && range.AboveMin(MemberAt(position)) ? position : SortedSetPosition.None;
+    }
+
+    /// <summary>ZLEXCOUNT: a walk from the first match while below max (packed), rank arithmetic (skip list).</summary>
+    public int LexCount(scoped in LexRange range)
+    {
+        var first = FirstInLex(range);
+        if (!first.IsValid) return 0;
+        if (_store is SkipList)
+        {
+            int count = Count - FirstRank(range);
+            if (LastInLex(range).IsValid) count -= Count - EndRank(range);
+            return count;
+        }
+        int n = 0;
+        for (var p = first; p.IsValid && range.BelowMax(MemberAt(p)); p = Next(p)) n++;
+        return n;
+    }
+
+    /// <summary>ZREMRANGEBYLEX: from the first match (the skip list skips the in-range check), while below max.</summary>
+    public int RemoveLexRange(scoped in LexRange range)
+    {
+        int start;
+        SortedSetPosition position;
+        if (_store is SkipList)
+        {
+            start = FirstRank(range);
+            position = AtRank(start);
+        }
+        else
+        {
+            position = FirstInLex(range);
+            if (!position.IsValid) return 0;
+            start = PackedEntries.RankAt((byte[])_store, position.Offset);
+        }
+        int count = 0;
+        for (; position.IsValid && range.BelowMax(MemberAt(position)); position = Next(position)) count++;
+        return count == 0 ? 0 : RemoveRankRange(start, start + count - 1);
+    }
+
     // ---- packed encoding ----
 
     /// <summary>Makes room for <paramref name="bytes"/> more packed bytes (a new key's ZADD presizes exactly).</summary>
@@ -280,7 +350,7 @@ public sealed class SortedSetValue : ICopyableValue, IObjectEncoding
 
     private void InsertPacked(ReadOnlySpan<byte> member, double score)
     {
-        int size = PackedEntries.Size(member);
+        int size = PackedEntries.Size(member, score);
         EnsurePackedRoom(size);
         var packed = (byte[])_store;
         int offset = 0;

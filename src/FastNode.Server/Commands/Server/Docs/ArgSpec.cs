@@ -6,7 +6,7 @@ namespace FastNode.Server.Commands.Server.Docs;
 /// </summary>
 public sealed class ArgSpec
 {
-    public required string Name { get; init; }
+    public required string Name { get; set; }
 
     /// <summary>key, string, integer, double, pattern, unix-time, pure-token, oneof or block.</summary>
     public required string Type { get; init; }

@@ -52,10 +52,12 @@ public static class CommandDocs
     public static ArgSpec[] FallbackArguments(CommandDef def)
     {
         var args = new List<ArgSpec>();
-        int minimum = Math.Abs(def.Arity) - 1;
+        // Arity and key positions count the command name, and for a subcommand its name too.
+        int names = def.FullName.Contains('|') ? 2 : 1;
+        int minimum = Math.Abs(def.Arity) - names;
         if (def.FirstKey > 0)
         {
-            for (int i = 1; i < def.FirstKey; i++) args.Add(new ArgSpec { Name = "arg", Type = "string" });
+            for (int i = names; i < def.FirstKey; i++) args.Add(new ArgSpec { Name = "arg", Type = "string" });
             if (def.LastKey < 0)
             {
                 args.Add(def.Step == 2

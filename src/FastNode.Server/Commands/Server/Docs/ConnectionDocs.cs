@@ -21,7 +21,7 @@ public static class ConnectionDocs
         new("CLIENT ID", "5.0.0", "O(1)", "Returns the unique id of the connection.", ""),
         new("CLIENT INFO", "6.2.0", "O(1)", "Describes the connection in CLIENT LIST format.", "") { Tips = "nondeterministic_output" },
         new("CLIENT KILL", "2.4.0", "O(N) where N is the number of client connections", "Closes client connections.",
-            "ip:port|([ID client-id=i]|[TYPE (NORMAL|MASTER|SLAVE|REPLICA|PUBSUB)]|[USER username]|[ADDR ip:port]|[LADDR ip:port]|[SKIPME yes/no]) ..."),
+            "(ip:port|([ID client-id=i]|[TYPE (NORMAL|MASTER|SLAVE|REPLICA|PUBSUB)]|[USER username]|[ADDR ip:port]|[LADDR ip:port]|[SKIPME yes/no]){new-format} ...){filter}"),
         new("CLIENT LIST", "2.4.0", "O(N) where N is the number of client connections", "Describes the client connections, one per line.",
             "[TYPE (NORMAL|MASTER|REPLICA|PUBSUB)] [ID client-id=i ...]") { Tips = "nondeterministic_output" },
         new("CLIENT NO-EVICT", "7.0.0", "O(1)", "Exempts the connection from client eviction, or not.", "ON|OFF"),

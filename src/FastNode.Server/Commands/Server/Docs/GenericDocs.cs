@@ -3,13 +3,14 @@ namespace FastNode.Server.Commands.Server.Docs;
 /// <summary>Docs of the generic (keyspace) group, transactions included.</summary>
 public static class GenericDocs
 {
-    private const string ExpireCondition = "[NX|XX|GT|LT]";
+    private const string ExpireCondition = "[NX|XX|GT|LT]{condition}";
 
     public static readonly CommandDoc[] All =
     [
         new("COPY", "6.2.0", "O(N) worst case for collections, where N is the number of nested items", "Copies the value of a key to another key.",
             "source=k destination=k [DB destination-db=i] [REPLACE]"),
-        new("DEL", "1.0.0", "O(N) where N is the number of keys that will be removed", "Deletes keys.", "key ...") { Tips = "request_policy:multi_shard response_policy:agg_sum", KeyFlags = "RM delete" },
+        new("DEL", "1.0.0", "O(N) where N is the number of keys that will be removed", "Deletes keys.", "key ...")
+            { Tips = "request_policy:multi_shard response_policy:agg_sum", KeyFlags = "RM delete" },
         new("DUMP", "2.6.0", "O(1) to access the key and additional O(N*M) to serialize it", "Serializes the value of a key.", "key")
             { Tips = "nondeterministic_output" },
         new("EXISTS", "1.0.0", "O(N) where N is the number of keys to check", "Counts how many of the given keys exist.", "key ...")
@@ -32,7 +33,7 @@ public static class GenericDocs
         new("PEXPIRETIME", "7.0.0", "O(1)", "Returns a key's expiry as a Unix time in milliseconds.", "key"),
         new("PTTL", "2.6.0", "O(1)", "Returns a key's time to live in milliseconds.", "key") { Tips = "nondeterministic_output" },
         new("RANDOMKEY", "1.0.0", "O(1)", "Returns a random key of the database.", "")
-            { Tips = "request_policy:all_shards response_policy:special nondeterministic_output" },
+            { Tips = "request_policy:all_shards nondeterministic_output" },
         new("RENAME", "1.0.0", "O(1)", "Renames a key, replacing any key of the new name.", "key newkey=k"),
         new("RENAMENX", "1.0.0", "O(1)", "Renames a key unless the new name already exists.", "key newkey=k"),
         new("RESTORE", "2.6.0", "O(1) to create the key and additional O(N*M) to reconstruct the value", "Creates a key from a DUMP payload.",
@@ -43,7 +44,8 @@ public static class GenericDocs
             "key [BY pattern=p] [LIMIT offset=i count=i] [GET pattern=p ...+] [ASC|DESC] [ALPHA] [STORE destination=k]"),
         new("SORT_RO", "7.0.0", "O(N+M*log(M))", "Sorts the elements of a list, set or sorted set.",
             "key [BY pattern=p] [LIMIT offset=i count=i] [GET pattern=p ...+] [ASC|DESC] [ALPHA]"),
-        new("TOUCH", "3.2.1", "O(N) where N is the number of keys that will be touched", "Updates the last access time of keys.", "key ...") { Tips = "request_policy:multi_shard response_policy:agg_sum" },
+        new("TOUCH", "3.2.1", "O(N) where N is the number of keys that will be touched", "Updates the last access time of keys.", "key ...")
+            { Tips = "request_policy:multi_shard response_policy:agg_sum" },
         new("TTL", "1.0.0", "O(1)", "Returns a key's time to live in seconds.", "key") { Tips = "nondeterministic_output" },
         new("TYPE", "1.0.0", "O(1)", "Returns the type of the value at a key.", "key"),
         new("UNLINK", "4.0.0", "O(1) for each key removed", "Deletes keys (memory is reclaimed in the background).", "key ...")

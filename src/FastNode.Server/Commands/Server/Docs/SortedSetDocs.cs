@@ -16,7 +16,7 @@ public static class SortedSetDocs
         new("BZPOPMAX", "5.0.0", LogN, "Pops the member with the highest score, blocking while all sorted sets are empty.", "key ... timeout=d"),
         new("BZPOPMIN", "5.0.0", LogN, "Pops the member with the lowest score, blocking while all sorted sets are empty.", "key ... timeout=d"),
         new("ZADD", "1.2.0", "O(log(N)) for each item added", "Adds members with scores, or updates their scores.",
-            "key [NX|XX] [GT|LT] [CH] [INCR] (score=d member) ..."),
+            "key [NX|XX]{condition} [GT|LT]{comparison} [CH] [INCR] (score=d member){data} ..."),
         new("ZCARD", "1.2.0", "O(1)", "Returns the number of members of a sorted set.", "key"),
         new("ZCOUNT", "2.0.0", LogN, "Counts the members with scores within a range.", "key min=d max=d"),
         new("ZDIFF", "6.2.0", "O(L + (N-K)log(N)) worst case", "Returns the difference of sorted sets.", "numkeys=i key ... [WITHSCORES]"),

@@ -13,7 +13,7 @@ public static class StringDocs
         new("GET", "1.0.0", "O(1)", "Returns the string at a key.", "key"),
         new("GETDEL", "6.2.0", "O(1)", "Returns the string at a key and deletes the key.", "key") { KeyFlags = "RW access delete" },
         new("GETEX", "6.2.0", "O(1)", "Returns the string at a key and changes or removes its time to live.",
-            $"key [{Expiration}|PERSIST]") { KeyFlags = "RW access update" },
+            $"key [{Expiration}|PERSIST]{{expiration}}") { KeyFlags = "RW access update" },
         new("GETRANGE", "2.4.0", "O(N) where N is the length of the returned string", "Returns part of the string at a key.",
             "key start=i end=i"),
         new("GETSET", "1.0.0", "O(1)", "Sets the string at a key and returns the old one.", "key value") { KeyFlags = "RW access update" },
@@ -21,17 +21,17 @@ public static class StringDocs
         new("INCRBY", "1.0.0", "O(1)", "Increments the integer at a key by an amount.", "key increment=i"),
         new("INCRBYFLOAT", "2.6.0", "O(1)", "Increments the number at a key by a floating-point amount.", "key increment=d"),
         new("LCS", "7.0.0", "O(N*M) where N and M are the lengths of s1 and s2, respectively", "Finds the longest common subsequence of two strings.",
-            "key1=k key2=k [LEN] [IDX] [MINMATCHLEN min-match-len=i] [WITHMATCHLEN]"),
+            "key1=k key2=k [LEN] [IDX] [MINMATCHLEN len=i] [WITHMATCHLEN]"),
         new("MGET", "1.0.0", "O(N) where N is the number of keys to retrieve", "Returns the strings at several keys.", "key ...")
             { Tips = "request_policy:multi_shard" },
         new("MSET", "1.0.1", "O(N) where N is the number of keys to set", "Sets several keys at once.", "(key value) ...")
             { KeyFlags = "OW update", Tips = "request_policy:multi_shard response_policy:all_succeeded" },
         new("MSETNX", "1.0.1", "O(N) where N is the number of keys to set", "Sets several keys at once, only if none of them exists.",
-            "(key value) ...") { KeyFlags = "OW insert" },
+            "(key value) ...") { KeyFlags = "OW insert", Tips = "request_policy:multi_shard response_policy:agg_min" },
         new("PSETEX", "2.6.0", "O(1)", "Sets the string at a key with a time to live in milliseconds.", "key milliseconds=i value")
             { KeyFlags = "OW update" },
         new("SET", "1.0.0", "O(1)", "Sets the string at a key, with an optional condition and expiry.",
-            $"key value [NX|XX] [GET] [{Expiration}|KEEPTTL]") { KeyFlags = "RW access update variable_flags" },
+            $"key value [NX|XX]{{condition}} [GET] [{Expiration}|KEEPTTL]{{expiration}}") { KeyFlags = "RW access update variable_flags" },
         new("SETEX", "2.0.0", "O(1)", "Sets the string at a key with a time to live in seconds.", "key seconds=i value")
             { KeyFlags = "OW update" },
         new("SETNX", "1.0.0", "O(1)", "Sets the string at a key only if the key does not exist.", "key value") { KeyFlags = "OW insert" },

@@ -8,7 +8,8 @@ namespace FastNode.Server.Commands.Server.Docs;
 /// 2. an UPPER-CASE word is a token: followed by a value or a group it introduces it ("EX seconds=i",
 ///    "TYPE (NORMAL|PUBSUB)"), otherwise it is a pure-token flag ("NX");
 /// 3. "[...]" is optional, "(...)" groups, "a|b" is a choice (oneof); several arguments in one alternative form a block;
-/// 4. "..." after an argument makes it repeatable, "...+" repeats its token too ("PREFIX prefix ...+").
+/// 4. "..." after an argument makes it repeatable, "...+" repeats its token too ("PREFIX prefix ...+");
+/// 5. "{name}" right after a group names it ("[NX|XX]{condition}"); unnamed groups join their children's names.
 /// Throws FormatException on malformed notation (the docs test parses every entry).
 /// </summary>
 public sealed class SyntaxParser
@@ -45,6 +46,14 @@ public sealed class SyntaxParser
         {
             char c = syntax[i];
             if (c == ' ') { i++; continue; }
+            if (c == '{')
+            {
+                int close = syntax.IndexOf('}', i);
+                if (close < 0) throw new FormatException($"unclosed '{{' in \"{syntax}\"");
+                tokens.Add(syntax[i..(close + 1)]);
+                i = close + 1;
+                continue;
+            }
             if (c is '[' or ']' or '(' or ')' or '|')
             {
                 tokens.Add(c.ToString());
@@ -132,6 +141,12 @@ public sealed class SyntaxParser
         else if (IsValueWord(token)) arg = Value(token);
         else throw new FormatException($"unexpected '{token}'");
 
+        if (Peek is { } label && label.StartsWith('{'))
+        {
+            if (token is not ("[" or "(")) throw new FormatException($"only a group can be named: {label}");
+            arg.Name = label[1..^1];
+            _pos++;
+        }
         while (Peek is "..." or "...+")
         {
             arg.Multiple = true;
@@ -152,7 +167,8 @@ public sealed class SyntaxParser
         return letter;
     }
 
-    private static bool IsValueWord(string word) => word is not ("[" or "]" or "(" or ")" or "|" or "..." or "...+") && !IsKeyword(word);
+    private static bool IsValueWord(string word) =>
+        word is not ("[" or "]" or "(" or ")" or "|" or "..." or "...+") && !word.StartsWith('{') && !IsKeyword(word);
 
     private static ArgSpec Value(string word)
     {

@@ -1,0 +1,10 @@
+namespace FastNode.Server.Commands.Connection;
+
+/// <summary>Redis's client classes (CLIENT LIST TYPE, CLIENT KILL TYPE). FastNode has no replication links.</summary>
+public enum ClientType
+{
+    Normal,
+    Master,
+    Replica,
+    PubSub,
+}
