@@ -17,7 +17,10 @@ public static class KeyMoveCommands
         switch (RenameKey(ref ctx, nx: false))
         {
             case Outcome.NoSuchKey: ctx.Writer.WriteError(RespErrors.NoSuchKey); break;
-            default: ctx.Writer.WriteRaw(RespReplies.Ok); break;
+            default:
+                Placed(ref ctx, ctx.Session.DbIndex, ctx.Args[2]);
+                ctx.Writer.WriteRaw(RespReplies.Ok);
+                break;
         }
     }
 
@@ -26,7 +29,10 @@ public static class KeyMoveCommands
         switch (RenameKey(ref ctx, nx: true))
         {
             case Outcome.NoSuchKey: ctx.Writer.WriteError(RespErrors.NoSuchKey); break;
-            case Outcome.Done: ctx.Writer.WriteRaw(RespReplies.One); break;
+            case Outcome.Done:
+                Placed(ref ctx, ctx.Session.DbIndex, ctx.Args[2]);
+                ctx.Writer.WriteRaw(RespReplies.One);
+                break;
             default: ctx.Writer.WriteRaw(RespReplies.Zero); break;
         }
     }
@@ -59,6 +65,7 @@ public static class KeyMoveCommands
         }
 
         bool copied = CopyKey(ref ctx, srcIndex, dstIndex, replace);
+        if (copied) Placed(ref ctx, dstIndex, dst);
         ctx.Writer.WriteRaw(copied ? RespReplies.One : RespReplies.Zero);
     }
 
@@ -75,8 +82,13 @@ public static class KeyMoveCommands
         var key = ctx.Args[1];
         bool moved = MoveKey(ctx.Server.Database(srcIndex), ctx.Server.Database(dstIndex), key, ctx.NowMs);
         if (moved && ctx.Server.Watches.Active) ctx.Server.Watches.Touch(dstIndex, key);
+        if (moved) Placed(ref ctx, dstIndex, key);
         ctx.Writer.WriteRaw(moved ? RespReplies.One : RespReplies.Zero);
     }
+
+    /// <summary>Clients blocked on the destination key may now be served (if it holds a list or sorted set).</summary>
+    private static void Placed(ref CommandContext ctx, int dbIndex, ReadOnlySpan<byte> key) =>
+        Blocking.KeyPlacement.Placed(ctx.Server, dbIndex, key, ctx.NowMs, ctx.Session.InExec);
 
     private static bool MoveKey(Database srcDb, Database dstDb, ReadOnlySpan<byte> key, long now)
     {

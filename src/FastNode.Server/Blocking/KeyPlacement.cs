@@ -1,0 +1,24 @@
+using FastNode.Server.Storage;
+using FastNode.Server.Storage.Lists;
+using FastNode.Server.Storage.SortedSets;
+
+namespace FastNode.Server.Blocking;
+
+/// <summary>
+/// For commands that put an existing value at a key without being of that value's family (RENAME, COPY, MOVE):
+/// wakes clients blocked on the key if it now holds a list or sorted set, as Redis's signalKeyAsReady does.
+/// Call with no shard lock held. Costs two volatile reads while nobody is blocked.
+/// </summary>
+public static class KeyPlacement
+{
+    public static void Placed(ServerState server, int dbIndex, ReadOnlySpan<byte> key, long nowMs, bool inExec)
+    {
+        if (!ListWaiterRegistry.AnyWaiters && !SortedSetWaiters.AnyWaiting) return;
+        var db = server.Database(dbIndex);
+        ListBlocking.KeyCreated(server, db, dbIndex, key, inExec);
+        if (!SortedSetWaiters.AnyWaiting) return;
+        ulong hash = KeyHasher.Hash(key);
+        var shard = db.ShardFor(hash);
+        lock (shard.Lock) SortedSetWaiters.Wake(db, key, hash, nowMs, inExec);
+    }
+}
