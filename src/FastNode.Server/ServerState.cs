@@ -44,7 +44,7 @@ public sealed class ServerState
     public Transactions.WatchRegistry Watches { get; } = new();
     public ClientRegistry Clients { get; }
     public ServerStats Stats { get; } = new();
-    public CommandTable Commands { get; } = CommandTable.Default;
+    public CommandTable Commands { get; } = CommandTable.Create();
     public ProtocolLimits Limits { get; }
     public long StartedAtMs { get; }
     public long StartTimestamp { get; }

@@ -14,7 +14,8 @@ namespace FastNode.Server.Commands;
 /// </summary>
 public sealed class CommandTable
 {
-    public static readonly CommandTable Default = new(
+    /// <summary>A fresh table: each server gets its own rows, so INFO commandstats counters are per server.</summary>
+    public static CommandTable Create() => new(
     [
         // connection
         new("PING", -1, Fast, 0, 0, 0, ConnectionCommands.Ping, "connection"),
