@@ -1,0 +1,78 @@
+namespace FastNode.Server.Storage;
+
+/// <summary>
+/// Key lookups shared by the collection families (hash, list, set, sorted set), with Redis's split: reads
+/// (lookupKeyRead) count a keyspace hit or miss; writes (lookupKeyWrite) only refresh the access time.
+/// Each family wraps these with its own value type and <see cref="ValueKind"/>. Call with the key's shard lock held.
+/// </summary>
+public static class TypedKeys
+{
+    /// <summary>The value of <paramref name="kind"/> at the key, or null when the key is missing or holds another type
+    /// (then <paramref name="wrongType"/>).</summary>
+    public static T? Read<T>(Shard shard, ulong hash, ReadOnlySpan<byte> key, long nowMs, ValueKind kind, out bool wrongType)
+        where T : class
+    {
+        int i = shard.Find(hash, key, nowMs);
+        wrongType = false;
+        if (i < 0) return null;
+        ref var e = ref shard.At(i);
+        if (e.Kind == kind) return (T)e.Value!;
+        wrongType = true;
+        return null;
+    }
+
+    /// <summary>Like <see cref="Read{T}"/> for a command that may change the value; <paramref name="index"/> is the
+    /// entry (to delete it once empty).</summary>
+    public static T? Write<T>(Shard shard, ulong hash, ReadOnlySpan<byte> key, long nowMs, ValueKind kind, out int index, out bool wrongType)
+        where T : class
+    {
+        index = shard.FindLive(hash, key, nowMs);
+        wrongType = false;
+        if (index < 0) return null;
+        ref var e = ref shard.At(index);
+        if (e.Kind != kind)
+        {
+            wrongType = true;
+            return null;
+        }
+        e.LastAccess = (uint)(nowMs / 1000);
+        return (T)e.Value!;
+    }
+
+    /// <summary>Stores <paramref name="value"/> at a key known to be absent; returns the entry index.</summary>
+    public static int Add(Shard shard, ulong hash, ReadOnlySpan<byte> key, ValueKind kind, object value, long nowMs)
+    {
+        int index = shard.Add(hash, key, kind);
+        ref var e = ref shard.At(index);
+        e.Value = value;
+        e.LastAccess = (uint)(nowMs / 1000);
+        return index;
+    }
+
+    /// <summary>
+    /// Store commands (SINTERSTORE, ZUNIONSTORE...): replaces whatever the key held (any type, TTL dropped) with
+    /// <paramref name="value"/>, or deletes the key when <paramref name="value"/> is null or <paramref name="empty"/>.
+    /// Returns true when a value was stored.
+    /// </summary>
+    public static bool Store(Shard shard, ulong hash, ReadOnlySpan<byte> key, ValueKind kind, object? value, bool empty, long nowMs)
+    {
+        int index = shard.FindLive(hash, key, nowMs);
+        if (value is null || empty)
+        {
+            if (index >= 0) shard.Remove(index);
+            return false;
+        }
+        if (index < 0)
+        {
+            Add(shard, hash, key, kind, value, nowMs);
+            return true;
+        }
+        shard.SetExpireAt(index, 0);
+        ref var e = ref shard.At(index);
+        e.Kind = kind;
+        e.Value = value;
+        e.ValueLength = 0;
+        e.LastAccess = (uint)(nowMs / 1000);
+        return true;
+    }
+}
