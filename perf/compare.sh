@@ -36,7 +36,7 @@ while [ $# -gt 0 ]; do
     --no-garnet) use_garnet=0 ;;
     --port-base) port_base="${2:?--port-base needs a port}"; shift ;;
     --connections) connections="${2:?--connections needs a number}"; shift ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -236,9 +236,15 @@ own_ticks() {
   } END { printf "%.0f\n", total * hz }' "$workdir/times.out"
 }
 
-rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+# Both print 0 for a process that is gone (a server that died is reported by the caller).
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 # utime + stime of the whole process (all threads), in clock ticks.
-cpu_ticks() { local s; s=$(<"/proc/$1/stat"); s=${s##*) }; awk '{ print $12 + $13 }' <<<"$s"; }
+cpu_ticks() {
+  local s
+  s=$(cat "/proc/$1/stat" 2>/dev/null) || { echo 0; return; }
+  s=${s##*) }
+  awk '{ print $12 + $13 }' <<<"$s"
+}
 clk_tck=$(getconf CLK_TCK)
 
 # ---------------------------------------------------------------- header
@@ -407,7 +413,7 @@ done
 
 # ---------------------------------------------------------------- report
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
-out "load avg:  ${round_loads% } (1 min, at the start of each round); $load_end at the end (both include this run's own ~2)"
+out "load avg:  ${round_loads% } (1 min, at the start of each round); $load_end at the end (both include this run's own client and server)"
 times >"$workdir/times.out"
 others_pct=$(awk -v m="$(( $(machine_ticks) - machine0 ))" -v o="$(( $(own_ticks) - own0 ))" \
   -v secs="$(( SECONDS - start_seconds ))" -v hz="$clk_tck" -v cores="$(nproc)" \

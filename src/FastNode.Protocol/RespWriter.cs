@@ -14,6 +14,7 @@ namespace FastNode.Protocol;
 public ref struct RespWriter
 {
     private const int MinChunk = 4096;
+    private const int GrowChunk = 16 * 1024;
     private readonly IBufferWriter<byte> _output;
     private Span<byte> _span;
     private int _pos;
@@ -60,7 +61,8 @@ public ref struct RespWriter
     {
         if (_pos > 0) _output.Advance(_pos);
         _pos = 0;
-        _span = _output.GetSpan(Math.Max(size, MinChunk));
+        // Ask for 16 KB so a pipelined batch of replies usually fits one output segment, i.e. one send.
+        _span = _output.GetSpan(Math.Max(size, GrowChunk));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
