@@ -140,36 +140,7 @@ public static class HashCommands
         }
     }
 
-    public static void HDel(ref CommandContext ctx)
-    {
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        long removed = 0;
-        lock (shard.Lock)
-        {
-            var h = HashLookup.Write(shard, hash, key, ctx.NowMs, out int index, out bool wrongType);
-            if (wrongType)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
-            if (h is not null)
-            {
-                for (int a = 2; a < ctx.Args.Count; a++)
-                {
-                    if (!h.Remove(ctx.Args[a])) continue;
-                    removed++;
-                    if (h.Count == 0)
-                    {
-                        shard.Remove(index);
-                        break;
-                    }
-                }
-            }
-        }
-        ctx.Writer.WriteInteger(removed);
-    }
+    public static void HDel(ref CommandContext ctx) => MemberRemoval.RemoveMembers<HashValue>(ref ctx, ValueKind.Hash);
 
     public static void HExists(ref CommandContext ctx)
     {

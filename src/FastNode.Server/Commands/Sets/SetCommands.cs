@@ -37,36 +37,7 @@ public static class SetCommands
         ctx.Writer.WriteInteger(added);
     }
 
-    public static void SRem(ref CommandContext ctx)
-    {
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        long removed = 0;
-        lock (shard.Lock)
-        {
-            var set = SetLookup.Write(shard, hash, key, ctx.NowMs, out int index, out bool wrongType);
-            if (wrongType)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
-            if (set is not null)
-            {
-                for (int a = 2; a < ctx.Args.Count; a++)
-                {
-                    if (!set.Remove(ctx.Args[a])) continue;
-                    removed++;
-                    if (set.Count == 0)
-                    {
-                        shard.Remove(index);
-                        break;
-                    }
-                }
-            }
-        }
-        ctx.Writer.WriteInteger(removed);
-    }
+    public static void SRem(ref CommandContext ctx) => MemberRemoval.RemoveMembers<SetValue>(ref ctx, ValueKind.Set);
 
     /// <summary>SMEMBERS: a set reply ("~" in RESP3).</summary>
     public static void SMembers(ref CommandContext ctx)

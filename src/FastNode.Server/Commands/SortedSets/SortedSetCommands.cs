@@ -92,33 +92,7 @@ public static class SortedSetCommands
         else ctx.Writer.WriteNullBulk();
     }
 
-    public static void ZRem(ref CommandContext ctx)
-    {
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        long removed = 0;
-        lock (shard.Lock)
-        {
-            var z = SortedSetLookup.Write(shard, hash, key, ctx.NowMs, out int index, out bool wrongType);
-            if (wrongType)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
-            for (int a = 2; z is not null && a < ctx.Args.Count; a++)
-            {
-                if (!z.Remove(ctx.Args[a])) continue;
-                removed++;
-                if (z.Count == 0)
-                {
-                    shard.Remove(index);
-                    break;
-                }
-            }
-        }
-        ctx.Writer.WriteInteger(removed);
-    }
+    public static void ZRem(ref CommandContext ctx) => MemberRemoval.RemoveMembers<SortedSetValue>(ref ctx, ValueKind.SortedSet);
 
     public static void ZScore(ref CommandContext ctx)
     {

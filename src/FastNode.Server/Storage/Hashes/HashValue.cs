@@ -13,7 +13,7 @@ namespace FastNode.Server.Storage.Hashes;
 /// next change. Every member is called with the key's shard lock held; spans returned point into the storage and are
 /// valid only until the next change and while the lock is held.
 /// </summary>
-public sealed class HashValue : ICopyableValue, IObjectEncoding
+public sealed class HashValue : ICopyableValue, IObjectEncoding, IMemberCollection
 {
     /// <summary>hash-max-listpack-entries (Redis 7.0 default).</summary>
     public const int MaxPackedEntries = 128;

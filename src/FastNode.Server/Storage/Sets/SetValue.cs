@@ -17,7 +17,7 @@ namespace FastNode.Server.Storage.Sets;
 /// Members are addressed by a position (an index in the intset, a byte offset when packed, a table slot) valid until
 /// the next change. Every member is called with the key's shard lock held.
 /// </summary>
-public sealed class SetValue : ICopyableValue, IObjectEncoding
+public sealed class SetValue : ICopyableValue, IObjectEncoding, IMemberCollection
 {
     /// <summary>set-max-intset-entries (Redis 7.0 default).</summary>
     public const int MaxIntSetEntries = 512;

@@ -11,7 +11,7 @@ namespace FastNode.Server.Storage.SortedSets;
 /// Ranks are 0-based, in ascending order (score, then member bytes). Every member is called with the key's shard
 /// lock held; spans returned point into the storage and are valid only until the next change.
 /// </summary>
-public sealed class SortedSetValue : ICopyableValue, IObjectEncoding
+public sealed class SortedSetValue : ICopyableValue, IObjectEncoding, IMemberCollection
 {
     /// <summary>zset-max-listpack-entries (Redis 7.0 default).</summary>
     public const int MaxPackedEntries = 128;
