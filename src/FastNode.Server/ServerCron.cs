@@ -47,7 +47,7 @@ public sealed class ServerCron(ServerState server)
         long cutoff = server.NowMs - timeout * 1000L;
         foreach (var client in server.Clients.All)
         {
-            if (client.LastInteractionMs < cutoff && client.PendingBlock is null) client.Kill();
+            if (client.LastInteractionMs < cutoff && client.PendingBlock is null) client.Kill(Network.DisconnectReason.IdleTimeout);
         }
     }
 }

@@ -72,7 +72,8 @@ public static class Dispatcher
         Interlocked.Increment(ref def.Calls);
         Interlocked.Add(ref def.Microseconds, elapsed * 1_000_000 / Stopwatch.Frequency);
         if (ctx.Writer.Errors != errorsBefore) Interlocked.Increment(ref def.FailedCalls);
-        if ((def.Flags & CommandFlags.Write) != 0 && ctx.Server.Watches.Active) TouchWatchedKeys(ref ctx, def, args);
+        // A blocking command that only blocked changed nothing: its keys are touched by whoever serves it.
+        if ((def.Flags & CommandFlags.Write) != 0 && ctx.Server.Watches.Active && session.PendingBlock is null) TouchWatchedKeys(ref ctx, def, args);
     }
 
     /// <summary>A command refused before it ran; inside MULTI this also dooms the transaction (EXECABORT).</summary>

@@ -31,7 +31,7 @@ public sealed class Connection
         _log = log;
         _closeTransport = closeTransport;
         _processor = new CommandProcessor(server, session, log);
-        session.OnKill(() => Abort(DisconnectReason.Killed));
+        session.OnKill(Abort);
     }
 
     public ClientSession Session => _processor.Session;

@@ -7,7 +7,7 @@ namespace FastNode.Server.Sessions;
 public sealed class ClientSession
 {
     private static long s_nextId;
-    private Action? _kill;
+    private Action<Network.DisconnectReason>? _kill;
 
     public ClientSession(string remoteAddress, string localAddress, long nowMs)
     {
@@ -73,10 +73,10 @@ public sealed class ClientSession
 
     public void Unblock() => PendingBlock = null;
 
-    public void OnKill(Action kill) => _kill = kill;
+    public void OnKill(Action<Network.DisconnectReason> kill) => _kill = kill;
 
     /// <summary>Closes the connection from another thread (CLIENT KILL, the idle timeout, shutdown).</summary>
-    public void Kill() => _kill?.Invoke();
+    public void Kill(Network.DisconnectReason reason = Network.DisconnectReason.Killed) => _kill?.Invoke(reason);
 }
 
 public enum ReplyMode
