@@ -67,9 +67,79 @@ public static class Numbers
             value = double.NegativeInfinity;
             return true;
         }
+        switch (TryParseHexFloat(chars, out value))
+        {
+            case HexFloat.Parsed: return true;
+            case HexFloat.Invalid: return false;
+        }
         if (!double.TryParse(chars, NumberStyles.Float, CultureInfo.InvariantCulture, out value)) return false;
-        return !double.IsNaN(value);
+        return !double.IsNaN(value) && !OutOfRange(value, chars);
     }
+
+    /// <summary>strtod's ERANGE, which Redis refuses: a finite text that overflows to infinity or underflows to zero.</summary>
+    private static bool OutOfRange(double value, ReadOnlySpan<char> text)
+    {
+        if (double.IsInfinity(value)) return true;
+        if (value != 0) return false;
+        foreach (char c in text)
+        {
+            if (c is 'e' or 'E') break;
+            if (c is >= '1' and <= '9') return true;
+        }
+        return false;
+    }
+
+    private enum HexFloat { NotHex, Parsed, Invalid }
+
+    /// <summary>C's strtod hex form, which Redis accepts in float arguments: [sign]0x&lt;hex&gt;[.&lt;hex&gt;][p[sign]&lt;dec&gt;].</summary>
+    private static HexFloat TryParseHexFloat(ReadOnlySpan<char> text, out double value)
+    {
+        value = 0;
+        int i = 0;
+        bool negative = false;
+        if (text.Length > 0 && text[0] is '+' or '-')
+        {
+            negative = text[0] == '-';
+            i = 1;
+        }
+        if (i + 1 >= text.Length || text[i] != '0' || (text[i + 1] | 0x20) != 'x') return HexFloat.NotHex;
+        i += 2;
+        double mantissa = 0;
+        int exponent = 0;
+        bool anyDigit = false;
+        for (; i < text.Length && HexDigit(text[i]) is int d and >= 0; i++, anyDigit = true) mantissa = mantissa * 16 + d;
+        if (i < text.Length && text[i] == '.')
+        {
+            for (i++; i < text.Length && HexDigit(text[i]) is int d and >= 0; i++, anyDigit = true)
+            {
+                mantissa = mantissa * 16 + d;
+                exponent -= 4;
+            }
+        }
+        if (!anyDigit) return HexFloat.Invalid;
+        if (i < text.Length && (text[i] | 0x20) == 'p')
+        {
+            i++;
+            bool negativeExponent = i < text.Length && text[i] == '-';
+            if (i < text.Length && text[i] is '+' or '-') i++;
+            int start = i, power = 0;
+            for (; i < text.Length && text[i] is >= '0' and <= '9'; i++) power = Math.Min(power * 10 + (text[i] - '0'), 100_000);
+            if (i == start) return HexFloat.Invalid;
+            exponent += negativeExponent ? -power : power;
+        }
+        if (i != text.Length) return HexFloat.Invalid;
+        value = Math.ScaleB(mantissa, exponent);
+        if (negative) value = -value;
+        return double.IsInfinity(value) || value == 0 && mantissa != 0 ? HexFloat.Invalid : HexFloat.Parsed;
+    }
+
+    private static int HexDigit(char c) => c switch
+    {
+        >= '0' and <= '9' => c - '0',
+        >= 'a' and <= 'f' => c - 'a' + 10,
+        >= 'A' and <= 'F' => c - 'A' + 10,
+        _ => -1,
+    };
 
     private static bool IsSpace(byte c) => c is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r' or (byte)'\v' or (byte)'\f';
 }
