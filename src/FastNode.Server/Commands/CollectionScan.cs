@@ -1,12 +1,13 @@
 using System.Buffers;
 using System.Buffers.Text;
 using FastNode.Protocol;
+using FastNode.Server.Storage;
 using FastNode.Server.Storage.Collections;
 
 namespace FastNode.Server.Commands;
 
 /// <summary>
-/// Argument parsing and reply pieces shared by HSCAN and SSCAN (Redis scanGenericCommand). Redis checks, in this
+/// Argument parsing and reply pieces shared by HSCAN, SSCAN and ZSCAN (Redis scanGenericCommand). Redis checks, in this
 /// order: the cursor (before looking at the key), then the key (missing: an empty scan; wrong type), and only then
 /// the MATCH/COUNT options; so option errors are never reported for a missing key.
 /// </summary>
@@ -73,6 +74,22 @@ public static class CollectionScan
             }
         }
         return OptionError.None;
+    }
+
+    /// <summary>
+    /// The collection of <paramref name="kind"/> a *SCAN walks, answering in Redis's order: WRONGTYPE, an empty scan for
+    /// a missing key (options unchecked), then an option error. Null when that reply is already written.
+    /// Call with the key's shard lock held.
+    /// </summary>
+    public static T? Open<T>(ref CommandContext ctx, Shard shard, ulong hash, ReadOnlySpan<byte> key, ValueKind kind, OptionError optionError)
+        where T : class
+    {
+        var value = TypedKeys.Read<T>(shard, hash, key, ctx.NowMs, kind, out bool wrongType);
+        if (wrongType) ctx.Writer.WriteError(RespErrors.WrongType);
+        else if (value is null) ctx.Writer.WriteRaw(EmptyScan);
+        else if (optionError != OptionError.None) WriteOptionError(ref ctx.Writer, optionError);
+        else return value;
+        return null;
     }
 
     public static void WriteOptionError(ref RespWriter writer, OptionError error) =>

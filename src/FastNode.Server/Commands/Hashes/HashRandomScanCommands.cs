@@ -161,22 +161,8 @@ public static class HashRandomScanCommands
         var shard = ctx.Db.ShardFor(hash);
         lock (shard.Lock)
         {
-            var h = HashLookup.Read(shard, hash, key, ctx.NowMs, out bool wrongType);
-            if (wrongType)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
-            if (h is null)
-            {
-                ctx.Writer.WriteRaw(CollectionScan.EmptyScan);
-                return;
-            }
-            if (optionError != CollectionScan.OptionError.None)
-            {
-                CollectionScan.WriteOptionError(ref ctx.Writer, optionError);
-                return;
-            }
+            var h = CollectionScan.Open<HashValue>(ref ctx, shard, hash, key, ValueKind.Hash, optionError);
+            if (h is null) return;
             var table = h.Table;
             if (table is null)
             {

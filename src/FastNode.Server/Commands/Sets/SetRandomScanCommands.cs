@@ -192,22 +192,8 @@ public static class SetRandomScanCommands
         var shard = ctx.Db.ShardFor(hash);
         lock (shard.Lock)
         {
-            var set = SetLookup.Read(shard, hash, key, ctx.NowMs, out bool wrongType);
-            if (wrongType)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
-            if (set is null)
-            {
-                ctx.Writer.WriteRaw(CollectionScan.EmptyScan);
-                return;
-            }
-            if (optionError != CollectionScan.OptionError.None)
-            {
-                CollectionScan.WriteOptionError(ref ctx.Writer, optionError);
-                return;
-            }
+            var set = CollectionScan.Open<SetValue>(ref ctx, shard, hash, key, ValueKind.Set, optionError);
+            if (set is null) return;
             Span<byte> scratch = stackalloc byte[SetValue.ScratchLength];
             var table = set.Table;
             if (table is null)

@@ -159,22 +159,8 @@ public static class SortedSetRandomScanCommands
         var shard = ctx.Db.ShardFor(hash);
         lock (shard.Lock)
         {
-            var z = SortedSetLookup.Read(shard, hash, key, ctx.NowMs, out bool wrongType);
-            if (wrongType)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
-            if (z is null)
-            {
-                ctx.Writer.WriteRaw(CollectionScan.EmptyScan);
-                return;
-            }
-            if (optionError != CollectionScan.OptionError.None)
-            {
-                CollectionScan.WriteOptionError(ref ctx.Writer, optionError);
-                return;
-            }
+            var z = CollectionScan.Open<SortedSetValue>(ref ctx, shard, hash, key, ValueKind.SortedSet, optionError);
+            if (z is null) return;
             var list = z.SkipList;
             if (list is null)
             {
