@@ -1,13 +1,16 @@
 namespace FastNode.Server.Storage;
 
 /// <summary>
-/// One slot of a shard's hash table. Lives inline in the shard's entry array (no object per key besides the
-/// key and value arrays). Only touched while the shard's lock is held.
+/// One slot of a shard's hash table. Lives inline in the shard's entry chunks (no object per key besides the
+/// key and value arrays), 48 bytes. Only touched while the shard's lock is held.
 /// </summary>
 public struct Entry
 {
-    /// <summary>xxHash64 of the key; the low bits chose the shard, the high bits choose the bucket.</summary>
-    public ulong Hash;
+    /// <summary>
+    /// The high 32 bits of the key's xxHash64: they choose the bucket (the low bits chose the shard) and are compared
+    /// before the key bytes. The full hash is not kept: 4 bytes a key, and nothing needs it after the lookup.
+    /// </summary>
+    public uint Hash;
     /// <summary>The key bytes, owned by the shard. Null marks a free slot.</summary>
     public byte[]? Key;
     /// <summary>A string's bytes (byte[], possibly longer than the value), or the family's own object.</summary>

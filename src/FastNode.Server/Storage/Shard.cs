@@ -3,10 +3,13 @@ using System.Runtime.CompilerServices;
 namespace FastNode.Server.Storage;
 
 /// <summary>
-/// One lock stripe of a database: a chained hash table of our own whose entries live in one array.
+/// One lock stripe of a database: a chained hash table of our own whose entries live in fixed-size chunks.
 /// Why not Dictionary: we pass the hash computed once per command, keep TTL and kind inline in the slot,
 /// keep entry indices stable across growth (the TTL index refers to them), and can run Redis's reverse-binary
 /// SCAN cursor over the buckets, which still returns every key present for the whole scan across resizes.
+/// Why chunks rather than one doubling array: a doubled array is on average a third empty (all shards fill at the
+/// same pace, so after a load they sit at the same point of the cycle: measured 93 B of entry array per 48-56 B
+/// entry at 630k keys), and copying it stalls the shard for milliseconds. Chunks are appended, never copied.
 ///
 /// Every member must be called with <see cref="Lock"/> held. The lock is never held across an await
 /// or a network write; copying a reply into the output buffer under it is allowed (it is a memcpy).
@@ -15,11 +18,19 @@ public sealed class Shard
 {
     private const int MinBuckets = 8;
 
+    // 1024 entries x 48 B = 48 KB: under the large-object threshold, and at most that much unused per shard.
+    private const int ChunkBits = 10;
+    private const int ChunkSize = 1 << ChunkBits;
+    private const int ChunkMask = ChunkSize - 1;
+
     public readonly Lock Lock = new();
 
     private int[] _buckets = new int[MinBuckets];   // entry index + 1; 0 = empty bucket (Entry.Next uses the same encoding)
-    private Entry[] _entries = new Entry[MinBuckets];
-    private int _used;        // slots ever handed out (high-water mark in _entries)
+    // Entry i is _chunks[i >> ChunkBits][i & ChunkMask]. The first chunk starts small and doubles up to ChunkSize
+    // (a server with a few keys per shard stays small); after that whole chunks are added.
+    private Entry[][] _chunks = [new Entry[MinBuckets]];
+    private int _capacity = MinBuckets;
+    private int _used;        // slots ever handed out (high-water mark)
     private int _freeHead = -1;
     private int _count;
     private int[] _volatile = new int[4];   // entry indices of keys with a TTL
@@ -41,7 +52,7 @@ public sealed class Shard
     private static uint BucketHash(ulong hash) => (uint)(hash >> 32);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ref Entry At(int index) => ref _entries[index];
+    public ref Entry At(int index) => ref _chunks[index >> ChunkBits][index & ChunkMask];
 
     /// <summary>
     /// Finds a live key and stamps its access time; an expired key is deleted on the spot (lazy expiry) and
@@ -52,7 +63,7 @@ public sealed class Shard
         int index = FindLive(hash, key, nowMs);
         if (index >= 0)
         {
-            _entries[index].LastAccess = (uint)(nowMs / 1000);
+            At(index).LastAccess = (uint)(nowMs / 1000);
             Hits++;
         }
         else
@@ -68,7 +79,7 @@ public sealed class Shard
         int index = FindIncludingExpired(hash, key);
         if (index >= 0)
         {
-            ref var e = ref _entries[index];
+            ref var e = ref At(index);
             if (e.ExpireAt != 0 && e.ExpireAt <= nowMs)
             {
                 Remove(index);
@@ -82,12 +93,13 @@ public sealed class Shard
     /// <summary>Finds a key whether or not its TTL has passed.</summary>
     public int FindIncludingExpired(ulong hash, ReadOnlySpan<byte> key)
     {
-        var entries = _entries;
-        int i = _buckets[BucketHash(hash) & (uint)(_buckets.Length - 1)] - 1;
-        while ((uint)i < (uint)entries.Length)
+        var chunks = _chunks;
+        uint high = BucketHash(hash);
+        int i = _buckets[high & (uint)(_buckets.Length - 1)] - 1;
+        while (i >= 0)
         {
-            ref var e = ref entries[i];
-            if (e.Hash == hash && key.SequenceEqual(e.Key)) return i;
+            ref var e = ref chunks[i >> ChunkBits][i & ChunkMask];
+            if (e.Hash == high && key.SequenceEqual(e.Key)) return i;
             i = e.Next - 1;
         }
         return -1;
@@ -101,22 +113,22 @@ public sealed class Shard
         if (_freeHead >= 0)
         {
             index = _freeHead;
-            _freeHead = _entries[index].Next - 1;
+            _freeHead = At(index).Next - 1;
         }
         else
         {
-            if (_used == _entries.Length) Array.Resize(ref _entries, _entries.Length * 2);
+            if (_used == _capacity) Grow();
             index = _used++;
         }
-        ref var e = ref _entries[index];
-        e.Hash = hash;
+        ref var e = ref At(index);
+        e.Hash = BucketHash(hash);
         e.Key = key.ToArray();
         e.Value = null;
         e.ValueLength = 0;
         e.ExpireAt = 0;
         e.VolatileSlot = -1;
         e.Kind = kind;
-        ref int bucket = ref _buckets[BucketHash(hash) & (uint)(_buckets.Length - 1)];
+        ref int bucket = ref _buckets[e.Hash & (uint)(_buckets.Length - 1)];
         e.Next = bucket;
         bucket = index + 1;
         _count++;
@@ -127,16 +139,16 @@ public sealed class Shard
     public int AddOwned(ulong hash, byte[] key, ValueKind kind)
     {
         int index = Add(hash, ReadOnlySpan<byte>.Empty, kind);
-        _entries[index].Key = key;
+        At(index).Key = key;
         return index;
     }
 
     public void Remove(int index)
     {
-        ref var e = ref _entries[index];
+        ref var e = ref At(index);
         if (e.VolatileSlot >= 0) RemoveVolatile(ref e);
-        ref int link = ref _buckets[BucketHash(e.Hash) & (uint)(_buckets.Length - 1)];
-        while (link - 1 != index) link = ref _entries[link - 1].Next;
+        ref int link = ref _buckets[e.Hash & (uint)(_buckets.Length - 1)];
+        while (link - 1 != index) link = ref At(link - 1).Next;
         link = e.Next;
         e = default;
         e.Next = _freeHead + 1;
@@ -148,13 +160,13 @@ public sealed class Shard
     /// <summary>Gives back the arrays of a shard that emptied (called from the expiry cycle, never mid-scan).</summary>
     public void ShrinkIfEmpty()
     {
-        if (_count == 0 && _entries.Length > 64) Clear();
+        if (_count == 0 && _capacity > 64) Clear();
     }
 
     /// <summary>Sets (0 removes) the absolute expiry of an entry, keeping the TTL index in step.</summary>
     public void SetExpireAt(int index, long expireAtMs)
     {
-        ref var e = ref _entries[index];
+        ref var e = ref At(index);
         e.ExpireAt = expireAtMs;
         if (expireAtMs != 0 && e.VolatileSlot < 0)
         {
@@ -173,7 +185,7 @@ public sealed class Shard
         int slot = e.VolatileSlot;
         int last = _volatile[--_volatileCount];
         _volatile[slot] = last;
-        _entries[last].VolatileSlot = slot;
+        At(last).VolatileSlot = slot;
         e.VolatileSlot = -1;
     }
 
@@ -188,7 +200,7 @@ public sealed class Shard
         {
             int slot = (int)(NextRandom() % (uint)_volatileCount);
             int index = _volatile[slot];
-            if (_entries[index].ExpireAt <= nowMs)
+            if (At(index).ExpireAt <= nowMs)
             {
                 Remove(index);
                 expired++;
@@ -205,7 +217,7 @@ public sealed class Shard
         while (true)
         {
             int index = (int)(NextRandom() % (uint)_used);
-            if (_entries[index].Key is not null) return index;
+            if (At(index).Key is not null) return index;
         }
     }
 
@@ -229,7 +241,7 @@ public sealed class Shard
             if (i < 0) emptyBudget--;
             while (i >= 0)
             {
-                int next = _entries[i].Next - 1;
+                int next = At(i).Next - 1;
                 visit.Visit(this, i);
                 seen++;
                 i = next;
@@ -246,7 +258,8 @@ public sealed class Shard
     public void Clear()
     {
         _buckets = new int[MinBuckets];
-        _entries = new Entry[MinBuckets];
+        _chunks = [new Entry[MinBuckets]];
+        _capacity = MinBuckets;
         _used = 0;
         _freeHead = -1;
         _count = 0;
@@ -258,16 +271,30 @@ public sealed class Shard
     {
         var buckets = new int[bucketCount];
         uint mask = (uint)bucketCount - 1;
-        var entries = _entries;
         for (int i = 0; i < _used; i++)
         {
-            ref var e = ref entries[i];
+            ref var e = ref At(i);
             if (e.Key is null) continue;
-            ref int bucket = ref buckets[BucketHash(e.Hash) & mask];
+            ref int bucket = ref buckets[e.Hash & mask];
             e.Next = bucket;
             bucket = i + 1;
         }
         _buckets = buckets;
+    }
+
+    /// <summary>Room for more entries: double the first chunk while it is small, then add a whole chunk.</summary>
+    private void Grow()
+    {
+        if (_capacity < ChunkSize)
+        {
+            Array.Resize(ref _chunks[0], _capacity * 2);
+            _capacity *= 2;
+            return;
+        }
+        int chunk = _capacity >> ChunkBits;
+        if (chunk == _chunks.Length) Array.Resize(ref _chunks, chunk * 2);
+        _chunks[chunk] = new Entry[ChunkSize];
+        _capacity += ChunkSize;
     }
 
     private ulong NextRandom()

@@ -226,7 +226,7 @@ public sealed class LockState : ICopyableValue
         {
             // Renamed within the shard: same lock, so just remember the new key.
             _key = e.Key!;
-            _hash = e.Hash;
+            _hash = KeyHasher.Hash(_key);
         }
         return this;
     }
@@ -240,7 +240,7 @@ public sealed class LockState : ICopyableValue
     private LockState CloneInto(Shard shard, int index)
     {
         ref var e = ref shard.At(index);
-        var copy = NewDetached(shard, e.Key!, e.Hash);
+        var copy = NewDetached(shard, e.Key!, KeyHasher.Hash(e.Key));
         for (int j = 0; j < _holderCount; j++)
         {
             ref readonly var h = ref _holders[j];
