@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using FastNode.Protocol;
 using FastNode.Server.Sessions;
 using FastNode.Server.Storage;
@@ -10,7 +11,13 @@ namespace FastNode.Server.Commands;
 /// </summary>
 public ref struct CommandContext
 {
+    // Reading the clock is a vDSO call (about 6% of a pipelined GET's CPU when done three times per command), so
+    // a batch reads the monotonic clock once per command (one command's end is the next one's start) and the wall
+    // clock only when a millisecond has passed since it was last read, as Redis snapshots its time per call.
+    private static readonly long TicksPerMs = Stopwatch.Frequency / 1000;
     private long _nowMs;
+    private long _nowReadAt;
+    private long _timestamp;
 
     public CommandContext(RespWriter writer, ClientSession session, ServerState server)
     {
@@ -29,12 +36,19 @@ public ref struct CommandContext
 
     public readonly Database Db => Server.Database(Session.DbIndex);
 
-    /// <summary>Wall-clock Unix ms, read once per command so every key it touches sees the same time.</summary>
+    /// <summary>
+    /// Wall-clock Unix ms, fixed for the whole command so every key it touches sees the same time (and at most a
+    /// millisecond older than the command's start).
+    /// </summary>
     public long NowMs
     {
         get
         {
-            if (_nowMs == 0) _nowMs = Server.NowMs;
+            if (_nowMs == 0)
+            {
+                _nowMs = Server.NowMs;
+                _nowReadAt = _timestamp;
+            }
             return _nowMs;
         }
     }
@@ -43,6 +57,16 @@ public ref struct CommandContext
     public void Reset(CommandArgs args)
     {
         Args = args;
-        _nowMs = 0;
+        if (_timestamp == 0 || _timestamp - _nowReadAt >= TicksPerMs) _nowMs = 0;
     }
+
+    /// <summary>Stopwatch timestamp at which the current command started (the previous command's end in a batch).</summary>
+    public long CommandStarted()
+    {
+        if (_timestamp == 0) _timestamp = Stopwatch.GetTimestamp();
+        return _timestamp;
+    }
+
+    /// <summary>Reads the clock once at the end of a command; the next command of the batch starts there.</summary>
+    public long CommandEnded() => _timestamp = Stopwatch.GetTimestamp();
 }

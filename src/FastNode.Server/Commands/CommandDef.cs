@@ -20,14 +20,8 @@ public sealed record CommandDef(
     /// <summary>Lower-case name, as Redis prints it in errors and COMMAND replies ("get", "config|get").</summary>
     public string FullName { get; init; } = Name.ToLowerInvariant();
 
-    /// <summary>Calls since start or CONFIG RESETSTAT (INFO commandstats). Updated with Interlocked.</summary>
-    public long Calls;
-
-    /// <summary>Microseconds spent in the handler, for INFO commandstats.</summary>
-    public long Microseconds;
-
-    /// <summary>Calls that answered an error (failed_calls in INFO commandstats).</summary>
-    public long FailedCalls;
+    /// <summary>Calls, time in the handler and failed calls since start or CONFIG RESETSTAT (INFO commandstats).</summary>
+    public CommandStats Stats { get; } = new();
 
     /// <summary>The subcommand lookup, built once from <see cref="Subcommands"/>.</summary>
     public CommandLookup? SubcommandLookup { get; } = Subcommands is null ? null : new CommandLookup(Subcommands);

@@ -63,15 +63,13 @@ public static class Dispatcher
         session.LastCommand = def.FullName;
         int errorsBefore = ctx.Writer.Errors;
         long writtenBefore = ctx.Writer.Written;
-        long started = Stopwatch.GetTimestamp();
+        long started = ctx.CommandStarted();
         def.Handler!(ref ctx);
-        long elapsed = Stopwatch.GetTimestamp() - started;
+        long elapsed = ctx.CommandEnded() - started;
         Debug.Assert(ctx.Writer.Written > writtenBefore || session.ReplyMode != Sessions.ReplyMode.On
             || (def.Flags & CommandFlags.NoReply) != 0 || session.PendingBlock is not null, $"{def.FullName} wrote no reply");
 
-        Interlocked.Increment(ref def.Calls);
-        Interlocked.Add(ref def.Microseconds, elapsed * 1_000_000 / Stopwatch.Frequency);
-        if (ctx.Writer.Errors != errorsBefore) Interlocked.Increment(ref def.FailedCalls);
+        def.Stats.Record(elapsed, ctx.Writer.Errors != errorsBefore);
         // A blocking command that only blocked changed nothing: its keys are touched by whoever serves it.
         if ((def.Flags & CommandFlags.Write) != 0 && ctx.Server.Watches.Active && session.PendingBlock is null) TouchWatchedKeys(ref ctx, def, args);
     }

@@ -80,12 +80,7 @@ public static class ConfigCommands
     public static void ResetStat(ref CommandContext ctx)
     {
         var server = ctx.Server;
-        foreach (var def in server.Commands.AllIncludingSubcommands)
-        {
-            Interlocked.Exchange(ref def.Calls, 0);
-            Interlocked.Exchange(ref def.Microseconds, 0);
-            Interlocked.Exchange(ref def.FailedCalls, 0);
-        }
+        foreach (var def in server.Commands.AllIncludingSubcommands) def.Stats.Reset();
         server.Stats.Reset();
         server.Clients.ResetStats();
         // Redis counts RESETSTAT itself once it has run, so total_commands_processed restarts at 1.

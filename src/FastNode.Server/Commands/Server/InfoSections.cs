@@ -244,12 +244,12 @@ public static class InfoSections
         info.Section("Commandstats");
         foreach (var def in server.Commands.AllIncludingSubcommands)
         {
-            long calls = Interlocked.Read(ref def.Calls);
+            long calls = def.Stats.Calls;
             if (calls == 0) continue;
-            long usec = Interlocked.Read(ref def.Microseconds);
+            long usec = def.Stats.Microseconds;
             string perCall = ((double)usec / calls).ToString("F2", CultureInfo.InvariantCulture);
             info.Line("cmdstat_" + def.FullName,
-                $"calls={calls},usec={usec},usec_per_call={perCall},rejected_calls=0,failed_calls={Interlocked.Read(ref def.FailedCalls)}");
+                $"calls={calls},usec={usec},usec_per_call={perCall},rejected_calls=0,failed_calls={def.Stats.FailedCalls}");
         }
     }
 
