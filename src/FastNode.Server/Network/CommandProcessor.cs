@@ -2,6 +2,7 @@ using System.Buffers;
 using FastNode.Protocol;
 using FastNode.Server.Commands;
 using FastNode.Server.Sessions;
+using FastNode.Server.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace FastNode.Server.Network;
@@ -57,8 +58,18 @@ public sealed class CommandProcessor
         {
             session.LastInteractionMs = _server.NowMs;
             _reader.Authenticated = IsAuthenticated(session);
-            while (session.PendingBlock is null && _reader.TryRead(ref buffer, out var args))
+            int warmedAhead = 0;
+            bool warming = true;
+            while (session.PendingBlock is null)
             {
+                if (warming && warmedAhead == 0)
+                {
+                    warmedAhead = LookupWarmer.Warm(buffer.FirstSpan, _server.Database(session.DbIndex));
+                    warming = warmedAhead > 1;   // a lone request (or a cut one) gains nothing from the next round
+                }
+                if (!_reader.TryRead(ref buffer, out var args)) break;
+                if (warmedAhead > 0) warmedAhead--;
+
                 if (session.ReplyMode == ReplyMode.On) Dispatcher.Execute(ref ctx, args);
                 else ExecuteWithoutReply(ref ctx, args);
 

@@ -105,6 +105,29 @@ public sealed class Shard
         return -1;
     }
 
+    /// <summary>
+    /// For <see cref="LookupWarmer"/> only, and without the lock: the first entry of the bucket a hash falls in
+    /// (-1 if none). Racy by design; the answer is a hint.
+    /// </summary>
+    internal int PeekBucket(ulong hash)
+    {
+        var buckets = _buckets;
+        return buckets[BucketHash(hash) & (uint)(buckets.Length - 1)] - 1;
+    }
+
+    /// <summary>For <see cref="LookupWarmer"/> only, and without the lock: an entry's key and value, or nulls.</summary>
+    internal void PeekEntry(int index, out object? key, out object? value)
+    {
+        key = value = null;
+        var chunks = _chunks;
+        if (index < 0 || index >> ChunkBits >= chunks.Length) return;
+        var chunk = chunks[index >> ChunkBits];
+        if (chunk is null || (index & ChunkMask) >= chunk.Length) return;
+        ref var e = ref chunk[index & ChunkMask];
+        key = e.Key;
+        value = e.Value;
+    }
+
     /// <summary>Adds a key that is known to be absent. The slot comes back with no value and no TTL.</summary>
     public int Add(ulong hash, ReadOnlySpan<byte> key, ValueKind kind)
     {
