@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace FastNode.Server.Storage;
 
 /// <summary>
@@ -29,5 +31,12 @@ public struct Entry
 
     public readonly bool IsString => Kind == ValueKind.String;
 
-    public readonly ReadOnlySpan<byte> StringSpan => ((byte[])Value!).AsSpan(0, ValueLength);
+    public readonly ReadOnlySpan<byte> StringSpan => StringBytes.AsSpan(0, ValueLength);
+
+    /// <summary>
+    /// A string's array, for entries of kind String only (there <see cref="Value"/> is always a byte[]). Unchecked:
+    /// a checked cast to byte[] goes through the runtime's cast helper (byte[] and sbyte[] are cast-compatible),
+    /// measured at 5% of a pipelined GET's CPU.
+    /// </summary>
+    public readonly byte[] StringBytes => Unsafe.As<byte[]>(Value!);
 }

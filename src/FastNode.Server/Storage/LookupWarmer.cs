@@ -20,9 +20,9 @@ public sealed class LookupWarmer
     [ThreadStatic] private static int t_sink;
 
     [InlineArray(GroupSize)]
-    private struct Refs
+    private struct Refs<T> where T : class
     {
-        private object? _element;
+        private T? _element;
     }
 
     /// <summary>
@@ -45,14 +45,16 @@ public sealed class LookupWarmer
         Span<int> slots = stackalloc int[GroupSize];
         for (int i = 0; i < keys; i++) slots[i] = db.ShardFor(hashes[i]).PeekBucket(hashes[i]);
 
-        Refs keyArrays = default, values = default;
+        Refs<byte[]> keyArrays = default;
+        Refs<object> values = default;
         for (int i = 0; i < keys; i++) db.ShardFor(hashes[i]).PeekEntry(slots[i], out keyArrays[i], out values[i]);
 
         int touched = 0;
         for (int i = 0; i < keys; i++)
         {
-            if (keyArrays[i] is byte[] k) touched += k.Length;
-            if (values[i] is byte[] v) touched += v.Length;
+            if (keyArrays[i] is { } k) touched += k.Length;
+            // An exact type test: "is byte[]" goes through the runtime's cast helper (byte[] and sbyte[] are compatible).
+            if (values[i] is { } v && v.GetType() == typeof(byte[])) touched += Unsafe.As<byte[]>(v).Length;
         }
         t_sink = touched;
         return requests;

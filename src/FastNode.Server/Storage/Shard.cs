@@ -116,9 +116,10 @@ public sealed class Shard
     }
 
     /// <summary>For <see cref="LookupWarmer"/> only, and without the lock: an entry's key and value, or nulls.</summary>
-    internal void PeekEntry(int index, out object? key, out object? value)
+    internal void PeekEntry(int index, out byte[]? key, out object? value)
     {
-        key = value = null;
+        key = null;
+        value = null;
         var chunks = _chunks;
         if (index < 0 || index >> ChunkBits >= chunks.Length) return;
         var chunk = chunks[index >> ChunkBits];

@@ -22,7 +22,8 @@ public static class StringValue
     /// <summary>Stores <paramref name="value"/> as the entry's string, reusing its buffer when it fits.</summary>
     public static void Assign(ref Entry e, scoped ReadOnlySpan<byte> value, int minCapacity = 0)
     {
-        if (e.Kind == ValueKind.String && e.Value is byte[] buffer && CanReuse(buffer, Math.Max(value.Length, minCapacity)))
+        byte[]? buffer = e.Kind == ValueKind.String ? e.StringBytes : null;
+        if (buffer is not null && CanReuse(buffer, Math.Max(value.Length, minCapacity)))
         {
             value.CopyTo(buffer);
         }
@@ -47,5 +48,5 @@ public static class StringValue
     public static bool TryGetInteger(in Entry e, out long value) => Numbers.TryParseInt64(e.StringSpan, out value);
 
     /// <summary>True when the value is large enough that it is never mutated in place (safe to copy outside the lock).</summary>
-    public static bool IsImmutable(in Entry e) => ((byte[])e.Value!).Length > MutableLimit;
+    public static bool IsImmutable(in Entry e) => e.StringBytes.Length > MutableLimit;
 }

@@ -105,7 +105,7 @@ public static class LcsCommand
         ref var e = ref shard.At(i);
         if (!e.IsString) return false;
         // A large array is never modified again, so it can be shared; a small one may be rewritten in place.
-        value = StringValue.IsImmutable(e) ? ((byte[])e.Value!).AsMemory(0, e.ValueLength) : e.StringSpan.ToArray();
+        value = StringValue.IsImmutable(e) ? e.StringBytes.AsMemory(0, e.ValueLength) : e.StringSpan.ToArray();
         return true;
     }
 

@@ -32,7 +32,7 @@ public static class StringCommands
                 ctx.Writer.WriteBulkString(e.StringSpan);
                 return;
             }
-            large = (byte[])e.Value!;
+            large = e.StringBytes;
             length = e.ValueLength;
         }
         // Large values are never changed in place: copy them without holding the shard.
@@ -251,7 +251,7 @@ public static class StringCommands
                 ctx.Writer.WriteError(RespErrors.WrongType);
                 return;
             }
-            value = (byte[])e.Value!;
+            value = e.StringBytes;
             length = e.ValueLength;
             shard.Remove(i);
         }
@@ -294,7 +294,7 @@ public static class StringCommands
             if (options.AbsoluteExpiry && options.ExpireAt <= ctx.NowMs)
             {
                 // An EXAT/PXAT in the past deletes the key; the array is then unreachable and can be copied unlocked.
-                deferred = (byte[])e.Value!;
+                deferred = e.StringBytes;
                 length = e.ValueLength;
                 shard.Remove(i);
             }
@@ -315,7 +315,7 @@ public static class StringCommands
     internal static byte[]? WriteValueOrDefer(ref RespWriter writer, in Entry e, out int length)
     {
         length = e.ValueLength;
-        if (StringValue.IsImmutable(e)) return (byte[])e.Value!;
+        if (StringValue.IsImmutable(e)) return e.StringBytes;
         writer.WriteBulkString(e.StringSpan);
         return null;
     }

@@ -116,7 +116,7 @@ public static class StringRangeCommands
                 ctx.Writer.WriteBulkString(e.StringSpan.Slice((int)start, (int)(end - start + 1)));
                 return;
             }
-            large = (byte[])e.Value!;
+            large = e.StringBytes;
         }
         ctx.Writer.WriteBulkString(large.AsSpan((int)start, (int)(end - start + 1)));
     }
@@ -213,7 +213,7 @@ public static class StringRangeCommands
     /// </summary>
     private static byte[] Reserve(ref Entry e, int length)
     {
-        var buffer = (byte[])e.Value!;
+        var buffer = e.StringBytes;
         if (length <= buffer.Length && buffer.Length <= StringValue.MutableLimit) return buffer;
         int capacity = length <= StringValue.MutableLimit ? Math.Min(Math.Max(length * 2, 16), StringValue.MutableLimit) : length;
         var grown = new byte[capacity];
