@@ -104,6 +104,33 @@ public sealed class HostingTests
     }
 
     [Test]
+    public void IoThreadsSetsTheNumberOfSocketEventThreads()
+    {
+        int port = FreePort();
+        using var server = Launch($"--port {port} --io-threads 3");
+        try
+        {
+            WaitUntilReady(port, server);
+            using (var client = RawClient.Connect(port))
+            {
+                Assert.That(client.Call("CONFIG", "GET", "io-threads"), Is.EqualTo("*2\r\n$10\r\nio-threads\r\n$1\r\n3\r\n"));
+                Assert.That(client.Call("CONFIG", "SET", "io-threads", "2"),
+                    Is.EqualTo("-ERR CONFIG SET failed (possibly related to argument 'io-threads') - can't set immutable config\r\n"));
+            }
+            // The runtime names its epoll threads ".NET Sockets"; there must be exactly as many as asked for.
+            var names = Directory.GetDirectories($"/proc/{server.Id}/task").Select(t => File.ReadAllText(Path.Combine(t, "comm")).Trim());
+            Assert.That(names.Count(n => n == ".NET Sockets"), Is.EqualTo(3));
+            Terminate(server);
+            Assert.That(server.WaitForExit(15_000), Is.True);
+            Assert.That(server.StandardOutput.ReadToEnd(), Does.Contain("3 socket threads"));
+        }
+        finally
+        {
+            if (!server.HasExited) server.Kill();
+        }
+    }
+
+    [Test]
     public void BadSettingIsOneLineAndNonZeroExit()
     {
         using var server = Launch("--maxclients lots");

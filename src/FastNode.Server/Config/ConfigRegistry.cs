@@ -32,6 +32,7 @@ public sealed class ConfigRegistry
         Memory("client-query-buffer-limit", () => options.ClientQueryBufferLimit, v => options.ClientQueryBufferLimit = v, 1024 * 1024);
         Int("hz", () => options.Hz, v => options.Hz = Math.Clamp(v, 1, 500), 0, int.MaxValue);
         Int("shards", () => options.Shards, v => options.Shards = v, 0, 1 << 16, immutable: true);
+        Int("io-threads", () => options.IoThreads, v => options.IoThreads = v, 1, 128, immutable: true);
         Int("tcp-keepalive", () => options.TcpKeepAlive, v => options.TcpKeepAlive = v, 0, int.MaxValue);
         Int("tcp-backlog", () => options.TcpBacklog, v => options.TcpBacklog = v, 0, int.MaxValue, immutable: true);
         // Redis 7.0 lists four levels; "nothing" (7.2) is accepted too.
@@ -226,7 +227,7 @@ public sealed class ConfigRegistry
     /// <summary>Settings Redis only takes at start-up (CONFIG SET answers "can't set immutable config").</summary>
     private static readonly (string Name, string Value)[] ImmutableDefaults =
     [
-        ("daemonize", "no"), ("io-threads", "1"), ("cluster-enabled", "no"), ("logfile", ""), ("pidfile", ""),
+        ("daemonize", "no"), ("cluster-enabled", "no"), ("logfile", ""), ("pidfile", ""),
         ("always-show-logo", "no"), ("supervised", "no"), ("unixsocket", ""), ("jemalloc-bg-thread", "yes"),
         ("aclfile", ""), ("syslog-enabled", "no"),
     ];

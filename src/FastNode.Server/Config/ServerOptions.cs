@@ -26,6 +26,13 @@ public sealed class ServerOptions
     public int Hz { get; set; } = 10;
     /// <summary>shards: lock stripes per database (0 = derive from the core count).</summary>
     public int Shards { get; set; }
+    /// <summary>
+    /// io-threads: socket event threads, each running parse -> execute -> reply for its connections. Default: half
+    /// the cores, at least 1. On 2 cores one thread (Redis's model) measured better everywhere except deep pipelines:
+    /// a second thread competes with the client and the kernel for the cores, which tripled p99 at -P 16
+    /// (perf/README.md).
+    /// </summary>
+    public int IoThreads { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);
     /// <summary>tcp-keepalive: seconds between TCP keepalive probes (0 = off).</summary>
     public int TcpKeepAlive { get; set; } = 300;
     /// <summary>tcp-backlog: listen queue length.</summary>

@@ -21,12 +21,16 @@ public static class Program
         {
             settings = ConfigLoader.Load(args);
             // Validate early so a bad setting is one line, not a stack trace.
-            var probe = new ConfigRegistry(new ServerOptions());
+            var probed = new ServerOptions();
+            var probe = new ConfigRegistry(probed);
             foreach (var (name, value) in settings)
             {
                 if (probe.Load(name, value) is { } error) throw new ConfigException($"'{name} {value}': {error}");
                 if (name == "loglevel") options.LogLevel = value;
             }
+            // The socket engine reads its thread count once, when the first socket is created (after this).
+            if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT") is null)
+                Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT", probed.IoThreads.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
         catch (ConfigException ex)
         {
@@ -69,8 +73,9 @@ public static class Program
             return 1;
         }
 
-        log.LogInformation("FastNode {Version} (redis_version {RedisVersion}) pid {Pid}, {Shards} shards per database",
-            ServerInfo.Version, ServerInfo.RedisVersion, Environment.ProcessId, options.EffectiveShards());
+        log.LogInformation("FastNode {Version} (redis_version {RedisVersion}) pid {Pid}, {Shards} shards per database, {Threads} socket threads",
+            ServerInfo.Version, ServerInfo.RedisVersion, Environment.ProcessId, options.EffectiveShards(),
+            Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT"));
         foreach (var endPoint in server.Listener.EndPoints) log.LogInformation("Ready to accept connections on {EndPoint}", endPoint);
 
         await host.RunAsync().ConfigureAwait(false);
