@@ -47,14 +47,15 @@ public sealed class LookupWarmer
 
         Refs<byte[]> keyArrays = default;
         Refs<object> values = default;
-        for (int i = 0; i < keys; i++) db.ShardFor(hashes[i]).PeekEntry(slots[i], out keyArrays[i], out values[i]);
-
         int touched = 0;
+        for (int i = 0; i < keys; i++) touched += db.ShardFor(hashes[i]).PeekEntry(slots[i], out keyArrays[i], out values[i]);
+
+        // Both ends of each array: its header (length) and its last byte, which may sit on the next cache line.
         for (int i = 0; i < keys; i++)
         {
-            if (keyArrays[i] is { } k) touched += k.Length;
+            if (keyArrays[i] is { Length: > 0 } k) touched += k[^1];
             // An exact type test: "is byte[]" goes through the runtime's cast helper (byte[] and sbyte[] are compatible).
-            if (values[i] is { } v && v.GetType() == typeof(byte[])) touched += Unsafe.As<byte[]>(v).Length;
+            if (values[i] is { } v && v.GetType() == typeof(byte[]) && Unsafe.As<byte[]>(v) is { Length: > 0 } bytes) touched += bytes[^1];
         }
         t_sink = touched;
         return requests;
