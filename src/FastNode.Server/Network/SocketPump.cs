@@ -13,8 +13,11 @@ namespace FastNode.Server.Network;
 /// </summary>
 public sealed class SocketPump
 {
-    // Redis reads 16 KB at a time (PROTO_IOBUF_LEN); smaller reads cost a syscall and a parse pass per 4 KB of pipelined input.
-    private const int MinReceiveSize = 16 * 1024;
+    // Room for one receive. Every receive that does not take all that is waiting costs another zero-byte wait, receive,
+    // parse pass and send: at 16 KB (Redis's PROTO_IOBUF_LEN) a batch of 16 SETs of 1 KB took two of each, and 64 KB
+    // cut SET 1 KB -P 16 from 1.9 to 1.25 CPU-us per request. The buffer is rented only once data is waiting (after
+    // the zero-byte wait) and goes back to the pool when the batch is consumed, so idle connections hold none.
+    private const int MinReceiveSize = 64 * 1024;
 
     private static readonly PipeOptions InputOptions = new(
         pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024,
