@@ -14,7 +14,7 @@ namespace FastNode.Protocol;
 public ref struct RespWriter
 {
     private const int MinChunk = 4096;
-    private const int GrowChunk = 16 * 1024;
+    private const int GrowChunk = 64 * 1024;
     private readonly IBufferWriter<byte> _output;
     private Span<byte> _span;
     private int _pos;
@@ -61,7 +61,8 @@ public ref struct RespWriter
     {
         if (_pos > 0) _output.Advance(_pos);
         _pos = 0;
-        // Ask for 16 KB so a pipelined batch of replies usually fits one output segment, i.e. one send.
+        // Ask for 64 KB so a pipelined batch of replies usually fits one output segment, i.e. one send: at 16 KB the
+        // replies to 16 GETs of 1 KB took two sends (GET 1 KB -P 16: 1.64 -> 1.44 CPU-us per request with 64 KB).
         _span = _output.GetSpan(Math.Max(size, GrowChunk));
     }
 

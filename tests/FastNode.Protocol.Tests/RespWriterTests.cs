@@ -168,7 +168,7 @@ public sealed class RespWriterTests
         }, output);
         var expected = Bytes($"+first\r\n${size}\r\n").Concat(value).Concat(Bytes("\r\n+last\r\n")).ToArray();
         Assert.That(output.Written.SequenceEqual(expected), Is.True);
-        Assert.That(output.LargestRequest, Is.LessThanOrEqualTo(16 * 1024), "a big payload must not ask the pipe for one huge span");
+        Assert.That(output.LargestRequest, Is.LessThanOrEqualTo(64 * 1024), "a big payload must not ask the pipe for one huge span");
     }
 
     [Test]
@@ -179,7 +179,7 @@ public sealed class RespWriterTests
         var output = new SmallChunkWriter();
         Write(true, (ref RespWriter w) => w.WriteVerbatim("txt"u8, text), output);
         Assert.That(Text(output.Written.ToArray()), Is.EqualTo($"=20004\r\ntxt:{Text(text)}\r\n"));
-        Assert.That(output.LargestRequest, Is.LessThanOrEqualTo(16 * 1024));
+        Assert.That(output.LargestRequest, Is.LessThanOrEqualTo(64 * 1024));
     }
 
     [Test]
