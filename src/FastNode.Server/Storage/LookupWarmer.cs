@@ -12,7 +12,7 @@ namespace FastNode.Server.Storage;
 /// It only reads, without the shard locks: a racing writer can make it touch the wrong memory, never break anything
 /// (every read is bounds-checked, and the real lookup runs later under the lock).
 /// </summary>
-public sealed class LookupWarmer
+public static class LookupWarmer
 {
     public const int GroupSize = 16;
 
