@@ -177,7 +177,11 @@ public sealed class Connection
         if (deadlineMs <= 0) return Task.Delay(Timeout.Infinite, cancel);
         const long LongestTimerMs = uint.MaxValue - 1L;
         long remaining = Math.Clamp(deadlineMs - _server.NowMs, 0, LongestTimerMs);
-        return Task.Delay(TimeSpan.FromMilliseconds(remaining), _server.Time, cancel);
+        var delay = Task.Delay(TimeSpan.FromMilliseconds(remaining), _server.Time, cancel);
+        // The clock may have moved between reading it and starting the timer (a fake clock stepped by a test, or a
+        // pause of the process): that timer counts from the later time and would fire late, so a deadline that has
+        // already passed ends the wait now. Once the timer is started, a later move of the clock fires it.
+        return _server.NowMs >= deadlineMs ? Task.CompletedTask : delay;
     }
 
     /// <summary>Stops the loop from any thread (CLIENT KILL, idle timeout, shutdown after in-flight replies).</summary>
