@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side performance of FastNode, Redis and Microsoft Garnet on this machine (perf/README.md).
 #
-#   perf/compare.sh [--quick] [--rounds N] [--no-garnet] [--port-base P] [--connections N]
+#   perf/compare.sh [--quick] [--rounds N] [--no-garnet] [--port-base P] [--connections N] [--fastnode-args "..."]
 #
 #   --quick          small run (< 2 minutes): fewer requests, 1 round, 200k-request memory case
 #   --rounds N       rounds of the throughput matrix (default 3, --quick 1); figures are medians across rounds
@@ -9,6 +9,7 @@
 #   --port-base P    first loopback port to try (default $PERF_PORT_BASE or 7700); the first free ones of
 #                    P..P+49 are used
 #   --connections N  idle connections in the connection case (default 5000)
+#   --fastnode-args "A"  extra FastNode flags, e.g. "--io-threads 2" (printed in the header)
 #
 # Installs what is missing (redis-server and redis-tools through apt when root; Garnet 2.2.8 as a dotnet tool
 # in perf/.tools), builds FastNode in Release, starts the three servers on 127.0.0.1 with persistence off,
@@ -27,6 +28,7 @@ rounds=""
 use_garnet=1
 port_base="${PERF_PORT_BASE:-7700}"
 connections=5000
+fastnode_args=""
 clients=50
 
 while [ $# -gt 0 ]; do
@@ -36,6 +38,7 @@ while [ $# -gt 0 ]; do
     --no-garnet) use_garnet=0 ;;
     --port-base) port_base="${2:?--port-base needs a port}"; shift ;;
     --connections) connections="${2:?--connections needs a number}"; shift ;;
+    --fastnode-args) fastnode_args="${2?--fastnode-args needs flags}"; shift ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -201,7 +204,8 @@ start_server() { # name
   local name="$1" port="${PORT[$1]}" log_file="$workdir/$1.log"
   case "$name" in
     FastNode)
-      dotnet "$workdir/fastnode/FastNode.Server.dll" --port "$port" --bind 127.0.0.1 >"$log_file" 2>&1 &
+      # shellcheck disable=SC2086 # the extra flags are meant to split into words
+      dotnet "$workdir/fastnode/FastNode.Server.dll" --port "$port" --bind 127.0.0.1 $fastnode_args >"$log_file" 2>&1 &
       ;;
     Redis)
       redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --daemonize no \
@@ -279,6 +283,7 @@ fi
 ports_text=""
 for s in "${servers[@]}"; do ports_text+="$s 127.0.0.1:${PORT[$s]}  "; done
 out "servers:   $ports_text(persistence off)"
+[ -z "$fastnode_args" ] || out "fastnode:  extra flags: $fastnode_args"
 out "matrix:    -c $clients; -n $n_plain unpipelined, $n_pipe pipelined, $n_big with 1 KB values; $rounds round(s) after a warm-up pass, servers in alternation"
 [ -z "$garnet_skip" ] || out "Garnet skipped: $garnet_skip"
 out ""
