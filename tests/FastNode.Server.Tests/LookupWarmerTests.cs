@@ -13,15 +13,34 @@ public sealed class LookupWarmerTests
     private static byte[] Pipeline(int count) =>
         Enumerable.Range(0, count).SelectMany(i => Resp.Command("GET", "key:" + i)).ToArray();
 
+    /// <summary>A database just large enough to be warmed.</summary>
+    private static Database LargeDatabase()
+    {
+        var db = new Database(4);
+        for (int i = 0; i < LookupWarmer.WarmFromKeys; i++)
+        {
+            var key = Encoding.ASCII.GetBytes("filler:" + i);
+            var shard = db.ShardFor(KeyHasher.Hash(key));
+            lock (shard.Lock) shard.Add(KeyHasher.Hash(key), key, ValueKind.String);
+        }
+        return db;
+    }
+
     [Test]
     public void CoversUpToOneGroupOfWholeRequests()
     {
-        var db = new Database(4);
+        var db = LargeDatabase();
         Assert.That(LookupWarmer.Warm(Pipeline(5), db), Is.EqualTo(5));
         Assert.That(LookupWarmer.Warm(Pipeline(40), db), Is.EqualTo(LookupWarmer.GroupSize));
         var cut = Pipeline(3);
         Assert.That(LookupWarmer.Warm(cut.AsSpan(0, cut.Length - 2), db), Is.EqualTo(2), "the cut third request is left to the parser");
         Assert.That(LookupWarmer.Warm("PING\r\n"u8, db), Is.Zero);
+    }
+
+    [Test]
+    public void LeavesASmallDatabaseAlone()
+    {
+        Assert.That(LookupWarmer.Warm(Pipeline(16), new Database(4)), Is.Zero, "its data is in the caches anyway");
     }
 
     [Test]
@@ -38,7 +57,8 @@ public sealed class LookupWarmerTests
             {
                 for (int round = 0; round < 30 && !stop.IsCancellationRequested; round++)
                 {
-                    for (int i = 0; i < 5000; i++)
+                    // Past the warming threshold, so the reads race with growth (rehash, new chunks), then a clear.
+                    for (int i = 0; i < LookupWarmer.WarmFromKeys + 4000; i++)
                     {
                         var key = Encoding.ASCII.GetBytes("key:" + (i % 64) + ":" + round + ":" + i);
                         lock (shard.Lock) shard.Add(KeyHasher.Hash(key), key, ValueKind.String);
@@ -51,6 +71,16 @@ public sealed class LookupWarmerTests
         writer.Start();
         int warmed = 0;
         while (writer.IsAlive && !stop.IsCancellationRequested) warmed += LookupWarmer.Warm(input, db);
+        while (warmed == 0 && !stop.IsCancellationRequested)
+        {
+            // The writer may have finished before any read ran past the threshold: fill once more and warm.
+            for (int i = 0; i < LookupWarmer.WarmFromKeys; i++)
+            {
+                var key = Encoding.ASCII.GetBytes("late:" + i);
+                lock (shard.Lock) shard.Add(KeyHasher.Hash(key), key, ValueKind.String);
+            }
+            warmed += LookupWarmer.Warm(input, db);
+        }
         writer.Join();
         Assert.That(failure, Is.Null);
         Assert.That(warmed, Is.GreaterThan(0));

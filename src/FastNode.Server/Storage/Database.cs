@@ -34,6 +34,12 @@ public sealed class Database
 
     public Shard ShardAt(int index) => _shards[index];
 
+    /// <summary>
+    /// Roughly how many keys the database holds, without locks: the first shard's count times the shard count (keys
+    /// spread evenly by hash). For heuristics only.
+    /// </summary>
+    public long ApproximateCount => (long)_shards[0].Count * _shards.Length;
+
     /// <summary>Number of keys (DBSIZE). Takes each shard lock in turn, so it is a sum of per-shard snapshots.</summary>
     public long Count()
     {
