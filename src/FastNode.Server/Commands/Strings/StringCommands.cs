@@ -11,32 +11,16 @@ public static class StringCommands
         var key = ctx.Args[1];
         ulong hash = KeyHasher.Hash(key);
         var shard = ctx.Db.ShardFor(hash);
-        byte[] large;
+        byte[]? large;
         int length;
         lock (shard.Lock)
         {
-            int i = shard.Find(hash, key, ctx.NowMs);
-            if (i < 0)
-            {
-                ctx.Writer.WriteNullBulk();
-                return;
-            }
-            ref var e = ref shard.At(i);
-            if (!e.IsString)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
-            if (!StringValue.IsImmutable(e))
-            {
-                ctx.Writer.WriteBulkString(e.StringSpan);
-                return;
-            }
-            large = e.StringBytes;
-            length = e.ValueLength;
+            int i = FindStringOrReply(ref ctx, shard, hash, key);
+            if (i < 0) return;
+            large = WriteValueOrDefer(ref ctx.Writer, shard.At(i), out length);
         }
         // Large values are never changed in place: copy them without holding the shard.
-        ctx.Writer.WriteBulkString(large.AsSpan(0, length));
+        if (large is not null) ctx.Writer.WriteBulkString(large.AsSpan(0, length));
     }
 
     public static void Set(ref CommandContext ctx)
@@ -239,18 +223,9 @@ public static class StringCommands
         int length;
         lock (shard.Lock)
         {
-            int i = shard.Find(hash, key, ctx.NowMs);
-            if (i < 0)
-            {
-                ctx.Writer.WriteNullBulk();
-                return;
-            }
+            int i = FindStringOrReply(ref ctx, shard, hash, key);
+            if (i < 0) return;
             ref var e = ref shard.At(i);
-            if (!e.IsString)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
             value = e.StringBytes;
             length = e.ValueLength;
             shard.Remove(i);
@@ -273,18 +248,9 @@ public static class StringCommands
         int length = 0;
         lock (shard.Lock)
         {
-            int i = shard.Find(hash, key, ctx.NowMs);
-            if (i < 0)
-            {
-                ctx.Writer.WriteNullBulk();
-                return;
-            }
+            int i = FindStringOrReply(ref ctx, shard, hash, key);
+            if (i < 0) return;
             ref var e = ref shard.At(i);
-            if (!e.IsString)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
             // Redis validates the expiry only once it knows the key holds a string.
             switch (options.ResolveExpiry(ctx.Args, ctx.NowMs))
             {
@@ -306,6 +272,22 @@ public static class StringCommands
             }
         }
         if (deferred is not null) ctx.Writer.WriteBulkString(deferred.AsSpan(0, length));
+    }
+
+    /// <summary>
+    /// With the shard lock held, for the commands that read a string (GET, GETDEL, GETEX): the key's entry index, or -1
+    /// after replying nil (no such key, counted as a miss) or WRONGTYPE.
+    /// </summary>
+    private static int FindStringOrReply(ref CommandContext ctx, Shard shard, ulong hash, ReadOnlySpan<byte> key)
+    {
+        int i = shard.Find(hash, key, ctx.NowMs);
+        if (i < 0) ctx.Writer.WriteNullBulk();
+        else if (!shard.At(i).IsString)
+        {
+            ctx.Writer.WriteError(RespErrors.WrongType);
+            i = -1;
+        }
+        return i;
     }
 
     /// <summary>
