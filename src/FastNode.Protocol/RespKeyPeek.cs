@@ -1,5 +1,3 @@
-using System.Buffers.Text;
-
 namespace FastNode.Protocol;
 
 /// <summary>
@@ -30,15 +28,17 @@ public static class RespKeyPeek
         return true;
     }
 
-    // A decimal number at start, followed by CRLF; pos is set past the CRLF.
+    // A number at start as the real parser reads it (RespRequestParser.TryParseLength), then CR and one more byte;
+    // pos is set past them. At most 20 digits, so garbage is not scanned far.
     private static bool TryReadNumber(ReadOnlySpan<byte> input, int start, out long value, out int pos)
     {
         value = 0;
         pos = start;
         if (start >= input.Length) return false;
         var rest = input.Slice(start);
-        if (!Utf8Parser.TryParse(rest, out value, out int digits) || digits + 2 > rest.Length || rest[digits] != (byte)'\r') return false;
-        pos = start + digits + 2;
+        int cr = rest.Slice(0, Math.Min(rest.Length, 21)).IndexOf((byte)'\r');
+        if (cr < 1 || cr + 1 >= rest.Length || !RespRequestParser.TryParseLength(rest.Slice(0, cr), out value)) return false;
+        pos = start + cr + 2;
         return true;
     }
 }
