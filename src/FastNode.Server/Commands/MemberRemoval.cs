@@ -3,9 +3,29 @@ using FastNode.Server.Storage;
 
 namespace FastNode.Server.Commands;
 
-/// <summary>HDEL, SREM and ZREM: one shape for the three families.</summary>
+/// <summary>HDEL, SREM and ZREM, and the lengths (LLEN, HLEN, SCARD, ZCARD): one shape for the families.</summary>
 internal static class MemberRemoval
 {
+    /// <summary>The size of the collection of <paramref name="kind"/> at argument 1: 0 for a missing key.</summary>
+    public static void ReplyCount<T>(ref CommandContext ctx, ValueKind kind) where T : class, ICollectionValue
+    {
+        var key = ctx.Args[1];
+        ulong hash = KeyHasher.Hash(key);
+        var shard = ctx.Db.ShardFor(hash);
+        int count;
+        lock (shard.Lock)
+        {
+            var collection = TypedKeys.Read<T>(shard, hash, key, ctx.NowMs, kind, out bool wrongType);
+            if (wrongType)
+            {
+                ctx.Writer.WriteError(RespErrors.WrongType);
+                return;
+            }
+            count = collection?.Count ?? 0;
+        }
+        ctx.Writer.WriteInteger(count);
+    }
+
     /// <summary>
     /// Removes the members named from argument 2 on from the collection of <paramref name="kind"/> at argument 1,
     /// deletes the key once it is empty (as Redis does), and replies with how many were removed.

@@ -1,9 +1,7 @@
 namespace FastNode.Server.Storage;
 
 /// <summary>A collection value whose members can be removed by name (hash fields, set and sorted-set members).</summary>
-public interface IMemberCollection
+public interface IMemberCollection : ICollectionValue
 {
-    int Count { get; }
-
     bool Remove(ReadOnlySpan<byte> member);
 }

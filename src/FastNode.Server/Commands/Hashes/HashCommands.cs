@@ -161,24 +161,7 @@ public static class HashCommands
         ctx.Writer.WriteRaw(found ? RespReplies.One : RespReplies.Zero);
     }
 
-    public static void HLen(ref CommandContext ctx)
-    {
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        int count;
-        lock (shard.Lock)
-        {
-            var h = HashLookup.Read(shard, hash, key, ctx.NowMs, out bool wrongType);
-            if (wrongType)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
-            count = h?.Count ?? 0;
-        }
-        ctx.Writer.WriteInteger(count);
-    }
+    public static void HLen(ref CommandContext ctx) => MemberRemoval.ReplyCount<HashValue>(ref ctx, ValueKind.Hash);
 
     public static void HStrLen(ref CommandContext ctx)
     {

@@ -108,24 +108,7 @@ public static class ListCommands
         }
     }
 
-    public static void LLen(ref CommandContext ctx)
-    {
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        long length;
-        lock (shard.Lock)
-        {
-            var list = ListLookup.Read(shard, hash, key, ctx.NowMs, out bool wrongType);
-            if (wrongType)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
-            length = list?.Count ?? 0;
-        }
-        ctx.Writer.WriteInteger(length);
-    }
+    public static void LLen(ref CommandContext ctx) => MemberRemoval.ReplyCount<ListValue>(ref ctx, ValueKind.List);
 
     public static void LRange(ref CommandContext ctx)
     {

@@ -107,24 +107,7 @@ public static class SetCommands
         }
     }
 
-    public static void SCard(ref CommandContext ctx)
-    {
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        int count;
-        lock (shard.Lock)
-        {
-            var set = SetLookup.Read(shard, hash, key, ctx.NowMs, out bool wrongType);
-            if (wrongType)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
-            count = set?.Count ?? 0;
-        }
-        ctx.Writer.WriteInteger(count);
-    }
+    public static void SCard(ref CommandContext ctx) => MemberRemoval.ReplyCount<SetValue>(ref ctx, ValueKind.Set);
 
     /// <summary>
     /// SMOVE source destination member, in Redis's order: a missing source answers 0 before the destination's type is

@@ -138,24 +138,7 @@ public static class SortedSetCommands
         }
     }
 
-    public static void ZCard(ref CommandContext ctx)
-    {
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        int count;
-        lock (shard.Lock)
-        {
-            var z = SortedSetLookup.Read(shard, hash, key, ctx.NowMs, out bool wrongType);
-            if (wrongType)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
-            count = z?.Count ?? 0;
-        }
-        ctx.Writer.WriteInteger(count);
-    }
+    public static void ZCard(ref CommandContext ctx) => MemberRemoval.ReplyCount<SortedSetValue>(ref ctx, ValueKind.SortedSet);
 
     public static void ZRank(ref CommandContext ctx) => Rank(ref ctx, reverse: false);
 

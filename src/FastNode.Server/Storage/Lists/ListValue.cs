@@ -17,7 +17,7 @@ namespace FastNode.Server.Storage.Lists;
 /// Every member runs with the key's shard lock held. Spans handed out point into the storage and are valid only until
 /// the next change to this list.
 /// </summary>
-public sealed class ListValue : ICopyableValue, IObjectEncoding
+public sealed class ListValue : ICollectionValue, ICopyableValue, IObjectEncoding
 {
     /// <summary>Most elements kept in the packed layout (linear walks over it stay short).</summary>
     public const int MaxPackedCount = 128;
