@@ -29,36 +29,40 @@ public static class LockCommands
         long now = ctx.NowMs;
         lock (shard.Lock)
         {
-            int i = LockState.Open(shard, hash, key, now, semaphore: false, out var state);
-            if (i == LockState.WrongType)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
-            if (i == LockState.Absent)
-            {
-                ctx.Writer.WriteNullArray();
-                return;
-            }
-            if (state.HolderCount == 0)
-            {
-                ctx.Writer.WriteNullArray();
-            }
-            else
-            {
-                ref readonly var holder = ref state.Holder(0);
-                ctx.Writer.WriteMapHeader(4);
-                ctx.Writer.WriteBulkString("owner"u8);
-                ctx.Writer.WriteBulkString(holder.OwnerSpan);
-                ctx.Writer.WriteBulkString("ttl_ms"u8);
-                ctx.Writer.WriteInteger(holder.Deadline - now);
-                ctx.Writer.WriteBulkString("token"u8);
-                ctx.Writer.WriteInteger(holder.Token);
-                ctx.Writer.WriteBulkString("waiters"u8);
-                ctx.Writer.WriteInteger(state.WaiterCount);
-            }
+            int i = OpenHeldForInfo(ref ctx, shard, hash, key, now, semaphore: false, out var state);
+            if (i < 0) return;
+            ref readonly var holder = ref state.Holder(0);
+            ctx.Writer.WriteMapHeader(4);
+            ctx.Writer.WriteBulkString("owner"u8);
+            ctx.Writer.WriteBulkString(holder.OwnerSpan);
+            ctx.Writer.WriteBulkString("ttl_ms"u8);
+            ctx.Writer.WriteInteger(holder.Deadline - now);
+            ctx.Writer.WriteBulkString("token"u8);
+            ctx.Writer.WriteInteger(holder.Token);
+            ctx.Writer.WriteBulkString("waiters"u8);
+            ctx.Writer.WriteInteger(state.WaiterCount);
             state.Sync(shard, i, now);
         }
+    }
+
+    /// <summary>
+    /// LOCK.INFO and SEM.INFO, with the shard lock held: opens the key's state and answers WRONGTYPE, or nil when the
+    /// key is absent or nothing is held (syncing the state then). Returns the entry index when there are holders to
+    /// describe (the caller replies and calls Sync), else -1.
+    /// </summary>
+    internal static int OpenHeldForInfo(ref CommandContext ctx, Shard shard, ulong hash, ReadOnlySpan<byte> key, long now,
+        bool semaphore, out LockState state)
+    {
+        int i = LockState.Open(shard, hash, key, now, semaphore, out state);
+        if (i == LockState.WrongType) ctx.Writer.WriteError(RespErrors.WrongType);
+        else if (i == LockState.Absent) ctx.Writer.WriteNullArray();
+        else if (state.HolderCount == 0)
+        {
+            ctx.Writer.WriteNullArray();
+            state.Sync(shard, i, now);
+        }
+        else return i;
+        return -1;
     }
 
     internal static void AcquireCore(ref CommandContext ctx, bool semaphore, int permits, int ttlIndex)

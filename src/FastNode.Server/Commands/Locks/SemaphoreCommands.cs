@@ -41,40 +41,24 @@ public static class SemaphoreCommands
         long now = ctx.NowMs;
         lock (shard.Lock)
         {
-            int i = LockState.Open(shard, hash, key, now, semaphore: true, out var state);
-            if (i == LockState.WrongType)
+            int i = LockCommands.OpenHeldForInfo(ref ctx, shard, hash, key, now, semaphore: true, out var state);
+            if (i < 0) return;
+            state.SortHoldersByToken();
+            ctx.Writer.WriteMapHeader(3);
+            ctx.Writer.WriteBulkString("permits"u8);
+            ctx.Writer.WriteInteger(state.Permits);
+            ctx.Writer.WriteBulkString("holders"u8);
+            ctx.Writer.WriteArrayHeader(state.HolderCount);
+            for (int j = 0; j < state.HolderCount; j++)
             {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
+                ref readonly var holder = ref state.Holder(j);
+                ctx.Writer.WriteArrayHeader(3);
+                ctx.Writer.WriteBulkString(holder.OwnerSpan);
+                ctx.Writer.WriteInteger(holder.Deadline - now);
+                ctx.Writer.WriteInteger(holder.Token);
             }
-            if (i == LockState.Absent)
-            {
-                ctx.Writer.WriteNullArray();
-                return;
-            }
-            if (state.HolderCount == 0)
-            {
-                ctx.Writer.WriteNullArray();
-            }
-            else
-            {
-                state.SortHoldersByToken();
-                ctx.Writer.WriteMapHeader(3);
-                ctx.Writer.WriteBulkString("permits"u8);
-                ctx.Writer.WriteInteger(state.Permits);
-                ctx.Writer.WriteBulkString("holders"u8);
-                ctx.Writer.WriteArrayHeader(state.HolderCount);
-                for (int j = 0; j < state.HolderCount; j++)
-                {
-                    ref readonly var holder = ref state.Holder(j);
-                    ctx.Writer.WriteArrayHeader(3);
-                    ctx.Writer.WriteBulkString(holder.OwnerSpan);
-                    ctx.Writer.WriteInteger(holder.Deadline - now);
-                    ctx.Writer.WriteInteger(holder.Token);
-                }
-                ctx.Writer.WriteBulkString("waiters"u8);
-                ctx.Writer.WriteInteger(state.WaiterCount);
-            }
+            ctx.Writer.WriteBulkString("waiters"u8);
+            ctx.Writer.WriteInteger(state.WaiterCount);
             state.Sync(shard, i, now);
         }
     }
