@@ -8,9 +8,6 @@ namespace FastNode.Server.Commands.Hashes;
 /// <summary>HRANDFIELD and HSCAN: the hash commands that walk or sample the fields.</summary>
 public static class HashRandomScanCommands
 {
-    /// <summary>Largest |count| served for a negative count: a reply of up to 2^30 elements (pairs counted twice).</summary>
-    internal const long MaxRepeats = int.MaxValue / 2;
-
     /// <summary>
     /// HRANDFIELD key [count [WITHVALUES]]. Without a count: one field or nil. With one: a positive count gives
     /// distinct fields (the whole hash when count &gt;= size), a negative one |count| fields that may repeat.
@@ -98,12 +95,7 @@ public static class HashRandomScanCommands
 
     private static void WriteWithRepeats(ref CommandContext ctx, HashValue h, long count, bool withValues)
     {
-        if (count > MaxRepeats)
-        {
-            // Redis would start streaming billions of elements and run out of memory; refuse instead (deliberate difference).
-            ctx.Writer.WriteError(RespErrors.ValueOutOfRange);
-            return;
-        }
+        if (!RandomRepeats.Allowed(ref ctx, count)) return;
         WriteHeader(ref ctx, count, withValues);
         Span<int> positions = stackalloc int[HashValue.MaxPackedEntries];
         int packed = h.PackedPositions(positions);

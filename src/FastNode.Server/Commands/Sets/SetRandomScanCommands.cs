@@ -8,9 +8,6 @@ namespace FastNode.Server.Commands.Sets;
 /// <summary>SPOP, SRANDMEMBER and SSCAN: the set commands that sample or walk the members.</summary>
 public static class SetRandomScanCommands
 {
-    /// <summary>Largest |count| served for a negative SRANDMEMBER count (Redis would try and run out of memory).</summary>
-    private const long MaxRepeats = int.MaxValue / 2;
-
     /// <summary>
     /// SPOP key [count]. Without a count: one member or nil. With one (it must be &gt;= 0): a set reply ("~" in RESP3)
     /// of min(count, size) distinct members, all removed; the key goes when it empties.
@@ -130,11 +127,7 @@ public static class SetRandomScanCommands
 
     private static void WriteWithRepeats(ref CommandContext ctx, SetValue set, long count)
     {
-        if (count > MaxRepeats)
-        {
-            ctx.Writer.WriteError(RespErrors.ValueOutOfRange);
-            return;
-        }
+        if (!RandomRepeats.Allowed(ref ctx, count)) return;
         ctx.Writer.WriteArrayHeader((int)count);
         Span<byte> scratch = stackalloc byte[SetValue.ScratchLength];
         Span<int> positions = stackalloc int[SetValue.MaxIntSetEntries];

@@ -10,9 +10,6 @@ namespace FastNode.Server.Commands.SortedSets;
 /// <summary>ZRANDMEMBER and ZSCAN: the sorted-set commands that sample or walk the members in no particular order.</summary>
 public static class SortedSetRandomScanCommands
 {
-    /// <summary>Largest |count| served for a negative count (as HRANDFIELD): a reply of at most 2^30 entries.</summary>
-    private const long MaxRepeats = int.MaxValue / 2;
-
     /// <summary>
     /// ZRANDMEMBER key [count [WITHSCORES]]. Without a count: one member or nil. A positive count gives distinct
     /// members (the whole set when count &gt;= size), a negative one |count| members that may repeat.
@@ -75,12 +72,7 @@ public static class SortedSetRandomScanCommands
 
     private static void WriteWithRepeats(ref CommandContext ctx, SortedSetValue z, long count, bool withScores)
     {
-        if (count > MaxRepeats)
-        {
-            // Redis would stream billions of entries until it runs out of memory; refuse instead (deliberate difference).
-            ctx.Writer.WriteError(RespErrors.ValueOutOfRange);
-            return;
-        }
+        if (!RandomRepeats.Allowed(ref ctx, count)) return;
         SortedSetReplies.WriteHeader(ref ctx.Writer, (int)count, withScores);
         if (!z.IsPacked)
         {
