@@ -32,6 +32,41 @@ public sealed class NetworkTests
     }
 
     [Test]
+    public async Task DeepPipelinesGoToTheHelperThreadOnlyWhileItIsOn()
+    {
+        await using var server = TestServer.Start();
+        using var client = server.ConnectRaw();
+        Assert.That(client.Call("CONFIG", "GET", "pipeline-helper"), Is.EqualTo("*2\r\n$15\r\npipeline-helper\r\n$3\r\nyes\r\n"));
+
+        long SendDeepBatch(int round)
+        {
+            var request = new MemoryStream();
+            for (int i = 0; i < 200; i++) request.Write(Resp.Command("SET", "k" + i, round + ":" + i));
+            for (int i = 0; i < 200; i++) request.Write(Resp.Command("GET", "k" + i));
+            client.Send(request.ToArray());
+            for (int i = 0; i < 200; i++) Assert.That(client.ReadReply(), Is.EqualTo("+OK\r\n"));
+            for (int i = 0; i < 200; i++)
+            {
+                string value = round + ":" + i;
+                Assert.That(client.ReadReply(), Is.EqualTo($"${value.Length}\r\n{value}\r\n"), $"round {round}, GET {i}");
+            }
+            var info = client.Call("INFO", "stats");
+            var line = info.Split("\r\n").Single(l => l.StartsWith("io_threaded_reads_processed:", StringComparison.Ordinal));
+            return long.Parse(line.AsSpan(line.IndexOf(':') + 1));
+        }
+
+        long handedOff = 0;
+        for (int round = 0; round < 10; round++) handedOff = SendDeepBatch(round);
+        Assert.That(handedOff, Is.GreaterThan(0), "deep batches were handed off");
+
+        Assert.That(client.Call("CONFIG", "SET", "pipeline-helper", "no"), Is.EqualTo("+OK\r\n"));
+        long before = handedOff;
+        for (int round = 10; round < 20; round++) handedOff = SendDeepBatch(round);
+        Assert.That(handedOff, Is.EqualTo(before), "no hand-off while the setting is off");
+        Assert.That(client.Call("CONFIG", "SET", "pipeline-helper", "maybe"), Does.StartWith("-ERR CONFIG SET failed (possibly related to argument 'pipeline-helper')"));
+    }
+
+    [Test]
     public async Task CommandSentOneByteAtATime()
     {
         await using var server = TestServer.Start();

@@ -33,6 +33,7 @@ public sealed class ConfigRegistry
         Int("hz", () => options.Hz, v => options.Hz = Math.Clamp(v, 1, 500), 0, int.MaxValue);
         Int("shards", () => options.Shards, v => options.Shards = v, 0, 1 << 16, immutable: true);
         Int("io-threads", () => options.IoThreads, v => options.IoThreads = v, 1, 128, immutable: true);
+        Bool("pipeline-helper", () => options.PipelineHelper, v => options.PipelineHelper = v);
         Int("tcp-keepalive", () => options.TcpKeepAlive, v => options.TcpKeepAlive = v, 0, int.MaxValue);
         Int("tcp-backlog", () => options.TcpBacklog, v => options.TcpBacklog = v, 0, int.MaxValue, immutable: true);
         // Redis 7.0 lists four levels; "nothing" (7.2) is accepted too.
@@ -123,6 +124,14 @@ public sealed class ConfigRegistry
             set((int)Math.Min(n, int.MaxValue));
             return null;
         }, immutable));
+
+    private void Bool(string name, Func<bool> get, Action<bool> set) =>
+        Add(new ConfigSetting(name, () => get() ? "yes" : "no", v =>
+        {
+            if (!ConfigValue.TryParseBool(v, out bool b)) return NotBool;
+            set(b);
+            return null;
+        }));
 
     private void Memory(string name, Func<long> get, Action<long> set, long min) =>
         Add(new ConfigSetting(name, () => get().ToString(CultureInfo.InvariantCulture), v =>

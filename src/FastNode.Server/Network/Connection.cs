@@ -51,6 +51,11 @@ public sealed class Connection
                 if (read.IsCanceled && _reason is not null) break;
 
                 var buffer = read.Buffer;
+                if (_server.Options.PipelineHelper && BatchHelper.IsDeep(buffer) && BatchHelper.Shared.TryClaim())
+                {
+                    Interlocked.Increment(ref _server.Stats.HandedOffReads);
+                    await BatchHelper.Shared.SwitchTo();
+                }
                 var remaining = buffer;
                 var closeReason = _processor.Process(ref remaining, _output);
                 long consumed = buffer.Length - remaining.Length;

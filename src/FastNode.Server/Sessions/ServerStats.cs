@@ -11,6 +11,8 @@ public sealed class ServerStats
     public long ProtocolErrors;
     public long TotalNetInputBytes;
     public long TotalNetOutputBytes;
+    /// <summary>Deep pipelined reads executed by the pipeline helper thread (INFO io_threaded_reads_processed).</summary>
+    public long HandedOffReads;
 
     /// <summary>Error replies by prefix (INFO errorstats); connections report through <see cref="ErrorCounters.Observer"/>.</summary>
     public ErrorCounters Errors { get; } = new();
@@ -18,7 +20,7 @@ public sealed class ServerStats
     public void Reset()
     {
         ConnectionsReceived = RejectedConnections = ExpiredKeys = KeyspaceHits = KeyspaceMisses = ProtocolErrors = 0;
-        TotalNetInputBytes = TotalNetOutputBytes = 0;
+        TotalNetInputBytes = TotalNetOutputBytes = HandedOffReads = 0;
         Errors.Reset();
     }
 }
