@@ -17,8 +17,8 @@ public sealed class BatchHelper
     /// <summary>Requests in one read from which a batch is worth a hand-off.</summary>
     public const int DeepBatchRequests = 32;
 
-    // Below this many bytes no batch is deep (32 of the smallest request, a PING, take 448 bytes): one length check
-    // keeps the estimate off every small read.
+    // Reads under 1 KB are never handed off: at most 73 PINGs (14 bytes each) of work, and one length check keeps the
+    // estimate off every small read.
     private const int MinDeepBatchBytes = 1024;
 
     private static readonly Lazy<BatchHelper> s_shared = new(() => new BatchHelper("FastNode pipeline helper"));
