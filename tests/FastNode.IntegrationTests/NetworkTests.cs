@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using FastNode.Server.Config;
 using FastNode.Server.Sessions;
 
 namespace FastNode.IntegrationTests;
@@ -9,14 +10,23 @@ namespace FastNode.IntegrationTests;
 /// <summary>
 /// The network layer over real loopback sockets: pipelining, byte-at-a-time requests, protocol errors that close
 /// only their own connection, concurrency, maxclients, the idle timeout, clients that never read, shutdown with
-/// replies in flight, and a 20 MB value. Every wait is bounded.
+/// replies in flight, and a 20 MB value, over both io-engines. Every wait is bounded.
 /// </summary>
-public sealed class NetworkTests
+[TestFixture("epoll")]
+[TestFixture("sockets")]
+public sealed class NetworkTests(string engine)
 {
+    /// <summary>A server on this fixture's io-engine (the epoll loops or .NET Sockets): both must behave the same.</summary>
+    private TestServer Start(Action<ServerOptions>? configure = null) => TestServer.Start(o =>
+    {
+        o.IoEngine = engine;
+        configure?.Invoke(o);
+    });
+
     [Test]
     public async Task TenThousandPipelinedCommandsInOneWriteAreAnsweredInOrder()
     {
-        await using var server = TestServer.Start();
+        await using var server = Start();
         using var client = server.ConnectRaw();
         var request = new MemoryStream();
         for (int i = 0; i < 10_000; i++)
@@ -34,7 +44,7 @@ public sealed class NetworkTests
     [Test]
     public async Task DeepPipelinesGoToTheHelperThreadOnlyWhileItIsOn()
     {
-        await using var server = TestServer.Start();
+        await using var server = Start();
         using var client = server.ConnectRaw();
         Assert.That(client.Call("CONFIG", "GET", "pipeline-helper"), Is.EqualTo("*2\r\n$15\r\npipeline-helper\r\n$3\r\nyes\r\n"));
 
@@ -69,7 +79,7 @@ public sealed class NetworkTests
     [Test]
     public async Task CommandSentOneByteAtATime()
     {
-        await using var server = TestServer.Start();
+        await using var server = Start();
         using var client = server.ConnectRaw();
         var request = Resp.Command("SET", "k", "hello\r\nworld").Concat(Encoding.ASCII.GetBytes("GET k\r\n")).ToArray();
         foreach (byte b in request)
@@ -98,7 +108,7 @@ public sealed class NetworkTests
     [TestCaseSource(nameof(ProtocolErrors))]
     public async Task ProtocolErrorClosesOnlyThatConnection(string request, string reason)
     {
-        await using var server = TestServer.Start();
+        await using var server = Start();
         using var bystander = server.ConnectRaw();
         Assert.That(bystander.Call("SET", "kept", "safe"), Is.EqualTo("+OK\r\n"));
         bystander.Send(Resp.Command("INCR", "n"));    // in flight while the other client misbehaves
@@ -115,7 +125,7 @@ public sealed class NetworkTests
     [Test]
     public async Task FiftyClientsIncrementingOneKeyCountEveryIncrement()
     {
-        await using var server = TestServer.Start();
+        await using var server = Start();
         var incr = Resp.Command("INCR", "shared");
         var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
         // Dedicated threads: 50 blocking clients on pool threads would starve the in-process server of pool threads.
@@ -152,7 +162,7 @@ public sealed class NetworkTests
     [Test]
     public async Task MaxClientsRejectsTheNextClientWithAnErrorAndCloses()
     {
-        await using var server = TestServer.Start(o => o.MaxClients = 2);
+        await using var server = Start(o => o.MaxClients = 2);
         using var first = server.ConnectRaw();
         using var second = server.ConnectRaw();
         Assert.That(first.Call("PING"), Is.EqualTo("+PONG\r\n"));
@@ -173,7 +183,7 @@ public sealed class NetworkTests
     [Test]
     public async Task IdleTimeoutClosesAnIdleClientButNotAnActiveOne()
     {
-        await using var server = TestServer.Start(o => o.Timeout = 1);
+        await using var server = Start(o => o.Timeout = 1);
         using var idle = server.ConnectRaw();
         using var active = server.ConnectRaw();
         Assert.That(idle.Call("PING"), Is.EqualTo("+PONG\r\n"));
@@ -191,7 +201,7 @@ public sealed class NetworkTests
     [Test]
     public async Task ClientThatNeverReadsDoesNotStopTheServer()
     {
-        await using var server = TestServer.Start();
+        await using var server = Start();
         using var other = server.ConnectRaw();
         Assert.That(other.Call("SET", "big", new string('b', 100_000)), Is.EqualTo("+OK\r\n"));
 
@@ -232,7 +242,7 @@ public sealed class NetworkTests
     [Test]
     public async Task StopAsyncFinishesRepliesInFlight()
     {
-        var server = TestServer.Start();
+        var server = Start();
         try
         {
             var value = new string('s', 3_000_000);
@@ -261,7 +271,7 @@ public sealed class NetworkTests
     [Test]
     public async Task TwentyMegabyteValueRoundTrips()
     {
-        await using var server = TestServer.Start();
+        await using var server = Start();
         using var mux = server.ConnectMultiplexer();
         var db = mux.GetDatabase();
         var value = new byte[20 * 1024 * 1024];

@@ -33,6 +33,13 @@ public sealed class ConfigRegistry
         Int("hz", () => options.Hz, v => options.Hz = Math.Clamp(v, 1, 500), 0, int.MaxValue);
         Int("shards", () => options.Shards, v => options.Shards = v, 0, 1 << 16, immutable: true);
         Int("io-threads", () => options.IoThreads, v => options.IoThreads = v, 1, 128, immutable: true);
+        Add(new ConfigSetting("io-engine", () => options.IoEngine, v =>
+        {
+            var engine = v.ToLowerInvariant();
+            if (engine is not ("sockets" or "epoll")) return "argument(s) must be one of the following: sockets, epoll";
+            options.IoEngine = engine;
+            return null;
+        }, Immutable: true));
         Bool("pipeline-helper", () => options.PipelineHelper, v => options.PipelineHelper = v);
         Int("tcp-keepalive", () => options.TcpKeepAlive, v => options.TcpKeepAlive = v, 0, int.MaxValue);
         Int("tcp-backlog", () => options.TcpBacklog, v => options.TcpBacklog = v, 0, int.MaxValue, immutable: true);

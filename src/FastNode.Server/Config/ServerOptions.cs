@@ -34,6 +34,14 @@ public sealed class ServerOptions
     /// </summary>
     public int IoThreads { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);
     /// <summary>
+    /// io-engine: "sockets" (.NET Sockets with inline completions) or "epoll" (Network/Epoll: event loops of our own,
+    /// io-threads of them, Linux x86-64 only; elsewhere "epoll" falls back to sockets).
+    /// </summary>
+    public string IoEngine { get; set; } = "epoll";
+
+    /// <summary>Whether clients are served by the epoll loops (io-engine epoll on a platform that has them).</summary>
+    public bool UsesEpoll => IoEngine == "epoll" && Network.Epoll.EpollNative.IsSupported;
+    /// <summary>
     /// pipeline-helper: lets a second thread execute deep pipelined batches while the socket thread goes on with the
     /// other connections (Network/BatchHelper.cs). SET / GET -P 64 +30 % / +22 % with one socket thread on 2 cores,
     /// shallower batches unchanged. Off by default on one core, where it would only add thread hops.

@@ -28,9 +28,10 @@ public static class Program
                 if (probe.Load(name, value) is { } error) throw new ConfigException($"'{name} {value}': {error}");
                 if (name == "loglevel") options.LogLevel = value;
             }
-            // The socket engine reads its thread count once, when the first socket is created (after this).
+            // The socket engine reads its thread count once, when the first socket is created (after this). With the
+            // epoll engine it only accepts connections: one thread is plenty.
             if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT") is null)
-                Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT", probed.IoThreads.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT", (probed.UsesEpoll ? 1 : probed.IoThreads).ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
         catch (ConfigException ex)
         {
@@ -73,9 +74,10 @@ public static class Program
             return 1;
         }
 
-        log.LogInformation("FastNode {Version} (redis_version {RedisVersion}) pid {Pid}, {Shards} shards per database, {Threads} socket threads",
+        log.LogInformation("FastNode {Version} (redis_version {RedisVersion}) pid {Pid}, {Shards} shards per database, {Threads} {Engine} threads",
             ServerInfo.Version, ServerInfo.RedisVersion, Environment.ProcessId, options.EffectiveShards(),
-            Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT"));
+            options.UsesEpoll ? options.IoThreads : Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT"),
+            options.UsesEpoll ? "epoll" : "socket");
         foreach (var endPoint in server.Listener.EndPoints) log.LogInformation("Ready to accept connections on {EndPoint}", endPoint);
 
         await host.RunAsync().ConfigureAwait(false);

@@ -7,7 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace FastNode.Server.Network;
 
 /// <summary>
-/// Accepts TCP clients on every bind address and gives each a <see cref="SocketPump"/> and a <see cref="Connection"/>.
+/// Accepts TCP clients on every bind address and gives each a transport (<see cref="IConnectionTransport"/>) and a
+/// <see cref="Connection"/>.
 /// Bind is separate from Run so that a port already in use is reported before the host starts.
 /// </summary>
 public sealed class Listener : IAsyncDisposable
@@ -115,7 +116,9 @@ public sealed class Listener : IAsyncDisposable
             client.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, _server.Options.TcpKeepAlive);
         }
 
-        var pump = new SocketPump(client);
+        IConnectionTransport pump = _server.Options.UsesEpoll
+            ? new Epoll.EpollTransport(client, Epoll.EpollLoop.Next(_server.Options.IoThreads))
+            : new SocketPump(client);
         var session = new ClientSession(client.RemoteEndPoint?.ToString() ?? "?", client.LocalEndPoint?.ToString() ?? "?", _server.NowMs);
         var connection = new Connection(pump.Input, pump.Output, _server, session, _log, pump.Close);
         // Register before starting: a connection that ends synchronously removes itself in RunConnectionAsync's
@@ -125,7 +128,7 @@ public sealed class Listener : IAsyncDisposable
         _connections.TryUpdate(connection, running, Task.CompletedTask);
     }
 
-    private async Task RunConnectionAsync(SocketPump pump, Connection connection)
+    private async Task RunConnectionAsync(IConnectionTransport pump, Connection connection)
     {
         try
         {

@@ -11,21 +11,21 @@ namespace FastNode.Server.Network;
 /// 3. Pipes run their continuations inline: with inline socket completions the whole receive -> parse -> execute
 ///    -> send chain stays on the thread that saw the data (see PERF-NOTES). Nothing on that path may block.
 /// </summary>
-public sealed class SocketPump
+public sealed class SocketPump : IConnectionTransport
 {
     // Room for one receive. Every receive that does not take all that is waiting costs another zero-byte wait, receive,
     // parse pass and send: at 16 KB (Redis's PROTO_IOBUF_LEN) a batch of 16 SETs of 1 KB took two of each, and 64 KB
     // cut SET 1 KB -P 16 from 1.9 to 1.25 CPU-us per request. The buffer is rented only once data is waiting (after
     // the zero-byte wait) and goes back to the pool when the batch is consumed, so idle connections hold none.
-    private const int MinReceiveSize = 64 * 1024;
+    internal const int MinReceiveSize = 64 * 1024;
 
-    private static readonly PipeOptions InputOptions = new(
+    internal static readonly PipeOptions InputOptions = new(
         pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024,
         readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false);
 
     // The output pause threshold bounds what a client that does not read its replies can make us buffer:
     // once reached, the command loop waits in FlushAsync and stops consuming that client's input.
-    private static readonly PipeOptions OutputOptions = new(
+    internal static readonly PipeOptions OutputOptions = new(
         pauseWriterThreshold: 4 * 1024 * 1024, resumeWriterThreshold: 2 * 1024 * 1024,
         readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false);
 

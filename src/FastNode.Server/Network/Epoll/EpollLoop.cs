@@ -1,0 +1,141 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+
+namespace FastNode.Server.Network.Epoll;
+
+/// <summary>
+/// One event loop thread (Redis's model): waits in epoll_wait, reads every ready client (the command loop runs
+/// inline, as with inline socket completions), and only after the whole batch of events writes the replies that
+/// batch produced. Compared with .NET Sockets this drops the zero-byte readiness receive and the per-operation
+/// socket machinery, and a client that gets several replies at once wakes once for them.
+/// Everything about a transport's socket happens on this thread; other threads post requests
+/// (<see cref="Post"/>) and wake the loop through an eventfd.
+/// </summary>
+internal sealed unsafe class EpollLoop
+{
+    public enum Request { Register, Flush, ResumeReading, EndReceive, Close }
+
+    private const int MaxEvents = 256;
+    private const ulong WakeId = 0;
+
+    private static EpollLoop[]? s_loops;
+    private static int s_next;
+    private static readonly object s_create = new();
+
+    private readonly int _epfd;
+    private readonly int _wakeFd;
+    private readonly Thread _thread;
+    private readonly ConcurrentQueue<(EpollTransport Transport, Request Request)> _requests = new();
+    private readonly Dictionary<ulong, EpollTransport> _transports = [];
+    private readonly List<EpollTransport> _flushes = [];
+    private ulong _lastId;
+    private int _wakePending;
+
+    private EpollLoop(int index)
+    {
+        _epfd = EpollNative.CreateEpoll();
+        _wakeFd = EpollNative.CreateEventFd();
+        int error = EpollNative.Control(_epfd, EpollNative.CtlAdd, _wakeFd, EpollNative.In, WakeId);
+        if (error != 0) throw new InvalidOperationException($"epoll_ctl(eventfd) failed: errno {error}");
+        _thread = new Thread(Run) { IsBackground = true, Name = $"epoll loop {index}" };
+        _thread.Start();
+    }
+
+    /// <summary>The process's loops (created on first use, <paramref name="count"/> of them); clients go round-robin.</summary>
+    public static EpollLoop Next(int count)
+    {
+        var loops = s_loops;
+        if (loops is null)
+        {
+            lock (s_create)
+            {
+                loops = s_loops ??= Enumerable.Range(0, Math.Max(1, count)).Select(i => new EpollLoop(i)).ToArray();
+            }
+        }
+        return loops[(int)((uint)Interlocked.Increment(ref s_next) % (uint)loops.Length)];
+    }
+
+    public bool OnLoopThread => Thread.CurrentThread == _thread;
+
+    public int EpollFd => _epfd;
+
+    /// <summary>Asks the loop to act for a transport. From the loop thread itself a flush is only queued for the end of
+    /// the current batch; everything else from there runs at once.</summary>
+    public void Post(EpollTransport transport, Request request)
+    {
+        if (OnLoopThread)
+        {
+            if (request == Request.Flush) _flushes.Add(transport);
+            else Handle(transport, request);
+            return;
+        }
+        _requests.Enqueue((transport, request));
+        if (Interlocked.Exchange(ref _wakePending, 1) == 0)
+        {
+            ulong one = 1;
+            EpollNative.write(_wakeFd, (byte*)&one, sizeof(ulong));
+        }
+    }
+
+    private void Run()
+    {
+        var events = (EpollNative.Event*)NativeMemory.Alloc(MaxEvents, (nuint)sizeof(EpollNative.Event));
+        while (true)
+        {
+            int n = EpollNative.epoll_wait(_epfd, events, MaxEvents, -1);
+            if (n < 0)
+            {
+                if (Marshal.GetLastPInvokeError() == EpollNative.EINTR) continue;
+                throw new InvalidOperationException($"epoll_wait failed: errno {Marshal.GetLastPInvokeError()}");
+            }
+            for (int i = 0; i < n; i++)
+            {
+                ulong id = events[i].Data;
+                if (id == WakeId)
+                {
+                    ulong count;
+                    EpollNative.read(_wakeFd, (byte*)&count, sizeof(ulong));
+                    Volatile.Write(ref _wakePending, 0);
+                    DrainRequests();
+                    continue;
+                }
+                if (!_transports.TryGetValue(id, out var transport)) continue;
+                uint ready = events[i].Events;
+                if ((ready & EpollNative.Out) != 0) transport.OnWritable();
+                if ((ready & (EpollNative.In | EpollNative.Hup | EpollNative.Err | EpollNative.RdHup)) != 0) transport.OnReadable();
+            }
+            DrainRequests();
+            // Replies go out after the whole batch of events: by index, because a finished flush can queue the same
+            // transport again (more output arrived meanwhile).
+            for (int i = 0; i < _flushes.Count; i++) _flushes[i].FlushOutput();
+            _flushes.Clear();
+        }
+    }
+
+    private void DrainRequests()
+    {
+        while (_requests.TryDequeue(out var item))
+        {
+            if (item.Request == Request.Flush) _flushes.Add(item.Transport);
+            else Handle(item.Transport, item.Request);
+        }
+    }
+
+    private void Handle(EpollTransport transport, Request request)
+    {
+        switch (request)
+        {
+            case Request.Register:
+                transport.Id = ++_lastId;
+                _transports[transport.Id] = transport;
+                transport.OnRegistered();
+                break;
+            case Request.ResumeReading: transport.OnResumeReading(); break;
+            case Request.EndReceive: transport.OnEndReceive(); break;
+            case Request.Close:
+                _transports.Remove(transport.Id);
+                transport.OnClose();
+                break;
+        }
+    }
+}

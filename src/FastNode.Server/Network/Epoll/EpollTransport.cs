@@ -1,0 +1,264 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Threading.Tasks.Sources;
+
+namespace FastNode.Server.Network.Epoll;
+
+/// <summary>
+/// A client socket served by an <see cref="EpollLoop"/> (level-triggered). Reading: when epoll says the socket is
+/// readable, one recv straight into the input pipe, whose flush runs the command loop inline. Writing: a small async
+/// loop waits for replies in the output pipe and asks the loop to send them; the loop sends after its current batch
+/// of events, and waits for EPOLLOUT when the socket buffer is full. All socket calls and epoll changes happen on the
+/// loop thread.
+/// </summary>
+internal sealed class EpollTransport : IConnectionTransport, IValueTaskSource<bool>
+{
+    private readonly Socket _socket;
+    private readonly int _fd;
+    private readonly EpollLoop _loop;
+    private readonly Pipe _input = new(SocketPump.InputOptions);
+    private readonly Pipe _output = new(SocketPump.OutputOptions);
+    private readonly TaskCompletionSource _receiveEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ManualResetValueTaskSourceCore<bool> _flushed;
+
+    // Loop thread only.
+    private uint _interest;
+    private bool _registered;
+    private bool _reading = true;
+    private bool _inputFlushPaused;
+    private bool _inInlineFlush;
+    private bool _endReceiveAfterFlush;
+    private bool _closedOnLoop;
+    private ReadOnlySequence<byte>? _pending;
+
+    private int _closeRequested;
+
+    public EpollTransport(Socket socket, EpollLoop loop)
+    {
+        _socket = socket;
+        _socket.Blocking = false;
+        _fd = (int)socket.Handle;
+        _loop = loop;
+    }
+
+    /// <summary>The key of this transport in its loop's epoll set.</summary>
+    internal ulong Id { get; set; }
+
+    public PipeReader Input => _input.Reader;
+
+    public PipeWriter Output => _output.Writer;
+
+    public SocketError? UnexpectedError { get; private set; }
+
+    public Task ReceiveAsync()
+    {
+        _loop.Post(this, EpollLoop.Request.Register);
+        return _receiveEnded.Task;
+    }
+
+    public Task SendAsync() => WatchOutputAsync();
+
+    public void Close()
+    {
+        if (Interlocked.Exchange(ref _closeRequested, 1) != 0) return;
+        _loop.Post(this, EpollLoop.Request.Close);
+    }
+
+    internal void OnRegistered()
+    {
+        if (_closedOnLoop) return;
+        SetInterest(EpollNative.In);
+    }
+
+    internal unsafe void OnReadable()
+    {
+        if (!_reading || _closedOnLoop || _inputFlushPaused) return;
+        var writer = _input.Writer;
+        var memory = writer.GetMemory(SocketPump.MinReceiveSize);
+        nint received;
+        fixed (byte* p = memory.Span) received = EpollNative.recv(_fd, p, memory.Length, EpollNative.MsgDontWait);
+        if (received > 0)
+        {
+            writer.Advance((int)received);
+            // Runs the command loop inline. It may close this transport from inside (QUIT, CLIENT KILL): the input is
+            // then completed here, after the flush has returned, not under it.
+            _inInlineFlush = true;
+            var flush = writer.FlushAsync();
+            _inInlineFlush = false;
+            if (!flush.IsCompleted)
+            {
+                // Backpressure: the command loop is behind (a client that does not read its replies). Stop reading.
+                _inputFlushPaused = true;
+                SetInterest(_interest & ~EpollNative.In);
+                _ = ResumeAfterFlushAsync(flush);
+            }
+            else if (flush.Result.IsCompleted || flush.Result.IsCanceled || _endReceiveAfterFlush)
+            {
+                OnEndReceive();
+            }
+            return;
+        }
+        if (received < 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno is EpollNative.EAGAIN or EpollNative.EINTR) return;
+            Remember(errno);
+        }
+        OnEndReceive();
+    }
+
+    private async Task ResumeAfterFlushAsync(ValueTask<FlushResult> flush)
+    {
+        var result = await flush.ConfigureAwait(false);
+        _loop.Post(this, result.IsCompleted || result.IsCanceled ? EpollLoop.Request.EndReceive : EpollLoop.Request.ResumeReading);
+    }
+
+    internal void OnResumeReading()
+    {
+        _inputFlushPaused = false;
+        if (_endReceiveAfterFlush) OnEndReceive();
+        else if (_reading && !_closedOnLoop) SetInterest(_interest | EpollNative.In);
+    }
+
+    /// <summary>The client sent its last byte (or the socket failed or closed): complete the input, stop reading.</summary>
+    internal void OnEndReceive()
+    {
+        _inputFlushPaused = false;
+        if (!_reading) return;
+        _reading = false;
+        if (!_closedOnLoop) SetInterest(_interest & ~EpollNative.In);
+        _input.Writer.Complete();
+        _receiveEnded.TrySetResult();
+    }
+
+    private async Task WatchOutputAsync()
+    {
+        var reader = _output.Reader;
+        try
+        {
+            while (true)
+            {
+                var result = await reader.ReadAsync().ConfigureAwait(false);
+                if (result.IsCanceled) break;
+                if (!result.Buffer.IsEmpty)
+                {
+                    _flushed.Reset();
+                    _pending = result.Buffer;
+                    _loop.Post(this, EpollLoop.Request.Flush);
+                    if (!await new ValueTask<bool>(this, _flushed.Version).ConfigureAwait(false)) break;
+                }
+                else
+                {
+                    reader.AdvanceTo(result.Buffer.End);
+                }
+                if (result.IsCompleted) break;
+            }
+        }
+        finally
+        {
+            await reader.CompleteAsync().ConfigureAwait(false);
+            // The reply side is done: close the socket, which ends the receive side too.
+            Close();
+        }
+    }
+
+    /// <summary>Sends what the output watcher handed over; on a full socket buffer, waits for EPOLLOUT.</summary>
+    internal unsafe void FlushOutput()
+    {
+        if (_pending is not { } buffer) return;
+        if (_closedOnLoop)
+        {
+            _pending = null;
+            _flushed.SetResult(false);
+            return;
+        }
+        while (!buffer.IsEmpty)
+        {
+            var segment = buffer.First;
+            nint sent;
+            fixed (byte* p = segment.Span) sent = EpollNative.send(_fd, p, segment.Length, EpollNative.MsgDontWait | EpollNative.MsgNoSignal);
+            if (sent < 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno == EpollNative.EINTR) continue;
+                if (errno == EpollNative.EAGAIN)
+                {
+                    _pending = buffer;
+                    SetInterest(_interest | EpollNative.Out);
+                    return;
+                }
+                Remember(errno);
+                _pending = null;
+                _flushed.SetResult(false);
+                return;
+            }
+            buffer = buffer.Slice(sent);
+        }
+        _pending = null;
+        if ((_interest & EpollNative.Out) != 0) SetInterest(_interest & ~EpollNative.Out);
+        _output.Reader.AdvanceTo(buffer.End);
+        _flushed.SetResult(true);
+    }
+
+    internal void OnWritable() => FlushOutput();
+
+    internal void OnClose()
+    {
+        if (_closedOnLoop) return;
+        _closedOnLoop = true;
+        if (_registered) EpollNative.Control(_loop.EpollFd, EpollNative.CtlDel, _fd, 0, 0);
+        _registered = false;
+        _interest = 0;
+        try { _socket.Shutdown(SocketShutdown.Both); } catch (SocketException) { } catch (ObjectDisposedException) { }
+        _socket.Dispose();
+        if (_pending is not null)
+        {
+            _pending = null;
+            _flushed.SetResult(false);
+        }
+        _output.Reader.CancelPendingRead();
+        if (_inputFlushPaused || _inInlineFlush) _endReceiveAfterFlush = true;
+        else OnEndReceive();
+    }
+
+    /// <summary>
+    /// Changes what epoll watches for. An empty set takes the socket out of epoll altogether: level-triggered epoll
+    /// reports a hang-up on every wait otherwise, even when nothing was asked for.
+    /// </summary>
+    private void SetInterest(uint interest)
+    {
+        if (_closedOnLoop || interest == _interest && _registered == (interest != 0)) return;
+        int error;
+        if (interest == 0)
+        {
+            error = _registered ? EpollNative.Control(_loop.EpollFd, EpollNative.CtlDel, _fd, 0, 0) : 0;
+            _registered = false;
+        }
+        else if (!_registered)
+        {
+            error = EpollNative.Control(_loop.EpollFd, EpollNative.CtlAdd, _fd, interest, Id);
+            _registered = error == 0;
+        }
+        else
+        {
+            error = EpollNative.Control(_loop.EpollFd, EpollNative.CtlMod, _fd, interest, Id);
+        }
+        _interest = interest;
+        if (error != 0) Remember(error);
+    }
+
+    private void Remember(int errno)
+    {
+        // ECONNRESET (104), EPIPE (32), ENOTCONN (107), EBADF (9) end a connection normally; anything else is logged.
+        if (errno is not (104 or 32 or 107 or 9)) UnexpectedError = (SocketError)errno;
+    }
+
+    bool IValueTaskSource<bool>.GetResult(short token) => _flushed.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource<bool>.GetStatus(short token) => _flushed.GetStatus(token);
+
+    void IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _flushed.OnCompleted(continuation, state, token, flags);
+}
