@@ -29,10 +29,20 @@ public sealed class ServerHost : IAsyncDisposable
     /// <summary>The bound TCP port.</summary>
     public int Port => State.BoundPort;
 
-    /// <summary>Binds (throws SocketException if the port is taken) and starts accepting clients.</summary>
+    private bool _bound;
+
+    /// <summary>Binds every address (throws SocketException if the port is taken) without accepting yet.</summary>
+    public void Bind()
+    {
+        if (_bound) return;
+        Listener.Bind();
+        _bound = true;
+    }
+
+    /// <summary>Binds if not done yet and starts accepting clients.</summary>
     public void Start()
     {
-        Listener.Bind();
+        Bind();
         Listener.Start();
         _cron = new ServerCron(State).RunAsync(_stopping.Token);
     }

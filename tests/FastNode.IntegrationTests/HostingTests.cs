@@ -124,7 +124,7 @@ public sealed class HostingTests
             }
             Terminate(server);
             Assert.That(server.WaitForExit(15_000), Is.True);
-            Assert.That(server.StandardOutput.ReadToEnd(), Does.Contain(logged));
+            Assert.That(server.StandardOutput.ReadToEnd(), Does.Contain(logged), () => $"exit {server.ExitCode}, stderr: {server.StandardError.ReadToEnd()}");
         }
         finally
         {

@@ -62,23 +62,17 @@ public static class Program
         // SHUTDOWN stops the whole process the way SIGTERM does (FastNodeService then stops the server).
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
         server.State.ShutdownHandler = lifetime.StopApplication;
-        var log = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("FastNode");
-
+        // Bind now, so a port in use is one line and exit code 1; accept only once the host runs (FastNodeService), when
+        // SIGTERM already means a clean shutdown rather than the default kill.
         try
         {
-            server.Start();
+            server.Bind();
         }
         catch (SocketException ex)
         {
             Console.Error.WriteLine($"Could not listen on {options.Bind}:{options.Port}: {ex.Message}");
             return 1;
         }
-
-        log.LogInformation("FastNode {Version} (redis_version {RedisVersion}) pid {Pid}, {Shards} shards per database, {Threads} {Engine} threads",
-            ServerInfo.Version, ServerInfo.RedisVersion, Environment.ProcessId, options.EffectiveShards(),
-            options.UsesEpoll ? options.IoThreads : Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT"),
-            options.UsesEpoll ? "epoll" : "socket");
-        foreach (var endPoint in server.Listener.EndPoints) log.LogInformation("Ready to accept connections on {EndPoint}", endPoint);
 
         await host.RunAsync().ConfigureAwait(false);
         return 0;

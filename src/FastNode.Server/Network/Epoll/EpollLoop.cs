@@ -4,10 +4,11 @@ using System.Runtime.InteropServices;
 namespace FastNode.Server.Network.Epoll;
 
 /// <summary>
-/// One event loop thread (Redis's model): waits in epoll_wait, reads every ready client (the command loop runs
-/// inline, as with inline socket completions), and only after the whole batch of events writes the replies that
-/// batch produced. Compared with .NET Sockets this drops the zero-byte readiness receive and the per-operation
-/// socket machinery, and a client that gets several replies at once wakes once for them.
+/// One event loop thread (Redis's model): waits in epoll_wait, reads every ready client, runs its commands inline and
+/// sends the replies at once. Compared with .NET Sockets this drops the zero-byte readiness receive and the
+/// per-operation socket machinery (GET at P1 10.6 -> 9.5 CPU-us per request). Sending after the whole batch of events
+/// instead, as Redis does, was measured too: GET -P 16 7 % slower (the client waits for the whole batch), P1 no
+/// better, and every client of a batch holds its 64 KB reply chunk until the end of the batch.
 /// Everything about a transport's socket happens on this thread; other threads post requests
 /// (<see cref="Post"/>) and wake the loop through an eventfd.
 /// </summary>
@@ -27,7 +28,6 @@ internal sealed unsafe class EpollLoop
     private readonly Thread _thread;
     private readonly ConcurrentQueue<(EpollTransport Transport, Request Request)> _requests = new();
     private readonly Dictionary<ulong, EpollTransport> _transports = [];
-    private readonly List<EpollTransport> _flushes = [];
     private ulong _lastId;
     private int _wakePending;
 
@@ -59,14 +59,12 @@ internal sealed unsafe class EpollLoop
 
     public int EpollFd => _epfd;
 
-    /// <summary>Asks the loop to act for a transport. From the loop thread itself a flush is only queued for the end of
-    /// the current batch; everything else from there runs at once.</summary>
+    /// <summary>Asks the loop to act for a transport: at once on the loop thread, else queued and the loop woken.</summary>
     public void Post(EpollTransport transport, Request request)
     {
         if (OnLoopThread)
         {
-            if (request == Request.Flush) _flushes.Add(transport);
-            else Handle(transport, request);
+            Handle(transport, request);
             return;
         }
         _requests.Enqueue((transport, request));
@@ -105,20 +103,12 @@ internal sealed unsafe class EpollLoop
                 if ((ready & (EpollNative.In | EpollNative.Hup | EpollNative.Err | EpollNative.RdHup)) != 0) transport.OnReadable();
             }
             DrainRequests();
-            // Replies go out after the whole batch of events: by index, because a finished flush can queue the same
-            // transport again (more output arrived meanwhile).
-            for (int i = 0; i < _flushes.Count; i++) _flushes[i].FlushOutput();
-            _flushes.Clear();
         }
     }
 
     private void DrainRequests()
     {
-        while (_requests.TryDequeue(out var item))
-        {
-            if (item.Request == Request.Flush) _flushes.Add(item.Transport);
-            else Handle(item.Transport, item.Request);
-        }
+        while (_requests.TryDequeue(out var item)) Handle(item.Transport, item.Request);
     }
 
     private void Handle(EpollTransport transport, Request request)
@@ -127,9 +117,9 @@ internal sealed unsafe class EpollLoop
         {
             case Request.Register:
                 transport.Id = ++_lastId;
-                _transports[transport.Id] = transport;
-                transport.OnRegistered();
+                if (transport.OnRegistered()) _transports[transport.Id] = transport;
                 break;
+            case Request.Flush: transport.FlushOutput(); break;
             case Request.ResumeReading: transport.OnResumeReading(); break;
             case Request.EndReceive: transport.OnEndReceive(); break;
             case Request.Close:

@@ -9,9 +9,9 @@ namespace FastNode.Server.Network.Epoll;
 /// <summary>
 /// A client socket served by an <see cref="EpollLoop"/> (level-triggered). Reading: when epoll says the socket is
 /// readable, one recv straight into the input pipe, whose flush runs the command loop inline. Writing: a small async
-/// loop waits for replies in the output pipe and asks the loop to send them; the loop sends after its current batch
-/// of events, and waits for EPOLLOUT when the socket buffer is full. All socket calls and epoll changes happen on the
-/// loop thread.
+/// loop waits for replies in the output pipe and asks the loop to send them (at once when the replies were made on
+/// the loop thread), and waits for EPOLLOUT when the socket buffer is full. All socket calls and epoll changes happen
+/// on the loop thread.
 /// </summary>
 internal sealed class EpollTransport : IConnectionTransport, IValueTaskSource<bool>
 {
@@ -66,10 +66,14 @@ internal sealed class EpollTransport : IConnectionTransport, IValueTaskSource<bo
         _loop.Post(this, EpollLoop.Request.Close);
     }
 
-    internal void OnRegistered()
+    /// <summary>Starts watching the socket; false when it was closed first (or epoll refused it, which ends it).</summary>
+    internal bool OnRegistered()
     {
-        if (_closedOnLoop) return;
+        if (_closedOnLoop) return false;
         SetInterest(EpollNative.In);
+        if (_registered) return true;
+        OnEndReceive();
+        return false;
     }
 
     internal unsafe void OnReadable()
@@ -191,6 +195,7 @@ internal sealed class EpollTransport : IConnectionTransport, IValueTaskSource<bo
                 }
                 Remember(errno);
                 _pending = null;
+                SetInterest(_interest & ~EpollNative.Out);
                 _flushed.SetResult(false);
                 return;
             }
