@@ -146,10 +146,16 @@ internal sealed class EpollTransport : IConnectionTransport, IValueTaskSource<bo
             {
                 var result = await reader.ReadAsync().ConfigureAwait(false);
                 if (result.IsCanceled) break;
-                if (!result.Buffer.IsEmpty)
+                var buffer = result.Buffer;
+                // Replies made off the loop thread (by the pipeline helper) go out from that thread when the socket
+                // takes them all: handing every one to the loop cost an eventfd wake-up and waited for the loop's
+                // current batch (SET / GET -P 64 2-3 % slower, p99 +1 ms).
+                var direct = buffer.IsEmpty || _loop.OnLoopThread ? SendResult.WouldBlock : TrySendFromHere(ref buffer);
+                if (direct == SendResult.Failed) break;
+                if (direct == SendResult.WouldBlock && !buffer.IsEmpty)
                 {
                     _flushed.Reset();
-                    _pending = result.Buffer;
+                    _pending = buffer;
                     _loop.Post(this, EpollLoop.Request.Flush);
                     if (!await new ValueTask<bool>(this, _flushed.Version).ConfigureAwait(false)) break;
                 }
@@ -165,6 +171,47 @@ internal sealed class EpollTransport : IConnectionTransport, IValueTaskSource<bo
             await reader.CompleteAsync().ConfigureAwait(false);
             // The reply side is done: close the socket, which ends the receive side too.
             Close();
+        }
+    }
+
+    private enum SendResult { Sent, WouldBlock, Failed }
+
+    /// <summary>
+    /// Sends from a thread other than the loop's, as far as the socket takes it without blocking; what is left
+    /// stays in <paramref name="buffer"/> for the loop. The handle is referenced meanwhile, so a Close on the loop
+    /// cannot free the descriptor (and let a new client reuse it) in the middle of a send.
+    /// </summary>
+    private unsafe SendResult TrySendFromHere(ref ReadOnlySequence<byte> buffer)
+    {
+        var handle = _socket.SafeHandle;
+        bool referenced = false;
+        try
+        {
+            handle.DangerousAddRef(ref referenced);
+            while (!buffer.IsEmpty)
+            {
+                var segment = buffer.First;
+                nint sent;
+                fixed (byte* p = segment.Span) sent = EpollNative.send(_fd, p, segment.Length, EpollNative.MsgDontWait | EpollNative.MsgNoSignal);
+                if (sent < 0)
+                {
+                    int errno = Marshal.GetLastPInvokeError();
+                    if (errno == EpollNative.EINTR) continue;
+                    if (errno == EpollNative.EAGAIN) return SendResult.WouldBlock;
+                    Remember(errno);
+                    return SendResult.Failed;
+                }
+                buffer = buffer.Slice(sent);
+            }
+            return SendResult.Sent;
+        }
+        catch (ObjectDisposedException)
+        {
+            return SendResult.Failed;
+        }
+        finally
+        {
+            if (referenced) handle.DangerousRelease();
         }
     }
 
