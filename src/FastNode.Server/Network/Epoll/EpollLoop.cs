@@ -16,7 +16,9 @@ internal sealed unsafe class EpollLoop
 {
     public enum Request { Register, Flush, ResumeReading, EndReceive, Close }
 
-    private const int MaxEvents = 256;
+    // Events taken per epoll_wait. Small batches keep the tail short: against 256, 16 cut p99 at SET -P 16 from
+    // 1.6-1.7 to 1.05-1.3 ms and at SET -P 64 from 3.2-3.8 to 2.2-2.6 ms, at the same throughput and CPU.
+    private const int MaxEvents = 16;
     private const ulong WakeId = 0;
 
     private static EpollLoop[]? s_loops;
