@@ -118,9 +118,13 @@ public sealed class HostingTests
                 Assert.That(client.Call("CONFIG", "SET", "io-threads", "2"),
                     Is.EqualTo("-ERR CONFIG SET failed (possibly related to argument 'io-threads') - can't set immutable config\r\n"));
                 Assert.That(client.Call("CONFIG", "GET", "io-engine"), Is.EqualTo($"*2\r\n$9\r\nio-engine\r\n${engine.Length}\r\n{engine}\r\n"));
-                // Both engines start all their threads by the time the first client is served.
-                var names = Directory.GetDirectories($"/proc/{server.Id}/task").Select(t => File.ReadAllText(Path.Combine(t, "comm")).Trim());
-                Assert.That(names.Count(n => n.StartsWith(threadName, StringComparison.Ordinal)), Is.EqualTo(3));
+                // Both engines start all their threads by the time the first client is served. The epoll loops have
+                // names of their own ("epoll loop 0".."2"), counted once each: a thread a loop starts (the thread pool
+                // injecting a worker) carries its creator's name for a moment. The runtime's socket threads all share
+                // one name.
+                var names = Directory.GetDirectories($"/proc/{server.Id}/task").Select(t => File.ReadAllText(Path.Combine(t, "comm")).Trim())
+                    .Where(n => n.StartsWith(threadName, StringComparison.Ordinal)).ToList();
+                Assert.That(engine == "epoll" ? names.Distinct().Count() : names.Count, Is.EqualTo(3), string.Join(", ", names));
             }
             Terminate(server);
             Assert.That(server.WaitForExit(15_000), Is.True);

@@ -9,9 +9,9 @@ namespace FastNode.Server.Network.Epoll;
 /// <summary>
 /// A client socket served by an <see cref="EpollLoop"/> (level-triggered). Reading: when epoll says the socket is
 /// readable, one recv straight into the input pipe, whose flush runs the command loop inline. Writing: a small async
-/// loop waits for replies in the output pipe and asks the loop to send them (at once when the replies were made on
-/// the loop thread), and waits for EPOLLOUT when the socket buffer is full. All socket calls and epoll changes happen
-/// on the loop thread.
+/// loop waits for replies in the output pipe and sends them: on the loop thread at once, on another thread (the
+/// pipeline helper, a woken blocked command) directly when the socket takes them all, else through the loop, which
+/// waits for EPOLLOUT when the socket buffer is full. Receives, epoll changes and closing happen on the loop thread.
 /// </summary>
 internal sealed class EpollTransport : IConnectionTransport, IValueTaskSource<bool>
 {
