@@ -181,27 +181,19 @@ internal sealed class EpollTransport : IConnectionTransport, IValueTaskSource<bo
     /// stays in <paramref name="buffer"/> for the loop. The handle is referenced meanwhile, so a Close on the loop
     /// cannot free the descriptor (and let a new client reuse it) in the middle of a send.
     /// </summary>
-    private unsafe SendResult TrySendFromHere(ref ReadOnlySequence<byte> buffer)
+    private SendResult TrySendFromHere(ref ReadOnlySequence<byte> buffer)
     {
         var handle = _socket.SafeHandle;
         bool referenced = false;
         try
         {
             handle.DangerousAddRef(ref referenced);
-            while (!buffer.IsEmpty)
+            int errno = SendAvailable(ref buffer);
+            if (errno == EpollNative.EAGAIN) return SendResult.WouldBlock;
+            if (errno != 0)
             {
-                var segment = buffer.First;
-                nint sent;
-                fixed (byte* p = segment.Span) sent = EpollNative.send(_fd, p, segment.Length, EpollNative.MsgDontWait | EpollNative.MsgNoSignal);
-                if (sent < 0)
-                {
-                    int errno = Marshal.GetLastPInvokeError();
-                    if (errno == EpollNative.EINTR) continue;
-                    if (errno == EpollNative.EAGAIN) return SendResult.WouldBlock;
-                    Remember(errno);
-                    return SendResult.Failed;
-                }
-                buffer = buffer.Slice(sent);
+                Remember(errno);
+                return SendResult.Failed;
             }
             return SendResult.Sent;
         }
@@ -216,7 +208,7 @@ internal sealed class EpollTransport : IConnectionTransport, IValueTaskSource<bo
     }
 
     /// <summary>Sends what the output watcher handed over; on a full socket buffer, waits for EPOLLOUT.</summary>
-    internal unsafe void FlushOutput()
+    internal void FlushOutput()
     {
         if (_pending is not { } buffer) return;
         if (_closedOnLoop)
@@ -225,6 +217,35 @@ internal sealed class EpollTransport : IConnectionTransport, IValueTaskSource<bo
             _flushed.SetResult(false);
             return;
         }
+        int errno = SendAvailable(ref buffer);
+        if (errno == EpollNative.EAGAIN)
+        {
+            _pending = buffer;
+            SetInterest(_interest | EpollNative.Out);
+            return;
+        }
+        if (errno != 0)
+        {
+            Remember(errno);
+            _pending = null;
+            SetInterest(_interest & ~EpollNative.Out);
+            _flushed.SetResult(false);
+            return;
+        }
+        _pending = null;
+        if ((_interest & EpollNative.Out) != 0) SetInterest(_interest & ~EpollNative.Out);
+        _output.Reader.AdvanceTo(buffer.End);
+        _flushed.SetResult(true);
+    }
+
+    internal void OnWritable() => FlushOutput();
+
+    /// <summary>
+    /// Sends as much of <paramref name="buffer"/> as the socket takes without blocking and slices off what went out.
+    /// Returns 0 when all of it did, else the errno that stopped it (EAGAIN: the socket buffer is full).
+    /// </summary>
+    private unsafe int SendAvailable(ref ReadOnlySequence<byte> buffer)
+    {
         while (!buffer.IsEmpty)
         {
             var segment = buffer.First;
@@ -234,27 +255,12 @@ internal sealed class EpollTransport : IConnectionTransport, IValueTaskSource<bo
             {
                 int errno = Marshal.GetLastPInvokeError();
                 if (errno == EpollNative.EINTR) continue;
-                if (errno == EpollNative.EAGAIN)
-                {
-                    _pending = buffer;
-                    SetInterest(_interest | EpollNative.Out);
-                    return;
-                }
-                Remember(errno);
-                _pending = null;
-                SetInterest(_interest & ~EpollNative.Out);
-                _flushed.SetResult(false);
-                return;
+                return errno;
             }
             buffer = buffer.Slice(sent);
         }
-        _pending = null;
-        if ((_interest & EpollNative.Out) != 0) SetInterest(_interest & ~EpollNative.Out);
-        _output.Reader.AdvanceTo(buffer.End);
-        _flushed.SetResult(true);
+        return 0;
     }
-
-    internal void OnWritable() => FlushOutput();
 
     internal void OnClose()
     {
