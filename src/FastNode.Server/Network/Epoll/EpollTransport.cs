@@ -52,6 +52,9 @@ internal sealed class EpollTransport : IConnectionTransport, IValueTaskSource<bo
 
     public SocketError? UnexpectedError { get; private set; }
 
+    /// <summary>An exception the loop caught while serving this client (it was closed for it).</summary>
+    internal Exception? Failure { get; set; }
+
     public Task ReceiveAsync()
     {
         _loop.Post(this, EpollLoop.Request.Register);
@@ -89,8 +92,15 @@ internal sealed class EpollTransport : IConnectionTransport, IValueTaskSource<bo
             // Runs the command loop inline. It may close this transport from inside (QUIT, CLIENT KILL): the input is
             // then completed here, after the flush has returned, not under it.
             _inInlineFlush = true;
-            var flush = writer.FlushAsync();
-            _inInlineFlush = false;
+            ValueTask<FlushResult> flush;
+            try
+            {
+                flush = writer.FlushAsync();
+            }
+            finally
+            {
+                _inInlineFlush = false;
+            }
             if (!flush.IsCompleted)
             {
                 // Backpressure: the command loop is behind (a client that does not read its replies). Stop reading.
