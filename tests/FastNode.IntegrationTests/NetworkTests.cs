@@ -160,6 +160,62 @@ public sealed class NetworkTests(string engine)
     }
 
     [Test]
+    public async Task ClientsComingAndGoingNeverGetEachOthersReplies()
+    {
+        // Short-lived clients connect, pipeline, and leave in three ways (after reading, with replies unread, with a
+        // reset) while long-lived ones keep checking that every reply is their own: closed descriptors are reused at
+        // once by new clients, so a transport that touched a socket after closing it would show up here.
+        await using var server = Start();
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var workers = Enumerable.Range(0, 6).Select(t => new Thread(() =>
+        {
+            try
+            {
+                using var steady = server.ConnectRaw();
+                for (int i = 0; i < 150 && DateTime.UtcNow < deadline; i++)
+                {
+                    string mine = $"steady-{t}-{i}";
+                    steady.Send(Resp.Command("SET", mine, mine).Concat(Resp.Command("GET", mine)).ToArray());
+                    if (steady.ReadReply() != "+OK\r\n") failures.Enqueue($"{mine}: SET reply");
+                    string got = steady.ReadReply();
+                    if (got != $"${mine.Length}\r\n{mine}\r\n") failures.Enqueue($"{mine}: got {got}");
+
+                    var visitor = server.ConnectRaw();
+                    string key = $"visitor-{t}-{i}";
+                    var request = new List<byte>();
+                    for (int n = 0; n < 20; n++) request.AddRange(Resp.Command("ECHO", $"{key}-{n}"));
+                    visitor.Send(request.ToArray());
+                    switch (i % 3)
+                    {
+                        case 0:
+                            for (int n = 0; n < 20; n++)
+                            {
+                                string echo = visitor.ReadReply();
+                                string expected = $"{key}-{n}";
+                                if (echo != $"${expected.Length}\r\n{expected}\r\n") failures.Enqueue($"{key}: got {echo}");
+                            }
+                            visitor.Dispose();
+                            break;
+                        case 1: visitor.Dispose(); break;
+                        default: visitor.Abort(); break;
+                    }
+                }
+            }
+            catch (Exception ex)
+            {
+                failures.Enqueue($"{t}: {ex.GetType().Name} {ex.Message}");
+            }
+        })).ToArray();
+        foreach (var worker in workers) worker.Start();
+        foreach (var worker in workers) Assert.That(worker.Join(TimeSpan.FromSeconds(90)), Is.True, "worker finished");
+        Assert.That(failures, Is.Empty);
+        using var check = server.ConnectRaw();
+        Assert.That(check.Call("PING"), Is.EqualTo("+PONG\r\n"));
+        Assert.That(check.Call("GET", "steady-0-0"), Is.EqualTo("$10\r\nsteady-0-0\r\n"));
+    }
+
+    [Test]
     public async Task MaxClientsRejectsTheNextClientWithAnErrorAndCloses()
     {
         await using var server = Start(o => o.MaxClients = 2);

@@ -93,5 +93,12 @@ public sealed class RawClient : IDisposable
         return true;
     }
 
+    /// <summary>Closes with a reset (SO_LINGER 0) instead of an orderly FIN, as a crashed client would.</summary>
+    public void Abort()
+    {
+        _socket.LingerState = new LingerOption(true, 0);
+        _socket.Dispose();
+    }
+
     public void Dispose() => _socket.Dispose();
 }
