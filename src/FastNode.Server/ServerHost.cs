@@ -13,6 +13,7 @@ public sealed class ServerHost : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private Task _cron = Task.CompletedTask;
     private bool _stopped;
+    private bool _bound;
 
     public ServerHost(ServerOptions options, TimeProvider? time = null, ILoggerFactory? loggers = null,
         IEnumerable<KeyValuePair<string, string>>? settings = null)
@@ -28,8 +29,6 @@ public sealed class ServerHost : IAsyncDisposable
 
     /// <summary>The bound TCP port.</summary>
     public int Port => State.BoundPort;
-
-    private bool _bound;
 
     /// <summary>Binds every address (throws SocketException if the port is taken) without accepting yet.</summary>
     public void Bind()

@@ -319,7 +319,8 @@ internal sealed class EpollTransport : IConnectionTransport, IValueTaskSource<bo
 
     private void Remember(int errno)
     {
-        // ECONNRESET (104), EPIPE (32), ENOTCONN (107), EBADF (9) end a connection normally; anything else is logged.
+        // ECONNRESET (104), EPIPE (32), ENOTCONN (107), EBADF (9) end a connection normally; anything else is logged,
+        // as the raw errno (SocketError's names are Windows codes, so the log shows the number).
         if (errno is not (104 or 32 or 107 or 9)) UnexpectedError = (SocketError)errno;
     }
 
