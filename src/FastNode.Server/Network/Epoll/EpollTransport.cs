@@ -23,9 +23,8 @@ internal sealed class EpollTransport : IConnectionTransport, IValueTaskSource<bo
     private readonly TaskCompletionSource _receiveEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ManualResetValueTaskSourceCore<bool> _flushed;
 
-    // Loop thread only.
+    // Loop thread only. The socket is in the loop's epoll set exactly while _interest is not empty.
     private uint _interest;
-    private bool _registered;
     private bool _reading = true;
     private bool _inputFlushPaused;
     private bool _inInlineFlush;
@@ -74,7 +73,7 @@ internal sealed class EpollTransport : IConnectionTransport, IValueTaskSource<bo
     {
         if (_closedOnLoop) return false;
         SetInterest(EpollNative.In);
-        if (_registered) return true;
+        if (_interest != 0) return true;
         OnEndReceive();
         return false;
     }
@@ -243,7 +242,7 @@ internal sealed class EpollTransport : IConnectionTransport, IValueTaskSource<bo
             return;
         }
         _pending = null;
-        if ((_interest & EpollNative.Out) != 0) SetInterest(_interest & ~EpollNative.Out);
+        SetInterest(_interest & ~EpollNative.Out);
         _output.Reader.AdvanceTo(buffer.End);
         _flushed.SetResult(true);
     }
@@ -276,8 +275,7 @@ internal sealed class EpollTransport : IConnectionTransport, IValueTaskSource<bo
     {
         if (_closedOnLoop) return;
         _closedOnLoop = true;
-        if (_registered) EpollNative.Control(_loop.EpollFd, EpollNative.CtlDel, _fd, 0, 0);
-        _registered = false;
+        if (_interest != 0) EpollNative.Control(_loop.EpollFd, EpollNative.CtlDel, _fd, 0, 0);
         _interest = 0;
         try { _socket.Shutdown(SocketShutdown.Both); } catch (SocketException) { } catch (ObjectDisposedException) { }
         _socket.Dispose();
@@ -297,23 +295,12 @@ internal sealed class EpollTransport : IConnectionTransport, IValueTaskSource<bo
     /// </summary>
     private void SetInterest(uint interest)
     {
-        if (_closedOnLoop || interest == _interest && _registered == (interest != 0)) return;
-        int error;
-        if (interest == 0)
-        {
-            error = _registered ? EpollNative.Control(_loop.EpollFd, EpollNative.CtlDel, _fd, 0, 0) : 0;
-            _registered = false;
-        }
-        else if (!_registered)
-        {
-            error = EpollNative.Control(_loop.EpollFd, EpollNative.CtlAdd, _fd, interest, Id);
-            _registered = error == 0;
-        }
-        else
-        {
-            error = EpollNative.Control(_loop.EpollFd, EpollNative.CtlMod, _fd, interest, Id);
-        }
-        _interest = interest;
+        if (_closedOnLoop || interest == _interest) return;
+        int op = interest == 0 ? EpollNative.CtlDel : _interest == 0 ? EpollNative.CtlAdd : EpollNative.CtlMod;
+        int error = EpollNative.Control(_loop.EpollFd, op, _fd, interest, Id);
+        // A refused add leaves the socket out of epoll (OnRegistered then ends the client); a refused change or
+        // removal is taken as done: epoll refuses those only for a socket that is already going away.
+        _interest = error != 0 && op == EpollNative.CtlAdd ? 0 : interest;
         if (error != 0) Remember(error);
     }
 
