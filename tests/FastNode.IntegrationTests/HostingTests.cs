@@ -56,29 +56,43 @@ public sealed class HostingTests
         kill.WaitForExit();
     }
 
+    /// <summary>
+    /// Launches a server on <paramref name="port"/>, runs <paramref name="whileUp"/> once it answers, then stops it with
+    /// SIGTERM and waits (bounded) for it to exit. Returns the exited process (exit code, output); on any failure the
+    /// process is killed and disposed.
+    /// </summary>
+    private static Process RunUntilSigterm(int port, string arguments, Action<Process> whileUp)
+    {
+        var server = Launch($"--port {port} {arguments}");
+        try
+        {
+            WaitUntilReady(port, server);
+            whileUp(server);
+            Terminate(server);
+            Assert.That(server.WaitForExit(15_000), Is.True, "server did not stop after SIGTERM");
+            return server;
+        }
+        catch
+        {
+            if (!server.HasExited) server.Kill();
+            server.Dispose();
+            throw;
+        }
+    }
+
     [Test]
     public void StartsServesAndExitsZeroOnSigterm()
     {
         int port = FreePort();
-        using var server = Launch($"--port {port}");
-        try
+        using var server = RunUntilSigterm(port, "", _ =>
         {
-            WaitUntilReady(port, server);
-            using (var client = RawClient.Connect(port))
-            {
-                Assert.That(client.Call("SET", "k", "v"), Is.EqualTo("+OK\r\n"));
-            }
-            Terminate(server);
-            Assert.That(server.WaitForExit(15_000), Is.True, "server did not stop after SIGTERM");
-            Assert.That(server.ExitCode, Is.EqualTo(0));
-            string output = server.StandardOutput.ReadToEnd();
-            Assert.That(output, Does.Contain("Ready to accept connections on 127.0.0.1:" + port));
-            Assert.That(output, Does.Contain("pid " + server.Id));
-        }
-        finally
-        {
-            if (!server.HasExited) server.Kill();
-        }
+            using var client = RawClient.Connect(port);
+            Assert.That(client.Call("SET", "k", "v"), Is.EqualTo("+OK\r\n"));
+        });
+        Assert.That(server.ExitCode, Is.EqualTo(0));
+        string output = server.StandardOutput.ReadToEnd();
+        Assert.That(output, Does.Contain("Ready to accept connections on 127.0.0.1:" + port));
+        Assert.That(output, Does.Contain("pid " + server.Id));
     }
 
     [Test]
@@ -108,32 +122,22 @@ public sealed class HostingTests
     public void IoThreadsSetsTheNumberOfEventLoopThreads(string engine, string threadName, string logged)
     {
         int port = FreePort();
-        using var server = Launch($"--port {port} --io-threads 3 --io-engine {engine}");
-        try
+        using var server = RunUntilSigterm(port, $"--io-threads 3 --io-engine {engine}", running =>
         {
-            WaitUntilReady(port, server);
-            using (var client = RawClient.Connect(port))
-            {
-                Assert.That(client.Call("CONFIG", "GET", "io-threads"), Is.EqualTo("*2\r\n$10\r\nio-threads\r\n$1\r\n3\r\n"));
-                Assert.That(client.Call("CONFIG", "SET", "io-threads", "2"),
-                    Is.EqualTo("-ERR CONFIG SET failed (possibly related to argument 'io-threads') - can't set immutable config\r\n"));
-                Assert.That(client.Call("CONFIG", "GET", "io-engine"), Is.EqualTo($"*2\r\n$9\r\nio-engine\r\n${engine.Length}\r\n{engine}\r\n"));
-                // Both engines start all their threads by the time the first client is served. The epoll loops have
-                // names of their own ("epoll loop 0".."2"), counted once each: a thread a loop starts (the thread pool
-                // injecting a worker) carries its creator's name for a moment. The runtime's socket threads all share
-                // one name.
-                var names = Directory.GetDirectories($"/proc/{server.Id}/task").Select(t => File.ReadAllText(Path.Combine(t, "comm")).Trim())
-                    .Where(n => n.StartsWith(threadName, StringComparison.Ordinal)).ToList();
-                Assert.That(engine == "epoll" ? names.Distinct().Count() : names.Count, Is.EqualTo(3), string.Join(", ", names));
-            }
-            Terminate(server);
-            Assert.That(server.WaitForExit(15_000), Is.True);
-            Assert.That(server.StandardOutput.ReadToEnd(), Does.Contain(logged), () => $"exit {server.ExitCode}, stderr: {server.StandardError.ReadToEnd()}");
-        }
-        finally
-        {
-            if (!server.HasExited) server.Kill();
-        }
+            using var client = RawClient.Connect(port);
+            Assert.That(client.Call("CONFIG", "GET", "io-threads"), Is.EqualTo("*2\r\n$10\r\nio-threads\r\n$1\r\n3\r\n"));
+            Assert.That(client.Call("CONFIG", "SET", "io-threads", "2"),
+                Is.EqualTo("-ERR CONFIG SET failed (possibly related to argument 'io-threads') - can't set immutable config\r\n"));
+            Assert.That(client.Call("CONFIG", "GET", "io-engine"), Is.EqualTo($"*2\r\n$9\r\nio-engine\r\n${engine.Length}\r\n{engine}\r\n"));
+            // Both engines start all their threads by the time the first client is served. The epoll loops have
+            // names of their own ("epoll loop 0".."2"), counted once each: a thread a loop starts (the thread pool
+            // injecting a worker) carries its creator's name for a moment. The runtime's socket threads all share
+            // one name.
+            var names = Directory.GetDirectories($"/proc/{running.Id}/task").Select(t => File.ReadAllText(Path.Combine(t, "comm")).Trim())
+                .Where(n => n.StartsWith(threadName, StringComparison.Ordinal)).ToList();
+            Assert.That(engine == "epoll" ? names.Distinct().Count() : names.Count, Is.EqualTo(3), string.Join(", ", names));
+        });
+        Assert.That(server.StandardOutput.ReadToEnd(), Does.Contain(logged), () => $"exit {server.ExitCode}, stderr: {server.StandardError.ReadToEnd()}");
     }
 
     [Test]
