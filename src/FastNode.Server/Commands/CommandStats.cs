@@ -4,10 +4,10 @@ using System.Runtime.InteropServices;
 namespace FastNode.Server.Commands;
 
 /// <summary>
-/// One command's INFO commandstats counters. With more than one socket thread (io-threads) every thread runs the
-/// hot commands, so one shared counter would move its cache line between the cores on every GET; each thread instead
-/// counts in its own stripe (chosen by thread id, a cache line apart), and readers add the stripes up. Time is kept in Stopwatch ticks (no division
-/// per call) and turned into microseconds when read.
+/// One command's INFO commandstats counters. With more than one thread executing commands (io-threads, the pipeline
+/// helper) every one runs the hot commands, so one shared counter would move its cache line between the cores on every
+/// GET; each thread instead counts in its own stripe (chosen by thread id, a cache line apart), and readers add the
+/// stripes up. Time is kept in Stopwatch ticks (no division per call) and turned into microseconds when read.
 /// </summary>
 public sealed class CommandStats
 {

@@ -43,8 +43,8 @@ public sealed class ServerOptions
     /// <summary>Whether clients are served by the epoll loops (io-engine epoll on a platform that has them).</summary>
     public bool UsesEpoll => IoEngine == "epoll" && Network.Epoll.EpollNative.IsSupported;
     /// <summary>
-    /// pipeline-helper: lets a second thread execute deep pipelined batches while the socket thread goes on with the
-    /// other connections (Network/BatchHelper.cs). SET / GET -P 64 +30 % / +22 % with one socket thread on 2 cores,
+    /// pipeline-helper: lets a second thread execute deep pipelined batches while the event loop goes on with the
+    /// other connections (Network/BatchHelper.cs). SET / GET -P 64 +30 % / +22 % with one event loop on 2 cores,
     /// shallower batches unchanged. Off by default on one core, where it would only add thread hops.
     /// </summary>
     public bool PipelineHelper { get; set; } = Environment.ProcessorCount >= 2;

@@ -5,12 +5,12 @@ using FastNode.Protocol;
 namespace FastNode.Server.Network;
 
 /// <summary>
-/// A second thread for deep pipelines (setting pipeline-helper). With one socket thread a 2-core machine runs the
-/// server on one core and the clients on the other, which is best until batches get deep (-P 64): then the socket
-/// thread is the limit. A second socket thread (io-threads 2) would also compete with the clients on every small
-/// batch (p99 at -P 16 went from 1.1 to 4.6 ms). Instead, a connection whose read holds a deep batch hands its
-/// execution to this thread when it is idle, and the socket thread goes on with the other connections; small batches
-/// stay inline. One slot and no queue: at most one more thread ever executes commands, and only when it is free.
+/// A second thread for deep pipelines (setting pipeline-helper). With one event loop thread a 2-core machine runs the
+/// server on one core and the clients on the other, which is best until batches get deep (-P 64): then the loop
+/// thread is the limit. A second loop (io-threads 2) would also compete with the clients on every small batch (p99 at
+/// -P 16 went from 1.1 to 4.6 ms). Instead, a connection whose read holds a deep batch hands its execution to this
+/// thread when it is idle, and the loop goes on with the other connections; small batches stay inline. One slot and
+/// no queue: at most one more thread ever executes commands, and only when it is free.
 /// </summary>
 public sealed class BatchHelper
 {
