@@ -77,6 +77,31 @@ public sealed class NetworkTests(string engine)
     }
 
     [Test]
+    public async Task BusyPollingCanBeSwitchedOffAndOnWhileClientsAreServed()
+    {
+        await using var server = Start();
+        using var client = server.ConnectRaw();
+        Assert.That(client.Call("CONFIG", "GET", "busy-poll-us"), Is.EqualTo("*2\r\n$12\r\nbusy-poll-us\r\n$2\r\n30\r\n"));
+        try
+        {
+            foreach (var micros in new[] { "0", "500", "30" })
+            {
+                Assert.That(client.Call("CONFIG", "SET", "busy-poll-us", micros), Is.EqualTo("+OK\r\n"));
+                for (int i = 0; i < 200; i++)
+                {
+                    Assert.That(client.Call("INCR", "polls:" + micros), Is.EqualTo($":{i + 1}\r\n"));
+                }
+            }
+            Assert.That(client.Call("CONFIG", "SET", "busy-poll-us", "-1"), Does.StartWith("-ERR CONFIG SET failed (possibly related to argument 'busy-poll-us') - argument must be between 0 and 10000 inclusive"));
+            Assert.That(client.Call("CONFIG", "SET", "busy-poll-us", "10001"), Does.StartWith("-ERR CONFIG SET failed (possibly related to argument 'busy-poll-us')"));
+        }
+        finally
+        {
+            client.Call("CONFIG", "SET", "busy-poll-us", "30");
+        }
+    }
+
+    [Test]
     public async Task CommandSentOneByteAtATime()
     {
         await using var server = Start();

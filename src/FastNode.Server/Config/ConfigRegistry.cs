@@ -40,6 +40,7 @@ public sealed class ConfigRegistry
             options.IoEngine = engine;
             return null;
         }, Immutable: true));
+        Int("busy-poll-us", () => options.BusyPollMicroseconds, v => options.BusyPollMicroseconds = v, 0, 10_000);
         Bool("pipeline-helper", () => options.PipelineHelper, v => options.PipelineHelper = v);
         Int("tcp-keepalive", () => options.TcpKeepAlive, v => options.TcpKeepAlive = v, 0, int.MaxValue);
         Int("tcp-backlog", () => options.TcpBacklog, v => options.TcpBacklog = v, 0, int.MaxValue, immutable: true);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 
 namespace FastNode.Server.Network.Epoll;
@@ -22,6 +23,7 @@ internal sealed unsafe class EpollLoop
     private const ulong WakeId = 0;
 
     private static EpollLoop[]? s_loops;
+    private static int s_busyPollMicroseconds = 30;
     private static int s_next;
     private static readonly object s_create = new();
 
@@ -57,6 +59,13 @@ internal sealed unsafe class EpollLoop
         return loops[(int)((uint)Interlocked.Increment(ref s_next) % (uint)loops.Length)];
     }
 
+    /// <summary>busy-poll-us: process-wide like the loops themselves, so the last value set by any server wins.</summary>
+    public static int BusyPollMicroseconds
+    {
+        get => Volatile.Read(ref s_busyPollMicroseconds);
+        set => Volatile.Write(ref s_busyPollMicroseconds, value);
+    }
+
     public bool OnLoopThread => Thread.CurrentThread == _thread;
 
     public int EpollFd => _epfd;
@@ -82,7 +91,7 @@ internal sealed unsafe class EpollLoop
         var events = (EpollNative.Event*)NativeMemory.Alloc(MaxEvents, (nuint)sizeof(EpollNative.Event));
         while (true)
         {
-            int n = EpollNative.epoll_wait(_epfd, events, MaxEvents, -1);
+            int n = WaitForEvents(events);
             if (n < 0)
             {
                 if (Marshal.GetLastPInvokeError() == EpollNative.EINTR) continue;
@@ -112,6 +121,40 @@ internal sealed unsafe class EpollLoop
                 }
             }
             DrainRequests();
+        }
+    }
+
+    /// <summary>
+    /// epoll_wait, busy-polling first while spinning is allowed: the loop stays awake for the next request, so the
+    /// client's send only queues an event instead of waking a sleeping thread (on this VM an idle core halts, and the
+    /// wake-up is paid by the sender). Measured at P1 GET: +6-10 % req/s, the client's CPU per request 12.3 ->
+    /// 11.5 us, the server's 9.5 -> 11.5 us; -P 16 and -P 64 unchanged (the loop is rarely idle there).
+    /// </summary>
+    private int WaitForEvents(EpollNative.Event* events)
+    {
+        long spinTicks = SpinTicks;
+        if (spinTicks == 0) return EpollNative.epoll_wait(_epfd, events, MaxEvents, -1);
+        long until = Stopwatch.GetTimestamp() + spinTicks;
+        do
+        {
+            int n = EpollNative.epoll_wait(_epfd, events, MaxEvents, 0);
+            if (n != 0) return n;
+        }
+        while (Stopwatch.GetTimestamp() < until);
+        return EpollNative.epoll_wait(_epfd, events, MaxEvents, -1);
+    }
+
+    /// <summary>
+    /// Ticks to busy-poll before sleeping: busy-poll-us, but 0 while the loops alone could fill every core (a spinning
+    /// loop must never take the core the clients or the pipeline helper need).
+    /// </summary>
+    private static long SpinTicks
+    {
+        get
+        {
+            int micros = Volatile.Read(ref s_busyPollMicroseconds);
+            if (micros == 0 || (s_loops?.Length ?? 1) >= Environment.ProcessorCount) return 0;
+            return micros * Stopwatch.Frequency / 1_000_000;
         }
     }
 
