@@ -49,9 +49,9 @@ public sealed class ServerOptions
     /// </summary>
     public bool PipelineHelper { get; set; } = Environment.ProcessorCount >= 2;
     /// <summary>
-    /// busy-poll-us: how long an idle epoll loop keeps polling before it sleeps (0 = sleep at once). It costs that much
-    /// CPU per idle moment and buys P1 throughput (the client no longer pays to wake the loop); loops never spin
-    /// while they are as many as the cores. Process-wide, like the loops.
+    /// busy-poll-us: the longest an idle epoll loop keeps polling before it sleeps (0 = sleep at once). Buys P1
+    /// throughput (the client no longer pays to wake the loop); the window adapts to the traffic (Epoll/SpinWindow.cs)
+    /// and loops never poll while they are as many as the cores. Process-wide, like the loops.
     /// </summary>
     public int BusyPollMicroseconds
     {

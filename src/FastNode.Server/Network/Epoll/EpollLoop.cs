@@ -34,6 +34,7 @@ internal sealed unsafe class EpollLoop
     private readonly Dictionary<ulong, EpollTransport> _transports = [];
     private ulong _lastId;
     private int _wakePending;
+    private SpinWindow _spin;
 
     private EpollLoop(int index)
     {
@@ -125,30 +126,37 @@ internal sealed unsafe class EpollLoop
     }
 
     /// <summary>
-    /// epoll_wait, busy-polling first while spinning is allowed: the loop stays awake for the next request, so the
-    /// client's send only queues an event instead of waking a sleeping thread (on this VM an idle core halts, and the
-    /// wake-up is paid by the sender). Measured at P1 GET: +6-10 % req/s, the client's CPU per request 12.3 ->
-    /// 11.5 us, the server's 9.5 -> 11.5 us; -P 16 and -P 64 unchanged (the loop is rarely idle there).
+    /// epoll_wait, busy-polling first while that pays (<see cref="SpinWindow"/>): the loop stays awake for the next
+    /// request, so the client's send only queues an event instead of waking a sleeping thread (on this VM an idle core
+    /// halts, and the sender pays for the wake-up). Measured at P1 GET: +6-10 % req/s, the client's CPU per request
+    /// 12.3 -> 11.5 us, the server's 9.5 -> 11.5 us; -P 16 and -P 64 unchanged (the loop is rarely idle there).
     /// </summary>
     private int WaitForEvents(EpollNative.Event* events)
     {
-        long spinTicks = SpinTicks;
-        if (spinTicks == 0) return EpollNative.epoll_wait(_epfd, events, MaxEvents, -1);
-        long until = Stopwatch.GetTimestamp() + spinTicks;
-        do
+        long maxTicks = MaxSpinTicks;
+        if (maxTicks == 0) return EpollNative.epoll_wait(_epfd, events, MaxEvents, -1);
+        _spin.Limit(maxTicks);
+        if (_spin.Ticks > 0)
         {
-            int n = EpollNative.epoll_wait(_epfd, events, MaxEvents, 0);
-            if (n != 0) return n;
+            long until = Stopwatch.GetTimestamp() + _spin.Ticks;
+            do
+            {
+                int n = EpollNative.epoll_wait(_epfd, events, MaxEvents, 0);
+                if (n != 0) return n;
+            }
+            while (Stopwatch.GetTimestamp() < until);
         }
-        while (Stopwatch.GetTimestamp() < until);
-        return EpollNative.epoll_wait(_epfd, events, MaxEvents, -1);
+        long sleepStart = Stopwatch.GetTimestamp();
+        int ready = EpollNative.epoll_wait(_epfd, events, MaxEvents, -1);
+        _spin.AfterSleep(Stopwatch.GetTimestamp() - sleepStart, maxTicks);
+        return ready;
     }
 
     /// <summary>
-    /// Ticks to busy-poll before sleeping: busy-poll-us, but 0 while the loops alone could fill every core (a spinning
-    /// loop must never take the core the clients or the pipeline helper need).
+    /// The longest busy-poll: busy-poll-us, but 0 while the loops alone could fill every core (a polling loop must
+    /// never take the core the clients or the pipeline helper need).
     /// </summary>
-    private static long SpinTicks
+    private static long MaxSpinTicks
     {
         get
         {
