@@ -1,10 +1,10 @@
 namespace FastNode.Server.Network.Epoll;
 
 /// <summary>
-/// How long an idle event loop busy-polls before it sleeps, adapted to how soon work comes back (the policy of Linux's
-/// haltpoll): a sleep that ended within the busy-poll limit means a longer poll would have caught the work, so the
-/// window grows; a longer sleep means polling only burnt CPU, so it shrinks, down to 0. Under load the loop keeps polling;
-/// a client that sends every few hundred microseconds does not pay for a poll before each request.
+/// How long an idle event loop busy-polls before it sleeps, adapted to how soon work comes back (the policy of
+/// Linux's haltpoll): a sleep that ended within the busy-poll limit means a longer poll would have caught the work,
+/// so the window grows; a longer sleep means polling only burnt CPU, so it shrinks, down to 0. Under load the loop
+/// keeps polling; a client that sends every few hundred microseconds does not pay for a poll before each request.
 /// </summary>
 internal struct SpinWindow
 {
