@@ -140,7 +140,7 @@ public static class HashCommands
         }
     }
 
-    public static void HDel(ref CommandContext ctx) => MemberRemoval.RemoveMembers<HashValue>(ref ctx, ValueKind.Hash);
+    public static void HDel(ref CommandContext ctx) => CollectionCommands.RemoveMembers<HashValue>(ref ctx, ValueKind.Hash);
 
     public static void HExists(ref CommandContext ctx)
     {
@@ -161,7 +161,7 @@ public static class HashCommands
         ctx.Writer.WriteRaw(found ? RespReplies.One : RespReplies.Zero);
     }
 
-    public static void HLen(ref CommandContext ctx) => MemberRemoval.ReplyCount<HashValue>(ref ctx, ValueKind.Hash);
+    public static void HLen(ref CommandContext ctx) => CollectionCommands.ReplyCount<HashValue>(ref ctx, ValueKind.Hash);
 
     public static void HStrLen(ref CommandContext ctx)
     {

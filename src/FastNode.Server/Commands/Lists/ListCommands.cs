@@ -108,7 +108,7 @@ public static class ListCommands
         }
     }
 
-    public static void LLen(ref CommandContext ctx) => MemberRemoval.ReplyCount<ListValue>(ref ctx, ValueKind.List);
+    public static void LLen(ref CommandContext ctx) => CollectionCommands.ReplyCount<ListValue>(ref ctx, ValueKind.List);
 
     public static void LRange(ref CommandContext ctx)
     {

@@ -37,7 +37,7 @@ public static class SetCommands
         ctx.Writer.WriteInteger(added);
     }
 
-    public static void SRem(ref CommandContext ctx) => MemberRemoval.RemoveMembers<SetValue>(ref ctx, ValueKind.Set);
+    public static void SRem(ref CommandContext ctx) => CollectionCommands.RemoveMembers<SetValue>(ref ctx, ValueKind.Set);
 
     /// <summary>SMEMBERS: a set reply ("~" in RESP3).</summary>
     public static void SMembers(ref CommandContext ctx)
@@ -107,7 +107,7 @@ public static class SetCommands
         }
     }
 
-    public static void SCard(ref CommandContext ctx) => MemberRemoval.ReplyCount<SetValue>(ref ctx, ValueKind.Set);
+    public static void SCard(ref CommandContext ctx) => CollectionCommands.ReplyCount<SetValue>(ref ctx, ValueKind.Set);
 
     /// <summary>
     /// SMOVE source destination member, in Redis's order: a missing source answers 0 before the destination's type is

@@ -92,7 +92,7 @@ public static class SortedSetCommands
         else ctx.Writer.WriteNullBulk();
     }
 
-    public static void ZRem(ref CommandContext ctx) => MemberRemoval.RemoveMembers<SortedSetValue>(ref ctx, ValueKind.SortedSet);
+    public static void ZRem(ref CommandContext ctx) => CollectionCommands.RemoveMembers<SortedSetValue>(ref ctx, ValueKind.SortedSet);
 
     public static void ZScore(ref CommandContext ctx)
     {
@@ -138,7 +138,7 @@ public static class SortedSetCommands
         }
     }
 
-    public static void ZCard(ref CommandContext ctx) => MemberRemoval.ReplyCount<SortedSetValue>(ref ctx, ValueKind.SortedSet);
+    public static void ZCard(ref CommandContext ctx) => CollectionCommands.ReplyCount<SortedSetValue>(ref ctx, ValueKind.SortedSet);
 
     public static void ZRank(ref CommandContext ctx) => Rank(ref ctx, reverse: false);
 

@@ -3,8 +3,8 @@ using FastNode.Server.Storage;
 
 namespace FastNode.Server.Commands;
 
-/// <summary>HDEL, SREM and ZREM, and the lengths (LLEN, HLEN, SCARD, ZCARD): one shape for the families.</summary>
-internal static class MemberRemoval
+/// <summary>What the collection families share: their lengths (LLEN, HLEN, SCARD, ZCARD) and member removal (HDEL, SREM, ZREM).</summary>
+internal static class CollectionCommands
 {
     /// <summary>The size of the collection of <paramref name="kind"/> at argument 1: 0 for a missing key.</summary>
     public static void ReplyCount<T>(ref CommandContext ctx, ValueKind kind) where T : class, ICollectionValue
