@@ -321,6 +321,25 @@ public sealed class ServerCommandsTests
     }
 
     [Test]
+    public async Task SettingsWithAFixedSetOfValuesMatchAnyCaseAndKeepLowerCase()
+    {
+        await using var c = new InMemoryClient();
+        Assert.That(await c.CallAsync("CONFIG", "SET", "maxmemory-policy", "ALLKEYS-LRU"), Is.EqualTo("+OK\r\n"));
+        Assert.That(await c.CallAsync("CONFIG", "GET", "maxmemory-policy"), Is.EqualTo("*2\r\n$16\r\nmaxmemory-policy\r\n$11\r\nallkeys-lru\r\n"));
+        Assert.That(await c.CallAsync("CONFIG", "SET", "maxmemory-policy", "lru"), Is.EqualTo(
+            "-ERR CONFIG SET failed (possibly related to argument 'maxmemory-policy') - argument(s) must be one of the following: " +
+            "volatile-lru, volatile-lfu, volatile-random, volatile-ttl, allkeys-lru, allkeys-lfu, allkeys-random, noeviction\r\n"));
+        Assert.That(await c.CallAsync("CONFIG", "SET", "loglevel", "NOTHING"), Is.EqualTo("+OK\r\n"), "7.2's level, accepted though not listed");
+        Assert.That(await c.CallAsync("CONFIG", "GET", "loglevel"), Is.EqualTo("*2\r\n$8\r\nloglevel\r\n$7\r\nnothing\r\n"));
+
+        var registry = new ConfigRegistry(new ServerOptions());
+        Assert.That(registry.Load("io-engine", "SOCKETS"), Is.Null);
+        Assert.That(registry.Options.IoEngine, Is.EqualTo("sockets"));
+        Assert.That(registry.Load("io-engine", "uring"), Is.EqualTo("argument(s) must be one of the following: sockets, epoll"));
+        Assert.That(registry.Options.IoEngine, Is.EqualTo("sockets"), "a refused value changes nothing");
+    }
+
+    [Test]
     public async Task ConfigSetOfSeveralParametersIsAllOrNothing()
     {
         await using var c = new InMemoryClient();

@@ -33,25 +33,13 @@ public sealed class ConfigRegistry
         Int("hz", () => options.Hz, v => options.Hz = Math.Clamp(v, 1, 500), 0, int.MaxValue);
         Int("shards", () => options.Shards, v => options.Shards = v, 0, 1 << 16, immutable: true);
         Int("io-threads", () => options.IoThreads, v => options.IoThreads = v, 1, 128, immutable: true);
-        Add(new ConfigSetting("io-engine", () => options.IoEngine, v =>
-        {
-            var engine = v.ToLowerInvariant();
-            if (engine is not ("sockets" or "epoll")) return "argument(s) must be one of the following: sockets, epoll";
-            options.IoEngine = engine;
-            return null;
-        }, Immutable: true));
+        Choice("io-engine", () => options.IoEngine, v => options.IoEngine = v, immutable: true, ["sockets", "epoll"]);
         Int("busy-poll-us", () => options.BusyPollMicroseconds, v => options.BusyPollMicroseconds = v, 0, 10_000);
         Bool("pipeline-helper", () => options.PipelineHelper, v => options.PipelineHelper = v);
         Int("tcp-keepalive", () => options.TcpKeepAlive, v => options.TcpKeepAlive = v, 0, int.MaxValue);
         Int("tcp-backlog", () => options.TcpBacklog, v => options.TcpBacklog = v, 0, int.MaxValue, immutable: true);
         // Redis 7.0 lists four levels; "nothing" (7.2) is accepted too.
-        Add(new ConfigSetting("loglevel", () => options.LogLevel, v =>
-        {
-            var level = v.ToLowerInvariant();
-            if (level is not ("debug" or "verbose" or "notice" or "warning" or "nothing")) return "argument(s) must be one of the following: debug, verbose, notice, warning";
-            options.LogLevel = level;
-            return null;
-        }));
+        Choice("loglevel", () => options.LogLevel, v => options.LogLevel = v, immutable: false, ["debug", "verbose", "notice", "warning", "nothing"], listed: 4);
 
         foreach (var (name, value) in PassThroughDefaults) PassThrough(name, value);
         PassThrough("dir", Environment.CurrentDirectory, isProtected: true);
@@ -154,12 +142,24 @@ public sealed class ConfigRegistry
 
     private void OneOf(string name, string initial, bool immutable, params string[] allowed)
     {
-        string message = "argument(s) must be one of the following: " + string.Join(", ", allowed);
-        Validated(name, initial, v =>
+        string current = initial;
+        Choice(name, () => current, v => current = v, immutable, allowed);
+    }
+
+    /// <summary>
+    /// A setting with a fixed set of values, matched case-insensitively and kept in lower case. The error names the
+    /// first <paramref name="listed"/> of them (all by default), as Redis's message does.
+    /// </summary>
+    private void Choice(string name, Func<string> get, Action<string> set, bool immutable, string[] allowed, int listed = int.MaxValue)
+    {
+        string message = "argument(s) must be one of the following: " + string.Join(", ", allowed.Take(listed));
+        Add(new ConfigSetting(name, get, v =>
         {
             var lower = v.ToLowerInvariant();
-            return Array.IndexOf(allowed, lower) >= 0 ? (lower, null) : (null, message);
-        }, immutable);
+            if (Array.IndexOf(allowed, lower) < 0) return message;
+            set(lower);
+            return null;
+        }, immutable));
     }
 
     /// <summary>A setting kept as text, checked (and possibly normalized) by <paramref name="validate"/>.</summary>
