@@ -18,6 +18,12 @@ public interface IConnectionTransport
     /// <summary>True when the last socket error was something other than a reset or an abort.</summary>
     SocketError? UnexpectedError { get; }
 
+    /// <summary>
+    /// An exception the transport caught while serving the client, which it closed for it (an epoll loop catches
+    /// what the command loop throws on its thread, so the loop's other clients go on); null otherwise.
+    /// </summary>
+    Exception? Failure { get; }
+
     /// <summary>Starts receiving; the task ends when the client stops sending or the socket closes.</summary>
     Task ReceiveAsync();
 

@@ -139,7 +139,7 @@ public sealed class Listener : IAsyncDisposable
             pump.Close();
             await receiving.ConfigureAwait(false);
             if (pump.UnexpectedError is { } error) _log.LogError("client {Id} socket error {Error}", connection.Session.Id, error);
-            if (pump is Epoll.EpollTransport { Failure: { } failure }) _log.LogError(failure, "client {Id} closed after an error in its event loop", connection.Session.Id);
+            if (pump.Failure is { } failure) _log.LogError(failure, "client {Id} closed after an error in its event loop", connection.Session.Id);
         }
         catch (Exception ex)
         {

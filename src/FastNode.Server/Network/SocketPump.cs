@@ -45,6 +45,12 @@ public sealed class SocketPump : IConnectionTransport
     /// <summary>True when the last socket error was something other than a reset or an abort.</summary>
     public SocketError? UnexpectedError { get; private set; }
 
+    /// <summary>
+    /// Always null: here the command loop runs on socket continuations, and what it throws ends the connection's
+    /// own task (the listener logs it there).
+    /// </summary>
+    public Exception? Failure => null;
+
     public Task ReceiveAsync() => ReceiveLoopAsync();
 
     public Task SendAsync() => SendLoopAsync();

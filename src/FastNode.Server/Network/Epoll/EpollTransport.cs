@@ -51,8 +51,7 @@ internal sealed class EpollTransport : IConnectionTransport, IValueTaskSource<bo
 
     public SocketError? UnexpectedError { get; private set; }
 
-    /// <summary>An exception the loop caught while serving this client (it was closed for it).</summary>
-    internal Exception? Failure { get; set; }
+    public Exception? Failure { get; internal set; }
 
     public Task ReceiveAsync()
     {
