@@ -308,6 +308,20 @@ matrix=(
   "get_1k|GET 1 KB -P 16|all|big|-t get -d 1024 -P 16 -r 100000"
 )
 
+# Waits (at most 2 s) until no server has used CPU for 100 ms, so a case does not start while the previous one's
+# server is still busy: Garnet keeps a core busy for 100-200 ms after a -P 64 run, which would tax whichever
+# server the matrix runs next.
+settle() {
+  local deadline=$((SECONDS + 2)) before after s
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    before=0; after=0
+    for s in "${servers[@]}"; do before=$((before + $(cpu_ticks "${PID[$s]}"))); done
+    sleep 0.1
+    for s in "${servers[@]}"; do after=$((after + $(cpu_ticks "${PID[$s]}"))); done
+    [ "$after" -gt "$before" ] || return 0
+  done
+}
+
 declare -A DEAD
 # One redis-benchmark run; appends a "bench" record to $raw.
 run_case() { # id label server round requests args...
@@ -317,6 +331,7 @@ run_case() { # id label server round requests args...
     printf 'bench\t%s\t%s\t%s\t%s\t%s\terror\t\t\t\t\n' "$id" "$label" "$server" "$round" "$requests" >>"$raw"
     return
   fi
+  settle
   t0=$(cpu_ticks "$pid")
   WATCH="$pid" bounded "$bench_timeout" "$workdir/bench.out" \
     redis-benchmark -h 127.0.0.1 -p "$port" -c "$clients" -n "$requests" --csv "$@" || true
