@@ -16,7 +16,7 @@ public sealed class ShardTests
     {
         var key = K(i);
         int index = shard.Add(KeyHasher.Hash(key), key, ValueKind.String);
-        StringValue.Assign(ref shard.At(index), Encoding.ASCII.GetBytes("v" + i));
+        StringValue.Assign(shard, ref shard.At(index), Encoding.ASCII.GetBytes("v" + i));
         return index;
     }
 

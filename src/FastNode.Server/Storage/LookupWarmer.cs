@@ -58,15 +58,19 @@ public static class LookupWarmer
 
         Refs<byte[]> keyArrays = default;
         Refs<object> values = default;
+        Span<int> offsets = stackalloc int[GroupSize];
         int touched = 0;
-        for (int i = 0; i < keys; i++) touched += db.ShardFor(hashes[i]).PeekEntry(slots[i], out keyArrays[i], out values[i]);
+        for (int i = 0; i < keys; i++) touched += db.ShardFor(hashes[i]).PeekEntry(slots[i], out keyArrays[i], out values[i], out offsets[i]);
 
-        // Both ends of each array: its header (length) and its last byte, which may sit on the next cache line.
+        // The key: both ends of its array, its header (length) and its last byte, which may sit on the next cache line.
+        // A string value: the first byte of its chunk in a slab (the slab's header is shared and warm), or the last of
+        // an array of its own. The offset was read without the lock, hence the range check.
         for (int i = 0; i < keys; i++)
         {
             if (keyArrays[i] is { Length: > 0 } k) touched += k[^1];
             // An exact type test: "is byte[]" goes through the runtime's cast helper (byte[] and sbyte[] are compatible).
-            if (values[i] is { } v && v.GetType() == typeof(byte[]) && Unsafe.As<byte[]>(v) is { Length: > 0 } bytes) touched += bytes[^1];
+            if (values[i] is { } v && v.GetType() == typeof(byte[]) && Unsafe.As<byte[]>(v) is { Length: > 0 } bytes)
+                touched += offsets[i] == 0 ? bytes[^1] : (uint)offsets[i] < (uint)bytes.Length ? bytes[offsets[i]] : 0;
         }
         t_sink = touched;
         return requests;

@@ -25,6 +25,9 @@ public sealed class Shard
 
     public readonly Lock Lock = new();
 
+    /// <summary>Where this shard's string values of up to <see cref="StringSlabs.MaxChunk"/> bytes live.</summary>
+    public readonly StringSlabs Strings = new();
+
     private int[] _buckets = new int[MinBuckets];   // entry index + 1; 0 = empty bucket (Entry.Next uses the same encoding)
     // Entry i is _chunks[i >> ChunkBits][i & ChunkMask]. The first chunk starts small and doubles up to ChunkSize
     // (a server with a few keys per shard stays small); after that whole chunks are added.
@@ -119,10 +122,11 @@ public sealed class Shard
     /// For <see cref="LookupWarmer"/> only, and without the lock: an entry's key and value, or nulls. Returns a field
     /// from the entry's far end: a 48-byte entry straddles two cache lines half of the time, and the lookup reads both.
     /// </summary>
-    internal int PeekEntry(int index, out byte[]? key, out object? value)
+    internal int PeekEntry(int index, out byte[]? key, out object? value, out int valueOffset)
     {
         key = null;
         value = null;
+        valueOffset = 0;
         var chunks = _chunks;
         if (index < 0 || index >> ChunkBits >= chunks.Length) return 0;
         var chunk = chunks[index >> ChunkBits];
@@ -130,6 +134,7 @@ public sealed class Shard
         ref var e = ref chunk[index & ChunkMask];
         key = e.Key;
         value = e.Value;
+        valueOffset = e.ValueOffset;
         return (int)e.Kind + e.Next;
     }
 
@@ -152,6 +157,7 @@ public sealed class Shard
         e.Hash = BucketHash(hash);
         e.Key = key.ToArray();
         e.Value = null;
+        e.ValueOffset = 0;
         e.ValueLength = 0;
         e.ExpireAt = 0;
         e.VolatileSlot = -1;
@@ -175,6 +181,7 @@ public sealed class Shard
     {
         ref var e = ref At(index);
         if (e.VolatileSlot >= 0) RemoveVolatile(ref e);
+        StringValue.Release(this, ref e);
         ref int link = ref _buckets[e.Hash & (uint)(_buckets.Length - 1)];
         while (link - 1 != index) link = ref At(link - 1).Next;
         link = e.Next;
@@ -282,9 +289,10 @@ public sealed class Shard
         return cursor;
     }
 
-    /// <summary>Deletes everything (FLUSHDB); the arrays are dropped so the memory goes back to the GC.</summary>
+    /// <summary>Deletes everything (FLUSHDB); the arrays and slabs are dropped so the memory goes back to the GC.</summary>
     public void Clear()
     {
+        Strings.Reset();
         _buckets = new int[MinBuckets];
         _chunks = [new Entry[MinBuckets]];
         _capacity = MinBuckets;

@@ -69,9 +69,9 @@ public static class TypedKeys
         }
         shard.SetExpireAt(index, 0);
         ref var e = ref shard.At(index);
+        StringValue.Release(shard, ref e);
         e.Kind = kind;
         e.Value = value;
-        e.ValueLength = 0;
         e.LastAccess = (uint)(nowMs / 1000);
         return true;
     }

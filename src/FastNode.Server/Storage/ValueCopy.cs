@@ -9,8 +9,8 @@ public static class ValueCopy
     /// </summary>
     public static object Of(in Entry source)
     {
-        if (source.Value is byte[] bytes && source.Kind == ValueKind.String)
-            return bytes.AsSpan(0, source.ValueLength).ToArray();
+        if (source.Kind == ValueKind.String)
+            return source.StringSpan.ToArray();
         if (source.Value is ICopyableValue copyable)
             return copyable.DeepCopy();
         return ThrowNotCopyable(source.Kind);

@@ -101,13 +101,11 @@ public static class KeyMoveCommands
         {
             int si = srcShard.FindLive(hash, key, now);
             if (si < 0 || dstShard.FindLive(hash, key, now) >= 0) return false;
-            ref var e = ref srcShard.At(si);
-            var (keyBytes, value, length, kind, expireAt) = (e.Key!, e.Value, e.ValueLength, e.Kind, e.ExpireAt);
+            var (keyBytes, kind, expireAt) = (srcShard.At(si).Key!, srcShard.At(si).Kind, srcShard.At(si).ExpireAt);
             // The key array moves with the entry: it is never written after it is stored.
             int di = dstShard.AddOwned(hash, keyBytes, kind);
             ref var d = ref dstShard.At(di);
-            d.Value = value;
-            d.ValueLength = length;
+            StringValue.Transfer(srcShard, ref srcShard.At(si), dstShard, ref d);
             d.LastAccess = (uint)(now / 1000);
             dstShard.SetExpireAt(di, expireAt);
             srcShard.Remove(si);
@@ -172,13 +170,11 @@ public static class KeyMoveCommands
                 if (nx) return Outcome.Refused;
                 dstShard.Remove(di);
             }
-            ref var e = ref srcShard.At(si);
-            var (value, length, kind, expireAt) = (e.Value, e.ValueLength, e.Kind, e.ExpireAt);
+            var (kind, expireAt) = (srcShard.At(si).Kind, srcShard.At(si).ExpireAt);
             // Add may reallocate the shard's entry array: no ref into it survives this call. Indices stay valid.
             int ni = dstShard.Add(dstHash, dst, kind);
             ref var n = ref dstShard.At(ni);
-            n.Value = value;
-            n.ValueLength = length;
+            StringValue.Transfer(srcShard, ref srcShard.At(si), dstShard, ref n);
             n.LastAccess = (uint)(now / 1000);
             dstShard.SetExpireAt(ni, expireAt);
             srcShard.Remove(si);
@@ -202,13 +198,14 @@ public static class KeyMoveCommands
         if (di >= 0 && !replace) return false;
 
         ref var e = ref srcShard.At(si);
-        object copy = ValueCopy.Of(e);
-        var (length, kind, expireAt) = (e.ValueLength, e.Kind, e.ExpireAt);
+        // A string is copied into the destination's own chunk below; other values are deep-copied here.
+        object? copy = e.IsString ? null : ValueCopy.Of(e);
+        var (kind, expireAt) = (e.Kind, e.ExpireAt);
         if (di >= 0) dstShard.Remove(di);
         int ni = dstShard.Add(dstHash, dst, kind);
         ref var n = ref dstShard.At(ni);
-        n.Value = copy;
-        n.ValueLength = length;
+        if (copy is null) StringValue.Assign(dstShard, ref n, srcShard.At(si).StringSpan);
+        else n.Value = copy;
         n.LastAccess = (uint)(now / 1000);
         dstShard.SetExpireAt(ni, expireAt);
         return true;

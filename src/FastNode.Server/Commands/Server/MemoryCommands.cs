@@ -63,6 +63,7 @@ public static class MemoryCommands
             ref var e = ref shard.At(index);
             bytes = EntryOverhead + ArraySize(e.Key!.Length) + e.Value switch
             {
+                byte[] when e.InSlab => StringValue.Capacity(e),
                 byte[] text => ArraySize(text.Length),
                 IMemoryUsage measured => measured.EstimateBytes(samples),
                 _ => UnknownValue,

@@ -101,7 +101,7 @@ public static class MultiKeyStringCommands
                 int i = shard.FindLive(hashes[p], key, now);
                 if (i < 0) i = shard.Add(hashes[p], key, ValueKind.String);
                 ref var e = ref shard.At(i);
-                StringValue.Assign(ref e, ctx.Args[2 + 2 * p]);
+                StringValue.Assign(shard, ref e, ctx.Args[2 + 2 * p]);
                 e.LastAccess = (uint)(now / 1000);
                 shard.SetExpireAt(i, 0);
             }

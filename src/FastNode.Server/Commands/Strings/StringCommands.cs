@@ -99,7 +99,7 @@ public static class StringCommands
 
             if (i < 0) i = shard.Add(hash, key, ValueKind.String);
             ref var e = ref shard.At(i);
-            StringValue.Assign(ref e, value);
+            StringValue.Assign(shard, ref e, value);
             e.LastAccess = (uint)(ctx.NowMs / 1000);
             if (!options.KeepTtl) shard.SetExpireAt(i, options.ExpireAt);
             return true;
@@ -155,7 +155,7 @@ public static class StringCommands
             result = current + delta;
             if (i < 0) i = shard.Add(hash, key, ValueKind.String);
             ref var e = ref shard.At(i);
-            StringValue.AssignInteger(ref e, result);
+            StringValue.AssignInteger(shard, ref e, result);
             e.LastAccess = (uint)(ctx.NowMs / 1000);
         }
         ctx.Writer.WriteInteger(result);
@@ -208,7 +208,7 @@ public static class StringCommands
             }
             if (i < 0) i = shard.Add(hash, key, ValueKind.String);
             ref var e = ref shard.At(i);
-            StringValue.Assign(ref e, largeText is null ? text.Slice(0, length) : largeText.AsSpan(0, length));
+            StringValue.Assign(shard, ref e, largeText is null ? text.Slice(0, length) : largeText.AsSpan(0, length));
             e.LastAccess = (uint)(ctx.NowMs / 1000);
         }
         ctx.Writer.WriteBulkString(largeText is null ? text.Slice(0, length) : largeText.AsSpan(0, length));
@@ -219,19 +219,17 @@ public static class StringCommands
         var key = ctx.Args[1];
         ulong hash = KeyHasher.Hash(key);
         var shard = ctx.Db.ShardFor(hash);
-        byte[] value;
+        byte[]? deferred;
         int length;
         lock (shard.Lock)
         {
             int i = FindStringOrReply(ref ctx, shard, hash, key);
             if (i < 0) return;
-            ref var e = ref shard.At(i);
-            value = e.StringBytes;
-            length = e.ValueLength;
+            // Written before the entry goes: its chunk may hold another key's value as soon as it is freed.
+            deferred = WriteValueOrDefer(ref ctx.Writer, shard.At(i), out length);
             shard.Remove(i);
         }
-        // Once the entry is gone nothing can write to the array again: copy it without the lock.
-        ctx.Writer.WriteBulkString(value.AsSpan(0, length));
+        if (deferred is not null) ctx.Writer.WriteBulkString(deferred.AsSpan(0, length));
     }
 
     public static void GetEx(ref CommandContext ctx)
@@ -257,19 +255,11 @@ public static class StringCommands
                 case SetOptions.Result.NotInteger: ctx.Writer.WriteError(RespErrors.NotInteger); return;
                 case SetOptions.Result.InvalidExpire: ctx.Writer.WriteError(ErrorText.InvalidExpireTime("getex")); return;
             }
-            if (options.AbsoluteExpiry && options.ExpireAt <= ctx.NowMs)
-            {
-                // An EXAT/PXAT in the past deletes the key; the array is then unreachable and can be copied unlocked.
-                deferred = e.StringBytes;
-                length = e.ValueLength;
-                shard.Remove(i);
-            }
-            else
-            {
-                deferred = WriteValueOrDefer(ref ctx.Writer, e, out length);
-                if (options.ExpireUnit != SetOptions.ExpiryArg.None) shard.SetExpireAt(i, options.ExpireAt);
-                else if (options.Persist) shard.SetExpireAt(i, 0);
-            }
+            deferred = WriteValueOrDefer(ref ctx.Writer, e, out length);
+            // An EXAT/PXAT in the past deletes the key (after the value was written: its chunk is then freed).
+            if (options.AbsoluteExpiry && options.ExpireAt <= ctx.NowMs) shard.Remove(i);
+            else if (options.ExpireUnit != SetOptions.ExpiryArg.None) shard.SetExpireAt(i, options.ExpireAt);
+            else if (options.Persist) shard.SetExpireAt(i, 0);
         }
         if (deferred is not null) ctx.Writer.WriteBulkString(deferred.AsSpan(0, length));
     }

@@ -7,7 +7,8 @@ namespace FastNode.Server.Commands.Strings;
 /// APPEND, STRLEN, GETRANGE/SUBSTR and SETRANGE: commands that read or edit part of a string.
 /// Edits follow <see cref="StringValue"/>'s contract: a buffer of at most <see cref="StringValue.MutableLimit"/> bytes may
 /// be changed in place (readers copy it under the lock), a larger one is never written again once stored, so every
-/// edit of a large value builds a new array (readers may copy large values after releasing the lock).
+/// edit of a large value builds a new array (readers may copy large values after releasing the lock);
+/// <see cref="StringValue.Reserve"/> decides which.
 /// </summary>
 public static class StringRangeCommands
 {
@@ -26,7 +27,7 @@ public static class StringRangeCommands
                 // Unlike SETRANGE, APPEND of an empty value still creates the key.
                 i = shard.Add(hash, key, ValueKind.String);
                 ref var created = ref shard.At(i);
-                StringValue.Assign(ref created, value);
+                StringValue.Assign(shard, ref created, value);
                 created.LastAccess = (uint)(ctx.NowMs / 1000);
                 length = value.Length;
             }
@@ -46,8 +47,8 @@ public static class StringRangeCommands
                 }
                 if (!value.IsEmpty)
                 {
-                    var buffer = Reserve(ref e, (int)length);
-                    value.CopyTo(buffer.AsSpan(e.ValueLength));
+                    var buffer = StringValue.Reserve(shard, ref e, (int)length);
+                    value.CopyTo(buffer.Slice(e.ValueLength));
                     e.ValueLength = (int)length;
                 }
             }
@@ -175,20 +176,22 @@ public static class StringRangeCommands
                 return;
             }
             length = Math.Max(current, offset + value.Length);
-            byte[] buffer;
+            Span<byte> buffer;
             if (i < 0)
             {
                 i = shard.Add(hash, key, ValueKind.String);
-                buffer = new byte[length];
-                shard.At(i).Value = buffer;
-                shard.At(i).LastAccess = (uint)(ctx.NowMs / 1000);
+                ref var created = ref shard.At(i);
+                StringValue.Assign(shard, ref created, ReadOnlySpan<byte>.Empty, (int)length);
+                created.LastAccess = (uint)(ctx.NowMs / 1000);
+                buffer = created.StringCapacity;
             }
             else
             {
-                buffer = Reserve(ref shard.At(i), (int)length);
-                if (offset > current) buffer.AsSpan((int)current, (int)(offset - current)).Clear();
+                buffer = StringValue.Reserve(shard, ref shard.At(i), (int)length);
             }
-            value.CopyTo(buffer.AsSpan((int)offset));
+            // The gap past the old end reads as zeros (a reused chunk holds old bytes).
+            if (offset > current) buffer.Slice((int)current, (int)(offset - current)).Clear();
+            value.CopyTo(buffer.Slice((int)offset));
             shard.At(i).ValueLength = (int)length;
         }
         ctx.Writer.WriteInteger(length);
@@ -204,21 +207,4 @@ public static class StringRangeCommands
 
     /// <summary>proto-max-bulk-len, and never more than a .NET array can hold.</summary>
     private static long MaxLength(ref CommandContext ctx) => Math.Min(ctx.Server.Options.ProtoMaxBulkLen, Array.MaxLength);
-
-    /// <summary>
-    /// Returns a buffer of at least <paramref name="length"/> bytes holding the entry's current value: the same array
-    /// when it is small enough to be mutable and already big enough, otherwise a new one (stored in the entry).
-    /// Small values get room to grow (appends are amortized); a value past the mutable limit gets an exact-size array,
-    /// since it will never be written in place.
-    /// </summary>
-    private static byte[] Reserve(ref Entry e, int length)
-    {
-        var buffer = e.StringBytes;
-        if (length <= buffer.Length && buffer.Length <= StringValue.MutableLimit) return buffer;
-        int capacity = length <= StringValue.MutableLimit ? Math.Min(Math.Max(length * 2, 16), StringValue.MutableLimit) : length;
-        var grown = new byte[capacity];
-        buffer.AsSpan(0, e.ValueLength).CopyTo(grown);
-        e.Value = grown;
-        return grown;
-    }
 }
