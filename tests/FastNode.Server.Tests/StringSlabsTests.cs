@@ -19,7 +19,7 @@ public sealed class StringSlabsTests
             int c = StringSlabs.ClassOf(capacity);
             Assert.That(StringSlabs.ChunkSize(c), Is.GreaterThanOrEqualTo(capacity), $"capacity {capacity}");
             if (c > 0) Assert.That(StringSlabs.ChunkSize(c - 1), Is.LessThan(capacity), $"capacity {capacity}");
-            Assert.That(StringSlabs.ChunkSize(c) % 8, Is.Zero, "chunks stay 8-byte aligned (the free list writes a long)");
+            Assert.That(StringSlabs.ChunkSize(c) % 8, Is.Zero, "chunks stay 8-byte aligned");
         }
         Assert.That(StringSlabs.ChunkSize(StringSlabs.ClassOf(StringSlabs.MaxChunk)), Is.EqualTo(StringSlabs.MaxChunk));
         Assert.That(StringSlabs.ChunkSize(StringSlabs.ClassOf(1024)), Is.EqualTo(1024), "a 1 KB value wastes nothing");
@@ -40,8 +40,9 @@ public sealed class StringSlabsTests
         AssertDisjoint(live, []);
         long filled = slabs.SlabBytes;
 
-        // Free about half, in random order, then refill as many of the same sizes: no new slab is needed.
-        var freed = live.Where(_ => random.Next(2) == 0).ToList();
+        // Free every other chunk (no slab empties: each holds at least four), in random order, then refill as many of
+        // the same sizes: no new slab is needed.
+        var freed = live.Where((_, i) => i % 2 == 0).OrderBy(_ => random.Next()).ToList();
         foreach (var chunk in freed) slabs.Free(chunk.Slab, chunk.Offset);
         live = live.Except(freed).ToList();
         Assert.That(slabs.FreeBytes, Is.EqualTo(freed.Sum(f => (long)f.Capacity)));
@@ -51,6 +52,31 @@ public sealed class StringSlabsTests
         Assert.That(slabs.FreeBytes, Is.Zero);
         Assert.That(slabs.LiveBytes, Is.EqualTo(live.Sum(l => (long)l.Capacity)));
         AssertDisjoint(live, slabs.FreeChunks());
+    }
+
+    [Test]
+    public void ASlabWhoseChunksAreAllFreedGoesBackAndItsPlaceIsReused()
+    {
+        var slabs = new StringSlabs();
+        var chunks = new List<(byte[] Slab, int Offset, int Capacity)>();
+        while (chunks.Select(c => c.Slab).Distinct().Count() < 3) chunks.Add(Take(slabs, 1000));
+        var first = chunks[0].Slab;
+        long before = slabs.SlabBytes;
+        var ofFirst = chunks.Where(c => c.Slab == first).ToList();
+        foreach (var chunk in ofFirst.Skip(1)) slabs.Free(chunk.Slab, chunk.Offset);
+        Assert.That(slabs.Owns(first), Is.True, "one chunk is still live");
+        slabs.Free(first, ofFirst[0].Offset);
+        Assert.That(slabs.Owns(first), Is.False);
+        Assert.That(slabs.SlabBytes, Is.EqualTo(before - first.Length));
+        Assert.That(slabs.FreeBytes, Is.Zero, "the given-back slab's chunks are no longer counted free");
+        Assert.That(slabs.FreeChunks(), Is.Empty);
+        var rest = chunks.Where(c => c.Slab != first).ToList();
+        Assert.That(slabs.LiveBytes, Is.EqualTo(rest.Sum(c => (long)c.Capacity)));
+
+        // Values keep coming: the current slab fills, and the next slab takes the given-back one's place.
+        for (int i = 0; i < 2000 && slabs.SlabBytes <= before - first.Length; i++) rest.Add(Take(slabs, 1000));
+        AssertDisjoint(rest, slabs.FreeChunks());
+        Assert.That(rest.All(c => slabs.Owns(c.Slab)), Is.True);
     }
 
     [Test]
