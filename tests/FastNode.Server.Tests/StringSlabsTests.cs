@@ -106,6 +106,22 @@ public sealed class StringSlabsTests
         Assert.That(slabs.FreeChunks(), Is.Empty);
     }
 
+    [Test]
+    public async Task AReusedChunkShowsNothingOfTheValueItHeldBefore()
+    {
+        await using var c = new InMemoryClient();
+        // Same key, so the same shard; a 7-byte value and then SETRANGE's 7-byte result share a size class, and the
+        // freed chunk is the first one handed out again.
+        await c.CallAsync("SET", "k", "xxxxxxx");
+        await c.CallAsync("DEL", "k");
+        Assert.That(await c.CallAsync("SETRANGE", "k", "5", "ab"), Is.EqualTo(":7\r\n"));
+        Assert.That(await c.CallAsync("GET", "k"), Is.EqualTo("$7\r\n\0\0\0\0\0ab\r\n"));
+        await c.CallAsync("SET", "k", "yyyyyyyyyyyy");
+        await c.CallAsync("SET", "k", "z");   // another class: the 16-byte chunk holding the y's is freed
+        Assert.That(await c.CallAsync("SETRANGE", "k", "10", "!"), Is.EqualTo(":11\r\n"));
+        Assert.That(await c.CallAsync("GET", "k"), Is.EqualTo("$11\r\nz\0\0\0\0\0\0\0\0\0!\r\n"));
+    }
+
     /// <summary>
     /// Thousands of random string commands over a few keys in two databases, checked against a model after each step
     /// (the value read back) and audited every 50 steps (chunks disjoint, owned by their shard).
