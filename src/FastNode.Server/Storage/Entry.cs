@@ -49,7 +49,10 @@ public struct Entry
         set => _kindAndOffset = (_kindAndOffset & 0xFFu) | ((uint)value << 8);
     }
 
-    /// <summary>True when the string lives in a chunk of the shard's slabs (to be freed there when it dies).</summary>
+    /// <summary>
+    /// True when the string lives in a chunk of the shard's slabs (to be freed there when it dies). Relies on entries
+    /// of other kinds having offset 0: <see cref="StringValue.Release"/> clears it before a key changes type.
+    /// </summary>
     public readonly bool InSlab => _kindAndOffset >= 0x100u;
 
     public readonly bool IsString => Kind == ValueKind.String;

@@ -1,16 +1,15 @@
 namespace FastNode.Server.Storage;
 
-/// <summary>Deep copies of stored values (COPY). Call with the source shard's lock held.</summary>
+/// <summary>Deep copies of stored family values (COPY). Call with the source shard's lock held.</summary>
 public static class ValueCopy
 {
     /// <summary>
-    /// A value equal to <paramref name="source"/>'s that shares nothing mutable with it: a string gets a new array
-    /// of exactly its length, a family object its <see cref="ICopyableValue.DeepCopy"/>.
+    /// A value equal to <paramref name="source"/>'s that shares nothing mutable with it: the family object's
+    /// <see cref="ICopyableValue.DeepCopy"/>. Strings are not copied here: COPY writes them into a chunk of the
+    /// destination shard (<see cref="StringValue.Assign"/>), since a chunk belongs to one shard.
     /// </summary>
     public static object Of(in Entry source)
     {
-        if (source.Kind == ValueKind.String)
-            return source.StringSpan.ToArray();
         if (source.Value is ICopyableValue copyable)
             return copyable.DeepCopy();
         return ThrowNotCopyable(source.Kind);
