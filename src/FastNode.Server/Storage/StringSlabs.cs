@@ -50,14 +50,14 @@ public sealed class StringSlabs
 
     private SizeClass[]? _classes;   // created by the first allocation: most shards of unused databases never need it
 
-    /// <summary>Bytes of slab arrays this allocator holds.</summary>
-    public long SlabBytes { get; private set; }
+    /// <summary>Bytes of slab arrays this allocator holds. Walks the slabs: for tests and diagnostics.</summary>
+    public long SlabBytes => SumOverSlabs(static (slab, _) => slab.Length);
 
-    /// <summary>Bytes of chunks on the free lists (reusable by their class).</summary>
-    public long FreeBytes { get; private set; }
+    /// <summary>Bytes of chunks on the free lists (reusable by their class). Walks the free lists.</summary>
+    public long FreeBytes => FreeChunks().Sum(chunk => (long)CapacityOf(chunk.Slab));
 
-    /// <summary>Bytes of chunks handed out and not freed: the values' footprint.</summary>
-    public long LiveBytes { get; private set; }
+    /// <summary>Bytes of chunks handed out and not freed: the values' footprint. Walks the slabs.</summary>
+    public long LiveBytes => SumOverSlabs(static (slab, size) => (long)Read(slab, LiveAt) * size);
 
     /// <summary>The size class for a value needing <paramref name="capacity"/> bytes: steps of 8 up to 64, then four per doubling.</summary>
     public static int ClassOf(int capacity)
@@ -80,7 +80,6 @@ public sealed class StringSlabs
         _classes ??= NewClasses();
         ref var sc = ref _classes[c];
         int size = s_chunkSizes[c];
-        LiveBytes += size;
         int offset;
         if (sc.PartialCount > 0)
         {
@@ -93,7 +92,6 @@ public sealed class StringSlabs
                 sc.PartialCount--;
                 Write(slab, PartialAt, -1);
             }
-            FreeBytes -= size;
         }
         else
         {
@@ -114,9 +112,6 @@ public sealed class StringSlabs
             throw new InvalidOperationException("a string chunk was freed to an allocator that does not own it");
         int c = slab[ClassAt];
         ref var sc = ref _classes![c];
-        int size = s_chunkSizes[c];
-        LiveBytes -= size;
-        FreeBytes += size;
         Write(slab, offset, Read(slab, FreeHeadAt));
         Write(slab, FreeHeadAt, offset);
         if (Read(slab, PartialAt) < 0)
@@ -128,17 +123,11 @@ public sealed class StringSlabs
         int live = Read(slab, LiveAt) - 1;
         Write(slab, LiveAt, live);
         // The current slab stays even when empty (the next chunks are carved from it; its free ones are taken first).
-        if (live == 0 && Read(slab, IndexAt) != sc.Current) GiveBack(ref sc, slab, size);
+        if (live == 0 && Read(slab, IndexAt) != sc.Current) GiveBack(ref sc, slab);
     }
 
     /// <summary>Drops every slab (FLUSHDB, or a shard that emptied): the memory goes back to the GC.</summary>
-    public void Reset()
-    {
-        _classes = null;
-        SlabBytes = 0;
-        FreeBytes = 0;
-        LiveBytes = 0;
-    }
+    public void Reset() => _classes = null;
 
     /// <summary>Whether <paramref name="slab"/> is one of this allocator's (and not given back).</summary>
     internal bool Owns(byte[] slab)
@@ -169,7 +158,7 @@ public sealed class StringSlabs
     /// A new slab for a class, which becomes the one chunks are carved from: the first is small (a shard with a few
     /// keys stays small), each next one twice the last, up to <see cref="LargeSlabBytes"/>; always room for four chunks.
     /// </summary>
-    private void AddSlab(ref SizeClass sc, int sizeClass, int chunkSize)
+    private static void AddSlab(ref SizeClass sc, int sizeClass, int chunkSize)
     {
         int bytes = sc.Current < 0 ? FirstSlabBytes : Math.Min(sc.Slabs[sc.Current]!.Length * 2, LargeSlabBytes);
         bytes = Math.Max(bytes, HeaderBytes + 4 * chunkSize);
@@ -190,11 +179,10 @@ public sealed class StringSlabs
         Write(slab, PartialAt, -1);
         sc.Current = index;
         sc.Bump = HeaderBytes;
-        SlabBytes += bytes;
     }
 
     /// <summary>Drops a slab with no live chunk: off the list of slabs with free chunks, its index left as a hole.</summary>
-    private void GiveBack(ref SizeClass sc, byte[] slab, int chunkSize)
+    private static void GiveBack(ref SizeClass sc, byte[] slab)
     {
         int at = Read(slab, PartialAt);
         if (at >= 0)
@@ -203,12 +191,24 @@ public sealed class StringSlabs
             sc.Partial[at] = moved;
             Write(sc.Slabs[moved]!, PartialAt, at);
         }
-        // A slab stops being current only once it is carved to the end, and none of its chunks is live.
-        FreeBytes -= (long)((slab.Length - HeaderBytes) / chunkSize) * chunkSize;
-        SlabBytes -= slab.Length;
         int index = Read(slab, IndexAt);
         sc.Slabs[index] = null;
         (sc.Holes ??= new Stack<int>()).Push(index);
+    }
+
+    private long SumOverSlabs(Func<byte[], int, long> measure)
+    {
+        long total = 0;
+        if (_classes is null) return total;
+        for (int c = 0; c < ClassCount; c++)
+        {
+            ref var sc = ref _classes[c];
+            for (int i = 0; i < sc.SlabCount; i++)
+            {
+                if (sc.Slabs[i] is { } slab) total += measure(slab, s_chunkSizes[c]);
+            }
+        }
+        return total;
     }
 
     private static SizeClass[] NewClasses()
