@@ -72,9 +72,7 @@ public static class StringValue
     public static void Release(Shard shard, ref Entry e)
     {
         if (e.Kind == ValueKind.String && e.InSlab) shard.Strings.Free(e.StringBytes, e.ValueOffset);
-        e.Value = null;
-        e.ValueOffset = 0;
-        e.ValueLength = 0;
+        Detach(ref e);
     }
 
     /// <summary>
@@ -89,9 +87,7 @@ public static class StringValue
             to.Value = from.Value;
             to.ValueOffset = from.ValueOffset;
             to.ValueLength = from.ValueLength;
-            from.Value = null;
-            from.ValueOffset = 0;
-            from.ValueLength = 0;
+            Detach(ref from);
             return;
         }
         Assign(toShard, ref to, from.StringSpan);
@@ -103,6 +99,14 @@ public static class StringValue
 
     /// <summary>True when the value is an array of its own too large to be mutated in place (safe to copy outside the lock).</summary>
     public static bool IsImmutable(in Entry e) => !e.InSlab && e.StringBytes.Length > MutableLimit;
+
+    /// <summary>Leaves the entry without a value, its chunk (if any) now someone else's or already freed.</summary>
+    private static void Detach(ref Entry e)
+    {
+        e.Value = null;
+        e.ValueOffset = 0;
+        e.ValueLength = 0;
+    }
 
     /// <summary>A new buffer of at least <paramref name="capacity"/> bytes for the entry (which holds none).</summary>
     private static void Place(Shard shard, ref Entry e, int capacity)
