@@ -237,13 +237,7 @@ public sealed class StringSlabsTests
         return new string((char)('a' + random.Next(26)), length);
     }
 
-    private static async Task<string?> Get(InMemoryClient c, string key)
-    {
-        var reply = await c.CallAsync("GET", key);
-        if (reply == "$-1\r\n") return null;
-        int header = reply.IndexOf("\r\n", StringComparison.Ordinal);
-        return reply.Substring(header + 2, int.Parse(reply.AsSpan(1, header - 1)));
-    }
+    private static async Task<string?> Get(InMemoryClient c, string key) => (string?)RespTree.Parse(await c.CallAsync("GET", key));
 
     private static (byte[] Slab, int Offset, int Capacity) Take(StringSlabs slabs, int capacity)
     {
