@@ -160,7 +160,7 @@ internal sealed unsafe class EpollLoop
     {
         get
         {
-            int micros = Volatile.Read(ref s_busyPollMicroseconds);
+            int micros = BusyPollMicroseconds;
             if (micros == 0 || (s_loops?.Length ?? 1) >= Environment.ProcessorCount) return 0;
             return micros * Stopwatch.Frequency / 1_000_000;
         }
