@@ -101,14 +101,9 @@ public static class KeyMoveCommands
         {
             int si = srcShard.FindLive(hash, key, now);
             if (si < 0 || dstShard.FindLive(hash, key, now) >= 0) return false;
-            var (keyBytes, kind, expireAt) = (srcShard.At(si).Key!, srcShard.At(si).Kind, srcShard.At(si).ExpireAt);
             // The key array moves with the entry: it is never written after it is stored.
-            int di = dstShard.AddOwned(hash, keyBytes, kind);
-            ref var d = ref dstShard.At(di);
-            StringValue.Transfer(srcShard, ref srcShard.At(si), dstShard, ref d);
-            d.LastAccess = (uint)(now / 1000);
-            dstShard.SetExpireAt(di, expireAt);
-            srcShard.Remove(si);
+            int di = dstShard.AddOwned(hash, srcShard.At(si).Key!, srcShard.At(si).Kind);
+            MoveValue(srcShard, si, dstShard, di, now);
             return true;
         }
         finally
@@ -170,20 +165,28 @@ public static class KeyMoveCommands
                 if (nx) return Outcome.Refused;
                 dstShard.Remove(di);
             }
-            var (kind, expireAt) = (srcShard.At(si).Kind, srcShard.At(si).ExpireAt);
-            // Add may reallocate the shard's entry array: no ref into it survives this call. Indices stay valid.
-            int ni = dstShard.Add(dstHash, dst, kind);
-            ref var n = ref dstShard.At(ni);
-            StringValue.Transfer(srcShard, ref srcShard.At(si), dstShard, ref n);
-            n.LastAccess = (uint)(now / 1000);
-            dstShard.SetExpireAt(ni, expireAt);
-            srcShard.Remove(si);
+            int ni = dstShard.Add(dstHash, dst, srcShard.At(si).Kind);
+            MoveValue(srcShard, si, dstShard, ni, now);
             return Outcome.Done;
         }
         finally
         {
             locks.ExitAll();
         }
+    }
+
+    /// <summary>
+    /// RENAME and MOVE, once the destination entry exists: its value and TTL come from the source entry, which goes.
+    /// Entries are reached by index each time: adding the destination may have reallocated a shard's entry array.
+    /// </summary>
+    private static void MoveValue(Shard srcShard, int si, Shard dstShard, int di, long now)
+    {
+        long expireAt = srcShard.At(si).ExpireAt;
+        ref var d = ref dstShard.At(di);
+        StringValue.Transfer(srcShard, ref srcShard.At(si), dstShard, ref d);
+        d.LastAccess = (uint)(now / 1000);
+        dstShard.SetExpireAt(di, expireAt);
+        srcShard.Remove(si);
     }
 
     /// <summary>COPY's work, with both shards held. The source is read like GET (counts a hit, stamps access).</summary>
