@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using FastNode.Server.Commands;
 using FastNode.Server.Commands.Server.Docs;
 using FastNode.Server.Config;
 using Microsoft.Extensions.Time.Testing;
@@ -269,6 +270,47 @@ public sealed class ServerCommandsTests
         string after = BulkText(await c.CallAsync("INFO", "stats"));
         Assert.That(after, Does.Contain("\r\nkeyspace_hits:0\r\nkeyspace_misses:0\r\n"));
         Assert.That(after, Does.Contain("\r\ntotal_error_replies:0\r\n"));
+    }
+
+    [Test]
+    public async Task CommandstatsCountEveryCallOfAPipelinedBatch()
+    {
+        // Consecutive calls of a short command are timed as one run (one clock read): the counts must still be exact
+        // across run boundaries (a change of command, the run length cap, EXEC's inner commands, the batch's end),
+        // and a command later in the same batch must already see the calls before it.
+        await using var c = new InMemoryClient();
+        await c.CallAsync("CONFIG", "RESETSTAT");
+        var batch = new List<byte>();
+        int replies = 0;   // one per command: the queued GETs answer QUEUED, EXEC one array
+        void Add(params string[] args)
+        {
+            batch.AddRange(Resp.Command(args));
+            replies++;
+        }
+        int gets = 0;
+        for (int i = 0; i < CommandContext.MaxRunLength + 8; i++, gets++) Add("GET", "k");
+        Add("SET", "k", "abc");
+        Add("INCR", "k");
+        Add("INCR", "k");
+        Add("MULTI");
+        Add("GET", "k");
+        Add("GET", "k");
+        Add("EXEC");
+        gets += 2;
+        for (int i = 0; i < 3; i++, gets++) Add("GET", "k");
+        int beforeInfo = replies;
+        Add("INFO", "commandstats");
+        Add("GET", "k");
+        await c.SendAsync(batch.ToArray());
+        for (int i = 0; i < beforeInfo; i++) await c.ReadReplyAsync();
+        string stats = BulkText(await c.ReadReplyAsync());
+        Assert.That(stats, Does.Match($@"\r\ncmdstat_get:calls={gets},usec=\d+,usec_per_call=\d+\.\d\d,rejected_calls=0,failed_calls=0\r\n"));
+        Assert.That(stats, Does.Contain("\r\ncmdstat_set:calls=1,"));
+        Assert.That(stats, Does.Match(@"\r\ncmdstat_incr:calls=2,usec=\d+,usec_per_call=\d+\.\d\d,rejected_calls=0,failed_calls=2\r\n"));
+        Assert.That(stats, Does.Contain("\r\ncmdstat_exec:calls=1,"));
+        Assert.That(await c.ReadReplyAsync(), Is.EqualTo(Bulk("abc")));
+        Assert.That(BulkText(await c.CallAsync("INFO", "commandstats")), Does.Contain($"\r\ncmdstat_get:calls={gets + 1},"),
+            "the run still open when the batch ended was recorded");
     }
 
     [Test]

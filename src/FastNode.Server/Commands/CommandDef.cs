@@ -23,6 +23,9 @@ public sealed record CommandDef(
     /// <summary>Calls, time in the handler and failed calls since start or CONFIG RESETSTAT (INFO commandstats).</summary>
     public CommandStats Stats { get; } = new();
 
+    /// <summary>Timed in runs of consecutive calls (see <see cref="CommandContext.BeginCommand"/>).</summary>
+    public bool TimedInRuns { get; } = (Flags & (CommandFlags.Fast | CommandFlags.ShortRunning)) != 0;
+
     /// <summary>The subcommand lookup, built once from <see cref="Subcommands"/>.</summary>
     public CommandLookup? SubcommandLookup { get; } = Subcommands is null ? null : new CommandLookup(Subcommands);
 

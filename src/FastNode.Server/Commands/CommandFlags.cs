@@ -32,4 +32,9 @@ public enum CommandFlags
     MovableKeys = 1 << 19,
     /// <summary>Redis's no_mandatory_keys: the command may be called with no key at all.</summary>
     NoMandatoryKeys = 1 << 20,
+    /// <summary>
+    /// FastNode only: short enough to be timed in runs (see CommandContext): Redis's fast commands, and SET and MSET,
+    /// whose time is bounded by their arguments.
+    /// </summary>
+    ShortRunning = 1 << 21,
 }

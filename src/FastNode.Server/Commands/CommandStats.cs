@@ -24,12 +24,13 @@ public sealed class CommandStats
 
     private readonly Stripe[] _stripes = new Stripe[Stripes];
 
-    public void Record(long ticks, bool failed)
+    /// <summary>Adds <paramref name="calls"/> calls that took <paramref name="ticks"/> together (a run of them in a batch).</summary>
+    public void Record(int calls, long ticks, int failed)
     {
         ref var s = ref _stripes[Environment.CurrentManagedThreadId & (Stripes - 1)];
-        Interlocked.Increment(ref s.Calls);
+        Interlocked.Add(ref s.Calls, calls);
         Interlocked.Add(ref s.Ticks, ticks);
-        if (failed) Interlocked.Increment(ref s.Failed);
+        if (failed != 0) Interlocked.Add(ref s.Failed, failed);
     }
 
     public long Calls => Sum(static (ref Stripe s) => ref s.Calls);

@@ -63,13 +63,12 @@ public static class Dispatcher
         session.LastCommand = def.FullName;
         int errorsBefore = ctx.Writer.Errors;
         long writtenBefore = ctx.Writer.Written;
-        long started = ctx.CommandStarted();
+        long started = ctx.BeginCommand(def);
         def.Handler!(ref ctx);
-        long elapsed = ctx.CommandEnded() - started;
         Debug.Assert(ctx.Writer.Written > writtenBefore || session.ReplyMode != Sessions.ReplyMode.On
             || (def.Flags & CommandFlags.NoReply) != 0 || session.PendingBlock is not null, $"{def.FullName} wrote no reply");
 
-        def.Stats.Record(elapsed, ctx.Writer.Errors != errorsBefore);
+        ctx.EndCommand(def, started, ctx.Writer.Errors != errorsBefore);
         // A blocking command that only blocked changed nothing: its keys are touched by whoever serves it.
         if ((def.Flags & CommandFlags.Write) != 0 && ctx.Server.Watches.Active && session.PendingBlock is null) TouchWatchedKeys(ref ctx, def, args);
     }
