@@ -33,8 +33,8 @@ public enum CommandFlags
     /// <summary>Redis's no_mandatory_keys: the command may be called with no key at all.</summary>
     NoMandatoryKeys = 1 << 20,
     /// <summary>
-    /// FastNode only: short enough to be timed in runs (see CommandContext): Redis's fast commands, and SET and MSET,
-    /// whose time is bounded by their arguments.
+    /// FastNode only: not flagged fast by Redis but as short, its time bounded by its arguments (SET, SETEX, PSETEX,
+    /// MSET, MSETNX); timed in runs of consecutive calls like the fast commands (see CommandContext.BeginCommand).
     /// </summary>
     ShortRunning = 1 << 21,
 }
