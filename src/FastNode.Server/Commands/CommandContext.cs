@@ -60,9 +60,6 @@ public ref struct CommandContext
         }
     }
 
-    /// <summary>Called by the dispatcher for each command it reads.</summary>
-    public void Reset(CommandArgs args) => Args = args;
-
     /// <summary>
     /// Called by the dispatcher right before <paramref name="def"/>'s handler. Returns the Stopwatch timestamp at which
     /// the command started (the end of whatever ran before it in the batch).

@@ -14,7 +14,7 @@ public static class Dispatcher
 {
     public static void Execute(ref CommandContext ctx, CommandArgs args)
     {
-        ctx.Reset(args);
+        ctx.Args = args;
         var session = ctx.Session;
         var def = ctx.Server.Commands.Lookup.Find(args[0]);
         if (def is null)
