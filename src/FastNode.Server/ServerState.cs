@@ -33,7 +33,7 @@ public sealed class ServerState
         StartTimestamp = Time.GetTimestamp();
         int shards = options.EffectiveShards();
         _databases = new Database[options.Databases];
-        for (int i = 0; i < _databases.Length; i++) _databases[i] = new Database(shards);
+        for (int i = 0; i < _databases.Length; i++) _databases[i] = new Database(shards, i) { Observer = Feed };
         Limits = new ProtocolLimits { MaxBulkLength = options.ProtoMaxBulkLen, MaxQueryBuffer = options.ClientQueryBufferLimit };
     }
 
@@ -42,6 +42,8 @@ public sealed class ServerState
     public TimeProvider Time { get; }
     public ILoggerFactory Loggers { get; }
     public Transactions.WatchRegistry Watches { get; } = new();
+    /// <summary>The change records of every write, for the AOF and replicas (see Persistence/ChangeFeed.cs).</summary>
+    public Persistence.ChangeFeed Feed { get; } = new();
     public ClientRegistry Clients { get; }
     public ServerStats Stats { get; } = new();
     public CommandTable Commands { get; } = CommandTable.Create();
@@ -75,6 +77,8 @@ public sealed class ServerState
         lock (_databases)
         {
             (_databases[a], _databases[b]) = (_databases[b], _databases[a]);
+            _databases[a].Index = a;
+            _databases[b].Index = b;
         }
     }
 

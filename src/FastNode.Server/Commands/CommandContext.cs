@@ -44,6 +44,25 @@ public ref struct CommandContext
     public readonly Database Db => Server.Database(Session.DbIndex);
 
     /// <summary>
+    /// Set by a handler that took care of its own change records (<see cref="Emit"/>, or none because it changed
+    /// nothing); otherwise a write command that succeeded goes to the change feed exactly as it was called.
+    /// </summary>
+    public bool Propagated;
+
+    /// <summary>True when change records are wanted (an AOF or a replica consumes them): build them only then.</summary>
+    public readonly bool Propagating => Server.Feed.Active;
+
+    /// <summary>Appends a change record for the client's database in place of the call itself.</summary>
+    public void Emit(scoped ref Persistence.ChangeRecord record)
+    {
+        Propagated = true;
+        Session.FeedOffset = Server.Feed.Append(Session.DbIndex, ref record);
+    }
+
+    /// <summary>The command changed nothing (or its records were written elsewhere): nothing goes to the feed for it.</summary>
+    public void SkipPropagation() => Propagated = true;
+
+    /// <summary>
     /// Wall-clock Unix ms, fixed for the whole command so every key it touches sees the same time (and at most a
     /// millisecond older than the command's start).
     /// </summary>

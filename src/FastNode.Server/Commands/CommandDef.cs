@@ -26,6 +26,11 @@ public sealed record CommandDef(
     /// <summary>Timed in runs of consecutive calls (see <see cref="CommandContext.BeginCommand"/>).</summary>
     public bool TimedInRuns { get; } = (Flags & (CommandFlags.Fast | CommandFlags.ShortRunning)) != 0;
 
+    /// <summary>
+    /// Runs inside the write gate and may reach the change feed: write commands, and EXEC (whose queued commands write).
+    /// </summary>
+    public bool ChangesData { get; } = (Flags & CommandFlags.Write) != 0 || Name == "EXEC";
+
     /// <summary>The subcommand lookup, built once from <see cref="Subcommands"/>.</summary>
     public CommandLookup? SubcommandLookup { get; } = Subcommands is null ? null : new CommandLookup(Subcommands);
 

@@ -64,13 +64,37 @@ public static class Dispatcher
         int errorsBefore = ctx.Writer.Errors;
         long writtenBefore = ctx.Writer.Written;
         long started = ctx.BeginCommand(def);
-        def.Handler!(ref ctx);
+        if (def.ChangesData) RunWrite(ref ctx, def, args);
+        else def.Handler!(ref ctx);
         Debug.Assert(ctx.Writer.Written > writtenBefore || session.ReplyMode != Sessions.ReplyMode.On
             || (def.Flags & CommandFlags.NoReply) != 0 || session.PendingBlock is not null, $"{def.FullName} wrote no reply");
 
         ctx.EndCommand(def, started, ctx.Writer.Errors != errorsBefore);
         // A blocking command that only blocked changed nothing: its keys are touched by whoever serves it.
         if ((def.Flags & CommandFlags.Write) != 0 && ctx.Server.Watches.Active && session.PendingBlock is null) TouchWatchedKeys(ref ctx, def, args);
+    }
+
+    /// <summary>
+    /// Runs a command that may change data inside the write gate, then appends it to the change feed as it was called,
+    /// unless the handler wrote its own records, changed nothing, failed, or only blocked.
+    /// </summary>
+    private static void RunWrite(ref CommandContext ctx, CommandDef def, CommandArgs args)
+    {
+        var feed = ctx.Server.Feed;
+        bool ordered = feed.Gate.Enter();
+        try
+        {
+            ctx.Propagated = false;
+            int errorsBefore = ctx.Writer.Errors;
+            def.Handler!(ref ctx);
+            if (!ctx.Propagated && feed.Active && ctx.Writer.Errors == errorsBefore && ctx.Session.PendingBlock is null)
+                ctx.Session.FeedOffset = feed.AppendCommand(ctx.Session.DbIndex, args);
+            if (feed.Active) ctx.Session.FeedOffset = Math.Max(ctx.Session.FeedOffset, feed.FlushAfterCommand());
+        }
+        finally
+        {
+            feed.Gate.Exit(ordered);
+        }
     }
 
     /// <summary>A command refused before it ran; inside MULTI this also dooms the transaction (EXECABORT).</summary>

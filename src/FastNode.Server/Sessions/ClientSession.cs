@@ -28,6 +28,12 @@ public sealed class ClientSession
     public long LastInteractionMs;
 
     public int DbIndex;
+
+    /// <summary>
+    /// The change-feed offset after the last record this client's commands appended: with appendfsync always its
+    /// replies go out once the AOF is synced up to here.
+    /// </summary>
+    public long FeedOffset;
     /// <summary>2 or 3, as negotiated by HELLO.</summary>
     public int Protocol = 2;
     public bool Authenticated;

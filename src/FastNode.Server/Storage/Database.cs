@@ -8,15 +8,19 @@ namespace FastNode.Server.Storage;
 /// </summary>
 public sealed class Database
 {
+    [ThreadStatic] private static bool t_writing;
+
     private readonly Shard[] _shards;
     private readonly int _mask;
+    private volatile IShardCapture? _capture;
 
-    public Database(int shardCount)
+    public Database(int shardCount, int index = 0)
     {
         if (shardCount <= 0 || (shardCount & (shardCount - 1)) != 0)
             throw new ArgumentOutOfRangeException(nameof(shardCount), "must be a power of two");
+        Index = index;
         _shards = new Shard[shardCount];
-        for (int i = 0; i < shardCount; i++) _shards[i] = new Shard();
+        for (int i = 0; i < shardCount; i++) _shards[i] = new Shard(this);
         _mask = shardCount - 1;
         ShardBits = System.Numerics.BitOperations.Log2((uint)shardCount);
     }
@@ -29,8 +33,53 @@ public sealed class Database
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int ShardIndex(ulong hash) => (int)hash & _mask;
 
+    /// <summary>The number SELECT uses for this database now (SWAPDB exchanges the numbers of two databases).</summary>
+    public int Index { get; internal set; }
+
+    /// <summary>
+    /// Set while a dataset is loaded (AOF, RDB) and on a replica: keys past their TTL are kept, because the stream being
+    /// applied was recorded when they were alive and carries its own DEL for each expiry.
+    /// </summary>
+    public volatile bool ExpiryPaused;
+
+    /// <summary>Hears of keys deleted by expiry (the change feed turns them into DELs). Set by the server.</summary>
+    public IKeyspaceObserver? Observer { get; set; }
+
+    /// <summary>
+    /// True on a thread while it runs a command or task that changes data (set by the server's write gate). Only
+    /// writers make a running snapshot capture a shard before they touch it; readers never wait for a capture.
+    /// </summary>
+    public static bool ThreadIsWriting
+    {
+        get => t_writing;
+        set => t_writing = value;
+    }
+
+    /// <summary>
+    /// The shard of a key. While a point-in-time snapshot runs, a writer first has the shard captured as it was when
+    /// the snapshot started (a no-op once the shard is captured).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Shard ShardFor(ulong hash) => _shards[(int)hash & _mask];
+    public Shard ShardFor(ulong hash)
+    {
+        int index = (int)hash & _mask;
+        var capture = _capture;
+        if (capture is not null && t_writing) capture.BeforeWrite(this, index);
+        return _shards[index];
+    }
+
+    /// <summary>Starts (or with null, ends) a point-in-time capture of this database's shards.</summary>
+    public void SetCapture(IShardCapture? capture) => _capture = capture;
+
+    /// <summary>Has a running capture take every shard now (a write that touches all of them: FLUSHDB, SWAPDB).</summary>
+    public void CaptureAllBeforeWrite()
+    {
+        var capture = _capture;
+        if (capture is null) return;
+        for (int i = 0; i < _shards.Length; i++) capture.BeforeWrite(this, i);
+    }
+
+    internal void KeyExpired(byte[] key) => Observer?.KeyExpired(this, key);
 
     public Shard ShardAt(int index) => _shards[index];
 
@@ -63,6 +112,7 @@ public sealed class Database
 
     public void Flush()
     {
+        CaptureAllBeforeWrite();
         foreach (var shard in _shards)
         {
             lock (shard.Lock) shard.Clear();

@@ -25,6 +25,11 @@ public sealed class Shard
 
     public readonly Lock Lock = new();
 
+    /// <summary>The database this shard belongs to (null for a shard made alone, in unit tests).</summary>
+    public readonly Database? Owner;
+
+    public Shard(Database? owner = null) => Owner = owner;
+
     /// <summary>Where this shard's string values of up to <see cref="StringSlabs.MaxChunk"/> bytes live.</summary>
     public readonly StringSlabs Strings = new();
 
@@ -41,6 +46,9 @@ public sealed class Shard
     private ulong _random = 0x9E3779B97F4A7C15;
 
     public int Count => _count;
+
+    /// <summary>Entry slots ever handed out: every live entry has an index below this (free slots have a null key).</summary>
+    public int SlotCount => _used;
 
     /// <summary>Lookups that found / did not find a live key (INFO keyspace_hits/misses). Updated under the lock.</summary>
     public long Hits, Misses;
@@ -83,14 +91,25 @@ public sealed class Shard
         if (index >= 0)
         {
             ref var e = ref At(index);
-            if (e.ExpireAt != 0 && e.ExpireAt <= nowMs)
+            if (e.ExpireAt != 0 && e.ExpireAt <= nowMs && !(Owner?.ExpiryPaused ?? false))
             {
-                Remove(index);
-                Expired++;
+                RemoveExpired(index);
                 return -1;
             }
         }
         return index;
+    }
+
+    /// <summary>
+    /// Deletes a key whose TTL has passed and counts it (INFO expired_keys); the database's observer hears of it, so
+    /// the change feed carries a DEL (replicas and the AOF never expire keys themselves).
+    /// </summary>
+    public void RemoveExpired(int index)
+    {
+        var key = At(index).Key!;
+        Remove(index);
+        Expired++;
+        Owner?.KeyExpired(key);
     }
 
     /// <summary>Finds a key whether or not its TTL has passed.</summary>
@@ -237,11 +256,10 @@ public sealed class Shard
             int index = _volatile[slot];
             if (At(index).ExpireAt <= nowMs)
             {
-                Remove(index);
+                RemoveExpired(index);
                 expired++;
             }
         }
-        Expired += expired;
         return expired;
     }
 

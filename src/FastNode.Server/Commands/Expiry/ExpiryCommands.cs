@@ -43,6 +43,7 @@ public static class ExpiryCommands
                 removed = true;
             }
         }
+        if (!removed) ctx.SkipPropagation();
         ctx.Writer.WriteRaw(removed ? RespReplies.One : RespReplies.Zero);
     }
 
@@ -86,17 +87,30 @@ public static class ExpiryCommands
         var key = ctx.Args[1];
         ulong hash = KeyHasher.Hash(key);
         var shard = ctx.Db.ShardFor(hash);
-        bool applied = false;
+        bool applied = false, deleted = false;
         lock (shard.Lock)
         {
             int i = shard.FindLive(hash, key, now);
             if (i >= 0 && condition.Allows(shard.At(i).ExpireAt, when))
             {
-                // A time already past deletes the key at once (and still answers 1), as Redis does on a master.
-                if (when <= now) shard.Remove(i);
+                // A time already past deletes the key at once (and still answers 1), as Redis does on a master; a
+                // recorded stream being applied sets it as it is, as Redis does while loading or on a replica.
+                deleted = when <= now && !ctx.Db.ExpiryPaused;
+                if (deleted) shard.Remove(i);
                 else shard.SetExpireAt(i, when);
                 applied = true;
             }
+        }
+        // Every form propagates as DEL or as PEXPIREAT at the absolute time, so a replay does not read the clock.
+        if (!applied || !ctx.Propagating) ctx.SkipPropagation();
+        else if (deleted) Strings.StringCommands.PropagateDelete(ref ctx, key);
+        else
+        {
+            var record = new Persistence.ChangeRecord(3);
+            record.Add("PEXPIREAT"u8);
+            record.Add(key);
+            record.Add(when);
+            ctx.Emit(ref record);
         }
         ctx.Writer.WriteRaw(applied ? RespReplies.One : RespReplies.Zero);
     }

@@ -96,6 +96,7 @@ public static class HashIncrementCommands
             if (sum.TryFormat(small, out int n))
             {
                 h.Set(field, small.Slice(0, n));
+                PropagateHSet(ref ctx, key, field, small.Slice(0, n));
                 ctx.Writer.WriteBulkString(small.Slice(0, n));
                 return;
             }
@@ -103,8 +104,21 @@ public static class HashIncrementCommands
             var rented = ArrayPool<byte>.Shared.Rent(LongDouble.MaxFormattedLength);
             sum.TryFormat(rented, out n);
             h.Set(field, rented.AsSpan(0, n));
+            PropagateHSet(ref ctx, key, field, rented.AsSpan(0, n));
             ctx.Writer.WriteBulkString(rented.AsSpan(0, n));
             ArrayPool<byte>.Shared.Return(rented);
         }
+    }
+
+    /// <summary>HINCRBYFLOAT propagates the value it stored (HSET), so a replay does not depend on float formatting.</summary>
+    private static void PropagateHSet(ref CommandContext ctx, scoped ReadOnlySpan<byte> key, scoped ReadOnlySpan<byte> field, scoped ReadOnlySpan<byte> value)
+    {
+        if (!ctx.Propagating) return;
+        var record = new Persistence.ChangeRecord(4);
+        record.Add("HSET"u8);
+        record.Add(key);
+        record.Add(field);
+        record.Add(value);
+        ctx.Emit(ref record);
     }
 }

@@ -73,8 +73,7 @@ public static class KeyCommands
                     ref var e = ref shard.At(i);
                     if (e.ExpireAt != 0 && e.ExpireAt <= now)
                     {
-                        shard.Remove(i);
-                        shard.Expired++;
+                        shard.RemoveExpired(i);
                         break;
                     }
                     key = e.Key!;

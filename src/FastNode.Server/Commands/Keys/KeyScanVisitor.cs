@@ -35,8 +35,7 @@ internal ref struct KeyScanVisitor : IEntryVisitor
         ref var e = ref shard.At(index);
         if (e.ExpireAt != 0 && e.ExpireAt <= _nowMs)
         {
-            shard.Remove(index);
-            shard.Expired++;
+            shard.RemoveExpired(index);
             return;
         }
         if (!_type.IsEmpty && !TypeMatches(e.Kind)) return;

@@ -70,11 +70,14 @@ public static class ListMoveCommands
                 }
                 else
                 {
+                    ctx.SkipPropagation();
                     ctx.Writer.WriteNullBulk();
                 }
                 return;
             }
 
+            // Every form (RPOPLPUSH, BLMOVE, BRPOPLPUSH) propagates as the LMOVE it performed.
+            if (ctx.Propagating) PropagateMove(ref ctx, source, destination, from, to);
             bool sameKey = sourceHash == destinationHash && source.SequenceEqual(destination);
             var destinationShard = db.ShardFor(destinationHash);
             ListValue? target = list;
@@ -143,6 +146,8 @@ public static class ListMoveCommands
                     return;
                 }
                 if (list is null) continue;
+                // BLPOP/BRPOP propagate as LPOP/RPOP, LMPOP and BLMPOP as LPOP/RPOP with the count popped.
+                if (ctx.Propagating) PropagatePop(ref ctx, key, where, single ? 0 : (int)Math.Min(count, list.Count));
                 ctx.Writer.WriteArrayHeader(2);
                 ctx.Writer.WriteBulkString(key);
                 if (single)
@@ -168,6 +173,7 @@ public static class ListMoveCommands
 
             if (!block || ctx.Session.InExec)
             {
+                ctx.SkipPropagation();
                 ctx.Writer.WriteNullArray();
                 return;
             }
@@ -186,5 +192,26 @@ public static class ListMoveCommands
         {
             locks.ExitAll();
         }
+    }
+
+    private static void PropagateMove(ref CommandContext ctx, scoped ReadOnlySpan<byte> source, scoped ReadOnlySpan<byte> destination, ListEnd from, ListEnd to)
+    {
+        var record = new Persistence.ChangeRecord(5);
+        record.Add("LMOVE"u8);
+        record.Add(source);
+        record.Add(destination);
+        record.Add(from == ListEnd.Left ? "LEFT"u8 : "RIGHT"u8);
+        record.Add(to == ListEnd.Left ? "LEFT"u8 : "RIGHT"u8);
+        ctx.Emit(ref record);
+    }
+
+    /// <summary>LPOP or RPOP of the key, with <paramref name="count"/> when it is not 0.</summary>
+    private static void PropagatePop(ref CommandContext ctx, scoped ReadOnlySpan<byte> key, ListEnd where, int count)
+    {
+        var record = new Persistence.ChangeRecord(count > 0 ? 3 : 2);
+        record.Add(where == ListEnd.Left ? "LPOP"u8 : "RPOP"u8);
+        record.Add(key);
+        if (count > 0) record.Add(count);
+        ctx.Emit(ref record);
     }
 }

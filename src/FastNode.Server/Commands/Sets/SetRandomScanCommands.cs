@@ -39,33 +39,38 @@ public static class SetRandomScanCommands
             }
             if (set is null || count == 0)
             {
+                ctx.SkipPropagation();
                 if (withCount) ctx.Writer.WriteSetHeader(0);
                 else ctx.Writer.WriteNullBulk();
                 return;
             }
-            Span<byte> scratch = stackalloc byte[SetValue.ScratchLength];
-            if (!withCount)
-            {
-                int position = set.RandomPosition();
-                ctx.Writer.WriteBulkString(set.MemberAt(position, scratch));
-                set.RemoveAt(position);
-            }
-            else if (count >= set.Count)
+            if (withCount && count >= set.Count)
             {
                 SetCommands.WriteMembers(ref ctx.Writer, set);
                 shard.Remove(index);
+                // The members taken were chosen at random: the effect (the whole set gone) is what propagates.
+                if (ctx.Propagating) Strings.StringCommands.PropagateDelete(ref ctx, key);
                 return;
             }
-            else
+            // SPOP propagates as SREM of the members it drew, so a replay removes the same ones.
+            int popped = withCount ? (int)count : 1;
+            var record = new Persistence.ChangeRecord(ctx.Propagating ? popped + 2 : 0);
+            if (ctx.Propagating)
             {
-                ctx.Writer.WriteSetHeader((int)count);
-                for (long i = 0; i < count; i++)
-                {
-                    int position = set.RandomPosition();
-                    ctx.Writer.WriteBulkString(set.MemberAt(position, scratch));
-                    set.RemoveAt(position);
-                }
+                record.Add("SREM"u8);
+                record.Add(key);
             }
+            Span<byte> scratch = stackalloc byte[SetValue.ScratchLength];
+            if (withCount) ctx.Writer.WriteSetHeader(popped);
+            for (int i = 0; i < popped; i++)
+            {
+                int position = set.RandomPosition();
+                var member = set.MemberAt(position, scratch);
+                ctx.Writer.WriteBulkString(member);
+                if (ctx.Propagating) record.Add(member);
+                set.RemoveAt(position);
+            }
+            if (ctx.Propagating) ctx.Emit(ref record);
             if (set.Count == 0) shard.Remove(index);
         }
     }

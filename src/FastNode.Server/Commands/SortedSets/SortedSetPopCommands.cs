@@ -159,6 +159,15 @@ public static class SortedSetPopCommands
                     return;
                 }
                 if (z is null) continue;
+                if (ctx.Propagating)
+                {
+                    // ZMPOP and the blocking forms propagate as the ZPOPMIN/ZPOPMAX they performed.
+                    var record = new Persistence.ChangeRecord(3);
+                    record.Add(max ? "ZPOPMAX"u8 : "ZPOPMIN"u8);
+                    record.Add(key);
+                    record.Add(multiPop ? Math.Min(count, z.Count) : 1);
+                    ctx.Emit(ref record);
+                }
                 WritePopped(ref ctx, key, z, max, count, multiPop);
                 if (z.Count == 0) shard.Remove(index);
                 popped = a;
@@ -183,7 +192,11 @@ public static class SortedSetPopCommands
             if (multiPop && ctx.Server.Watches.Active) ctx.Server.Watches.Touch(ctx.Session.DbIndex, ctx.Args[popped]);
         }
         else if (waiter is not null) ctx.Session.Block(waiter);
-        else ctx.Writer.WriteNullArray();
+        else
+        {
+            ctx.SkipPropagation();
+            ctx.Writer.WriteNullArray();
+        }
     }
 
     private static void WritePopped(ref CommandContext ctx, ReadOnlySpan<byte> key, SortedSetValue z, bool max, long count, bool multiPop)

@@ -95,15 +95,39 @@ public static class StringCommands
                 if (i >= 0) ctx.Writer.WriteBulkString(shard.At(i).StringSpan);
                 else ctx.Writer.WriteNullBulk();
             }
-            if (options.Nx && i >= 0 || options.Xx && i < 0) return false;
+            if (options.Nx && i >= 0 || options.Xx && i < 0)
+            {
+                ctx.SkipPropagation();
+                return false;
+            }
 
             if (i < 0) i = shard.Add(hash, key, ValueKind.String);
             ref var e = ref shard.At(i);
             StringValue.Assign(shard, ref e, value);
             e.LastAccess = (uint)(ctx.NowMs / 1000);
             if (!options.KeepTtl) shard.SetExpireAt(i, options.ExpireAt);
-            return true;
         }
+        if (ctx.Propagating) PropagateSet(ref ctx, key, value, options.KeepTtl, options.ExpireAt);
+        return true;
+    }
+
+    /// <summary>
+    /// Every form of SET (SETEX, SETNX, GETSET, SET ... EX/NX/GET) propagates as what it did: SET key value with the
+    /// absolute expiry (PXAT), KEEPTTL, or neither.
+    /// </summary>
+    internal static void PropagateSet(ref CommandContext ctx, scoped ReadOnlySpan<byte> key, scoped ReadOnlySpan<byte> value, bool keepTtl, long expireAt)
+    {
+        var record = new Persistence.ChangeRecord(keepTtl ? 4 : expireAt != 0 ? 5 : 3);
+        record.Add("SET"u8);
+        record.Add(key);
+        record.Add(value);
+        if (keepTtl) record.Add("KEEPTTL"u8);
+        else if (expireAt != 0)
+        {
+            record.Add("PXAT"u8);
+            record.Add(expireAt);
+        }
+        ctx.Emit(ref record);
     }
 
     public static void Incr(ref CommandContext ctx) => IncrementBy(ref ctx, 1);
@@ -211,7 +235,10 @@ public static class StringCommands
             StringValue.Assign(shard, ref e, largeText is null ? text.Slice(0, length) : largeText.AsSpan(0, length));
             e.LastAccess = (uint)(ctx.NowMs / 1000);
         }
-        ctx.Writer.WriteBulkString(largeText is null ? text.Slice(0, length) : largeText.AsSpan(0, length));
+        var result = largeText is null ? text.Slice(0, length) : largeText.AsSpan(0, length);
+        // The sum depends on float formatting: the exact result is propagated, not the increment.
+        if (ctx.Propagating) PropagateSet(ref ctx, key, result, keepTtl: true, 0);
+        ctx.Writer.WriteBulkString(result);
     }
 
     public static void GetDel(ref CommandContext ctx)
@@ -224,12 +251,25 @@ public static class StringCommands
         lock (shard.Lock)
         {
             int i = FindStringOrReply(ref ctx, shard, hash, key);
-            if (i < 0) return;
+            if (i < 0)
+            {
+                ctx.SkipPropagation();
+                return;
+            }
             // Written before the entry goes: its chunk may hold another key's value as soon as it is freed.
             deferred = WriteValueOrDefer(ref ctx.Writer, shard.At(i), out length);
             shard.Remove(i);
         }
+        if (ctx.Propagating) PropagateDelete(ref ctx, key);
         if (deferred is not null) ctx.Writer.WriteBulkString(deferred.AsSpan(0, length));
+    }
+
+    internal static void PropagateDelete(ref CommandContext ctx, scoped ReadOnlySpan<byte> key)
+    {
+        var record = new Persistence.ChangeRecord(2);
+        record.Add("DEL"u8);
+        record.Add(key);
+        ctx.Emit(ref record);
     }
 
     public static void GetEx(ref CommandContext ctx)
@@ -244,10 +284,15 @@ public static class StringCommands
         var shard = ctx.Db.ShardFor(hash);
         byte[]? deferred = null;
         int length = 0;
+        bool deleted;
         lock (shard.Lock)
         {
             int i = FindStringOrReply(ref ctx, shard, hash, key);
-            if (i < 0) return;
+            if (i < 0)
+            {
+                ctx.SkipPropagation();
+                return;
+            }
             ref var e = ref shard.At(i);
             // Redis validates the expiry only once it knows the key holds a string.
             switch (options.ResolveExpiry(ctx.Args, ctx.NowMs))
@@ -256,10 +301,23 @@ public static class StringCommands
                 case SetOptions.Result.InvalidExpire: ctx.Writer.WriteError(ErrorText.InvalidExpireTime("getex")); return;
             }
             deferred = WriteValueOrDefer(ref ctx.Writer, e, out length);
-            // An EXAT/PXAT in the past deletes the key (after the value was written: its chunk is then freed).
-            if (options.AbsoluteExpiry && options.ExpireAt <= ctx.NowMs) shard.Remove(i);
+            // An EXAT/PXAT in the past deletes the key (after the value was written: its chunk is then freed); not
+            // while a recorded stream is applied, which carries the DEL itself.
+            deleted = options.AbsoluteExpiry && options.ExpireAt <= ctx.NowMs && !ctx.Db.ExpiryPaused;
+            if (deleted) shard.Remove(i);
             else if (options.ExpireUnit != SetOptions.ExpiryArg.None) shard.SetExpireAt(i, options.ExpireAt);
             else if (options.Persist) shard.SetExpireAt(i, 0);
+        }
+        // GETEX propagates what it did to the TTL: DEL, PEXPIREAT at the absolute time, PERSIST, or nothing.
+        if (!ctx.Propagating || !(deleted || options.Persist || options.ExpireUnit != SetOptions.ExpiryArg.None)) ctx.SkipPropagation();
+        else if (deleted) PropagateDelete(ref ctx, key);
+        else
+        {
+            var record = new Persistence.ChangeRecord(options.Persist ? 2 : 3);
+            record.Add(options.Persist ? "PERSIST"u8 : "PEXPIREAT"u8);
+            record.Add(key);
+            if (!options.Persist) record.Add(options.ExpireAt);
+            ctx.Emit(ref record);
         }
         if (deferred is not null) ctx.Writer.WriteBulkString(deferred.AsSpan(0, length));
     }

@@ -77,6 +77,7 @@ public static class TransactionCommands
         }
 
         var db = ctx.Db;
+        bool feedTransaction = false;
         Span<ulong> bits = stackalloc ulong[MultiShardLock.WordsFor(db)];
         var locks = new MultiShardLock(db, bits);
         for (int s = 0; s < db.ShardCount; s++) locks.Add((ulong)s);
@@ -91,6 +92,9 @@ public static class TransactionCommands
             }
             EndTransaction(ref ctx);
             session.InExec = true;
+            // The writes reach the feed wrapped in MULTI/EXEC (written only if there are any), so they apply as one.
+            feedTransaction = true;
+            ctx.Server.Feed.BeginTransaction();
             ctx.Writer.WriteArrayHeader(queued.Count);
             foreach (var command in queued) Dispatcher.Execute(ref ctx, command.Args);
             // Like Redis, clients blocked on lists that the transaction filled are served after all of it ran.
@@ -98,6 +102,8 @@ public static class TransactionCommands
         }
         finally
         {
+            if (feedTransaction) session.FeedOffset = Math.Max(session.FeedOffset, ctx.Server.Feed.EndTransaction());
+            ctx.SkipPropagation();
             session.InExec = false;
             locks.ExitAll();
         }

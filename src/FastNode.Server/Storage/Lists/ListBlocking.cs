@@ -1,3 +1,5 @@
+using FastNode.Server.Persistence;
+
 namespace FastNode.Server.Storage.Lists;
 
 /// <summary>
@@ -131,6 +133,7 @@ public static class ListBlocking
                         continue;
                     }
                     waiter.GrantedKey = node.Key;
+                    int popped = 1;
                     if (waiter.Kind == ListWaitKind.Pop)
                     {
                         waiter.Element = list.Peek(waiter.From).ToArray();
@@ -145,7 +148,9 @@ public static class ListBlocking
                             list.Remove(waiter.From);
                         }
                         waiter.Elements = elements;
+                        popped = elements.Length;
                     }
+                    PropagatePop(ready, waiter.From, popped, counted: waiter.Kind != ListWaitKind.Pop);
                     Granted(waiter);
                 }
 
@@ -203,6 +208,17 @@ public static class ListBlocking
         }
         destinationList.Push(waiter.To, element);
         waiter.Element = element;
+        if (ready.Server.Feed.Active)
+        {
+            // BLMOVE and BRPOPLPUSH served later propagate as the LMOVE they performed.
+            var record = new ChangeRecord(5);
+            record.Add("LMOVE"u8);
+            record.Add(ready.Key);
+            record.Add(destination);
+            record.Add(waiter.From == ListEnd.Left ? "LEFT"u8 : "RIGHT"u8);
+            record.Add(waiter.To == ListEnd.Left ? "LEFT"u8 : "RIGHT"u8);
+            ready.Server.Feed.AppendAfterCommand(ready.Db.Index, ref record);
+        }
         Granted(waiter);
         if (!sameKey)
         {
@@ -210,6 +226,18 @@ public static class ListBlocking
             if (ready.Server.Watches.Active) ready.Server.Watches.Touch(ready.DbIndex, destination);
         }
         return true;
+    }
+
+    /// <summary>A served BLPOP/BRPOP/BLMPOP propagates as the LPOP or RPOP (with a count for BLMPOP) it performed.</summary>
+    private static void PropagatePop(ReadyKey ready, ListEnd from, int count, bool counted)
+    {
+        var feed = ready.Server.Feed;
+        if (!feed.Active) return;
+        var record = new ChangeRecord(counted ? 3 : 2);
+        record.Add(from == ListEnd.Left ? "LPOP"u8 : "RPOP"u8);
+        record.Add(ready.Key);
+        if (counted) record.Add(count);
+        feed.AppendAfterCommand(ready.Db.Index, ref record);
     }
 
     /// <summary>Unlinks the waiter's nodes whose shard lock this thread holds (the connection unlinks the rest), then completes it.</summary>

@@ -39,8 +39,11 @@ public sealed class SortedSetWaiter : BlockedCommand
     /// <summary>True while linked in the registry's queues (registry lock).</summary>
     internal bool Queued;
 
-    /// <summary>Pops up to <see cref="Count"/> members of <paramref name="value"/> into this waiter (waker, shard lock held).</summary>
-    internal void Take(ReadOnlySpan<byte> key, SortedSetValue value)
+    /// <summary>
+    /// Pops up to <see cref="Count"/> members of <paramref name="value"/> into this waiter (waker, shard lock held);
+    /// returns how many.
+    /// </summary>
+    internal int Take(ReadOnlySpan<byte> key, SortedSetValue value)
     {
         int n = (int)Math.Min(Count, value.Count);
         var members = new byte[n][];
@@ -57,6 +60,7 @@ public sealed class SortedSetWaiter : BlockedCommand
         _key = key.ToArray();
         _members = members;
         _scores = scores;
+        return n;
     }
 
     protected override void OnCancelled() => _registry.Remove(this);

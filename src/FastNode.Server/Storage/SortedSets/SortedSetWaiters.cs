@@ -89,7 +89,16 @@ public sealed class SortedSetWaiters
                 var waiter = queue[0];
                 RemoveLocked(waiter);
                 if (!waiter.TryClaim()) continue;
-                waiter.Take(key, value);
+                int popped = waiter.Take(key, value);
+                if (shard.Owner?.Observer is { } observer)
+                {
+                    // Served later, BZPOPMIN/BZPOPMAX/BZMPOP propagate as the ZPOPMIN/ZPOPMAX they performed.
+                    var record = new Persistence.ChangeRecord(3);
+                    record.Add(waiter.Max ? "ZPOPMAX"u8 : "ZPOPMIN"u8);
+                    record.Add(key);
+                    record.Add(popped);
+                    observer.ServedWaiter(shard.Owner, ref record);
+                }
                 waiter.Complete();
             }
             if (value.Count == 0) shard.Remove(index);
@@ -100,6 +109,12 @@ public sealed class SortedSetWaiters
     private sealed class DeferredWake(Database db, SortedSetWaiters waiters, byte[] key, ulong hash, long nowMs) : IThreadPoolWorkItem
     {
         public void Execute()
+        {
+            if (db.Observer is { } observer) observer.RunAsWriter(Serve);
+            else Serve();
+        }
+
+        private void Serve()
         {
             var shard = db.ShardFor(hash);
             lock (shard.Lock) waiters.Serve(shard, key, hash, nowMs);

@@ -1,0 +1,19 @@
+namespace FastNode.Server.Storage;
+
+/// <summary>
+/// Told of changes that no command asked for: a key deleted because its TTL passed (lazily on access, or by the active
+/// cycle). Called with the key's shard lock held, so the call must be short and must not take other shard locks.
+/// </summary>
+public interface IKeyspaceObserver
+{
+    void KeyExpired(Database db, byte[] key);
+
+    /// <summary>
+    /// A change made on behalf of a blocked client while another command ran (a pop that served it): recorded after
+    /// that command's own record. Called with the key's shard lock held.
+    /// </summary>
+    void ServedWaiter(Database db, scoped ref Persistence.ChangeRecord record);
+
+    /// <summary>Runs a change that no command carries (a wake deferred past EXEC) as a writer of its own.</summary>
+    void RunAsWriter(Action change);
+}
