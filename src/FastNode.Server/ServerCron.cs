@@ -31,6 +31,7 @@ public sealed class ServerCron(ServerState server)
                 // Redis gives the slow expiry cycle 25% of the CPU time of a tick.
                 _expiry.Run(tick / 4);
                 CloseIdleClients();
+                server.Aof.RewriteIfGrown();
                 server.Metrics.Sample(server);
             }
             catch (Exception ex)

@@ -14,6 +14,7 @@ public sealed class ServerHost : IAsyncDisposable
     private Task _cron = Task.CompletedTask;
     private bool _stopped;
     private bool _bound;
+    private bool _loaded;
 
     public ServerHost(ServerOptions options, TimeProvider? time = null, ILoggerFactory? loggers = null,
         IEnumerable<KeyValuePair<string, string>>? settings = null)
@@ -38,10 +39,22 @@ public sealed class ServerHost : IAsyncDisposable
         _bound = true;
     }
 
-    /// <summary>Binds if not done yet and starts accepting clients.</summary>
+    /// <summary>
+    /// Loads the dataset from disk before any client is served: with appendonly yes the AOF (and from then on every write
+    /// is appended). Throws <see cref="Persistence.Aof.AofLoadException"/> when the files cannot be loaded.
+    /// </summary>
+    public async Task LoadAsync()
+    {
+        if (_loaded) return;
+        _loaded = true;
+        if (State.Options.AppendOnly) await State.Aof.StartAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Binds if not done yet, loads the dataset if not done yet, and starts accepting clients.</summary>
     public void Start()
     {
         Bind();
+        LoadAsync().GetAwaiter().GetResult();
         Listener.Start();
         _cron = new ServerCron(State).RunAsync(_stopping.Token);
     }
@@ -54,6 +67,8 @@ public sealed class ServerHost : IAsyncDisposable
         _stopping.Cancel();
         await Listener.StopAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         await _cron.ConfigureAwait(false);
+        // As Redis on shutdown: what the AOF has pending is written and synced.
+        State.Aof.FlushAndClose();
     }
 
     public async ValueTask DisposeAsync()

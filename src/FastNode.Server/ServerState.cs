@@ -44,6 +44,12 @@ public sealed class ServerState
     public Transactions.WatchRegistry Watches { get; } = new();
     /// <summary>The change records of every write, for the AOF and replicas (see Persistence/ChangeFeed.cs).</summary>
     public Persistence.ChangeFeed Feed { get; } = new();
+    /// <summary>The append-only file (on with appendonly yes).</summary>
+    public Persistence.Aof.AppendOnlyFile Aof => _aof ??= new Persistence.Aof.AppendOnlyFile(this);
+    private Persistence.Aof.AppendOnlyFile? _aof;
+
+    /// <summary>`dir`: where the AOF folder and the RDB file live.</summary>
+    public string DataDirectory => Config.TryGet("dir", out var dir) ? dir.Get() : Environment.CurrentDirectory;
     public ClientRegistry Clients { get; }
     public ServerStats Stats { get; } = new();
     public CommandTable Commands { get; } = CommandTable.Create();

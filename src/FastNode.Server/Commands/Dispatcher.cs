@@ -58,6 +58,13 @@ public static class Dispatcher
             return;
         }
 
+        // As Redis: while the AOF cannot be written, writes are refused rather than acknowledged and lost.
+        if ((def.Flags & CommandFlags.Write) != 0 && ctx.Server.Feed.Active && ctx.Server.Aof.Writer?.LastError is { } aofError)
+        {
+            Reject(ref ctx, "MISCONF Errors writing to the AOF file: " + aofError);
+            return;
+        }
+
         ctx.Command = def;
         session.CommandsProcessed++;
         session.LastCommand = def.FullName;

@@ -45,7 +45,14 @@ public sealed class ConfigRegistry
         PassThrough("dir", Environment.CurrentDirectory, isProtected: true);
         foreach (var (name, value) in ImmutableDefaults) PassThrough(name, value, immutable: true);
         OneOf("maxmemory-policy", "noeviction", "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction");
-        OneOf("appendfsync", "everysec", "everysec", "always", "no");
+        Bool("appendonly", () => options.AppendOnly, v => options.AppendOnly = v);
+        Choice("appendfsync", () => options.AppendFsync, v => options.AppendFsync = v, immutable: false, ["always", "everysec", "no"]);
+        Add(new ConfigSetting("appenddirname", () => options.AppendDirName, v => FileNameOnly(v, out var error) ? Assign(() => options.AppendDirName = v) : error, Immutable: true));
+        Add(new ConfigSetting("appendfilename", () => options.AppendFileName, v => FileNameOnly(v, out var error) ? Assign(() => options.AppendFileName = v) : error, Immutable: true));
+        Int("auto-aof-rewrite-percentage", () => options.AutoAofRewritePercentage, v => options.AutoAofRewritePercentage = v, 0, int.MaxValue);
+        Memory("auto-aof-rewrite-min-size", () => options.AutoAofRewriteMinSize, v => options.AutoAofRewriteMinSize = v, 0);
+        Bool("aof-use-rdb-preamble", () => options.AofUseRdbPreamble, v => options.AofUseRdbPreamble = v);
+        Bool("aof-load-truncated", () => options.AofLoadTruncated, v => options.AofLoadTruncated = v);
         OneOf("enable-debug-command", "no", immutable: true, "no", "yes", "local");
         OneOf("enable-protected-configs", "no", immutable: true, "no", "yes", "local");
         OneOf("enable-module-command", "no", immutable: true, "no", "yes", "local");
@@ -197,6 +204,19 @@ public sealed class ConfigRegistry
         }, immutable) { Protected = isProtected });
     }
 
+    /// <summary>appendfilename and appenddirname are names inside dir, never paths (Redis: "appendfilename can't be a path").</summary>
+    private static bool FileNameOnly(string value, out string? error)
+    {
+        error = value.Length == 0 || value.Contains('/') || value == "." || value == ".." ? "appendfilename can't be a path, just a filename" : null;
+        return error is null;
+    }
+
+    private static string? Assign(Action set)
+    {
+        set();
+        return null;
+    }
+
     /// <summary>`save`: empty, or pairs of "seconds changes" (FastNode never saves; the value is only reported back).</summary>
     private static (string?, string?) ValidateSave(string value)
     {
@@ -224,7 +244,7 @@ public sealed class ConfigRegistry
         ("zset-max-listpack-entries", "128"), ("zset-max-listpack-value", "64"),
         ("stream-node-max-bytes", "4096"), ("stream-node-max-entries", "100"),
         ("hll-sparse-max-bytes", "3000"), ("activerehashing", "yes"), ("active-expire-effort", "1"),
-        ("appendonly", "no"), ("appendfilename", "appendonly.aof"),
+        ("no-appendfsync-on-rewrite", "no"), ("aof-rewrite-incremental-fsync", "yes"), ("aof-timestamp-enabled", "no"),
         ("dbfilename", "dump.rdb"), ("rdbcompression", "yes"), ("rdbchecksum", "yes"),
         ("stop-writes-on-bgsave-error", "yes"), ("maxmemory", "0"), ("maxmemory-clients", "0"),
         ("maxmemory-samples", "5"), ("lfu-log-factor", "10"), ("lfu-decay-time", "1"),

@@ -62,6 +62,22 @@ public sealed class ServerOptions
     public int TcpKeepAlive { get; set; } = 300;
     /// <summary>tcp-backlog: listen queue length.</summary>
     public int TcpBacklog { get; set; } = 511;
+    /// <summary>appendonly: keep an append-only file of every write (Persistence/Aof) and load it at start-up.</summary>
+    public bool AppendOnly { get; set; }
+    /// <summary>appendfsync: always (acknowledge after fsync, group commit), everysec or no.</summary>
+    public string AppendFsync { get; set; } = "everysec";
+    /// <summary>appenddirname: the AOF's folder inside dir (start-up only, as in Redis).</summary>
+    public string AppendDirName { get; set; } = "appendonlydir";
+    /// <summary>appendfilename: the prefix of the AOF's file names (start-up only, as in Redis).</summary>
+    public string AppendFileName { get; set; } = "appendonly.aof";
+    /// <summary>auto-aof-rewrite-percentage: rewrite once the AOF grew this much over its size after the last rewrite (0 = never).</summary>
+    public int AutoAofRewritePercentage { get; set; } = 100;
+    /// <summary>auto-aof-rewrite-min-size: no automatic rewrite below this many bytes.</summary>
+    public long AutoAofRewriteMinSize { get; set; } = 64L * 1024 * 1024;
+    /// <summary>aof-use-rdb-preamble: base files are RDB (yes) or RESP commands (no).</summary>
+    public bool AofUseRdbPreamble { get; set; } = true;
+    /// <summary>aof-load-truncated: a command cut off at the end of the AOF is dropped and loading goes on.</summary>
+    public bool AofLoadTruncated { get; set; } = true;
     /// <summary>loglevel: debug, verbose, notice or warning.</summary>
     public string LogLevel { get; set; } = "notice";
 

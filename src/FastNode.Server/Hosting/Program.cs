@@ -74,6 +74,16 @@ public static class Program
             return 1;
         }
 
+        try
+        {
+            await server.LoadAsync().ConfigureAwait(false);
+        }
+        catch (Persistence.Aof.AofLoadException ex)
+        {
+            Console.Error.WriteLine($"FATAL: {ex.Message}");
+            return 1;
+        }
+
         await host.RunAsync().ConfigureAwait(false);
         return 0;
     }

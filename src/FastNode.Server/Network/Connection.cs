@@ -63,6 +63,13 @@ public sealed class Connection
                 Interlocked.Add(ref _server.Stats.TotalNetInputBytes, consumed);
                 _input.AdvanceTo(remaining.Start, buffer.End);
 
+                // appendfsync always: the replies to writes go out once the AOF holds them on disk (the writer syncs
+                // the records of every connection waiting meanwhile at once); if it cannot, they never go out.
+                if (!await DurableAsync(Session.FeedOffset).ConfigureAwait(false))
+                {
+                    _reason ??= DisconnectReason.InternalError;
+                    break;
+                }
                 // A paused flush is backpressure from a client that reads slower than it sends: wait here, and read
                 // no more of its requests meanwhile.
                 var flush = await _output.FlushAsync().ConfigureAwait(false);
@@ -160,6 +167,8 @@ public sealed class Connection
             var writer = new RespWriter(_output, Session.Protocol == 3);
             blocked.WriteReply(ref writer);
             writer.Commit();
+            // The pop that served this client was recorded by the command that woke it: wait for the stream as it is now.
+            if (_server.Aof.Writer is { SyncsEveryWrite: true } && !await DurableAsync(_server.Feed.Offset).ConfigureAwait(false)) return false;
             var flush = await _output.FlushAsync().ConfigureAwait(false);
             return !flush.IsCompleted;
         }
@@ -174,6 +183,13 @@ public sealed class Connection
                 _input.AdvanceTo(read.Buffer.Start, read.Buffer.End);
             }
         }
+    }
+
+    /// <summary>True once the change records up to <paramref name="offset"/> are as durable as appendfsync always asks.</summary>
+    private ValueTask<bool> DurableAsync(long offset)
+    {
+        if (offset == 0 || _server.Aof.Writer is not { SyncsEveryWrite: true } aof || offset <= aof.SyncedOffset) return ValueTask.FromResult(true);
+        return aof.WaitSynced(offset);
     }
 
     /// <summary>A delay that ends at the deadline (Unix ms; 0 = never), or at the longest timer .NET allows if sooner.</summary>

@@ -41,6 +41,9 @@ public sealed class ChangeFeed : IKeyspaceObserver
         }
     }
 
+    /// <summary>The offset, for a sink that already holds <see cref="AppendLock"/>.</summary>
+    public long OffsetUnlocked => _offset;
+
     /// <summary>The lock every append holds; a sink may take it to swap its buffers.</summary>
     public Lock AppendLock => _append;
 

@@ -61,12 +61,19 @@ public static class ConfigCommands
 
         var options = ctx.Server.Options;
         bool hadPassword = options.RequirePass.Length > 0;
+        bool appendOnly = options.AppendOnly;
         if (ctx.Server.Config.SetAtRunTime(pairs) is { } error)
         {
             ctx.Writer.WriteError(error);
             return;
         }
         ctx.Server.ApplyLimits();
+        if (options.AppendOnly != appendOnly && ApplyAppendOnly(ref ctx) is { } aofError)
+        {
+            options.AppendOnly = appendOnly;
+            ctx.Writer.WriteError("ERR CONFIG SET failed (possibly related to argument 'appendonly') - " + aofError);
+            return;
+        }
         // Clients connected while there was no password were authenticated as the "nopass" default user; in Redis
         // setting a password later does not log them out, so mark them authenticated before the check starts.
         if (!hadPassword && options.RequirePass.Length > 0)
@@ -74,6 +81,21 @@ public static class ConfigCommands
             foreach (var client in ctx.Server.Clients.All) client.Authenticated = true;
         }
         ctx.Writer.WriteRaw(RespReplies.Ok);
+    }
+
+    /// <summary>
+    /// appendonly changed: yes writes a base of the dataset in the background and then appends (Redis's
+    /// startAppendOnly); no stops appending after syncing what is pending.
+    /// </summary>
+    private static string? ApplyAppendOnly(ref CommandContext ctx)
+    {
+        var aof = ctx.Server.Aof;
+        if (!ctx.Server.Options.AppendOnly)
+        {
+            aof.Disable();
+            return null;
+        }
+        return aof.Enable();
     }
 
     /// <summary>CONFIG RESETSTAT: zeroes what INFO stats, commandstats and errorstats report.</summary>

@@ -100,7 +100,13 @@ public static class ServerCommands
         ctx.Writer.WriteError(RespErrors.NoPersistence);
     }
 
-    public static void BgRewriteAof(ref CommandContext ctx) => ctx.Writer.WriteError(RespErrors.NoPersistence);
+    /// <summary>BGREWRITEAOF: compacts the AOF in the background (or writes a first one when appendonly is off, as Redis does).</summary>
+    public static void BgRewriteAof(ref CommandContext ctx)
+    {
+        string reply = ctx.Server.Aof.BackgroundRewrite();
+        if (reply[0] == '-') ctx.Writer.WriteError(reply[1..]);
+        else ctx.Writer.WriteSimpleString(System.Text.Encoding.ASCII.GetBytes(reply[1..]));
+    }
 
     /// <summary>ROLE: always a master with no replicas and replication offset 0.</summary>
     public static void Role(ref CommandContext ctx)
