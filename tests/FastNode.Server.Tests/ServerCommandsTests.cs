@@ -67,7 +67,6 @@ public sealed class ServerCommandsTests
         Assert.That(await c.CallAsync("BGSAVE"), Is.EqualTo("-ERR persistence is not available\r\n"));
         Assert.That(await c.CallAsync("BGSAVE", "SCHEDULE"), Is.EqualTo("-ERR persistence is not available\r\n"));
         Assert.That(await c.CallAsync("BGSAVE", "foo"), Is.EqualTo(Syntax));
-        Assert.That(await c.CallAsync("BGREWRITEAOF"), Is.EqualTo("-ERR persistence is not available\r\n"));
     }
 
     [Test]

@@ -76,8 +76,6 @@ public static class ListMoveCommands
                 return;
             }
 
-            // Every form (RPOPLPUSH, BLMOVE, BRPOPLPUSH) propagates as the LMOVE it performed.
-            if (ctx.Propagating) PropagateMove(ref ctx, source, destination, from, to);
             bool sameKey = sourceHash == destinationHash && source.SequenceEqual(destination);
             var destinationShard = db.ShardFor(destinationHash);
             ListValue? target = list;
@@ -91,6 +89,8 @@ public static class ListMoveCommands
                 }
             }
 
+            // Every form (RPOPLPUSH, BLMOVE, BRPOPLPUSH) propagates as the LMOVE it performed.
+            if (ctx.Propagating) PropagateMove(ref ctx, source, destination, from, to);
             var element = list.Peek(from);
             ctx.Writer.WriteBulkString(element);
             if (sameKey)

@@ -119,6 +119,7 @@ public static class InfoSections
 
     public static void Persistence(InfoWriter info, ServerState server)
     {
+        var aof = server.Aof;
         info.Section("Persistence")
             .Line("loading", 0)
             .Line("async_loading", 0)
@@ -138,18 +139,26 @@ public static class InfoSections
             .Line("rdb_last_cow_size", 0)
             .Line("rdb_last_load_keys_expired", 0)
             .Line("rdb_last_load_keys_loaded", 0)
-            .Line("aof_enabled", 0)
-            .Line("aof_rewrite_in_progress", 0)
-            .Line("aof_rewrite_scheduled", 0)
-            .Line("aof_last_rewrite_time_sec", -1)
-            .Line("aof_current_rewrite_time_sec", -1)
-            .Line("aof_last_bgrewrite_status", "ok")
-            .Line("aof_rewrites", 0)
-            .Line("aof_rewrites_consecutive_failures", 0)
-            .Line("aof_last_write_status", "ok")
+            .Line("aof_enabled", aof.Enabled ? 1 : 0)
+            .Line("aof_rewrite_in_progress", aof.RewriteInProgress ? 1 : 0)
+            .Line("aof_rewrite_scheduled", aof.RewriteScheduled ? 1 : 0)
+            .Line("aof_last_rewrite_time_sec", aof.LastRewriteSeconds)
+            .Line("aof_current_rewrite_time_sec", aof.CurrentRewriteSeconds)
+            .Line("aof_last_bgrewrite_status", aof.LastRewriteOk ? "ok" : "err")
+            .Line("aof_rewrites", aof.Rewrites)
+            .Line("aof_rewrites_consecutive_failures", aof.ConsecutiveFailures)
+            .Line("aof_last_write_status", aof.Writer?.LastError is null ? "ok" : "err")
             .Line("aof_last_cow_size", 0)
             .Line("module_fork_in_progress", 0)
             .Line("module_fork_last_cow_size", 0);
+        if (aof.Writer is not { } writer) return;
+        // Redis adds these while the AOF is on.
+        info.Line("aof_current_size", aof.CurrentSize)
+            .Line("aof_base_size", aof.BaseSize)
+            .Line("aof_pending_rewrite", 0)
+            .Line("aof_buffer_length", writer.PendingBytes)
+            .Line("aof_pending_bio_fsync", 0)
+            .Line("aof_delayed_fsync", 0);
     }
 
     public static void Stats(InfoWriter info, ServerState server)
