@@ -54,16 +54,20 @@ public sealed class AllocationBudgetTests
     {
         var budget = Budget.Load();
         foreach (var (name, bytesPerOp) in budget.Entries)
-            yield return new TestCaseData(name, bytesPerOp, budget.ZeroTolerance, budget.BatchSize).SetArgDisplayNames(name);
+        {
+            yield return new TestCaseData(name, bytesPerOp, budget.ZeroTolerance, budget.BatchSize, false).SetArgDisplayNames(name);
+            // The same budget holds with the AOF on: every write also becomes a change record for the AOF writer.
+            yield return new TestCaseData(name, bytesPerOp, budget.ZeroTolerance, budget.BatchSize, true).SetArgDisplayNames(name + " with AOF");
+        }
     }
 
     [TestCaseSource(nameof(BudgetEntries))]
-    public void BatchStaysWithinBudget(string benchmark, double budget, double zeroTolerance, int batchSize)
+    public void BatchStaysWithinBudget(string benchmark, double budget, double zeroTolerance, int batchSize, bool appendOnly)
     {
         Assert.That(Batches.TryGetValue(benchmark, out var batch), Is.True,
             $"perf/allocation-budget.json names '{benchmark}', which this test does not know how to build");
 
-        var session = new Session();
+        using var session = new Session(appendOnly);
         if (batch.Setup is not null) session.RunChecked(Encode(batchSize, batch.Setup), batchSize, benchmark + " setup");
         var request = Encode(batchSize, batch.Command);
         session.RunChecked(request, batchSize, benchmark);
@@ -87,7 +91,7 @@ public sealed class AllocationBudgetTests
     [Test]
     public void MeasurementSeesAllocations()
     {
-        var session = new Session();
+        using var session = new Session(appendOnly: false);
         var request = Encode(100, i => ["NOSUCHCOMMAND", Key(i)]);
         var (perOp, allocatingBatches) = Measure(session, request, 100);
         Assert.That(perOp, Is.GreaterThan(10));
@@ -120,16 +124,39 @@ public sealed class AllocationBudgetTests
         return output.ToArray();
     }
 
-    /// <summary>One server and one session, driven exactly as a connection drives them, minus the pipes.</summary>
-    private sealed class Session
+    /// <summary>
+    /// One server and one session, driven exactly as a connection drives them, minus the pipes; with
+    /// <paramref name="appendOnly"/> the server keeps an AOF (everysec) in a temporary folder.
+    /// </summary>
+    private sealed class Session : IDisposable
     {
         private readonly CommandProcessor _processor;
+        private readonly ServerState _server;
+        private readonly string? _dir;
 
-        public Session()
+        public Session(bool appendOnly)
         {
-            var server = new ServerState(new ServerOptions { Port = 0 });
-            _processor = new CommandProcessor(server, new ClientSession("127.0.0.1:50000", "127.0.0.1:6379", server.NowMs),
+            var settings = new List<KeyValuePair<string, string>>();
+            if (appendOnly)
+            {
+                _dir = Directory.CreateTempSubdirectory("fastnode-alloc-").FullName;
+                settings.Add(new("dir", _dir));
+                settings.Add(new("appendonly", "yes"));
+            }
+            _server = new ServerState(new ServerOptions { Port = 0 }, settings: settings);
+            if (appendOnly)
+            {
+                _server.Aof.StartAsync().GetAwaiter().GetResult();
+                Assert.That(_server.Feed.Active, Is.True, "the AOF consumes the change feed");
+            }
+            _processor = new CommandProcessor(_server, new ClientSession("127.0.0.1:50000", "127.0.0.1:6379", _server.NowMs),
                 NullLogger.Instance);
+        }
+
+        public void Dispose()
+        {
+            _server.Aof.Disable();
+            if (_dir is not null) Directory.Delete(_dir, recursive: true);
         }
 
         /// <summary>The measured call: nothing else happens between the two allocation readings.</summary>

@@ -16,6 +16,10 @@ namespace FastNode.Server.Persistence.Aof;
 public sealed class AofWriter : IFeedSink, IDisposable
 {
     private const int PollMs = 1;
+
+    // Room for a burst of records between two passes of the writer thread (which may be late by several milliseconds
+    // on a busy machine): growing a buffer is an allocation on the hot path, so start large (two of them: 2 MB).
+    private const int BufferBytes = 1 << 20;
     private const int IdlePollsBeforeSleep = 50;
 
     private readonly ChangeFeed _feed;
@@ -27,13 +31,13 @@ public sealed class AofWriter : IFeedSink, IDisposable
     private readonly Queue<(SafeFileHandle File, byte[] Bytes, int Length, long EndOffset)> _closing = new();
 
     // Guarded by the feed's append lock.
-    private byte[] _pending = new byte[64 * 1024];
+    private byte[] _pending = new byte[BufferBytes];
     private int _pendingLength;
     private bool _sleeping;
     private SafeFileHandle _file;
 
     // Writer thread only (read by others as statistics).
-    private byte[] _spare = new byte[64 * 1024];
+    private byte[] _spare = new byte[BufferBytes];
     private long _fileSize;
     private long _lastSyncTicks = Stopwatch.GetTimestamp();
     private long _writtenOffset;
@@ -116,7 +120,7 @@ public sealed class AofWriter : IFeedSink, IDisposable
         {
             var bytes = _pending;
             _closing.Enqueue((_file, bytes, _pendingLength, _feed.OffsetUnlocked));
-            _pending = new byte[64 * 1024];
+            _pending = new byte[BufferBytes];
             _pendingLength = 0;
             _file = next;
             _sleeping = false;
@@ -158,6 +162,7 @@ public sealed class AofWriter : IFeedSink, IDisposable
                 endOffset = _feed.OffsetUnlocked;
                 if (!closingFile && length > 0)
                 {
+                    // The two buffers take turns; each only grows, so a steady load allocates nothing.
                     _pending = _spare;
                     _pendingLength = 0;
                 }
