@@ -51,6 +51,7 @@ public sealed class FeedReplayer
     public void Apply(ref ReadOnlySequence<byte> buffer)
     {
         scoped var ctx = new CommandContext(new RespWriter(_replies, false), Session, _server);
+        Storage.Database.ThreadAppliesStream = true;
         try
         {
             while (true)
@@ -73,6 +74,7 @@ public sealed class FeedReplayer
         }
         finally
         {
+            Storage.Database.ThreadAppliesStream = false;
             ctx.EndBatch();
             ctx.Writer.Commit();
         }

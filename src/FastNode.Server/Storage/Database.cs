@@ -9,6 +9,7 @@ namespace FastNode.Server.Storage;
 public sealed class Database
 {
     [ThreadStatic] private static bool t_writing;
+    [ThreadStatic] private static bool t_appliesStream;
 
     private readonly Shard[] _shards;
     private readonly int _mask;
@@ -44,6 +45,13 @@ public sealed class Database
 
     /// <summary>Hears of keys deleted by expiry (the change feed turns them into DELs). Set by the server.</summary>
     public IKeyspaceObserver? Observer { get; set; }
+
+    /// <summary>True on a thread while it applies a recorded stream (AOF loading, a replica's link): it sees expired keys.</summary>
+    public static bool ThreadAppliesStream
+    {
+        get => t_appliesStream;
+        set => t_appliesStream = value;
+    }
 
     /// <summary>
     /// True on a thread while it runs a command or task that changes data (set by the server's write gate). Only

@@ -91,8 +91,11 @@ public sealed class Shard
         if (index >= 0)
         {
             ref var e = ref At(index);
-            if (e.ExpireAt != 0 && e.ExpireAt <= nowMs && !(Owner?.ExpiryPaused ?? false))
+            if (e.ExpireAt != 0 && e.ExpireAt <= nowMs)
             {
+                // While a recorded stream is applied (loading, a replica) keys are not deleted here: the stream sees
+                // them as they were when it was recorded, other clients see them gone (as a Redis 7 replica does).
+                if (Owner is { ExpiryPaused: true }) return Database.ThreadAppliesStream ? index : -1;
                 RemoveExpired(index);
                 return -1;
             }

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Write throughput with persistence on, FastNode beside redis-server on this machine (issue 13, perf/README.md).
+#
+#   perf/persistence.sh [--rounds N] [--requests N] [--port-base P]
+#
+# Cases, each on a fresh server in a fresh directory, in alternation (every case once per round):
+#   SET -P 16 -c 50 with no AOF, appendfsync everysec and appendfsync always, for FastNode and for Redis.
+# Prints req/s medians across rounds and the ratios the issue asks for:
+#   FastNode everysec / FastNode without AOF (target >= 0.9), FastNode everysec / Redis everysec (>= 1.2),
+#   FastNode always / Redis always (>= 1.0).
+# Servers are started on 127.0.0.1 and stopped by PID on exit; every benchmark has a request count and a timeout.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+rounds=3
+requests=1000000
+port_base="${PERF_PORT_BASE:-7800}"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rounds) rounds="${2:?}"; shift ;;
+    --requests) requests="${2:?}"; shift ;;
+    --port-base) port_base="${2:?}"; shift ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
+    *) echo "unknown argument: $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null || {
+  echo "redis-server and redis-benchmark are needed (apt-get install redis-server redis-tools)" >&2; exit 1; }
+
+workdir=$(mktemp -d /tmp/fastnode-persist.XXXXXX)
+pid=""
+cleanup() { [ -z "$pid" ] || kill -9 "$pid" 2>/dev/null || true; rm -rf "$workdir"; }
+trap cleanup EXIT INT TERM
+
+echo "building FastNode (Release)..." >&2
+dotnet build src/FastNode.Server -c Release --nologo -v quiet >"$workdir/build.log" 2>&1 || { tail -20 "$workdir/build.log" >&2; exit 1; }
+cp -r src/FastNode.Server/bin/Release/net10.0 "$workdir/fastnode"
+
+port=$port_base
+start() { # server fsync(none|everysec|always) dir
+  local server="$1" fsync="$2" dir="$3" aof=yes
+  mkdir -p "$dir"
+  [ "$fsync" != none ] || { aof=no; fsync=everysec; }
+  if [ "$server" = FastNode ]; then
+    dotnet "$workdir/fastnode/FastNode.Server.dll" --port "$port" --dir "$dir" --appendonly "$aof" --appendfsync "$fsync" >"$dir/log" 2>&1 &
+  else
+    redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --save "" --appendonly "$aof" --appendfsync "$fsync" >"$dir/log" 2>&1 &
+  fi
+  pid=$!
+  for _ in $(seq 1 300); do
+    [ "$(timeout 2 redis-cli -p "$port" ping 2>/dev/null || true)" = PONG ] && return 0
+    sleep 0.1
+  done
+  echo "$server did not start" >&2; tail "$dir/log" >&2; exit 1
+}
+stop() { kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=""; }
+
+declare -A results
+cases=("FastNode none" "FastNode everysec" "FastNode always" "Redis none" "Redis everysec" "Redis always")
+for round in $(seq 1 "$rounds"); do
+  for c in "${cases[@]}"; do
+    read -r server fsync <<<"$c"
+    port=$((port_base + (port - port_base + 1) % 40))
+    start "$server" "$fsync" "$workdir/$server-$fsync-$round"
+    timeout 300 redis-benchmark -p "$port" -t set -P 16 -c 50 -n $((requests / 10)) -r 100000 -q >/dev/null 2>&1 || true
+    rps=$(timeout 300 redis-benchmark -p "$port" -t set -P 16 -c 50 -n "$requests" -r 100000 -q 2>/dev/null \
+      | tr '\r' '\n' | awk '/requests per second/ { v = $2 } END { print v + 0 }')
+    stop
+    results["$c"]+="$rps "
+    echo "round $round: $c SET -P 16: $rps req/s" >&2
+  done
+done
+
+median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+declare -A m
+echo "commit $(git rev-parse --short HEAD), $(nproc) cores, .NET $(dotnet --version), $(redis-server --version | awk '{print $3}'), $rounds rounds, $requests requests"
+printf '%-20s %12s\n' case "SET -P16 req/s (median)"
+for c in "${cases[@]}"; do
+  m["$c"]=$(median <<<"${results[$c]}")
+  printf '%-20s %12s   (%s)\n' "$c" "${m[$c]}" "${results[$c]}"
+done
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf (b > 0 ? "%.2f" : "n/a"), a / b }'; }
+echo "FastNode everysec / FastNode no AOF: $(ratio "${m[FastNode everysec]}" "${m[FastNode none]}") (target >= 0.90)"
+echo "FastNode everysec / Redis everysec:  $(ratio "${m[FastNode everysec]}" "${m[Redis everysec]}") (target >= 1.20)"
+echo "FastNode always / Redis always:      $(ratio "${m[FastNode always]}" "${m[Redis always]}") (target >= 1.00)"
