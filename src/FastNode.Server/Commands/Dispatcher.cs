@@ -46,6 +46,26 @@ public static class Dispatcher
             return;
         }
 
+        // As Redis's processCommand: a read-only replica refuses writes from its clients (its primary's stream is
+        // exempt), and a primary with min-replicas-to-write refuses them while too few replicas keep up.
+        if ((def.Flags & CommandFlags.Write) != 0 && !session.IsMasterLink)
+        {
+            var replication = ctx.Server.Replication;
+            if (replication.IsReplica)
+            {
+                if (ctx.Server.Options.ReplicaReadOnly)
+                {
+                    Reject(ref ctx, "READONLY You can't write against a read only replica.");
+                    return;
+                }
+            }
+            else if (ctx.Server.Options.MinReplicasToWrite > 0 && replication.GoodReplicas() < ctx.Server.Options.MinReplicasToWrite)
+            {
+                Reject(ref ctx, "NOREPLICAS Not enough good replicas to write.");
+                return;
+            }
+        }
+
         if (session.Multi is not null && !TransactionCommands.RunsInsideMulti(def))
         {
             if ((def.Flags & CommandFlags.NoMulti) != 0)

@@ -26,6 +26,7 @@ public sealed class ChangeFeed : IKeyspaceObserver
     private int _selectedDb = -1;
     private bool _multiPending;
     private bool _multiOpen;
+    private bool _relaying;
 
     public WriteGate Gate { get; } = new();
 
@@ -74,6 +75,53 @@ public sealed class ChangeFeed : IKeyspaceObserver
         Gate.KeepOrdered = active;
     }
 
+    /// <summary>
+    /// True on a replica: the feed carries the primary's stream byte for byte (<see cref="Relay"/>) and ignores the
+    /// records the replica's own command execution would build (they would re-encode the same changes, and offsets
+    /// down a chain of replicas must match the primary's).
+    /// </summary>
+    public bool Relaying
+    {
+        get => _relaying;
+        set
+        {
+            lock (_append)
+            {
+                _relaying = value;
+                _selectedDb = -1;
+                _multiPending = _multiOpen = false;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Appends bytes of a replication stream as they are (a replica passing its primary's stream on). With
+    /// <paramref name="replicationOnly"/> (PING, REPLCONF GETACK) only sinks that are part of replication get them; the
+    /// offset counts them either way, as Redis's does. Counts even with no sink: the offset is the replica's position.
+    /// </summary>
+    public long Relay(ReadOnlySpan<byte> bytes, bool replicationOnly)
+    {
+        lock (_append)
+        {
+            foreach (var sink in _sinks)
+            {
+                if (!replicationOnly || sink is IReplicationSink) sink.Write(bytes);
+            }
+            _offset += bytes.Length;
+            return _offset;
+        }
+    }
+
+    /// <summary>Sets the offset (a replica that loaded its primary's snapshot continues at the primary's offset).</summary>
+    public void ResetOffset(long offset)
+    {
+        lock (_append)
+        {
+            _offset = offset;
+            _selectedDb = -1;
+        }
+    }
+
     /// <summary>The next record starts with a SELECT (a sink starts a new file mid-stream).</summary>
     public void ForceSelect()
     {
@@ -85,7 +133,7 @@ public sealed class ChangeFeed : IKeyspaceObserver
     {
         lock (_append)
         {
-            if (!Active) return _offset;
+            if (!Active || _relaying) return _offset;
             Prefix(db);
             Write(record.Bytes);
             return _offset;
@@ -129,7 +177,7 @@ public sealed class ChangeFeed : IKeyspaceObserver
         {
             foreach (var (db, bytes) in pending)
             {
-                if (!Active) break;
+                if (!Active || _relaying) break;
                 Prefix(db);
                 Write(bytes);
             }
@@ -165,7 +213,7 @@ public sealed class ChangeFeed : IKeyspaceObserver
     /// </summary>
     public void BeginTransaction()
     {
-        lock (_append) _multiPending = Active;
+        lock (_append) _multiPending = Active && !_relaying;
     }
 
     /// <summary>EXEC ends; returns the stream offset after its records.</summary>
