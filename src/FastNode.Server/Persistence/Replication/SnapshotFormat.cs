@@ -32,6 +32,7 @@ public static class SnapshotFormat
             return;
         }
         var replayer = new FeedReplayer(server, "sync-loader");
+        replayer.Session.IsMasterLink = true;   // it writes on a read-only replica
         var buffer = new System.Buffers.ReadOnlySequence<byte>(((MemoryStream)payload).GetBuffer().AsMemory(0, (int)payload.Length));
         replayer.Apply(ref buffer);
     }
