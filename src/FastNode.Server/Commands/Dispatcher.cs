@@ -101,7 +101,11 @@ public static class Dispatcher
         def.Handler!(ref ctx);
         if (!feed.Active) return;
         if (!ctx.Propagated && ctx.Writer.Errors == errorsBefore && ctx.Session.PendingBlock is null)
-            ctx.Session.FeedOffset = feed.AppendCommand(ctx.Session.DbIndex, args);
+        {
+            ctx.Session.FeedOffset = def.RecordsState
+                ? Persistence.StateRecords.Emit(ctx.Server, ctx.Db, args[def.FirstKey])
+                : feed.AppendCommand(ctx.Session.DbIndex, args);
+        }
         if (feed.HasAfterCommandRecords) ctx.Session.FeedOffset = Math.Max(ctx.Session.FeedOffset, feed.FlushAfterCommand());
     }
 
