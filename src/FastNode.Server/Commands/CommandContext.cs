@@ -59,6 +59,25 @@ public ref struct CommandContext
         Session.FeedOffset = Server.Feed.Append(Session.DbIndex, ref record);
     }
 
+    private bool _inWriteGate;
+    private bool _gateOrdered;
+
+    /// <summary>Enters the server's write gate for the rest of the batch (re-entering is free).</summary>
+    public void EnterWriteGate()
+    {
+        if (_inWriteGate) return;
+        _gateOrdered = Server.Feed.Gate.Enter();
+        _inWriteGate = true;
+    }
+
+    /// <summary>Leaves the write gate at the end of a batch (or of a stream's chunk), if a write entered it.</summary>
+    public void LeaveWriteGate()
+    {
+        if (!_inWriteGate) return;
+        _inWriteGate = false;
+        Server.Feed.Gate.Exit(_gateOrdered);
+    }
+
     /// <summary>The command changed nothing (or its records were written elsewhere): nothing goes to the feed for it.</summary>
     public void SkipPropagation() => Propagated = true;
 

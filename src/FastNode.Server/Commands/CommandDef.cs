@@ -31,6 +31,12 @@ public sealed record CommandDef(
     /// </summary>
     public bool ChangesData { get; } = (Flags & CommandFlags.Write) != 0 || Name == "EXEC";
 
+    /// <summary>
+    /// A FastNode type's write command (rate limits, locks) with its key at a fixed place: the state of that key is what
+    /// propagates, not the call (see Persistence/StateRecords.cs). RL.MULTI records its keys itself.
+    /// </summary>
+    public bool RecordsState { get; } = Group is "ratelimit" or "lock" && (Flags & CommandFlags.Write) != 0 && FirstKey > 0;
+
     /// <summary>The subcommand lookup, built once from <see cref="Subcommands"/>.</summary>
     public CommandLookup? SubcommandLookup { get; } = Subcommands is null ? null : new CommandLookup(Subcommands);
 

@@ -92,7 +92,13 @@ public static class Dispatcher
         long writtenBefore = ctx.Writer.Written;
         long started = ctx.BeginCommand(def);
         if (def.ChangesData) RunWrite(ref ctx, def, args);
-        else def.Handler!(ref ctx);
+        else
+        {
+            // Commands that change no data never run inside the gate: some pause every writer (BGSAVE, CONFIG SET
+            // appendonly), which must not wait for a gate this very batch still holds.
+            ctx.LeaveWriteGate();
+            def.Handler!(ref ctx);
+        }
         Debug.Assert(ctx.Writer.Written > writtenBefore || session.ReplyMode != Sessions.ReplyMode.On
             || (def.Flags & CommandFlags.NoReply) != 0 || session.PendingBlock is not null, $"{def.FullName} wrote no reply");
 
@@ -103,25 +109,24 @@ public static class Dispatcher
 
     /// <summary>
     /// Runs a command that may change data inside the write gate, then appends it to the change feed as it was called,
-    /// unless the handler wrote its own records, changed nothing, failed, or only blocked.
+    /// unless the handler wrote its own records, changed nothing, failed, or only blocked. The gate, once entered, is
+    /// held until the batch ends (<see cref="CommandContext.LeaveWriteGate"/>): one lock per batch, not per command.
     /// </summary>
     private static void RunWrite(ref CommandContext ctx, CommandDef def, CommandArgs args)
     {
         var feed = ctx.Server.Feed;
-        bool ordered = feed.Gate.Enter();
-        try
+        ctx.EnterWriteGate();
+        ctx.Propagated = false;
+        int errorsBefore = ctx.Writer.Errors;
+        def.Handler!(ref ctx);
+        if (!feed.Active) return;
+        if (!ctx.Propagated && ctx.Writer.Errors == errorsBefore && ctx.Session.PendingBlock is null)
         {
-            ctx.Propagated = false;
-            int errorsBefore = ctx.Writer.Errors;
-            def.Handler!(ref ctx);
-            if (!ctx.Propagated && feed.Active && ctx.Writer.Errors == errorsBefore && ctx.Session.PendingBlock is null)
-                ctx.Session.FeedOffset = feed.AppendCommand(ctx.Session.DbIndex, args);
-            if (feed.Active) ctx.Session.FeedOffset = Math.Max(ctx.Session.FeedOffset, feed.FlushAfterCommand());
+            ctx.Session.FeedOffset = def.RecordsState
+                ? Persistence.StateRecords.Emit(ctx.Server, ctx.Db, args[def.FirstKey])
+                : feed.AppendCommand(ctx.Session.DbIndex, args);
         }
-        finally
-        {
-            feed.Gate.Exit(ordered);
-        }
+        if (feed.HasAfterCommandRecords) ctx.Session.FeedOffset = Math.Max(ctx.Session.FeedOffset, feed.FlushAfterCommand());
     }
 
     /// <summary>A command refused before it ran; inside MULTI this also dooms the transaction (EXECABORT).</summary>

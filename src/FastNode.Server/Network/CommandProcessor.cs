@@ -99,6 +99,7 @@ public sealed class CommandProcessor
         }
         finally
         {
+            ctx.LeaveWriteGate();
             ctx.EndBatch();
             long written = ctx.Writer.Written;
             ctx.Writer.Commit();

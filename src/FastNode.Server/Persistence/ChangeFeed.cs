@@ -168,6 +168,9 @@ public sealed class ChangeFeed : IKeyspaceObserver
         (t_afterCommand ??= []).Add((db, record.Bytes.ToArray()));
     }
 
+    /// <summary>True when this thread kept records with <see cref="AppendAfterCommand"/> that are not appended yet.</summary>
+    public bool HasAfterCommandRecords => t_afterCommand is { Count: > 0 };
+
     /// <summary>Appends what <see cref="AppendAfterCommand"/> kept; returns the stream offset after it.</summary>
     public long FlushAfterCommand()
     {

@@ -82,6 +82,7 @@ public sealed class FeedReplayer
         finally
         {
             Storage.Database.ThreadAppliesStream = false;
+            ctx.LeaveWriteGate();
             ctx.EndBatch();
             ctx.Writer.Commit();
         }

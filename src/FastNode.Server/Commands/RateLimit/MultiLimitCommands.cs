@@ -63,6 +63,12 @@ public static class MultiLimitCommands
         {
             foreach (ref var spec in specs) ctx.Server.Watches.Touch(ctx.Session.DbIndex, ctx.Args[spec.KeyIndex]);
         }
+        if (ctx.Propagating)
+        {
+            // Each limiter's new state propagates, not the call (its keys are not at fixed places for the dispatcher).
+            foreach (ref var spec in specs) ctx.Session.FeedOffset = Persistence.StateRecords.Emit(ctx.Server, db, ctx.Args[spec.KeyIndex]);
+            ctx.SkipPropagation();
+        }
         ctx.Writer.WriteArrayHeader(count + 1);
         ctx.Writer.WriteInteger(allowed ? 1 : 0);
         foreach (ref var decision in decisions) RateLimitReply.WriteDecision(ref ctx.Writer, decision);

@@ -301,6 +301,9 @@ public sealed class LockState : ICopyableValue
     private void OnTimer()
     {
         var home = _home;
+        // A lease that ends here changes the key like a command would: as a writer, and with its state propagated.
+        var feed = _server.Feed;
+        bool ordered = feed.Gate.Enter();
         try
         {
             lock (home.Lock)
@@ -317,10 +320,15 @@ public sealed class LockState : ICopyableValue
                 Settle(now);
                 Sync(home, i, now);
             }
+            if (feed.Active && home.Owner is { } db) Persistence.StateRecords.Emit(_server, db, _key);
         }
         catch (Exception ex)
         {
             _server.Loggers.CreateLogger("FastNode.Locks").LogError(ex, "lock expiry timer failed");
+        }
+        finally
+        {
+            feed.Gate.Exit(ordered);
         }
     }
 
