@@ -226,12 +226,24 @@ public sealed class ReplicationTests
         var primary = FastNode();
         DatasetDump.Fill(primary.Port);
         var middle = FastNodeReplicaOf(primary);
+        using var writer = RawClient.Connect(primary.Port);
+        writer.Call("SELECT", "5");
+        writer.Call("SET", "in5", "a");
+        WaitInSync(primary, middle);
+        // The leaf joins while the stream has database 5 selected: its next record carries no SELECT.
         var leaf = FastNodeReplicaOf(middle);
+        WaitInSync(middle, leaf);
+        writer.Call("SET", "in5", "b");
         WriteEverything(primary.Port);
         WaitInSync(primary, middle);
         WaitInSync(middle, leaf);
         AssertSameData(primary, middle);
         AssertSameData(primary, leaf);
+        using (var c = RawClient.Connect(leaf.Port))
+        {
+            c.Call("SELECT", "5");
+            Assert.That(c.Call("GET", "in5"), Is.EqualTo("$1\r\nb\r\n"));
+        }
         // The same history all down the chain: ids and offsets match byte for byte.
         Assert.That(Info(leaf.Port)["master_replid"], Is.EqualTo(Info(primary.Port)["master_replid"]));
         Assert.That(Info(leaf.Port)["master_repl_offset"], Is.EqualTo(Info(primary.Port)["master_repl_offset"]));

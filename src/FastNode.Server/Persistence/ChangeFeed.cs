@@ -99,10 +99,25 @@ public sealed class ChangeFeed : IKeyspaceObserver
     /// <paramref name="replicationOnly"/> (PING, REPLCONF GETACK) only sinks that are part of replication get them; the
     /// offset counts them either way, as Redis's does. Counts even with no sink: the offset is the replica's position.
     /// </summary>
-    public long Relay(ReadOnlySpan<byte> bytes, bool replicationOnly)
+    /// <param name="db">
+    /// The database the stream had selected before these bytes (-1 if unknown): a sink that joined since the last
+    /// record of this kind (the AOF starting a file) gets a SELECT of its own first. It is not part of the stream and
+    /// not counted: a replica's sinks get the same information from the snapshot they start from.
+    /// </param>
+    public long Relay(ReadOnlySpan<byte> bytes, bool replicationOnly, int db = -1)
     {
         lock (_append)
         {
+            if (!replicationOnly && db >= 0 && db != _selectedDb)
+            {
+                Span<byte> select = stackalloc byte[40];
+                int length = FormatSelect(db, select);
+                foreach (var sink in _sinks)
+                {
+                    if (sink is not IReplicationSink) sink.Write(select[..length]);
+                }
+                _selectedDb = db;
+            }
             foreach (var sink in _sinks)
             {
                 if (!replicationOnly || sink is IReplicationSink) sink.Write(bytes);
@@ -240,17 +255,7 @@ public sealed class ChangeFeed : IKeyspaceObserver
         {
             // Formatted here, not with a ChangeRecord: the record being appended lives in the thread's scratch buffer.
             Span<byte> select = stackalloc byte[40];
-            "*2\r\n$6\r\nSELECT\r\n$"u8.CopyTo(select);
-            int length = 17;
-            Span<byte> digits = stackalloc byte[11];
-            System.Buffers.Text.Utf8Formatter.TryFormat(db, digits, out int n);
-            System.Buffers.Text.Utf8Formatter.TryFormat(n, select.Slice(length), out int m);
-            length += m;
-            "\r\n"u8.CopyTo(select.Slice(length));
-            digits.Slice(0, n).CopyTo(select.Slice(length + 2));
-            length += 2 + n;
-            "\r\n"u8.CopyTo(select.Slice(length));
-            Write(select.Slice(0, length + 2));
+            Write(select[..FormatSelect(db, select)]);
             _selectedDb = db;
         }
         if (_multiPending && !_multiOpen)
@@ -258,6 +263,22 @@ public sealed class ChangeFeed : IKeyspaceObserver
             _multiOpen = true;
             Write(MultiRecord);
         }
+    }
+
+    /// <summary>SELECT db as a RESP command into <paramref name="select"/> (40 bytes); returns its length.</summary>
+    public static int FormatSelect(int db, Span<byte> select)
+    {
+        "*2\r\n$6\r\nSELECT\r\n$"u8.CopyTo(select);
+        int length = 17;
+        Span<byte> digits = stackalloc byte[11];
+        System.Buffers.Text.Utf8Formatter.TryFormat(db, digits, out int n);
+        System.Buffers.Text.Utf8Formatter.TryFormat(n, select.Slice(length), out int m);
+        length += m;
+        "\r\n"u8.CopyTo(select.Slice(length));
+        digits.Slice(0, n).CopyTo(select.Slice(length + 2));
+        length += 2 + n;
+        "\r\n"u8.CopyTo(select.Slice(length));
+        return length + 2;
     }
 
     private void Write(ReadOnlySpan<byte> bytes)

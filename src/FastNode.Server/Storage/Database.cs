@@ -13,7 +13,7 @@ public sealed class Database
 
     private readonly Shard[] _shards;
     private readonly int _mask;
-    private volatile IShardCapture? _capture;
+    private volatile IShardCapture[]? _captures;   // running point-in-time captures (an AOF rewrite, replicas' syncs); null when none
 
     public Database(int shardCount, int index = 0)
     {
@@ -71,20 +71,40 @@ public sealed class Database
     public Shard ShardFor(ulong hash)
     {
         int index = (int)hash & _mask;
-        var capture = _capture;
-        if (capture is not null && t_writing) capture.BeforeWrite(this, index);
+        var captures = _captures;
+        if (captures is not null && t_writing)
+        {
+            foreach (var capture in captures) capture.BeforeWrite(this, index);
+        }
         return _shards[index];
     }
 
-    /// <summary>Starts (or with null, ends) a point-in-time capture of this database's shards.</summary>
-    public void SetCapture(IShardCapture? capture) => _capture = capture;
+    /// <summary>Starts a point-in-time capture of this database's shards (several may run at once).</summary>
+    public void AddCapture(IShardCapture capture)
+    {
+        lock (_shards) _captures = [.. _captures ?? [], capture];
+    }
+
+    /// <summary>Ends a capture.</summary>
+    public void RemoveCapture(IShardCapture capture)
+    {
+        lock (_shards)
+        {
+            if (_captures is not { } captures) return;
+            var left = Array.FindAll(captures, c => !ReferenceEquals(c, capture));
+            _captures = left.Length == 0 ? null : left;
+        }
+    }
 
     /// <summary>Has a running capture take every shard now (a write that touches all of them: FLUSHDB, SWAPDB).</summary>
     public void CaptureAllBeforeWrite()
     {
-        var capture = _capture;
-        if (capture is null) return;
-        for (int i = 0; i < _shards.Length; i++) capture.BeforeWrite(this, i);
+        var captures = _captures;
+        if (captures is null) return;
+        foreach (var capture in captures)
+        {
+            for (int i = 0; i < _shards.Length; i++) capture.BeforeWrite(this, i);
+        }
     }
 
     internal void KeyExpired(byte[] key) => Observer?.KeyExpired(this, key);

@@ -26,7 +26,7 @@ public sealed class MasterLink
     private Socket? _socket;
     private Task _run = Task.CompletedTask;
     private long _lastAckMs;
-    private int _db;              // the database the stream had selected, kept across reconnects (+CONTINUE goes on in it)
+    private int _streamDb;        // the database the stream selected as of the last byte passed on; kept across reconnects
     private byte[] _raw = new byte[64 * 1024];   // received bytes not yet passed on
     private int _rawCount;
     private long _rawStart;       // replayer position of _raw[0]
@@ -160,9 +160,8 @@ public sealed class MasterLink
             SyncInProgress = true;
             _log.LogInformation("Full resync from master: {Id}:{Offset}", parts[1], offset);
             var payload = await ReadSnapshotAsync(reader).ConfigureAwait(false);
-            Load(payload, parts[1], offset);
+            _streamDb = Load(payload, parts[1], offset);
             SyncInProgress = false;
-            _db = 0;
         }
         else if (reply.StartsWith("+CONTINUE", StringComparison.Ordinal))
         {
@@ -195,24 +194,29 @@ public sealed class MasterLink
     }
 
     /// <summary>Replaces the dataset with the snapshot, with writers stopped; the stream continues from its offset.</summary>
-    private void Load(MemoryStream payload, string replid, long offset)
+    private int Load(MemoryStream payload, string replid, long offset)
     {
+        int db = 0;
         _server.Feed.Gate.Pause(() =>
         {
             for (int d = 0; d < _server.DatabaseCount; d++) _server.Database(d).Flush();
-            SnapshotFormat.Load(payload, _server);
+            db = SnapshotFormat.Load(payload, _server);
             _replication.AdoptHistory(replid, offset);
         });
         // Sub-replicas followed the old history: they reconnect and sync from the new one.
         _replication.DropReplicas();
         _log.LogInformation("MASTER <-> REPLICA sync: Finished with success ({Bytes} bytes)", payload.Length);
+        return db;
     }
+
+    /// <summary>The database the stream has selected as of what was applied and passed on (read with writers paused).</summary>
+    public int StreamDb => _streamDb;
 
     private async Task StreamAsync(LinkReader reader)
     {
         var replayer = new FeedReplayer(_server, "master");
         replayer.Session.IsMasterLink = true;
-        replayer.Session.DbIndex = _db;
+        replayer.Session.DbIndex = _streamDb;
         replayer.Applied = OnApplied;
         Session = replayer.Session;
         var socket = _socket!;
@@ -244,7 +248,6 @@ public sealed class MasterLink
             {
                 gate.Exit(ordered);
             }
-            _db = replayer.Session.DbIndex;
             Compact(_txStart >= 0 ? _txStart : replayer.CommandEnd);
             if (_ackRequested)
             {
@@ -268,9 +271,11 @@ public sealed class MasterLink
             start = _txStart;
             _txStart = -1;
         }
+        int dbBefore = _streamDb;
         bool replicationOnly = Ascii.EqualsIgnoreCase(args[0], "PING"u8) || Ascii.EqualsIgnoreCase(args[0], "REPLCONF"u8);
         if (args.Count >= 2 && Ascii.EqualsIgnoreCase(args[0], "REPLCONF"u8) && Ascii.EqualsIgnoreCase(args[1], "GETACK"u8)) _ackRequested = true;
-        _server.Feed.Relay(_raw.AsSpan((int)(start - _rawStart), (int)(end - start)), replicationOnly);
+        _server.Feed.Relay(_raw.AsSpan((int)(start - _rawStart), (int)(end - start)), replicationOnly, dbBefore);
+        _streamDb = Session!.DbIndex;
     }
 
     private void Keep(ReadOnlySpan<byte> bytes)

@@ -49,6 +49,9 @@ public sealed class ReplicaFeed : IReplicationSink
     /// <summary>Unix ms of the last ACK (or of the end of the sync): INFO's lag and min-replicas-max-lag.</summary>
     public long AckTimeMs;
 
+    /// <summary>The stream's database at the snapshot's point when this server relays its primary's stream, else -1.</summary>
+    public int StreamDb = -1;
+
     /// <summary>The snapshot still to send (full sync), or null for a partial one.</summary>
     public Snapshots.SnapshotCapture? Capture;
 

@@ -99,12 +99,17 @@ public sealed class ReplicationState
         if (replid is not null && replid != "?") Interlocked.Increment(ref SyncPartialErr);
         Interlocked.Increment(ref SyncFull);
         long offset = 0;
-        replica.Capture = SnapshotCapture.Start(_server, SnapshotFormat.CreateEncoder(_server), atPoint: () =>
+        // The stream's database at the point, for a replica that relays its primary's stream (whose records do not
+        // start with a SELECT of their own). Read with writers paused, like the offset.
+        int streamDb = -1;
+        var encoder = new DeferredEncoder(() => SnapshotFormat.CreateEncoder(_server, streamDb));
+        replica.Capture = SnapshotCapture.Start(_server, encoder, atPoint: () =>
         {
             lock (_lock)
             {
                 EnsureBacklog();
                 offset = _server.Feed.Offset;
+                if (_server.Feed.Relaying && Link is { } link) feed.StreamDb = streamDb = link.StreamDb;
                 if (!feed.RdbOnly)
                 {
                     _server.Feed.AddSink(feed);
