@@ -34,6 +34,7 @@ public sealed class ServerState
         int shards = options.EffectiveShards();
         _databases = new Database[options.Databases];
         for (int i = 0; i < _databases.Length; i++) _databases[i] = new Database(shards, i) { Observer = Feed };
+        Replication = new Persistence.Replication.ReplicationState(this);
         Limits = new ProtocolLimits { MaxBulkLength = options.ProtoMaxBulkLen, MaxQueryBuffer = options.ClientQueryBufferLimit };
     }
 
@@ -61,8 +62,7 @@ public sealed class ServerState
     /// <summary>A 40-hex-digit id for INFO run_id, new at every start.</summary>
     public string RunId { get; } = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())[..8];
     /// <summary>Replication: history ids, backlog, replicas, and the link to a primary (Persistence/Replication).</summary>
-    public Persistence.Replication.ReplicationState Replication => _replication ??= new Persistence.Replication.ReplicationState(this);
-    private Persistence.Replication.ReplicationState? _replication;
+    public Persistence.Replication.ReplicationState Replication { get; }
 
     /// <summary>INFO replication master_replid.</summary>
     public string ReplicationId => Replication.ReplId;
