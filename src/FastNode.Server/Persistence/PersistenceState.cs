@@ -54,6 +54,9 @@ public sealed class PersistenceState
     /// <summary>True while the dataset is being loaded (INFO loading).</summary>
     public bool Loading { get; set; }
 
+    /// <summary>Set once the shutdown save ran (or was not needed), so SHUTDOWN then SIGTERM saves only once.</summary>
+    public bool ShutdownSaveDone { get; set; }
+
     public long LastLoadKeysLoaded { get; set; }
     public long LastLoadKeysExpired { get; set; }
 

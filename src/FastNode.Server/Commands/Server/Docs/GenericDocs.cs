@@ -37,7 +37,7 @@ public static class GenericDocs
         new("RENAME", "1.0.0", "O(1)", "Renames a key, replacing any key of the new name.", "key newkey=k"),
         new("RENAMENX", "1.0.0", "O(1)", "Renames a key unless the new name already exists.", "key newkey=k"),
         new("RESTORE", "2.6.0", "O(1) to create the key and additional O(N*M) to reconstruct the value", "Creates a key from a DUMP payload.",
-            "key ttl=i serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds=i] [FREQ frequency=i]"),
+            "key ttl=i serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds=i] [FREQ frequency=i]") { Acl = "@dangerous", KeyFlags = "OW update" },
         new("SCAN", "2.8.0", "O(1) for every call. O(N) for a complete iteration", "Iterates over the keys of the database.",
             "cursor=i [MATCH pattern=p] [COUNT count=i] [TYPE type]") { Tips = "nondeterministic_output request_policy:special" },
         new("SORT", "1.0.0", "O(N+M*log(M))", "Sorts the elements of a list, set or sorted set, optionally storing the result.",
