@@ -27,8 +27,12 @@ public sealed class InMemoryClient : IAsyncDisposable
         _loop = Task.Run(Connection.RunAsync);
     }
 
+    /// <summary>A server whose `dir` is a fresh temporary directory, so a SAVE or SHUTDOWN never writes into the test's own.</summary>
     public static ServerState NewServer(ServerOptions? options = null, TimeProvider? time = null) =>
-        new(options ?? new ServerOptions { Port = 0 }, time);
+        new(options ?? new ServerOptions { Port = 0, Dir = TempDir() }, time);
+
+    /// <summary>A new empty directory under the system temp dir (left for the OS to clean; tiny).</summary>
+    public static string TempDir() => Directory.CreateTempSubdirectory("fastnode-test-").FullName;
 
     public ServerState Server { get; }
     public ClientSession Session { get; }
