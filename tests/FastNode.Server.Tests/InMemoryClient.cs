@@ -56,7 +56,17 @@ public sealed class InMemoryClient : IAsyncDisposable
     }
 
     /// <summary>Reads exactly one complete RESP reply.</summary>
-    public async Task<string> ReadReplyAsync(int timeoutMs = 5000)
+    public async Task<string> ReadReplyAsync(int timeoutMs = 5000) => Encoding.UTF8.GetString(await ReadReplyBytesAsync(timeoutMs));
+
+    /// <summary>Sends a command and returns its one reply as raw bytes (binary bulk strings intact).</summary>
+    public async Task<byte[]> CallBytesAsync(byte[] command)
+    {
+        await SendAsync(command);
+        return await ReadReplyBytesAsync();
+    }
+
+    /// <summary>Reads exactly one complete RESP reply, as the bytes sent.</summary>
+    public async Task<byte[]> ReadReplyBytesAsync(int timeoutMs = 5000)
     {
         using var cts = new CancellationTokenSource(timeoutMs);
         while (true)
@@ -65,7 +75,7 @@ public sealed class InMemoryClient : IAsyncDisposable
             int length = RespReplyScanner.CompleteLength(buffered);
             if (length >= 0)
             {
-                var reply = Encoding.UTF8.GetString(buffered.Slice(0, length));
+                var reply = buffered.Slice(0, length).ToArray();
                 var rest = buffered.Slice(length).ToArray();
                 _received.SetLength(0);
                 _received.Write(rest);
