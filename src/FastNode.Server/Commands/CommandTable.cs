@@ -62,6 +62,7 @@ public sealed class CommandTable
         new("RENAME", 3, Write, 1, 2, 1, KeyMoveCommands.Rename, "generic"),
         new("RENAMENX", 3, Write | Fast, 1, 2, 1, KeyMoveCommands.RenameNx, "generic"),
         new("DUMP", 2, ReadOnly, 1, 1, 1, Persistence.DumpCommands.Dump, "generic"),
+        new("MIGRATE", -6, Write | MovableKeys, 3, 3, 1, Persistence.MigrateCommands.Migrate, "generic"),
         new("RESTORE", -4, Write | DenyOom, 1, 1, 1, Persistence.DumpCommands.Restore, "generic"),
         new("COPY", -3, Write | DenyOom, 1, 2, 1, KeyMoveCommands.Copy, "generic"),
         new("MOVE", 3, Write | Fast, 1, 1, 1, KeyMoveCommands.Move, "generic"),

@@ -74,7 +74,8 @@ public sealed class ChildProcess : IDisposable
             try
             {
                 using var client = RawClient.Connect(port);
-                if (client.Call("PING") == "+PONG\r\n") return;
+                string reply = client.Call("PING");
+                if (reply == "+PONG\r\n" || reply.StartsWith("-NOAUTH", StringComparison.Ordinal)) return;
             }
             catch (Exception ex) when (ex is SocketException or IOException)
             {

@@ -23,7 +23,7 @@ public sealed class RdbRoundTripTests
         var loaded = InMemoryClient.NewServer(time: time);
         var result = RdbTestData.Load(file, loaded);
         var expected = DatasetDescription.Of(c.Server);
-        Assert.That(expected, Has.Count.GreaterThan(30));
+        Assert.That(expected, Has.Count.GreaterThan(25));
         Assert.That(DatasetDescription.Of(loaded), Is.EqualTo(expected));
         Assert.That(result.KeysLoaded, Is.EqualTo(expected.Count));
         Assert.That(result.Version, Is.EqualTo(10));
