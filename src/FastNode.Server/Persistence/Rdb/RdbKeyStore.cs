@@ -29,7 +29,12 @@ public static class RdbKeyStore
             {
                 var image = (LockImage)value.Value;
                 i = LockState.Add(server, shard, hash, key, image.Semaphore, image.Permits, out var state);
-                foreach (var lease in image.Holders) state.RestoreHolder(lease.Owner, lease.Token, lease.DeadlineMs);
+                foreach (var lease in image.Holders)
+                {
+                    // A lapsed lease is not restored, but its token still counts: tokens never repeat.
+                    if (lease.DeadlineMs > nowMs) state.RestoreHolder(lease.Owner, lease.Token, lease.DeadlineMs);
+                    else FencingTokens.For(server).RaiseTo(lease.Token);
+                }
                 shard.At(i).LastAccess = AccessStamp(nowMs, idleSeconds);
                 // Drops lapsed leases (deleting the key when none is left) and sets the TTL to the last deadline.
                 state.Sync(shard, i, nowMs);
