@@ -42,7 +42,7 @@ public static class SaveCommands
             ctx.Writer.WriteSimpleString("Background saving scheduled"u8);
             return;
         }
-        if (RdbFile.StartBackground(ctx.Server) == RdbFile.StartResult.Started)
+        if (RdbFile.StartBackground(ctx.Server) == BackgroundSaveStart.Started)
             ctx.Writer.WriteSimpleString("Background saving started"u8);
         else
             ctx.Writer.WriteError("ERR Background save already in progress");

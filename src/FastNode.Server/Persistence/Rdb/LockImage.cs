@@ -7,6 +7,3 @@ public sealed class LockImage
     public int Permits { get; init; }
     public List<LockLease> Holders { get; } = [];
 }
-
-/// <summary>One saved lease: owner, fencing token, deadline in Unix ms.</summary>
-public readonly record struct LockLease(byte[] Owner, long Token, long DeadlineMs);

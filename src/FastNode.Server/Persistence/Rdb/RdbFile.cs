@@ -10,13 +10,6 @@ namespace FastNode.Server.Persistence.Rdb;
 /// </summary>
 public static class RdbFile
 {
-    /// <summary>What SAVE/BGSAVE got.</summary>
-    public enum StartResult
-    {
-        Started,
-        AlreadyInProgress,
-    }
-
     /// <summary>Foreground save (SAVE, SHUTDOWN): writes the file on this thread. Returns false on failure (logged).</summary>
     public static bool Save(ServerState server, out bool alreadyInProgress)
     {
@@ -29,10 +22,10 @@ public static class RdbFile
     }
 
     /// <summary>Starts a background save on the thread pool (BGSAVE, the save rules).</summary>
-    public static StartResult StartBackground(ServerState server)
+    public static BackgroundSaveStart StartBackground(ServerState server)
     {
         var state = server.Persistence;
-        if (!state.TryBegin(background: true, server.NowMs, out long dirty)) return StartResult.AlreadyInProgress;
+        if (!state.TryBegin(background: true, server.NowMs, out long dirty)) return BackgroundSaveStart.AlreadyInProgress;
         state.BackgroundSaveScheduled = false;
         Log(server).LogInformation("Background saving started");
         var task = Task.Run(() =>
@@ -48,7 +41,7 @@ public static class RdbFile
             }
         });
         state.SetBackgroundTask(task);
-        return StartResult.Started;
+        return BackgroundSaveStart.Started;
     }
 
     /// <summary>Waits for a background save in progress, if any (SHUTDOWN).</summary>
