@@ -66,6 +66,8 @@ public sealed class ConfigRegistry
         Int("shutdown-timeout", () => options.ShutdownTimeout, v => options.ShutdownTimeout = v, 0, int.MaxValue);
         foreach (var (name, value) in ImmutableDefaults) PassThrough(name, value, immutable: true);
         OneOf("maxmemory-policy", "noeviction", "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction");
+        // FastNode always checks a payload's structure fully before using it (what "yes" asks Redis to do).
+        OneOf("sanitize-dump-payload", "no", "no", "yes", "clients");
         OneOf("appendfsync", "everysec", "everysec", "always", "no");
         OneOf("enable-debug-command", "no", immutable: true, "no", "yes", "local");
         Choice("enable-protected-configs", () => _protectedConfigs, v => _protectedConfigs = v, immutable: true, ["no", "yes", "local"]);
@@ -276,6 +278,7 @@ public sealed class ConfigRegistry
         ("hll-sparse-max-bytes", "3000"), ("activerehashing", "yes"), ("active-expire-effort", "1"),
         ("appendonly", "no"), ("appendfilename", "appendonly.aof"),
         ("maxmemory", "0"), ("maxmemory-clients", "0"),
+        ("rdb-save-incremental-fsync", "yes"), ("rdb-del-sync-files", "no"), ("rdb-key-save-delay", "0"),
         ("maxmemory-samples", "5"), ("lfu-log-factor", "10"), ("lfu-decay-time", "1"),
         ("lazyfree-lazy-eviction", "no"), ("lazyfree-lazy-expire", "no"), ("lazyfree-lazy-server-del", "no"),
         ("lazyfree-lazy-user-del", "no"), ("lazyfree-lazy-user-flush", "no"),

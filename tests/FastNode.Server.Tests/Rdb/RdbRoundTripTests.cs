@@ -110,6 +110,12 @@ public sealed class RdbRoundTripTests
         var rest = new MemoryStream();
         forwardOnly.CopyTo(rest);
         Assert.That(rest.ToArray(), Is.EqualTo(trailer));
+
+        // With read-ahead (a stream that ends with the RDB data) the result is the same.
+        var readAhead = InMemoryClient.NewServer();
+        using var exact = new ForwardOnlyStream(new MemoryStream(file));
+        Assert.That(RdbLoader.Load(exact, readAhead, new RdbLoadOptions { ReadAhead = true }).KeysLoaded, Is.GreaterThan(25));
+        Assert.That(DatasetDescription.Of(readAhead).Keys, Is.EqualTo(DatasetDescription.Of(c.Server).Keys));
     }
 
     [Test]

@@ -17,6 +17,13 @@ public sealed class RdbLoadOptions
     /// <summary>Check the CRC64 trailer (a stored 0 means "not computed" and is always accepted).</summary>
     public bool VerifyChecksum { get; init; } = true;
 
+    /// <summary>
+    /// Read a non-seekable stream in large chunks. Only when the stream ends with the RDB data (nothing after the
+    /// checksum is needed), e.g. a stream limited to a full sync's payload length; otherwise such a stream is read
+    /// exactly as far as needed, in small reads.
+    /// </summary>
+    public bool ReadAhead { get; init; }
+
     /// <summary>Where warnings go (skipped function libraries, module AUX data, empty keys).</summary>
     public ILogger? Logger { get; init; }
 }

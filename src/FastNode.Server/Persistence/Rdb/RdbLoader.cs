@@ -15,7 +15,7 @@ public static class RdbLoader
     public static RdbLoadResult Load(Stream input, ServerState server, RdbLoadOptions? options = null)
     {
         options ??= new RdbLoadOptions();
-        var r = new RdbReader(input);
+        var r = new RdbReader(input, options.ReadAhead);
         int version = ReadHeader(r);
         var result = new RdbLoadResult { Version = version };
         var clock = RdbClock.Of(server);

@@ -24,6 +24,7 @@ public sealed class RdbReader
 
     private readonly Stream _input;
     private readonly bool _seekable;
+    private readonly bool _readAhead;
     private readonly long _startPosition;
     private readonly byte[] _buffer;
     private int _pos;          // next unread byte in _buffer
@@ -31,12 +32,17 @@ public sealed class RdbReader
     private long _consumed;    // bytes consumed before _buffer[_pos]... tracked as total consumed
     private ulong _crc;
 
-    public RdbReader(Stream input)
+    /// <param name="readAhead">
+    /// Buffer a non-seekable input too: only when nothing after the RDB data matters (e.g. a stream limited to the
+    /// payload length of a replication full sync), since bytes read ahead are lost to the caller.
+    /// </param>
+    public RdbReader(Stream input, bool readAhead = false)
     {
         _input = input;
         _seekable = input.CanSeek;
+        _readAhead = _seekable || readAhead;
         _startPosition = _seekable ? input.Position : 0;
-        _buffer = new byte[_seekable ? BufferSize : 16];
+        _buffer = new byte[_readAhead ? BufferSize : 16];
     }
 
     /// <summary>Bytes consumed so far (the offset errors report).</summary>
@@ -84,7 +90,7 @@ public sealed class RdbReader
                     target = target.Slice(n);
                     continue;
                 }
-                Fill(_seekable ? 1 : target.Length);
+                Fill(_readAhead ? 1 : target.Length);
             }
             int take = Math.Min(_end - _pos, target.Length);
             _buffer.AsSpan(_pos, take).CopyTo(target);
@@ -259,7 +265,7 @@ public sealed class RdbReader
     private void Fill(int needed)
     {
         if (_pos == _end) _pos = _end = 0;
-        int want = _seekable ? _buffer.Length - _end : Math.Min(needed, _buffer.Length - _end);
+        int want = _readAhead ? _buffer.Length - _end : Math.Min(needed, _buffer.Length - _end);
         while (_end - _pos < needed)
         {
             int n = _input.Read(_buffer, _end, want);
