@@ -33,11 +33,39 @@ public sealed class ServerCron(ServerState server)
                 CloseIdleClients();
                 server.Aof.RewriteIfGrown();
                 server.Replication.Cron();
+                CheckSaveRules();
                 server.Metrics.Sample(server);
             }
             catch (Exception ex)
             {
                 _log.LogError(ex, "server cron failed");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Redis's serverCron save check: a scheduled BGSAVE, or the first rule with enough changes and more than its
+    /// seconds since the last save; after a failed background save, retry only every 5 seconds.
+    /// </summary>
+    private void CheckSaveRules()
+    {
+        var state = server.Persistence;
+        if (state.SaveInProgress || state.Loading) return;
+        if (state.BackgroundSaveScheduled)
+        {
+            Persistence.Rdb.RdbFile.StartBackground(server);
+            return;
+        }
+        long now = server.NowMs / 1000;
+        long dirty = Interlocked.Read(ref state.Dirty);
+        foreach (var rule in server.Options.SaveRules)
+        {
+            if (dirty >= rule.Changes && now - state.LastSaveUnix > rule.Seconds
+                && (state.LastBgsaveOk || now - state.LastBgsaveTryUnix > 5))
+            {
+                _log.LogInformation("{Changes} changes in {Seconds} seconds. Saving...", rule.Changes, rule.Seconds);
+                Persistence.Rdb.RdbFile.StartBackground(server);
+                return;
             }
         }
     }

@@ -31,6 +31,7 @@ public sealed class ServerState
         Loggers = loggers ?? NullLoggerFactory.Instance;
         StartedAtMs = NowMs;
         StartTimestamp = Time.GetTimestamp();
+        Persistence = new Persistence.PersistenceState(StartedAtMs);
         int shards = options.EffectiveShards();
         _databases = new Database[options.Databases];
         for (int i = 0; i < _databases.Length; i++) _databases[i] = new Database(shards, i) { Observer = Feed };
@@ -57,6 +58,8 @@ public sealed class ServerState
     public ProtocolLimits Limits { get; }
     public long StartedAtMs { get; }
     public long StartTimestamp { get; }
+    /// <summary>Save bookkeeping: dirty counter, last save, background save status (INFO persistence).</summary>
+    public Persistence.PersistenceState Persistence { get; }
     /// <summary>The TCP port actually bound (differs from Options.Port when that was 0).</summary>
     public int BoundPort { get; set; }
     /// <summary>A 40-hex-digit id for INFO run_id, new at every start.</summary>

@@ -21,7 +21,8 @@ public sealed class TestServer : IAsyncDisposable
 
     public static TestServer Start(Action<ServerOptions>? configure = null, TimeProvider? time = null)
     {
-        var options = new ServerOptions { Port = 0, Bind = "127.0.0.1" };
+        // A private dir: SAVE, BGSAVE and SHUTDOWN write there, never into the test's working directory.
+        var options = new ServerOptions { Port = 0, Bind = "127.0.0.1", Dir = Directory.CreateTempSubdirectory("fastnode-it-").FullName };
         configure?.Invoke(options);
         var host = new ServerHost(options, time);
         host.Start();

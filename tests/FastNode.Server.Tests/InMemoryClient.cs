@@ -27,8 +27,12 @@ public sealed class InMemoryClient : IAsyncDisposable
         _loop = Task.Run(Connection.RunAsync);
     }
 
+    /// <summary>A server whose `dir` is a fresh temporary directory, so a SAVE or SHUTDOWN never writes into the test's own.</summary>
     public static ServerState NewServer(ServerOptions? options = null, TimeProvider? time = null) =>
-        new(options ?? new ServerOptions { Port = 0 }, time);
+        new(options ?? new ServerOptions { Port = 0, Dir = TempDir() }, time);
+
+    /// <summary>A new empty directory under the system temp dir (left for the OS to clean; tiny).</summary>
+    public static string TempDir() => Directory.CreateTempSubdirectory("fastnode-test-").FullName;
 
     public ServerState Server { get; }
     public ClientSession Session { get; }
@@ -52,7 +56,17 @@ public sealed class InMemoryClient : IAsyncDisposable
     }
 
     /// <summary>Reads exactly one complete RESP reply.</summary>
-    public async Task<string> ReadReplyAsync(int timeoutMs = 5000)
+    public async Task<string> ReadReplyAsync(int timeoutMs = 5000) => Encoding.UTF8.GetString(await ReadReplyBytesAsync(timeoutMs));
+
+    /// <summary>Sends a command and returns its one reply as raw bytes (binary bulk strings intact).</summary>
+    public async Task<byte[]> CallBytesAsync(byte[] command)
+    {
+        await SendAsync(command);
+        return await ReadReplyBytesAsync();
+    }
+
+    /// <summary>Reads exactly one complete RESP reply, as the bytes sent.</summary>
+    public async Task<byte[]> ReadReplyBytesAsync(int timeoutMs = 5000)
     {
         using var cts = new CancellationTokenSource(timeoutMs);
         while (true)
@@ -61,7 +75,7 @@ public sealed class InMemoryClient : IAsyncDisposable
             int length = RespReplyScanner.CompleteLength(buffered);
             if (length >= 0)
             {
-                var reply = Encoding.UTF8.GetString(buffered.Slice(0, length));
+                var reply = buffered.Slice(0, length).ToArray();
                 var rest = buffered.Slice(length).ToArray();
                 _received.SetLength(0);
                 _received.Write(rest);

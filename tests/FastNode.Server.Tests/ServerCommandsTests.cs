@@ -54,7 +54,7 @@ public sealed class ServerCommandsTests
     }
 
     [Test]
-    public async Task RoleWaitAndTheRefusedPersistenceCommands()
+    public async Task RoleWaitAndBgRewriteAofRefused()
     {
         await using var c = new InMemoryClient();
         Assert.That(await c.CallAsync("ROLE"), Is.EqualTo("*3\r\n$6\r\nmaster\r\n:0\r\n*0\r\n"));
@@ -63,9 +63,6 @@ public sealed class ServerCommandsTests
         Assert.That(await c.CallAsync("WAIT", "a", "0"), Is.EqualTo("-ERR value is not an integer or out of range\r\n"));
         Assert.That(await c.CallAsync("WAIT", "1", "1.5"), Is.EqualTo("-ERR timeout is not an integer or out of range\r\n"));
         Assert.That(await c.CallAsync("WAIT", "1", "-1"), Is.EqualTo("-ERR timeout is negative\r\n"));
-        Assert.That(await c.CallAsync("SAVE"), Is.EqualTo("-ERR persistence is not available\r\n"));
-        Assert.That(await c.CallAsync("BGSAVE"), Is.EqualTo("-ERR persistence is not available\r\n"));
-        Assert.That(await c.CallAsync("BGSAVE", "SCHEDULE"), Is.EqualTo("-ERR persistence is not available\r\n"));
         Assert.That(await c.CallAsync("BGSAVE", "foo"), Is.EqualTo(Syntax));
     }
 
@@ -166,7 +163,10 @@ public sealed class ServerCommandsTests
         server.ShutdownHandler = () => stops++;
         await using var c = new InMemoryClient(server);
         Assert.That(await c.CallAsync("SHUTDOWN", "ABORT"), Is.EqualTo("-ERR No shutdown in progress.\r\n"));
+        // A save that fails (its directory is gone) refuses the shutdown.
+        server.Options.Dir = Path.Combine(server.Options.Dir, "no-such-dir");
         Assert.That(await c.CallAsync("SHUTDOWN", "SAVE"), Is.EqualTo("-ERR Errors trying to SHUTDOWN. Check logs.\r\n"));
+        Assert.That(await c.CallAsync("SHUTDOWN"), Is.EqualTo("-ERR Errors trying to SHUTDOWN. Check logs.\r\n"), "save rules configured: SHUTDOWN saves");
         Assert.That(await c.CallAsync("SHUTDOWN", "NOSAVE", "SAVE"), Is.EqualTo(Syntax));
         Assert.That(await c.CallAsync("SHUTDOWN", "NOW", "foo"), Is.EqualTo(Syntax));
         Assert.That(stops, Is.Zero);
@@ -323,7 +323,7 @@ public sealed class ServerCommandsTests
         Assert.That(await c.CallAsync("CONFIG", "GET", "nosuch"), Is.EqualTo("*0\r\n"));
         Assert.That(await c.CallAsync("CONFIG", "GET", "maxclients", "timeout", "maxclients"),
             Is.EqualTo("*4\r\n$10\r\nmaxclients\r\n$5\r\n10000\r\n$7\r\ntimeout\r\n$1\r\n0\r\n"));
-        Assert.That(await c.CallAsync("CONFIG", "GET", "save"), Is.EqualTo("*2\r\n$4\r\nsave\r\n$0\r\n\r\n"));
+        Assert.That(await c.CallAsync("CONFIG", "GET", "save"), Is.EqualTo("*2\r\n$4\r\nsave\r\n$23\r\n3600 1 300 100 60 10000\r\n"));
         Assert.That(await c.CallAsync("CONFIG", "GET", "appendonly"), Is.EqualTo("*2\r\n$10\r\nappendonly\r\n$2\r\nno\r\n"));
         Assert.That(await c.CallAsync("CONFIG", "GET", "slave-read-only"), Is.EqualTo("*2\r\n$15\r\nslave-read-only\r\n$3\r\nyes\r\n"));
 

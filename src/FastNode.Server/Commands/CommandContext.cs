@@ -53,7 +53,7 @@ public ref struct CommandContext
     public readonly bool Propagating => Server.Feed.Active;
 
     /// <summary>Appends a change record for the client's database in place of the call itself.</summary>
-    public void Emit(scoped ref Persistence.ChangeRecord record)
+    public void Emit(scoped ref FastNode.Server.Persistence.ChangeRecord record)
     {
         Propagated = true;
         Session.FeedOffset = Server.Feed.Append(Session.DbIndex, ref record);

@@ -12,6 +12,10 @@ namespace FastNode.Server.Commands;
 /// </summary>
 public static class Dispatcher
 {
+    private const string MisconfError = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. "
+        + "Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB "
+        + "snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
+
     public static void Execute(ref CommandContext ctx, CommandArgs args)
     {
         ctx.Args = args;
@@ -43,6 +47,14 @@ public static class Dispatcher
         if (!session.Authenticated && (def.Flags & CommandFlags.NoAuth) == 0 && ctx.Server.Options.RequirePass.Length > 0)
         {
             Reject(ref ctx, "NOAUTH Authentication required.");
+            return;
+        }
+
+        // Redis's writeCommandsDeniedByDiskError: after a failed background save, writes (and PING) get MISCONF.
+        if (!ctx.Server.Persistence.LastBgsaveOk && !session.IsMasterLink && ((def.Flags & CommandFlags.Write) != 0 || def.Name == "PING")
+            && ctx.Server.Persistence.RefusesWrites(ctx.Server.Options))
+        {
+            Reject(ref ctx, MisconfError);
             return;
         }
 
@@ -103,6 +115,8 @@ public static class Dispatcher
             || (def.Flags & CommandFlags.NoReply) != 0 || session.PendingBlock is not null, $"{def.FullName} wrote no reply");
 
         ctx.EndCommand(def, started, ctx.Writer.Errors != errorsBefore);
+        // Stand-in for rdb_changes_since_last_save until the change feed counts changes precisely.
+        if ((def.Flags & CommandFlags.Write) != 0) Interlocked.Increment(ref ctx.Server.Persistence.Dirty);
         // A blocking command that only blocked changed nothing: its keys are touched by whoever serves it.
         if ((def.Flags & CommandFlags.Write) != 0 && ctx.Server.Watches.Active && session.PendingBlock is null) TouchWatchedKeys(ref ctx, def, args);
     }
@@ -123,7 +137,7 @@ public static class Dispatcher
         if (!ctx.Propagated && ctx.Writer.Errors == errorsBefore && ctx.Session.PendingBlock is null)
         {
             ctx.Session.FeedOffset = def.RecordsState
-                ? Persistence.StateRecords.Emit(ctx.Server, ctx.Db, args[def.FirstKey])
+                ? FastNode.Server.Persistence.StateRecords.Emit(ctx.Server, ctx.Db, args[def.FirstKey])
                 : feed.AppendCommand(ctx.Session.DbIndex, args);
         }
         if (feed.HasAfterCommandRecords) ctx.Session.FeedOffset = Math.Max(ctx.Session.FeedOffset, feed.FlushAfterCommand());

@@ -18,6 +18,8 @@ public sealed class ConfigRegistry
     private const string NotBool = "argument must be 'yes' or 'no'";
     private const long UIntMax = 4294967295;
 
+    private string _protectedConfigs = "no";
+
     public ConfigRegistry(ServerOptions options)
     {
         Options = options;
@@ -42,7 +44,26 @@ public sealed class ConfigRegistry
         Choice("loglevel", () => options.LogLevel, v => options.LogLevel = v, immutable: false, ["debug", "verbose", "notice", "warning", "nothing"], listed: 4);
 
         foreach (var (name, value) in PassThroughDefaults) PassThrough(name, value);
-        PassThrough("dir", Environment.CurrentDirectory, isProtected: true);
+        Add(new ConfigSetting("dir", () => options.Dir, v => SetDir(options, v)) { Protected = true });
+        Add(new ConfigSetting("dbfilename", () => options.DbFilename, v =>
+        {
+            // Redis: the name must not be a path (protected configs aside, a path could write anywhere).
+            if (v.Contains('/') || v.Contains('\\')) return "dbfilename can't be a path, just a filename";
+            options.DbFilename = v;
+            return null;
+        }) { Protected = true });
+        Bool("rdbcompression", () => options.RdbCompression, v => options.RdbCompression = v);
+        // Immutable in Redis 7.0 (start-up only).
+        Add(new ConfigSetting("rdbchecksum", () => options.RdbChecksum ? "yes" : "no", v =>
+        {
+            if (!ConfigValue.TryParseBool(v, out bool b)) return NotBool;
+            options.RdbChecksum = b;
+            return null;
+        }, Immutable: true));
+        Bool("stop-writes-on-bgsave-error", () => options.StopWritesOnBgsaveError, v => options.StopWritesOnBgsaveError = v);
+        Add(new ConfigSetting("shutdown-on-sigterm", () => options.ShutdownOnSigterm, v => SetShutdownFlags(v, f => options.ShutdownOnSigterm = f)));
+        Add(new ConfigSetting("shutdown-on-sigint", () => options.ShutdownOnSigint, v => SetShutdownFlags(v, f => options.ShutdownOnSigint = f)));
+        Int("shutdown-timeout", () => options.ShutdownTimeout, v => options.ShutdownTimeout = v, 0, int.MaxValue);
         foreach (var (name, value) in ImmutableDefaults) PassThrough(name, value, immutable: true);
         OneOf("maxmemory-policy", "noeviction", "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction");
         Bool("appendonly", () => options.AppendOnly, v => options.AppendOnly = v);
@@ -65,10 +86,17 @@ public sealed class ConfigRegistry
         Int("replica-announce-port", () => options.ReplicaAnnouncePort, v => options.ReplicaAnnouncePort = v, 0, 65535);
         // replicaof is a start-up directive (file or --replicaof host port); at run time REPLICAOF changes it.
         Add(new ConfigSetting("replicaof", () => options.ReplicaOf, v => ValidateReplicaOf(v) is { } error ? error : Assign(() => options.ReplicaOf = v.Trim()), Immutable: true));
+        // FastNode always checks a payload's structure fully before using it (what "yes" asks Redis to do).
+        OneOf("sanitize-dump-payload", "no", "no", "yes", "clients");
         OneOf("enable-debug-command", "no", immutable: true, "no", "yes", "local");
-        OneOf("enable-protected-configs", "no", immutable: true, "no", "yes", "local");
+        Choice("enable-protected-configs", () => _protectedConfigs, v => _protectedConfigs = v, immutable: true, ["no", "yes", "local"]);
         OneOf("enable-module-command", "no", immutable: true, "no", "yes", "local");
-        Validated("save", "", ValidateSave);
+        Add(new ConfigSetting("save", () => Persistence.SaveRule.Format(options.SaveRules), v =>
+        {
+            if (Persistence.SaveRule.Parse(v) is not { } rules) return "Invalid save parameters";
+            options.SaveRules = rules;
+            return null;
+        }));
         Validated("notify-keyspace-events", "", KeyspaceEvents.Normalize);
         foreach (var (alias, name) in Aliases) _ordered.Add(new(alias, _settings[alias] = _settings[name]));
     }
@@ -101,7 +129,8 @@ public sealed class ConfigRegistry
             if (!_settings.TryGetValue(name, out var setting)) return $"ERR Unknown option or number of arguments for CONFIG SET - '{name}'";
             string lower = name.ToLowerInvariant();
             if (setting.Immutable) return Failed(lower, "can't set immutable config");
-            if (setting.Protected) return Failed(lower, "can't set protected config");
+            // "local" would allow loopback clients only; FastNode cannot tell here and treats it as "yes".
+            if (setting.Protected && _protectedConfigs == "no") return Failed(lower, "can't set protected config");
             // Like Redis 7.0, only the same name twice is a duplicate (an alias and its setting are applied in turn).
             for (int j = 0; j < i; j++)
             {
@@ -237,16 +266,39 @@ public sealed class ConfigRegistry
         return null;
     }
 
-    /// <summary>`save`: empty, or pairs of "seconds changes" (FastNode never saves; the value is only reported back).</summary>
-    private static (string?, string?) ValidateSave(string value)
+    /// <summary>
+    /// `dir`: an existing directory; a relative path is taken from the current one, as chdir would. The errors are
+    /// strerror texts, as Redis reports a failed chdir.
+    /// </summary>
+    private static string? SetDir(ServerOptions options, string value)
     {
-        var parts = value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length % 2 != 0) return (null, "Invalid save parameters");
-        foreach (var part in parts)
+        string full;
+        try
         {
-            if (!long.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out _)) return (null, "Invalid save parameters");
+            full = Path.GetFullPath(value, options.Dir);
         }
-        return (string.Join(' ', parts), null);
+        catch (ArgumentException)
+        {
+            return "No such file or directory";
+        }
+        if (!Directory.Exists(full)) return File.Exists(full) ? "Not a directory" : "No such file or directory";
+        options.Dir = full.Length > 1 ? full.TrimEnd('/') : full;
+        return null;
+    }
+
+    /// <summary>shutdown-on-sigterm/sigint: "default" or any of save, nosave, now, force (not both save and nosave).</summary>
+    private static string? SetShutdownFlags(string value, Action<string> set)
+    {
+        var flags = value.ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (flags.Length == 0) return "argument(s) must be one of the following: default, save, nosave, now, force";
+        foreach (var flag in flags)
+        {
+            if (flag is not ("default" or "save" or "nosave" or "now" or "force"))
+                return "argument(s) must be one of the following: default, save, nosave, now, force";
+        }
+        if (flags.Contains("save") && flags.Contains("nosave")) return "shutdown options SAVE and NOSAVE can't be used simultaneously";
+        set(string.Join(' ', flags));
+        return null;
     }
 
     private static readonly HashSet<string> MemorySettings =
@@ -265,8 +317,8 @@ public sealed class ConfigRegistry
         ("stream-node-max-bytes", "4096"), ("stream-node-max-entries", "100"),
         ("hll-sparse-max-bytes", "3000"), ("activerehashing", "yes"), ("active-expire-effort", "1"),
         ("no-appendfsync-on-rewrite", "no"), ("aof-rewrite-incremental-fsync", "yes"), ("aof-timestamp-enabled", "no"),
-        ("dbfilename", "dump.rdb"), ("rdbcompression", "yes"), ("rdbchecksum", "yes"),
-        ("stop-writes-on-bgsave-error", "yes"), ("maxmemory", "0"), ("maxmemory-clients", "0"),
+        ("maxmemory", "0"), ("maxmemory-clients", "0"),
+        ("rdb-save-incremental-fsync", "yes"), ("rdb-del-sync-files", "no"), ("rdb-key-save-delay", "0"),
         ("maxmemory-samples", "5"), ("lfu-log-factor", "10"), ("lfu-decay-time", "1"),
         ("lazyfree-lazy-eviction", "no"), ("lazyfree-lazy-expire", "no"), ("lazyfree-lazy-server-del", "no"),
         ("lazyfree-lazy-user-del", "no"), ("lazyfree-lazy-user-flush", "no"),

@@ -104,6 +104,27 @@ public sealed class ServerOptions
     /// <summary>loglevel: debug, verbose, notice or warning.</summary>
     public string LogLevel { get; set; } = "notice";
 
+    /// <summary>dir: where RDB files go, as an absolute path (FastNode does not chdir: tests run several servers in one process).</summary>
+    public string Dir { get; set; } = Environment.CurrentDirectory;
+    /// <summary>dbfilename: the RDB file's name inside <see cref="Dir"/>.</summary>
+    public string DbFilename { get; set; } = "dump.rdb";
+    /// <summary>rdbcompression: LZF-compress long strings in RDB files.</summary>
+    public bool RdbCompression { get; set; } = true;
+    /// <summary>rdbchecksum: write (and check) the CRC64 trailer of RDB files.</summary>
+    public bool RdbChecksum { get; set; } = true;
+    /// <summary>stop-writes-on-bgsave-error: refuse writes (MISCONF) while the last background save failed.</summary>
+    public bool StopWritesOnBgsaveError { get; set; } = true;
+    /// <summary>save: snapshot after this many seconds if at least this many changes (Redis 7.0's default rules).</summary>
+    public Persistence.SaveRule[] SaveRules { get; set; } = Persistence.SaveRule.Defaults;
+    /// <summary>shutdown-on-sigterm / shutdown-on-sigint: "default", or flags among save, nosave, now, force.</summary>
+    public string ShutdownOnSigterm { get; set; } = "default";
+    public string ShutdownOnSigint { get; set; } = "default";
+    /// <summary>shutdown-timeout: seconds to wait for replicas before shutting down (accepted; no replicas yet).</summary>
+    public int ShutdownTimeout { get; set; } = 10;
+
+    /// <summary>The RDB file's full path.</summary>
+    public string RdbPath => Path.Combine(Dir, DbFilename);
+
     /// <summary>Shards per database actually used: a power of two, 8 per core, at least 16.</summary>
     public int EffectiveShards()
     {

@@ -57,11 +57,25 @@ public static class Program
 
         builder.Services.AddSingleton(sp => new ServerHost(options, loggers: sp.GetRequiredService<ILoggerFactory>(), settings: settings));
         builder.Services.AddHostedService<FastNodeService>();
+        builder.Services.AddSingleton<IHostLifetime, SignalLifetime>();
         using var host = builder.Build();
         var server = host.Services.GetRequiredService<ServerHost>();
         // SHUTDOWN stops the whole process the way SIGTERM does (FastNodeService then stops the server).
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
         server.State.ShutdownHandler = lifetime.StopApplication;
+        // Like Redis with appendonly no: the dataset in dir/dbfilename is loaded before any client is served.
+        if (!server.State.Config.TryGet("appendonly", out var appendOnly) || appendOnly.Get() != "yes")
+        {
+            try
+            {
+                Persistence.Rdb.RdbFile.LoadAtStartup(server.State);
+            }
+            catch (Exception ex) when (ex is Persistence.Rdb.RdbFormatException or IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"Fatal error loading the DB ({server.State.Options.RdbPath}): {ex.Message}. Exiting.");
+                return 1;
+            }
+        }
         // Bind now, so a port in use is one line and exit code 1; accept only once the host runs (FastNodeService), when
         // SIGTERM already means a clean shutdown rather than the default kill.
         try

@@ -106,7 +106,7 @@ public static class ExpiryCommands
         else if (deleted) Strings.StringCommands.PropagateDelete(ref ctx, key);
         else
         {
-            var record = new Persistence.ChangeRecord(3);
+            var record = new FastNode.Server.Persistence.ChangeRecord(3);
             record.Add("PEXPIREAT"u8);
             record.Add(key);
             record.Add(when);

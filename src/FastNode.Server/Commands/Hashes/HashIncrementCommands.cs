@@ -114,7 +114,7 @@ public static class HashIncrementCommands
     private static void PropagateHSet(ref CommandContext ctx, scoped ReadOnlySpan<byte> key, scoped ReadOnlySpan<byte> field, scoped ReadOnlySpan<byte> value)
     {
         if (!ctx.Propagating) return;
-        var record = new Persistence.ChangeRecord(4);
+        var record = new FastNode.Server.Persistence.ChangeRecord(4);
         record.Add("HSET"u8);
         record.Add(key);
         record.Add(field);

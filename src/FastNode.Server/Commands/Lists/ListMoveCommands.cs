@@ -196,7 +196,7 @@ public static class ListMoveCommands
 
     private static void PropagateMove(ref CommandContext ctx, scoped ReadOnlySpan<byte> source, scoped ReadOnlySpan<byte> destination, ListEnd from, ListEnd to)
     {
-        var record = new Persistence.ChangeRecord(5);
+        var record = new FastNode.Server.Persistence.ChangeRecord(5);
         record.Add("LMOVE"u8);
         record.Add(source);
         record.Add(destination);
@@ -208,7 +208,7 @@ public static class ListMoveCommands
     /// <summary>LPOP or RPOP of the key, with <paramref name="count"/> when it is not 0.</summary>
     private static void PropagatePop(ref CommandContext ctx, scoped ReadOnlySpan<byte> key, ListEnd where, int count)
     {
-        var record = new Persistence.ChangeRecord(count > 0 ? 3 : 2);
+        var record = new FastNode.Server.Persistence.ChangeRecord(count > 0 ? 3 : 2);
         record.Add(where == ListEnd.Left ? "LPOP"u8 : "RPOP"u8);
         record.Add(key);
         if (count > 0) record.Add(count);

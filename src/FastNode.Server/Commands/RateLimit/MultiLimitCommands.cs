@@ -66,7 +66,7 @@ public static class MultiLimitCommands
         if (ctx.Propagating)
         {
             // Each limiter's new state propagates, not the call (its keys are not at fixed places for the dispatcher).
-            foreach (ref var spec in specs) ctx.Session.FeedOffset = Persistence.StateRecords.Emit(ctx.Server, db, ctx.Args[spec.KeyIndex]);
+            foreach (ref var spec in specs) ctx.Session.FeedOffset = FastNode.Server.Persistence.StateRecords.Emit(ctx.Server, db, ctx.Args[spec.KeyIndex]);
             ctx.SkipPropagation();
         }
         ctx.Writer.WriteArrayHeader(count + 1);

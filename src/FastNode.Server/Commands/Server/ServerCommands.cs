@@ -85,21 +85,6 @@ public static class ServerCommands
         ctx.Writer.WriteBulkInteger(micros % 1_000_000);
     }
 
-    /// <summary>LASTSAVE: with nothing ever saved, Redis reports its start time; so does FastNode.</summary>
-    public static void LastSave(ref CommandContext ctx) => ctx.Writer.WriteInteger(ctx.Server.StartedAtMs / 1000);
-
-    public static void Save(ref CommandContext ctx) => ctx.Writer.WriteError(RespErrors.NoPersistence);
-
-    public static void BgSave(ref CommandContext ctx)
-    {
-        if (ctx.Args.Count > 2 || (ctx.Args.Count == 2 && !Ascii.EqualsIgnoreCase(ctx.Args[1], "SCHEDULE"u8)))
-        {
-            ctx.Writer.WriteError(RespErrors.Syntax);
-            return;
-        }
-        ctx.Writer.WriteError(RespErrors.NoPersistence);
-    }
-
     /// <summary>BGREWRITEAOF: compacts the AOF in the background (or writes a first one when appendonly is off, as Redis does).</summary>
     public static void BgRewriteAof(ref CommandContext ctx)
     {
@@ -180,19 +165,21 @@ public static class ServerCommands
     }
 
     /// <summary>
-    /// SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. Nothing is ever saved, so SAVE fails (unless FORCE) rather than
-    /// stop the process having written nothing. On success there is no reply: the connection closes, then the server.
+    /// SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. With SAVE, or with save rules and no NOSAVE, the dataset is saved
+    /// first; a failed save refuses the shutdown unless FORCE (Redis 7.0's prepareForShutdown). On success there is no
+    /// reply: the connection closes, then the server. NOW is accepted (there are no replicas to wait for).
     /// </summary>
     public static void Shutdown(ref CommandContext ctx)
     {
         var args = ctx.Args;
-        bool save = false, noSave = false, force = false, abort = false;
+        var flags = FastNode.Server.Persistence.ShutdownFlags.None;
+        bool abort = false;
         for (int i = 1; i < args.Count; i++)
         {
-            if (Ascii.EqualsIgnoreCase(args[i], "NOSAVE"u8)) noSave = true;
-            else if (Ascii.EqualsIgnoreCase(args[i], "SAVE"u8)) save = true;
-            else if (Ascii.EqualsIgnoreCase(args[i], "NOW"u8)) { }
-            else if (Ascii.EqualsIgnoreCase(args[i], "FORCE"u8)) force = true;
+            if (Ascii.EqualsIgnoreCase(args[i], "NOSAVE"u8)) flags |= FastNode.Server.Persistence.ShutdownFlags.NoSave;
+            else if (Ascii.EqualsIgnoreCase(args[i], "SAVE"u8)) flags |= FastNode.Server.Persistence.ShutdownFlags.Save;
+            else if (Ascii.EqualsIgnoreCase(args[i], "NOW"u8)) flags |= FastNode.Server.Persistence.ShutdownFlags.Now;
+            else if (Ascii.EqualsIgnoreCase(args[i], "FORCE"u8)) flags |= FastNode.Server.Persistence.ShutdownFlags.Force;
             else if (Ascii.EqualsIgnoreCase(args[i], "ABORT"u8)) abort = true;
             else
             {
@@ -200,7 +187,8 @@ public static class ServerCommands
                 return;
             }
         }
-        if ((save && noSave) || (abort && args.Count > 2))
+        const FastNode.Server.Persistence.ShutdownFlags both = FastNode.Server.Persistence.ShutdownFlags.Save | FastNode.Server.Persistence.ShutdownFlags.NoSave;
+        if ((flags & both) == both || (abort && args.Count > 2))
         {
             ctx.Writer.WriteError(RespErrors.Syntax);
             return;
@@ -211,13 +199,12 @@ public static class ServerCommands
             return;
         }
         var log = ctx.Server.Loggers.CreateLogger("FastNode.Server");
-        if (save && !force)
+        log.LogWarning("User requested shutdown (client {Id} {Address})", ctx.Session.Id, ctx.Session.RemoteAddress);
+        if (!FastNode.Server.Persistence.ShutdownSave.Run(ctx.Server, flags))
         {
-            log.LogWarning("SHUTDOWN SAVE refused: FastNode has no persistence, nothing can be saved (use NOSAVE, or FORCE)");
             ctx.Writer.WriteError("ERR Errors trying to SHUTDOWN. Check logs.");
             return;
         }
-        log.LogWarning("User requested shutdown (client {Id} {Address})", ctx.Session.Id, ctx.Session.RemoteAddress);
         ctx.Session.CloseAfterReply = true;
         if (ctx.Server.ShutdownHandler is { } stop) stop();
         else

@@ -54,7 +54,7 @@ public static class SetRandomScanCommands
             }
             // SPOP propagates as SREM of the members it drew, so a replay removes the same ones.
             int popped = withCount ? (int)count : 1;
-            var record = new Persistence.ChangeRecord(ctx.Propagating ? popped + 2 : 0);
+            var record = new FastNode.Server.Persistence.ChangeRecord(ctx.Propagating ? popped + 2 : 0);
             if (ctx.Propagating)
             {
                 record.Add("SREM"u8);

@@ -162,7 +162,7 @@ public static class SortedSetPopCommands
                 if (ctx.Propagating)
                 {
                     // ZMPOP and the blocking forms propagate as the ZPOPMIN/ZPOPMAX they performed.
-                    var record = new Persistence.ChangeRecord(3);
+                    var record = new FastNode.Server.Persistence.ChangeRecord(3);
                     record.Add(max ? "ZPOPMAX"u8 : "ZPOPMIN"u8);
                     record.Add(key);
                     record.Add(multiPop ? Math.Min(count, z.Count) : 1);

@@ -117,7 +117,7 @@ public static class StringCommands
     /// </summary>
     internal static void PropagateSet(ref CommandContext ctx, scoped ReadOnlySpan<byte> key, scoped ReadOnlySpan<byte> value, bool keepTtl, long expireAt)
     {
-        var record = new Persistence.ChangeRecord(keepTtl ? 4 : expireAt != 0 ? 5 : 3);
+        var record = new FastNode.Server.Persistence.ChangeRecord(keepTtl ? 4 : expireAt != 0 ? 5 : 3);
         record.Add("SET"u8);
         record.Add(key);
         record.Add(value);
@@ -266,7 +266,7 @@ public static class StringCommands
 
     internal static void PropagateDelete(ref CommandContext ctx, scoped ReadOnlySpan<byte> key)
     {
-        var record = new Persistence.ChangeRecord(2);
+        var record = new FastNode.Server.Persistence.ChangeRecord(2);
         record.Add("DEL"u8);
         record.Add(key);
         ctx.Emit(ref record);
@@ -313,7 +313,7 @@ public static class StringCommands
         else if (deleted) PropagateDelete(ref ctx, key);
         else
         {
-            var record = new Persistence.ChangeRecord(options.Persist ? 2 : 3);
+            var record = new FastNode.Server.Persistence.ChangeRecord(options.Persist ? 2 : 3);
             record.Add(options.Persist ? "PERSIST"u8 : "PEXPIREAT"u8);
             record.Add(key);
             if (!options.Persist) record.Add(options.ExpireAt);

@@ -29,7 +29,6 @@ public static class ReplicaStreamer
                 await Task.Factory.StartNew(() => capture.WriteTo(payload), CancellationToken.None,
                     TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
                 replica.Capture = null;
-                SnapshotFormat.WriteStreamDb(payload, replica.StreamDb);
                 var header = Encoding.ASCII.GetBytes("$" + payload.Length.ToString(CultureInfo.InvariantCulture) + "\r\n");
                 output.Write(header);
                 output.Write(payload.GetBuffer().AsSpan(0, (int)payload.Length));

@@ -102,7 +102,7 @@ public sealed class ReplicationState
         // The stream's database at the point, for a replica that relays its primary's stream (whose records do not
         // start with a SELECT of their own). Read with writers paused, like the offset.
         int streamDb = -1;
-        var encoder = new DeferredEncoder(() => SnapshotFormat.CreateEncoder(_server, streamDb));
+        var encoder = new DeferredEncoder(() => SnapshotFormat.CreateEncoder(_server, streamDb, ReplId, offset));
         replica.Capture = SnapshotCapture.Start(_server, encoder, atPoint: () =>
         {
             lock (_lock)

@@ -34,6 +34,25 @@ public sealed class FencingTokens
     /// <summary>The instance of one server (tests run several servers in one process, each with its own counter).</summary>
     public static FencingTokens For(ServerState server) => s_byServer.GetValue(server, static _ => new FencingTokens(0));
 
+    /// <summary>The last token handed out (0 before the first grant): what an RDB file records.</summary>
+    public long Last => ((long)Epoch << EpochShift) | Math.Min(Volatile.Read(ref _counter), CounterMask);
+
+    /// <summary>
+    /// Makes sure no token at or below <paramref name="token"/>'s counter is handed out again (loading an RDB file or a
+    /// restored lock): the counter only ever rises. Thread-safe.
+    /// </summary>
+    public void RaiseTo(long token)
+    {
+        long counter = token & CounterMask;
+        long seen = Volatile.Read(ref _counter);
+        while (seen < counter)
+        {
+            long previous = Interlocked.CompareExchange(ref _counter, counter, seen);
+            if (previous == seen) return;
+            seen = previous;
+        }
+    }
+
     /// <summary>The next token, or 0 once the 48-bit counter is exhausted (2^48 grants: the epoch must be bumped).</summary>
     public long Next()
     {

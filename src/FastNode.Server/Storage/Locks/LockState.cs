@@ -137,6 +137,17 @@ public sealed class LockState : ICopyableValue
         return true;
     }
 
+    /// <summary>
+    /// Loading (RDB, RESTORE): adds a lease as it was saved, with its token and absolute deadline, to a state made by
+    /// <see cref="Add"/>, and raises the server's token counter past it. Call <see cref="Sync"/> afterwards.
+    /// </summary>
+    public void RestoreHolder(ReadOnlySpan<byte> owner, long token, long deadline)
+    {
+        _tokens.RaiseTo(token);
+        if (_holderCount >= Permits || IndexOfHolder(owner) >= 0) return;
+        AddHolder(owner, token, deadline);
+    }
+
     /// <summary>Orders the live holders by token, i.e. by grant order (SEM.INFO); the order is otherwise arbitrary.</summary>
     public void SortHoldersByToken() =>
         _holders.AsSpan(0, _holderCount).Sort(static (a, b) => a.Token.CompareTo(b.Token));

@@ -41,6 +41,36 @@ public sealed class ConcurrencyState : RateLimiterState
 
     public override RateLimiterState Clone() => new ConcurrencyState(this);
 
+    /// <summary>Fields: [next id, then id and lapse time per lease].</summary>
+    public override void Export(List<long> fields, long toUnixNs)
+    {
+        fields.Add(_nextId);
+        for (int i = 0; i < _count; i++)
+        {
+            fields.Add(_ids[i]);
+            fields.Add(_expiresNs[i] + toUnixNs);
+        }
+    }
+
+    internal static ConcurrencyState? Import(ReadOnlySpan<long> f, long fromUnixNs)
+    {
+        if (f.Length % 2 != 1 || f[0] <= 0) return null;
+        int count = f.Length / 2;
+        var state = new ConcurrencyState
+        {
+            _ids = new long[Math.Max(InitialCapacity, count)],
+            _expiresNs = new long[Math.Max(InitialCapacity, count)],
+            _nextId = f[0],
+            _count = count,
+        };
+        for (int i = 0; i < count; i++)
+        {
+            state._ids[i] = f[1 + 2 * i];
+            state._expiresNs[i] = f[2 + 2 * i] + fromUnixNs;
+        }
+        return state;
+    }
+
     /// <summary>Leases in flight (call <see cref="Purge"/> first).</summary>
     public int InFlight => _count;
 

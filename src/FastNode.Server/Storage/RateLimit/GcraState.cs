@@ -35,6 +35,11 @@ public sealed class GcraState : QuotaLimiterState
 
     public override RateLimiterState Clone() => new GcraState(TatNs);
 
+    /// <summary>Fields: [TAT].</summary>
+    public override void Export(List<long> fields, long toUnixNs) => fields.Add(TatNs + toUnixNs);
+
+    internal static GcraState? Import(ReadOnlySpan<long> f, long fromUnixNs) => f.Length == 1 ? new GcraState(f[0] + fromUnixNs) : null;
+
     public override void Advance(long nowNs, in LimitPolicy policy)
     {
         if (TatNs < nowNs) TatNs = nowNs;

@@ -40,6 +40,33 @@ public sealed class SlidingLogState : QuotaLimiterState
 
     public override RateLimiterState Clone() => new SlidingLogState(this);
 
+    /// <summary>Fields: [at, cost] per entry, oldest first.</summary>
+    public override void Export(List<long> fields, long toUnixNs)
+    {
+        for (int n = 0; n < _count; n++)
+        {
+            ref var e = ref _ring[(_head + n) & (_ring.Length - 1)];
+            fields.Add(e.AtNs + toUnixNs);
+            fields.Add(e.Cost);
+        }
+    }
+
+    internal static SlidingLogState? Import(ReadOnlySpan<long> f, long fromUnixNs)
+    {
+        if (f.Length % 2 != 0) return null;
+        int count = f.Length / 2;
+        var state = new SlidingLogState();
+        state._ring = new Entry[Math.Max(InitialCapacity, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)count))];
+        for (int n = 0; n < count; n++)
+        {
+            if (f[2 * n + 1] <= 0) return null;
+            state._ring[n] = new Entry(f[2 * n] + fromUnixNs, f[2 * n + 1]);
+            state._sum += f[2 * n + 1];
+        }
+        state._count = count;
+        return state;
+    }
+
     public override void Advance(long nowNs, in LimitPolicy policy)
     {
         int mask = _ring.Length - 1;

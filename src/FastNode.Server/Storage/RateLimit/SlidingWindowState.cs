@@ -49,6 +49,24 @@ public sealed class SlidingWindowState : QuotaLimiterState
 
     public override RateLimiterState Clone() => new SlidingWindowState(this);
 
+    /// <summary>Fields: [window start, window ns, previous, current].</summary>
+    public override void Export(List<long> fields, long toUnixNs)
+    {
+        fields.Add(_startNs + toUnixNs);
+        fields.Add(_windowNs);
+        fields.Add(_previous);
+        fields.Add(_current);
+    }
+
+    internal static SlidingWindowState? Import(ReadOnlySpan<long> f, long fromUnixNs)
+    {
+        if (f.Length != 4 || f[1] <= 0 || f[2] < 0 || f[3] < 0) return null;
+        var state = new SlidingWindowState(new LimitPolicy { WindowNs = f[1] }, f[0] + fromUnixNs);
+        state._previous = f[2];
+        state._current = f[3];
+        return state;
+    }
+
     public override void Advance(long nowNs, in LimitPolicy policy)
     {
         Roll(nowNs);

@@ -41,6 +41,30 @@ public sealed class TokenBucketState : QuotaLimiterState
 
     public override RateLimiterState Clone() => new TokenBucketState(this);
 
+    /// <summary>Fields: [level high 64 bits, level low 64 bits, period ns, updated].</summary>
+    public override void Export(List<long> fields, long toUnixNs)
+    {
+        fields.Add((long)(_level >> 64));
+        fields.Add((long)(ulong)(_level & ulong.MaxValue));
+        fields.Add(_periodNs);
+        fields.Add(_updatedNs + toUnixNs);
+    }
+
+    internal static TokenBucketState? Import(ReadOnlySpan<long> f, long fromUnixNs)
+    {
+        if (f.Length != 4 || f[2] <= 0) return null;
+        var level = ((Int128)f[0] << 64) | (ulong)f[1];
+        if (level < 0) return null;
+        return new TokenBucketState(level, f[2], f[3] + fromUnixNs);
+    }
+
+    private TokenBucketState(Int128 level, long periodNs, long updatedNs)
+    {
+        _level = level;
+        _periodNs = periodNs;
+        _updatedNs = updatedNs;
+    }
+
     public override void Advance(long nowNs, in LimitPolicy policy)
     {
         if (_periodNs != policy.PeriodNs)

@@ -20,6 +20,10 @@ public static class GenericDocs
         new("EXPIRETIME", "7.0.0", "O(1)", "Returns a key's expiry as a Unix time in seconds.", "key"),
         new("KEYS", "1.0.0", "O(N) with N being the number of keys in the database", "Returns the keys matching a pattern.", "pattern=p")
             { Tips = "request_policy:all_shards nondeterministic_output_order", Acl = "@dangerous" },
+        new("MIGRATE", "2.6.0", "O(N) in the size of the values moved: a DUMP and DEL here, a RESTORE on the target",
+            "Moves keys to another server by DUMP and RESTORE.",
+            "host port=i key destination-db=i timeout=i [COPY] [REPLACE] [AUTH password|AUTH2 username password]{authentication} [KEYS key ...]")
+            { Acl = "@dangerous", Tips = "nondeterministic_output", KeyFlags = "RW access delete" },
         new("MOVE", "1.0.0", "O(1)", "Moves a key to another database.", "key db=i"),
         new("OBJECT", "2.2.3", "Depends on subcommand.", "Container for the commands that inspect a value's internals.", ""),
         new("OBJECT ENCODING", "2.2.3", "O(1)", "Returns the internal encoding of a value.", "key") { Tips = "nondeterministic_output" },
@@ -37,7 +41,7 @@ public static class GenericDocs
         new("RENAME", "1.0.0", "O(1)", "Renames a key, replacing any key of the new name.", "key newkey=k"),
         new("RENAMENX", "1.0.0", "O(1)", "Renames a key unless the new name already exists.", "key newkey=k"),
         new("RESTORE", "2.6.0", "O(1) to create the key and additional O(N*M) to reconstruct the value", "Creates a key from a DUMP payload.",
-            "key ttl=i serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds=i] [FREQ frequency=i]"),
+            "key ttl=i serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds=i] [FREQ frequency=i]") { Acl = "@dangerous", KeyFlags = "OW update" },
         new("SCAN", "2.8.0", "O(1) for every call. O(N) for a complete iteration", "Iterates over the keys of the database.",
             "cursor=i [MATCH pattern=p] [COUNT count=i] [TYPE type]") { Tips = "nondeterministic_output request_policy:special" },
         new("SORT", "1.0.0", "O(N+M*log(M))", "Sorts the elements of a list, set or sorted set, optionally storing the result.",

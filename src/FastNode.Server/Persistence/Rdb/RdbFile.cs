@@ -1,0 +1,178 @@
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+
+namespace FastNode.Server.Persistence.Rdb;
+
+/// <summary>
+/// Saving to and loading from `dir`/`dbfilename`. A save writes temp-&lt;pid&gt;.rdb in the same directory, fsyncs it,
+/// renames it over the target and fsyncs the directory, so a process killed mid-save leaves the previous file intact
+/// (at worst a stray temp file, which the next save overwrites).
+/// </summary>
+public static class RdbFile
+{
+    /// <summary>Foreground save (SAVE, SHUTDOWN): writes the file on this thread. Returns false on failure (logged).</summary>
+    public static bool Save(ServerState server, out bool alreadyInProgress)
+    {
+        var state = server.Persistence;
+        alreadyInProgress = !state.TryBegin(background: false, server.NowMs, out long dirty);
+        if (alreadyInProgress) return false;
+        bool ok = WriteAndLog(server, "DB saved on disk");
+        state.End(ok, dirty, server.NowMs);
+        return ok;
+    }
+
+    /// <summary>Starts a background save on the thread pool (BGSAVE, the save rules).</summary>
+    public static BackgroundSaveStart StartBackground(ServerState server)
+    {
+        var state = server.Persistence;
+        if (!state.TryBegin(background: true, server.NowMs, out long dirty)) return BackgroundSaveStart.AlreadyInProgress;
+        state.BackgroundSaveScheduled = false;
+        Log(server).LogInformation("Background saving started");
+        var task = Task.Run(() =>
+        {
+            bool ok = false;
+            try
+            {
+                ok = WriteAndLog(server, "Background saving terminated with success");
+            }
+            finally
+            {
+                state.End(ok, dirty, server.NowMs);
+            }
+        });
+        state.SetBackgroundTask(task);
+        return BackgroundSaveStart.Started;
+    }
+
+    /// <summary>Waits for a background save in progress, if any (SHUTDOWN).</summary>
+    public static void WaitForBackground(ServerState server)
+    {
+        try
+        {
+            server.Persistence.BackgroundSave?.Wait();
+        }
+        catch (AggregateException)
+        {
+            // Already logged by the save.
+        }
+    }
+
+    /// <summary>
+    /// Loads `dir`/`dbfilename` if it exists (start-up). Returns false when there is no file; throws
+    /// <see cref="RdbFormatException"/> (or an IOException) when it cannot be loaded.
+    /// </summary>
+    public static bool LoadAtStartup(ServerState server)
+    {
+        string path = server.Options.RdbPath;
+        if (!File.Exists(path)) return false;
+        var state = server.Persistence;
+        var log = Log(server);
+        long started = Environment.TickCount64;
+        state.Loading = true;
+        try
+        {
+            using var input = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+            var result = RdbLoader.Load(input, server, new RdbLoadOptions { Logger = log });
+            state.LastLoadKeysLoaded = result.KeysLoaded;
+            state.LastLoadKeysExpired = result.KeysExpired;
+            log.LogInformation("Done loading RDB, keys loaded: {Loaded}, keys expired: {Expired}.", result.KeysLoaded, result.KeysExpired);
+            log.LogInformation("DB loaded from disk: {Seconds:0.000} seconds", (Environment.TickCount64 - started) / 1000.0);
+            return true;
+        }
+        finally
+        {
+            state.Loading = false;
+        }
+    }
+
+    /// <summary>Writes the snapshot to <paramref name="path"/> atomically (temp file, fsync, rename, fsync dir).</summary>
+    public static void WriteAtomically(ServerState server, string path, RdbSaveOptions options)
+    {
+        string dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        string temp = Path.Combine(dir, $"temp-{Environment.ProcessId}.rdb");
+        try
+        {
+            using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                RdbSnapshot.Write(server, file, options);
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(temp, path, overwrite: true);
+            SyncDirectory(dir);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    private static bool WriteAndLog(ServerState server, string success)
+    {
+        var log = Log(server);
+        var state = server.Persistence;
+        try
+        {
+            long total = 0;
+            for (int i = 0; i < server.DatabaseCount; i++) total += server.Database(i).ApproximateCount;
+            state.SaveKeysTotal = total;
+            var options = new RdbSaveOptions
+            {
+                Compression = server.Options.RdbCompression,
+                Checksum = server.Options.RdbChecksum,
+                Progress = keys => state.SaveKeysProcessed = keys,
+            };
+            WriteAtomically(server, server.Options.RdbPath, options);
+            log.LogInformation("{Message}", success);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            log.LogWarning("Failed opening or writing the .rdb file {Path}: {Error}", server.Options.RdbPath, ex.Message);
+            return false;
+        }
+        catch (Exception ex)
+        {
+            log.LogError(ex, "RDB save failed");
+            return false;
+        }
+    }
+
+    private static ILogger Log(ServerState server) => server.Loggers.CreateLogger("FastNode.Rdb");
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    /// <summary>fsync of the directory, so the rename itself survives a power loss (Linux; a no-op elsewhere).</summary>
+    private static void SyncDirectory(string dir)
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        int fd = Native.open(dir, 0 /* O_RDONLY */);
+        if (fd < 0) return;
+        Native.fsync(fd);
+        Native.close(fd);
+    }
+
+    private static class Native
+    {
+        [DllImport("libc", SetLastError = true)]
+        public static extern int open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+
+        [DllImport("libc", SetLastError = true)]
+        public static extern int fsync(int fd);
+
+        [DllImport("libc", SetLastError = true)]
+        public static extern int close(int fd);
+    }
+}
