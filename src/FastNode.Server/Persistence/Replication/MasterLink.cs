@@ -30,6 +30,7 @@ public sealed class MasterLink
     private byte[] _raw = new byte[64 * 1024];   // received bytes not yet passed on
     private int _rawCount;
     private long _rawStart;       // replayer position of _raw[0]
+    private int _unread;          // bytes at the end of _raw not yet taken by the replayer (a cut command)
     private long _txStart = -1;   // replayer position of an open MULTI whose bytes wait for its EXEC
     private bool _ackRequested;
 
@@ -147,9 +148,10 @@ public sealed class MasterLink
         if (options.ReplicaAnnounceIp.Length > 0) await CommandAsync(reader, "REPLCONF", "ip-address", options.ReplicaAnnounceIp).ConfigureAwait(false);
         await CommandAsync(reader, "REPLCONF", "capa", "eof", "capa", "psync2").ConfigureAwait(false);
 
-        string replid = _replication.ReplId;
         long from = _server.Feed.Offset + 1;
-        reply = await CommandAsync(reader, "PSYNC", replid, from.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
+        reply = _replication.HistoryKnown
+            ? await CommandAsync(reader, "PSYNC", _replication.ReplId, from.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false)
+            : await CommandAsync(reader, "PSYNC", "?", "-1").ConfigureAwait(false);
         while (reply.Length == 0) reply = await reader.ReadLineAsync().ConfigureAwait(false);
 
         if (reply.StartsWith("+FULLRESYNC", StringComparison.Ordinal))
@@ -224,6 +226,7 @@ public sealed class MasterLink
         _server.Clients.Add(replayer.Session);
         _rawCount = 0;
         _rawStart = 0;
+        _unread = 0;
         _txStart = -1;
         ReadOffset = _server.Feed.Offset;
         Up = true;
@@ -236,7 +239,10 @@ public sealed class MasterLink
             LastIoMs = _server.NowMs;
             ReadOffset += chunk.Length;
             Keep(chunk.Span);
-            var sequence = new ReadOnlySequence<byte>(chunk);
+            // The reader leaves a short cut command in its input ("in the pipe"): it is handed over again, with
+            // what follows it, from the kept bytes.
+            _unread += chunk.Length;
+            var sequence = new ReadOnlySequence<byte>(_raw, _rawCount - _unread, _unread);
             // The gate is held across applying a command and passing its bytes on: a sub-replica's snapshot point
             // can then never fall between the two.
             bool ordered = gate.Enter();
@@ -248,6 +254,7 @@ public sealed class MasterLink
             {
                 gate.Exit(ordered);
             }
+            _unread = (int)sequence.Length;
             Compact(_txStart >= 0 ? _txStart : replayer.CommandEnd);
             if (_ackRequested)
             {

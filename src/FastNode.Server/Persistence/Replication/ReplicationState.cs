@@ -50,6 +50,12 @@ public sealed class ReplicationState
 
     public bool IsReplica => Link is not null;
 
+    /// <summary>
+    /// Whether this server's id and offset name a history a primary may know (it loaded a primary's snapshot, or had
+    /// replicas of its own): only then does its link ask to continue it; a fresh server asks "PSYNC ? -1", as Redis.
+    /// </summary>
+    public bool HistoryKnown { get; private set; }
+
     public IReadOnlyList<ReplicaFeed> Replicas => Volatile.Read(ref _replicas);
 
     public long SyncFull;
@@ -253,6 +259,7 @@ public sealed class ReplicationState
             lock (_lock)
             {
                 old = Link;
+                if (Backlog is not null) HistoryKnown = true;
                 EnsureBacklog();
                 _server.Feed.Relaying = true;
                 for (int d = 0; d < _server.DatabaseCount; d++) _server.Database(d).ExpiryPaused = true;
@@ -300,6 +307,7 @@ public sealed class ReplicationState
             ReplId = replid;
             ReplId2 = NoId;
             SecondOffset = -1;
+            HistoryKnown = true;
             _server.Feed.ResetOffset(offset);
             Backlog?.Reset(offset);
         }
