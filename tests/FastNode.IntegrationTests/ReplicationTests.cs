@@ -209,6 +209,25 @@ public sealed class ReplicationTests
                 c.Call("LTRIM", "log", "0", "99");
             }
         });
+        // A pipelined writer too: commands cut across reads of the replica's link, values above and below the
+        // reader's carry-over threshold.
+        var pipelined = Task.Run(() =>
+        {
+            using var c = RawClient.Connect(primary.Port);
+            var value = new string('v', 3000);
+            var large = new string('L', 20_000);
+            for (int round = 0; !stop.IsCancellationRequested; round++)
+            {
+                var batch = new System.Text.StringBuilder();
+                for (int i = 0; i < 100; i++)
+                {
+                    string v = i % 10 == 0 ? large : value;
+                    batch.Append($"*3\r\n$3\r\nSET\r\n$6\r\np:{i:D4}\r\n${v.Length}\r\n{v}\r\n");
+                }
+                c.Send(batch.ToString());
+                for (int i = 0; i < 100; i++) c.ReadReply();
+            }
+        });
         Thread.Sleep(500);
         replica.Kill9();
         Thread.Sleep(300);
@@ -216,6 +235,7 @@ public sealed class ReplicationTests
         Thread.Sleep(500);
         stop.Cancel();
         load.Wait(TimeSpan.FromSeconds(30));
+        pipelined.Wait(TimeSpan.FromSeconds(30));
         WaitInSync(primary, replica);
         AssertSameData(primary, replica);
     }
