@@ -216,7 +216,8 @@ public sealed class MasterLink
 
     private async Task StreamAsync(LinkReader reader)
     {
-        var replayer = new FeedReplayer(_server, "master");
+        // CLIENT LIST shows the link with the primary's address, as Redis does.
+        var replayer = new FeedReplayer(_server, $"{Host}:{Port}");
         replayer.Session.IsMasterLink = true;
         replayer.Session.DbIndex = _streamDb;
         replayer.Applied = OnApplied;
