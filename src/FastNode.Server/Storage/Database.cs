@@ -13,7 +13,7 @@ public sealed class Database
 
     private readonly Shard[] _shards;
     private readonly int _mask;
-    private volatile IShardCapture? _capture;
+    private volatile IShardCapture[]? _captures;   // snapshots running now (a BGSAVE and an AOF rewrite may overlap)
 
     public Database(int shardCount, int index = 0)
     {
@@ -71,20 +71,38 @@ public sealed class Database
     public Shard ShardFor(ulong hash)
     {
         int index = (int)hash & _mask;
-        var capture = _capture;
-        if (capture is not null && t_writing) capture.BeforeWrite(this, index);
+        var captures = _captures;
+        if (captures is not null && t_writing) BeforeWrite(captures, index);
         return _shards[index];
     }
 
-    /// <summary>Starts (or with null, ends) a point-in-time capture of this database's shards.</summary>
-    public void SetCapture(IShardCapture? capture) => _capture = capture;
+    private void BeforeWrite(IShardCapture[] captures, int index)
+    {
+        foreach (var capture in captures) capture.BeforeWrite(this, index);
+    }
 
-    /// <summary>Has a running capture take every shard now (a write that touches all of them: FLUSHDB, SWAPDB).</summary>
+    /// <summary>Starts a point-in-time capture of this database's shards (several may run at once).</summary>
+    public void AddCapture(IShardCapture capture)
+    {
+        lock (_shards) _captures = [.. _captures ?? [], capture];
+    }
+
+    /// <summary>Ends a capture: writers stop capturing for it.</summary>
+    public void RemoveCapture(IShardCapture capture)
+    {
+        lock (_shards)
+        {
+            var left = Array.FindAll(_captures ?? [], c => !ReferenceEquals(c, capture));
+            _captures = left.Length == 0 ? null : left;
+        }
+    }
+
+    /// <summary>Has every running capture take every shard now (a write that touches all of them: FLUSHDB, SWAPDB).</summary>
     public void CaptureAllBeforeWrite()
     {
-        var capture = _capture;
-        if (capture is null) return;
-        for (int i = 0; i < _shards.Length; i++) capture.BeforeWrite(this, i);
+        var captures = _captures;
+        if (captures is null) return;
+        for (int i = 0; i < _shards.Length; i++) BeforeWrite(captures, i);
     }
 
     internal void KeyExpired(byte[] key) => Observer?.KeyExpired(this, key);

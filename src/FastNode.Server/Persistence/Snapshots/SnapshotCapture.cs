@@ -55,7 +55,7 @@ public sealed class SnapshotCapture : IShardCapture
             for (int d = 0; d < capture._databases.Length; d++)
             {
                 var db = capture._databases[d];
-                db.SetCapture(capture);
+                db.AddCapture(capture);
                 capture._keysAtPoint[d] = db.Count();
                 capture._expiresAtPoint[d] = db.VolatileCount();
                 capture.KeysAtStart += capture._keysAtPoint[d];
@@ -125,7 +125,7 @@ public sealed class SnapshotCapture : IShardCapture
     /// <summary>Stops capturing (a failed or abandoned snapshot must not keep taxing writers).</summary>
     public void Detach()
     {
-        foreach (var db in _databases) db.SetCapture(null);
+        foreach (var db in _databases) db.RemoveCapture(this);
     }
 
     public void BeforeWrite(Database db, int shardIndex)
