@@ -213,7 +213,7 @@ start_server() { # name
   case "$name" in
     FastNode)
       # shellcheck disable=SC2086 # the extra flags are meant to split into words
-      dotnet "$workdir/fastnode/FastNode.Server.dll" --port "$port" --bind 127.0.0.1 $fastnode_args >"$log_file" 2>&1 &
+      dotnet "$workdir/fastnode/FastNode.Server.dll" --port "$port" --bind 127.0.0.1 --save "" --dir "$workdir" $fastnode_args >"$log_file" 2>&1 &
       ;;
     Redis)
       redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --daemonize no \

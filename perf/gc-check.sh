@@ -43,7 +43,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-dotnet src/FastNode.Server/bin/Release/net10.0/FastNode.Server.dll --port "$port" --bind 127.0.0.1 >"$workdir/server.log" 2>&1 &
+dotnet src/FastNode.Server/bin/Release/net10.0/FastNode.Server.dll --port "$port" --bind 127.0.0.1 --save "" --dir "$workdir" >"$workdir/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.2; done
 redis-cli -p "$port" ping >/dev/null || { echo "FastNode did not start on $port" >&2; exit 1; }

@@ -67,7 +67,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-dotnet src/FastNode.Server/bin/Release/net10.0/FastNode.Server.dll --port "$fastnode_port" --bind 127.0.0.1 \
+dotnet src/FastNode.Server/bin/Release/net10.0/FastNode.Server.dll --port "$fastnode_port" --bind 127.0.0.1 --save "" --dir "$logdir" \
   >"$logdir/fastnode.log" 2>&1 &
 fastnode_pid=$!
 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize no --dir "$logdir" \

@@ -186,7 +186,7 @@ dll="src/FastNode.Server/bin/Release/net10.0/FastNode.Server.dll"
 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" --daemonize no \
   >"$work/redis.log" 2>&1 &
 redis_pid=$!
-dotnet "$dll" --port "$fastnode_port" --bind 127.0.0.1 >"$work/fastnode.log" 2>&1 &
+dotnet "$dll" --port "$fastnode_port" --bind 127.0.0.1 --save "" --dir "$work" >"$work/fastnode.log" 2>&1 &
 fastnode_pid=$!
 wait_for_ping "$redis_port" || { cat "$work/redis.log" >&2; exit 3; }
 wait_for_ping "$fastnode_port" || { cat "$work/fastnode.log" >&2; exit 3; }

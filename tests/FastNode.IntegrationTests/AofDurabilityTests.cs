@@ -213,12 +213,13 @@ public sealed class AofDurabilityTests
         Assert.That(log.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.Contains("FATAL")), Is.EqualTo(1));
     }
 
-    [Test]
-    public void RedisToolsAcceptAndRedisServerLoadsFastNodesAof()
+    [TestCase("yes")]
+    [TestCase("no")]
+    public void RedisToolsAcceptAndRedisServerLoadsFastNodesAof(string preamble)
     {
         if (!ServerProcesses.RedisInstalled) Assert.Ignore("redis-server is not installed");
         int port = ServerProcesses.FreePort();
-        var server = StartFastNode(port, "--aof-use-rdb-preamble no");
+        var server = StartFastNode(port, $"--aof-use-rdb-preamble {preamble}");
         DatasetDump.Fill(port);
         using (var client = RawClient.Connect(port))
         {
@@ -242,13 +243,20 @@ public sealed class AofDurabilityTests
         Assert.That(DatasetDump.Read(redisPort), Is.EqualTo(expected));
     }
 
-    [Test]
-    public void FastNodeLoadsTheAofRedisWrote()
+    [TestCase("yes")]
+    [TestCase("no")]
+    public void FastNodeLoadsTheAofRedisWrote(string preamble)
     {
         if (!ServerProcesses.RedisInstalled) Assert.Ignore("redis-server is not installed");
         int redisPort = ServerProcesses.FreePort();
-        var redis = _processes.Redis(redisPort, $"--dir {_dir} --appendonly yes --aof-use-rdb-preamble no").Ready();
+        var redis = _processes.Redis(redisPort, $"--dir {_dir} --appendonly yes --aof-use-rdb-preamble {preamble}").Ready();
         DatasetDump.Fill(redisPort);
+        // A rewrite puts the data so far into the base file (an RDB preamble with "yes"); the rest goes to an increment.
+        using (var client = RawClient.Connect(redisPort))
+        {
+            Assert.That(client.Call("BGREWRITEAOF"), Does.StartWith("+Background"));
+            WaitForRewrite(client);
+        }
         using (var client = RawClient.Connect(redisPort))
         {
             Assert.That(client.Call("SET", "expiring", "x", "PX", "100000000"), Is.EqualTo("+OK\r\n"));
@@ -319,6 +327,36 @@ public sealed class AofDurabilityTests
         StartFastNode(port);
         Assert.That(DatasetDump.Read(port), Is.EqualTo(expected));
         Assert.That(Directory.GetFiles(AofDir, "*.base.*"), Has.Length.EqualTo(1), "old base files are deleted");
+    }
+
+    [Test]
+    public void LocksAndRateLimitsSurviveKill9AndTokensNeverRepeat()
+    {
+        int port = ServerProcesses.FreePort();
+        var server = StartFastNode(port, "--appendfsync always");
+        long lastToken;
+        string throttle;
+        using (var client = RawClient.Connect(port))
+        {
+            Assert.That(client.Call("LOCK.ACQUIRE", "held", "owner-a", "60000"), Does.StartWith(":"));
+            Assert.That(client.Call("LOCK.ACQUIRE", "released", "owner-b", "60000"), Does.StartWith(":"));
+            lastToken = long.Parse(client.Call("LOCK.ACQUIRE", "released2", "owner-c", "60000").Trim(':', '\r', '\n'));
+            Assert.That(client.Call("LOCK.RELEASE", "released", "owner-b"), Is.EqualTo(":1\r\n"));
+            Assert.That(client.Call("LOCK.RELEASE", "released2", "owner-c"), Is.EqualTo(":1\r\n"));
+            for (int i = 0; i < 3; i++) client.Call("CL.THROTTLE", "limit", "2", "10", "60", "1");
+            throttle = client.Call("CL.THROTTLE", "limit", "2", "10", "60", "0");
+        }
+        server.Kill9();
+
+        StartFastNode(port, "--appendfsync always");
+        using var check = RawClient.Connect(port);
+        Assert.That(check.Call("LOCK.INFO", "held"), Does.Contain("owner-a"));
+        Assert.That(check.Call("EXISTS", "released", "released2"), Is.EqualTo(":0\r\n"));
+        // The limiter kept its state: a COST 0 look shows the same remaining quota (the third element of the reply).
+        Assert.That(check.Call("CL.THROTTLE", "limit", "2", "10", "60", "0").Split("\r\n")[3], Is.EqualTo(throttle.Split("\r\n")[3]));
+        Assert.That(throttle.Split("\r\n")[3], Is.EqualTo(":0"), "the quota was used up before the kill");
+        long next = long.Parse(check.Call("LOCK.ACQUIRE", "fresh", "owner-d", "60000").Trim(':', '\r', '\n'));
+        Assert.That(next, Is.GreaterThan(lastToken), "a fencing token is never handed out twice");
     }
 
     private static void WaitForRewrite(RawClient client)

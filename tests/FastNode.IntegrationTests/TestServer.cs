@@ -12,7 +12,13 @@ namespace FastNode.IntegrationTests;
 /// </summary>
 public sealed class TestServer : IAsyncDisposable
 {
-    private TestServer(ServerHost host) => Host = host;
+    private readonly string _dir;
+
+    private TestServer(ServerHost host, string dir)
+    {
+        Host = host;
+        _dir = dir;
+    }
 
     public ServerHost Host { get; }
     public int Port => Host.Port;
@@ -22,11 +28,12 @@ public sealed class TestServer : IAsyncDisposable
     public static TestServer Start(Action<ServerOptions>? configure = null, TimeProvider? time = null)
     {
         // A private dir: SAVE, BGSAVE and SHUTDOWN write there, never into the test's working directory.
-        var options = new ServerOptions { Port = 0, Bind = "127.0.0.1", Dir = Directory.CreateTempSubdirectory("fastnode-it-").FullName };
+        string dir = Directory.CreateTempSubdirectory("fastnode-it-").FullName;
+        var options = new ServerOptions { Port = 0, Bind = "127.0.0.1", Dir = dir };
         configure?.Invoke(options);
         var host = new ServerHost(options, time);
         host.Start();
-        return new TestServer(host);
+        return new TestServer(host, dir);
     }
 
     /// <summary>A StackExchange.Redis multiplexer with default options (plus admin commands).</summary>
@@ -40,5 +47,16 @@ public sealed class TestServer : IAsyncDisposable
 
     public RawClient ConnectRaw() => RawClient.Connect(Port);
 
-    public async ValueTask DisposeAsync() => await Host.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        try
+        {
+            // The directory this fixture created, never whatever `dir` was set to since.
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
 }

@@ -31,8 +31,26 @@ public sealed class InMemoryClient : IAsyncDisposable
     public static ServerState NewServer(ServerOptions? options = null, TimeProvider? time = null) =>
         new(options ?? new ServerOptions { Port = 0, Dir = TempDir() }, time);
 
-    /// <summary>A new empty directory under the system temp dir (left for the OS to clean; tiny).</summary>
-    public static string TempDir() => Directory.CreateTempSubdirectory("fastnode-test-").FullName;
+    /// <summary>A new empty directory under this test run's temp root, which is deleted when the process exits.</summary>
+    public static string TempDir() => Directory.CreateDirectory(Path.Combine(s_tempRoot.Value, "s" + Interlocked.Increment(ref s_tempDirs))).FullName;
+
+    private static int s_tempDirs;
+
+    private static readonly Lazy<string> s_tempRoot = new(() =>
+    {
+        string root = Directory.CreateTempSubdirectory("fastnode-test-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(root, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        };
+        return root;
+    });
 
     public ServerState Server { get; }
     public ClientSession Session { get; }

@@ -16,6 +16,8 @@ public sealed class WriteGate
 {
     private const int Stripes = 64;
 
+    [ThreadStatic] private static int t_unordered;   // this thread's unordered entries not yet left
+
     private readonly Lock _order = new();
     private readonly PaddedCounter[] _inFlight = new PaddedCounter[Stripes];
     private volatile bool _ordered;
@@ -35,7 +37,11 @@ public sealed class WriteGate
         }
         ref long counter = ref _inFlight[Environment.CurrentManagedThreadId & (Stripes - 1)].Value;
         Interlocked.Increment(ref counter);   // a full fence: the read of _ordered below cannot move before it
-        if (!_ordered) return false;
+        if (!_ordered)
+        {
+            t_unordered++;
+            return false;
+        }
         Interlocked.Decrement(ref counter);
         _order.Enter();
         return true;
@@ -44,7 +50,11 @@ public sealed class WriteGate
     public void Exit(bool ordered)
     {
         if (ordered) _order.Exit();
-        else Interlocked.Decrement(ref _inFlight[Environment.CurrentManagedThreadId & (Stripes - 1)].Value);
+        else
+        {
+            t_unordered--;
+            Interlocked.Decrement(ref _inFlight[Environment.CurrentManagedThreadId & (Stripes - 1)].Value);
+        }
         Database.ThreadIsWriting = _order.IsHeldByCurrentThread;
     }
 
@@ -78,13 +88,18 @@ public sealed class WriteGate
         }
     }
 
-    /// <summary>Waits until every writer that entered before ordering was turned on has left.</summary>
+    /// <summary>
+    /// Waits until every writer that entered before ordering was turned on has left, except the calling thread itself
+    /// (a command that pauses the writers while its own batch is inside the gate would otherwise wait for itself).
+    /// </summary>
     private void WaitForUnorderedWriters()
     {
         var spin = new SpinWait();
+        int own = Environment.CurrentManagedThreadId & (Stripes - 1);
         for (int i = 0; i < Stripes; i++)
         {
-            while (Volatile.Read(ref _inFlight[i].Value) != 0) spin.SpinOnce();
+            long mine = i == own ? t_unordered : 0;
+            while (Volatile.Read(ref _inFlight[i].Value) != mine) spin.SpinOnce();
         }
     }
 

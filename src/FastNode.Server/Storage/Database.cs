@@ -13,7 +13,7 @@ public sealed class Database
 
     private readonly Shard[] _shards;
     private readonly int _mask;
-    private volatile IShardCapture[]? _captures;   // running point-in-time captures (an AOF rewrite, replicas' syncs); null when none
+    private volatile IShardCapture[]? _captures;   // snapshots running now (a BGSAVE and an AOF rewrite may overlap)
 
     public Database(int shardCount, int index = 0)
     {
@@ -72,11 +72,13 @@ public sealed class Database
     {
         int index = (int)hash & _mask;
         var captures = _captures;
-        if (captures is not null && t_writing)
-        {
-            foreach (var capture in captures) capture.BeforeWrite(this, index);
-        }
+        if (captures is not null && t_writing) BeforeWrite(captures, index);
         return _shards[index];
+    }
+
+    private void BeforeWrite(IShardCapture[] captures, int index)
+    {
+        foreach (var capture in captures) capture.BeforeWrite(this, index);
     }
 
     /// <summary>Starts a point-in-time capture of this database's shards (several may run at once).</summary>
@@ -85,26 +87,22 @@ public sealed class Database
         lock (_shards) _captures = [.. _captures ?? [], capture];
     }
 
-    /// <summary>Ends a capture.</summary>
+    /// <summary>Ends a capture: writers stop capturing for it.</summary>
     public void RemoveCapture(IShardCapture capture)
     {
         lock (_shards)
         {
-            if (_captures is not { } captures) return;
-            var left = Array.FindAll(captures, c => !ReferenceEquals(c, capture));
+            var left = Array.FindAll(_captures ?? [], c => !ReferenceEquals(c, capture));
             _captures = left.Length == 0 ? null : left;
         }
     }
 
-    /// <summary>Has a running capture take every shard now (a write that touches all of them: FLUSHDB, SWAPDB).</summary>
+    /// <summary>Has every running capture take every shard now (a write that touches all of them: FLUSHDB, SWAPDB).</summary>
     public void CaptureAllBeforeWrite()
     {
         var captures = _captures;
         if (captures is null) return;
-        foreach (var capture in captures)
-        {
-            for (int i = 0; i < _shards.Length; i++) capture.BeforeWrite(this, i);
-        }
+        for (int i = 0; i < _shards.Length; i++) BeforeWrite(captures, i);
     }
 
     internal void KeyExpired(byte[] key) => Observer?.KeyExpired(this, key);

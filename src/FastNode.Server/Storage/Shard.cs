@@ -56,12 +56,6 @@ public sealed class Shard
     /// <summary>Keys deleted because their TTL passed, lazily or by the active cycle (INFO expired_keys).</summary>
     public long Expired;
 
-    /// <summary>
-    /// Entry slots ever handed out: every live entry has an index below this (free slots have a null key). Lets a
-    /// snapshot walk the shard in one pass under its lock.
-    /// </summary>
-    public int HighWater => _used;
-
     /// <summary>Keys in this shard that have a TTL.</summary>
     public int VolatileCount => _volatileCount;
 

@@ -29,7 +29,7 @@ public static class DatasetDescription
                 var shard = database.ShardAt(s);
                 lock (shard.Lock)
                 {
-                    for (int i = 0; i < shard.HighWater; i++)
+                    for (int i = 0; i < shard.SlotCount; i++)
                     {
                         ref var e = ref shard.At(i);
                         if (e.Key is null) continue;

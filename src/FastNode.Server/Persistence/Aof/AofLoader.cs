@@ -13,9 +13,6 @@ namespace FastNode.Server.Persistence.Aof;
 /// </summary>
 public sealed class AofLoader(ServerState server, ILogger log)
 {
-    /// <summary>Reads an RDB (the base file's preamble) and stops right after its checksum; null while RDB is not built in.</summary>
-    public static Func<Stream, ServerState, long>? RdbPreamble { get; set; }
-
     public long KeysLoaded { get; private set; }
 
     public long Commands { get; private set; }
@@ -59,12 +56,12 @@ public sealed class AofLoader(ServerState server, ILogger log)
         {
             if (IsRdb(file))
             {
-                if (RdbPreamble is null) throw new AofLoadException($"The AOF file {name} starts with an RDB preamble, which this build cannot read");
                 try
                 {
-                    KeysLoaded += RdbPreamble(file, server);
+                    // Keys past their TTL are kept: the increments after this base carry their own DELs.
+                    Rdb.RdbLoader.Load(file, server, new Rdb.RdbLoadOptions { SkipExpired = false, Logger = log });
                 }
-                catch (Exception ex) when (ex is not AofLoadException)
+                catch (Rdb.RdbFormatException ex)
                 {
                     throw new AofLoadException($"Bad file format reading the append only file {name}: {ex.Message}");
                 }

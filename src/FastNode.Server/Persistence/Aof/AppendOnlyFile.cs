@@ -27,9 +27,6 @@ public sealed class AppendOnlyFile(ServerState server)
     private long _rewriteStarted;
     private bool _rewriteScheduled;
 
-    /// <summary>Encodes FastNode-only values (rate limiters, locks) into base files; set once RDB support is present.</summary>
-    public static IValueEncoder? FastNodeTypes { get; set; }
-
     /// <summary>The writer while the AOF is on (appendonly yes and its first base written).</summary>
     public AofWriter? Writer => _writer;
 
@@ -172,8 +169,10 @@ public sealed class AppendOnlyFile(ServerState server)
             System.IO.Directory.CreateDirectory(Directory);
             var incrementFile = increment is null ? null
                 : File.OpenHandle(Path.Combine(Directory, increment.Name), FileMode.Create, FileAccess.Write, FileShare.Read);
-            bool rdb = server.Options.AofUseRdbPreamble && RdbEncoderFactory is not null;
-            var encoder = rdb ? RdbEncoderFactory!() : new CommandSnapshotEncoder(() => server.NowMs, FastNodeTypes);
+            bool rdb = server.Options.AofUseRdbPreamble;
+            ISnapshotEncoder encoder = rdb
+                ? new Rdb.RdbSnapshot(server, new Rdb.RdbSaveOptions { Compression = server.Options.RdbCompression, Checksum = server.Options.RdbChecksum, AofBase = true })
+                : new CommandSnapshotEncoder(server);
             var capture = SnapshotCapture.Start(server, encoder, atPoint: () =>
             {
                 if (increment is null) return;
@@ -199,9 +198,6 @@ public sealed class AppendOnlyFile(ServerState server)
             return Task.CompletedTask;
         }
     }
-
-    /// <summary>Creates the encoder of RDB base files (aof-use-rdb-preamble yes); null while RDB is not built in.</summary>
-    public static Func<ISnapshotEncoder>? RdbEncoderFactory { get; set; }
 
     private void FinishRewrite(SnapshotCapture capture, long baseSeq, bool rdb, AofManifest.Part? increment)
     {

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Text;
+using FastNode.Server.Persistence.Snapshots;
 using FastNode.Server.Storage;
 using FastNode.Server.Storage.Locks;
 
@@ -6,85 +8,88 @@ namespace FastNode.Server.Persistence.Rdb;
 
 /// <summary>
 /// Writes a complete RDB version 10 file of every database without stopping the server: .NET cannot fork, so the
-/// databases are serialised one shard at a time. Each shard's lock is held while its keys are encoded into a private
-/// buffer, then released before the bytes go to the output. The file is therefore consistent per shard (each key's
-/// value is a state it really had), not one instant for the whole dataset; a multi-key change that spans shards can
-/// be half in it, as it could be half in any snapshot taken between its steps.
-/// Keys whose TTL has passed are left out. Lock waiters are not saved (they are connections).
+/// file is a point-in-time snapshot taken shard by shard (<see cref="SnapshotCapture"/>): writers pause for an instant
+/// to fix the point, a writer about to change a shard not yet saved saves it first, and the rest is encoded in the
+/// background. Keys whose TTL had passed are left out. Lock waiters are not saved (they are connections).
 /// </summary>
-public static class RdbSnapshot
+public sealed class RdbSnapshot : ISnapshotEncoder
 {
     public static readonly byte[] Magic = "REDIS0010"u8.ToArray();
 
-    /// <summary>Writes header, AUX fields, every non-empty database, EOF and the checksum. Returns the keys written.</summary>
-    public static long Write(ServerState server, Stream output, RdbSaveOptions? options = null)
-    {
-        options ??= new RdbSaveOptions();
-        var clock = RdbClock.Of(server);
-        var sink = new ChecksumSink(output, options.Checksum);
-        var b = new RdbBuffer(64 * 1024) { Compress = options.Compression };
+    [ThreadStatic] private static RdbBuffer? t_buffer;
 
+    private readonly ServerState _server;
+    private readonly RdbSaveOptions _options;
+    private readonly RdbClock _clock;
+    private ulong _crc;
+    private long _keys;
+
+    public RdbSnapshot(ServerState server, RdbSaveOptions? options = null)
+    {
+        _server = server;
+        _options = options ?? new RdbSaveOptions();
+        _clock = RdbClock.Of(server);
+    }
+
+    /// <summary>Writes header, AUX fields, every non-empty database, EOF and the checksum. Returns the keys written.</summary>
+    public static long Write(ServerState server, Stream output, RdbSaveOptions? options = null) =>
+        SnapshotCapture.Start(server, new RdbSnapshot(server, options)).WriteTo(output);
+
+    public void WriteHeader(IBufferWriter<byte> output)
+    {
+        var b = Buffer();
         b.Write(Magic);
         WriteAux(b, "redis-ver", ServerInfo.RedisVersion);
         WriteAux(b, "redis-bits", 64);
-        WriteAux(b, "ctime", clock.UnixMs / 1000);
+        WriteAux(b, "ctime", _clock.UnixMs / 1000);
         WriteAux(b, "used-mem", GC.GetTotalMemory(false));
-        WriteAux(b, "aof-base", options.AofBase ? 1 : 0);
-        WriteAux(b, RdbAuxFields.FencingToken, FencingTokens.For(server).Last);
-        foreach (var (name, value) in options.ExtraAux ?? [])
+        WriteAux(b, "aof-base", _options.AofBase ? 1 : 0);
+        WriteAux(b, RdbAuxFields.FencingToken, FencingTokens.For(_server).Last);
+        foreach (var (name, value) in _options.ExtraAux ?? [])
             WriteAux(b, name, value);
-        sink.Append(b.Span);
-
-        long written = 0;
-        for (int dbIndex = 0; dbIndex < server.DatabaseCount; dbIndex++)
-        {
-            var db = server.Database(dbIndex);
-            long count = db.Count();
-            if (count == 0) continue;
-            b.Clear();
-            b.WriteByte(RdbOpcode.SelectDb);
-            b.WriteLength((ulong)dbIndex);
-            b.WriteByte(RdbOpcode.ResizeDb);
-            b.WriteLength((ulong)count);
-            b.WriteLength((ulong)db.VolatileCount());
-            sink.Append(b.Span);
-            for (int s = 0; s < db.ShardCount; s++)
-            {
-                b.Clear();
-                written += EncodeShard(db.ShardAt(s), b, clock);
-                sink.Append(b.Span);
-                options.Progress?.Invoke(written);
-            }
-        }
-
-        b.Clear();
-        b.WriteByte(RdbOpcode.Eof);
-        sink.Append(b.Span);
-        sink.WriteChecksum();
-        return written;
+        output.Write(b.Span);
     }
 
-    /// <summary>Encodes one shard's live keys under its lock; returns how many.</summary>
-    private static long EncodeShard(Shard shard, RdbBuffer b, in RdbClock clock)
+    public void BeginDatabase(IBufferWriter<byte> output, int db, long keys, long keysWithExpiry)
     {
-        long keys = 0;
-        lock (shard.Lock)
-        {
-            int high = shard.HighWater;
-            for (int i = 0; i < high; i++)
-            {
-                ref var e = ref shard.At(i);
-                if (e.Key is null || !RdbValueEncoder.CanWrite(e.Kind)) continue;
-                if (e.ExpireAt != 0 && e.ExpireAt <= clock.UnixMs) continue;
-                WriteKey(b, ref e, clock);
-                keys++;
-            }
-        }
-        return keys;
+        var b = Buffer();
+        b.WriteByte(RdbOpcode.SelectDb);
+        b.WriteLength((ulong)db);
+        b.WriteByte(RdbOpcode.ResizeDb);
+        b.WriteLength((ulong)keys);
+        b.WriteLength((ulong)keysWithExpiry);
+        output.Write(b.Span);
+    }
+
+    /// <summary>One key (under its shard's lock, on whichever thread captures the shard).</summary>
+    public void WriteEntry(IBufferWriter<byte> output, in Entry entry)
+    {
+        if (!RdbValueEncoder.CanWrite(entry.Kind)) return;
+        if (entry.ExpireAt != 0 && entry.ExpireAt <= _clock.UnixMs) return;
+        var b = Buffer();
+        WriteKey(b, entry, _clock);
+        output.Write(b.Span);
+        long keys = Interlocked.Increment(ref _keys);
+        if ((keys & 1023) == 0) _options.Progress?.Invoke(keys);
+    }
+
+    public void Observe(ReadOnlySpan<byte> written)
+    {
+        if (_options.Checksum) _crc = Crc64.Update(_crc, written);
+    }
+
+    public void WriteFooter(IBufferWriter<byte> output)
+    {
+        var trailer = output.GetSpan(9);
+        trailer[0] = RdbOpcode.Eof;
+        _crc = _options.Checksum ? Crc64.Update(_crc, trailer.Slice(0, 1)) : 0;
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(trailer.Slice(1), _crc);
+        output.Advance(9);
+        _options.Progress?.Invoke(Interlocked.Read(ref _keys));
     }
 
     /// <summary>One key record: [EXPIRETIME_MS] type key value.</summary>
-    public static void WriteKey(RdbBuffer b, ref Entry e, in RdbClock clock)
+    public static void WriteKey(RdbBuffer b, in Entry e, in RdbClock clock)
     {
         if (e.ExpireAt != 0)
         {
@@ -95,6 +100,15 @@ public static class RdbSnapshot
         b.WriteByte(type);
         b.WriteString(e.Key);
         RdbValueEncoder.WriteValue(b, type, e, clock);
+    }
+
+    /// <summary>This thread's encoding buffer, emptied (keys are encoded on the snapshot's thread and by writers).</summary>
+    private RdbBuffer Buffer()
+    {
+        var b = t_buffer ??= new RdbBuffer(64 * 1024);
+        b.Clear();
+        b.Compress = _options.Compression;
+        return b;
     }
 
     private static void WriteAux(RdbBuffer b, string name, string value)
@@ -109,24 +123,5 @@ public static class RdbSnapshot
         b.WriteByte(RdbOpcode.Aux);
         b.WriteString(Encoding.UTF8.GetBytes(name));
         b.WriteIntegerString(value);
-    }
-
-    /// <summary>Forwards bytes to the output and keeps their CRC64.</summary>
-    private sealed class ChecksumSink(Stream output, bool checksum)
-    {
-        private ulong _crc;
-
-        public void Append(ReadOnlySpan<byte> bytes)
-        {
-            if (checksum) _crc = Crc64.Update(_crc, bytes);
-            output.Write(bytes);
-        }
-
-        public void WriteChecksum()
-        {
-            Span<byte> trailer = stackalloc byte[8];
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(trailer, checksum ? _crc : 0);
-            output.Write(trailer);
-        }
     }
 }

@@ -13,8 +13,21 @@ public static class SnapshotFormat
     /// An RDB encoder for one snapshot, given the stream's database and position at its point (repl-stream-db,
     /// repl-id, repl-offset AUX fields).
     /// </summary>
-    public static ISnapshotEncoder CreateEncoder(ServerState server, int streamDb, string replId, long offset) =>
-        new Rdb.RdbSnapshotEncoder(server, Math.Max(0, streamDb), replId, offset);
+    public static ISnapshotEncoder CreateEncoder(ServerState server, int streamDb, string replId, long offset)
+    {
+        var saved = Rdb.RdbSaveOptions.From(server);
+        return new Rdb.RdbSnapshot(server, new Rdb.RdbSaveOptions
+        {
+            Compression = saved.Compression,
+            Checksum = saved.Checksum,
+            ExtraAux =
+            [
+                new("repl-stream-db", Math.Max(0, streamDb).ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new("repl-id", replId),
+                new("repl-offset", offset.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ],
+        });
+    }
 
     /// <summary>
     /// Loads a whole snapshot payload (RDB, or RESP commands) into the server. Returns the database the primary's

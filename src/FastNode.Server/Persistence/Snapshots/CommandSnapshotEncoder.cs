@@ -14,8 +14,10 @@ namespace FastNode.Server.Persistence.Snapshots;
 /// (Redis's rewriteAppendOnlyFileRio). Collections go out in commands of at most <see cref="ItemsPerCommand"/>
 /// elements (Redis's AOF_REWRITE_ITEMS_PER_CMD), TTLs as PEXPIREAT; keys already expired are left out.
 /// </summary>
-public sealed class CommandSnapshotEncoder(Func<long> clock, IValueEncoder? fastNodeTypes = null) : ISnapshotEncoder
+public sealed class CommandSnapshotEncoder(ServerState server) : ISnapshotEncoder
 {
+    private readonly Rdb.RdbClock _clock = Rdb.RdbClock.Of(server);
+
     public const int ItemsPerCommand = 64;
 
     public void WriteHeader(IBufferWriter<byte> output)
@@ -33,7 +35,7 @@ public sealed class CommandSnapshotEncoder(Func<long> clock, IValueEncoder? fast
 
     public void WriteEntry(IBufferWriter<byte> output, in Entry entry)
     {
-        if (entry.ExpireAt != 0 && entry.ExpireAt <= clock()) return;
+        if (entry.ExpireAt != 0 && entry.ExpireAt <= _clock.UnixMs) return;
         var writer = new RespWriter(output, resp3: false);
         var key = entry.Key!;
         switch (entry.Value)
@@ -49,8 +51,9 @@ public sealed class CommandSnapshotEncoder(Func<long> clock, IValueEncoder? fast
             case SetValue set: WriteSet(ref writer, key, set); break;
             case SortedSetValue zset: WriteSortedSet(ref writer, key, zset); break;
             default:
-                // Rate limiters, locks and semaphores: as a RESTORE of their serialized state, when an encoder is given.
-                if (fastNodeTypes is null || !fastNodeTypes.TryEncode(entry, out var payload)) return;
+                // Rate limiters, locks and semaphores: a RESTORE of their state (DUMP payload, absolute times).
+                if (!Rdb.RdbValueEncoder.CanWrite(entry.Kind)) return;
+                var payload = Rdb.DumpPayload.Create(entry, _clock);
                 writer.WriteArrayHeader(5);
                 writer.WriteBulkString("RESTORE"u8);
                 writer.WriteBulkString(key);

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# BGSAVE of a large dataset, FastNode beside redis-server (issue 13, perf/README.md): how long the save takes, and
+# GET p99 while saves run back to back, divided by the GET p99 of the same server idle.
+#
+#   perf/bgsave.sh [--keys N] [--rounds N] [--port-base P]
+#
+# Each round and server: a fresh server (--save ""), N keys of 16-byte values loaded with redis-cli --pipe, GET
+# -c 50 idle, then the same GET run while BGSAVE is issued again as soon as the previous one ends. Medians over rounds.
+# Servers are stopped by PID on exit; every benchmark has a request count and a timeout.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+keys=1000000
+rounds=3
+port_base="${PERF_PORT_BASE:-7850}"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --keys) keys="${2:?}"; shift ;;
+    --rounds) rounds="${2:?}"; shift ;;
+    --port-base) port_base="${2:?}"; shift ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
+    *) echo "unknown argument: $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+workdir=$(mktemp -d /tmp/fastnode-bgsave.XXXXXX)
+pid=""
+cleanup() { [ -z "$pid" ] || kill -9 "$pid" 2>/dev/null || true; rm -rf "$workdir"; }
+trap cleanup EXIT INT TERM
+
+dotnet build src/FastNode.Server -c Release --nologo -v quiet >"$workdir/build.log" 2>&1 || { tail -20 "$workdir/build.log" >&2; exit 1; }
+cp -r src/FastNode.Server/bin/Release/net10.0 "$workdir/fastnode"
+awk -v n="$keys" 'BEGIN { for (i = 0; i < n; i++) { k = "key:" i; printf "*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$16\r\n0123456789abcdef\r\n", length(k), k } }' >"$workdir/load.resp"
+
+port=$port_base
+start() { # server dir
+  mkdir -p "$2"
+  if [ "$1" = FastNode ]; then
+    dotnet "$workdir/fastnode/FastNode.Server.dll" --port "$port" --dir "$2" --save "" >"$2/log" 2>&1 &
+  else
+    redis-server --port "$port" --bind 127.0.0.1 --dir "$2" --save "" --appendonly no >"$2/log" 2>&1 &
+  fi
+  pid=$!
+  for _ in $(seq 1 300); do
+    [ "$(timeout 2 redis-cli -p "$port" ping 2>/dev/null || true)" = PONG ] && return 0
+    sleep 0.1
+  done
+  echo "$1 did not start" >&2; exit 1
+}
+stop() { kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=""; }
+get_p99() { # requests
+  timeout 300 redis-benchmark -p "$port" -t get -c 50 -n "$1" -r "$keys" --csv 2>/dev/null \
+    | awk -F'"' '/^"GET"/ { print $14 }'
+}
+bgsave_in_progress() { timeout 5 redis-cli -p "$port" info persistence | tr -d '\r' | awk -F: '/^rdb_bgsave_in_progress/ { print $2 }'; }
+
+declare -A idle busy save_ms
+for round in $(seq 1 "$rounds"); do
+  for server in FastNode Redis; do
+    port=$((port + 1))
+    start "$server" "$workdir/$server-$round"
+    timeout 300 redis-cli -p "$port" --pipe <"$workdir/load.resp" >/dev/null
+    loaded=$(timeout 5 redis-cli -p "$port" dbsize)
+    # One timed save on its own.
+    t0=$(date +%s%N)
+    timeout 5 redis-cli -p "$port" bgsave >/dev/null
+    while [ "$(bgsave_in_progress)" = 1 ]; do sleep 0.01; done
+    ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+    idle_p99=$(get_p99 300000)
+    # Saves back to back while the same GET load runs.
+    ( while kill -0 $$ 2>/dev/null && [ -f "$workdir/saving" ]; do
+        timeout 5 redis-cli -p "$port" bgsave >/dev/null 2>&1 || true
+        while [ "$(bgsave_in_progress)" = 1 ]; do sleep 0.01; done
+      done ) & saver=$!
+    touch "$workdir/saving"
+    busy_p99=$(get_p99 300000)
+    rm -f "$workdir/saving"; wait "$saver" 2>/dev/null || true
+    stop
+    idle[$server]+="$idle_p99 "; busy[$server]+="$busy_p99 "; save_ms[$server]+="$ms "
+    echo "round $round $server: $loaded keys, BGSAVE $ms ms, GET p99 idle $idle_p99 ms, during saves $busy_p99 ms" >&2
+  done
+done
+
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+echo "commit $(git rev-parse --short HEAD), $(nproc) cores, $keys keys, $rounds rounds (medians)"
+printf '%-9s %10s %14s %16s %8s\n' server "BGSAVE ms" "GET p99 idle" "GET p99 saving" ratio
+for server in FastNode Redis; do
+  i=$(median <<<"${idle[$server]}"); b=$(median <<<"${busy[$server]}"); s=$(median <<<"${save_ms[$server]}")
+  printf '%-9s %10s %14s %16s %8s\n' "$server" "$s" "$i" "$b" "$(awk -v a="$b" -v c="$i" 'BEGIN { printf "%.2f", a / c }')"
+done
