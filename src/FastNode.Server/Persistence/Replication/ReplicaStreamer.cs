@@ -26,8 +26,17 @@ public static class ReplicaStreamer
             {
                 replica.State = "send_bulk";
                 var payload = new MemoryStream();
-                await Task.Factory.StartNew(() => capture.WriteTo(payload), CancellationToken.None,
-                    TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
+                var encoding = Task.Factory.StartNew(() => capture.WriteTo(payload), CancellationToken.None,
+                    TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                // As Redis while it prepares the snapshot: a bare newline every second, which the replica skips, so
+                // its repl-timeout measures silence rather than the time the snapshot takes.
+                while (await Task.WhenAny(encoding, Task.Delay(1000)).ConfigureAwait(false) != encoding)
+                {
+                    if (stopped()) break;
+                    output.Write("\n"u8);
+                    if ((await output.FlushAsync().ConfigureAwait(false)).IsCompleted) break;
+                }
+                await encoding.ConfigureAwait(false);
                 replica.Capture = null;
                 var header = Encoding.ASCII.GetBytes("$" + payload.Length.ToString(CultureInfo.InvariantCulture) + "\r\n");
                 output.Write(header);
