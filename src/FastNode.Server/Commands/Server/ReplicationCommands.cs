@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using FastNode.Protocol;
 using FastNode.Server.Persistence.Replication;
@@ -142,6 +141,4 @@ public static class ReplicationCommands
         replication.BecomeReplica(host, (int)port);
         ctx.Writer.WriteRaw(RespReplies.Ok);
     }
-
-    internal static string Format(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

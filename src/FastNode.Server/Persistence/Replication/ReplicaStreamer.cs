@@ -3,6 +3,7 @@ using System.Globalization;
 using System.IO.Pipelines;
 using System.Text;
 using FastNode.Server.Network;
+using Microsoft.Extensions.Logging;
 
 namespace FastNode.Server.Persistence.Replication;
 
@@ -83,6 +84,11 @@ public static class ReplicaStreamer
         }
         finally
         {
+            if (replica.Dropped && !stopped())
+            {
+                server.Loggers.CreateLogger("FastNode.Replication").LogWarning(
+                    "Replica {Ip}:{Port} disconnected: its output buffer passed the replica limit, or it timed out", replica.Ip, replica.ListeningPort);
+            }
             server.Replication.Detach(replica);
         }
     }
