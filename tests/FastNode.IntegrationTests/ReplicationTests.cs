@@ -241,6 +241,34 @@ public sealed class ReplicationTests
     }
 
     [Test]
+    public void AReplicaPastItsOutputLimitIsDroppedAndSyncsAgain()
+    {
+        var primary = FastNode("--client-output-buffer-limit replica 1mb 0 0");
+        var replica = FastNodeReplicaOf(primary);
+        WaitInSync(primary, replica);
+        // A stopped replica reads nothing: what the primary has for it piles up past the 1 MB hard limit.
+        using (var stop = Process.Start("kill", $"-STOP {replica.Process.Id}")!) stop.WaitForExit();
+        try
+        {
+            using var c = RawClient.Connect(primary.Port);
+            var value = new string('x', 10_000);
+            // Past the output pipe (4 MB) and the loopback socket buffers too, which also hold unsent stream.
+            for (int i = 0; i < 4000 && Info(primary.Port)["connected_slaves"] != "0"; i++) c.Call("SET", "big:" + (i % 2000), value);
+            WaitUntil(() => Info(primary.Port)["connected_slaves"] == "0", "the stopped replica dropped");
+        }
+        finally
+        {
+            using var cont = Process.Start("kill", $"-CONT {replica.Process.Id}")!;
+            cont.WaitForExit();
+        }
+        Assert.That(primary.Log, Does.Contain("output buffer"));
+        // It missed more than the backlog holds: it comes back with a full sync and the same data.
+        WaitUntil(() => Info(primary.Port, "stats")["sync_full"] == "2", "a second full sync");
+        WaitInSync(primary, replica);
+        AssertSameData(primary, replica);
+    }
+
+    [Test]
     public void ChainedReplicasPassTheStreamOn()
     {
         var primary = FastNode();

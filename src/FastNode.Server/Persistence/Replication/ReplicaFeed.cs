@@ -63,20 +63,25 @@ public sealed class ReplicaFeed : IReplicationSink
     public void Write(ReadOnlySpan<byte> records)
     {
         TaskCompletionSource? wake;
+        bool dropNow = false;
         lock (_lock)
         {
             if (Dropped) return;
             if (_hardLimit > 0 && _pending.WrittenCount + (long)records.Length > _hardLimit)
             {
-                Dropped = true;
+                Dropped = dropNow = true;
                 _pending = new ArrayBufferWriter<byte>(1);
             }
-            else records.CopyTo(_pending.GetSpan(records.Length));
-            if (!Dropped) _pending.Advance(records.Length);
+            else
+            {
+                records.CopyTo(_pending.GetSpan(records.Length));
+                _pending.Advance(records.Length);
+            }
             wake = _wake;
             _wake = null;
         }
         wake?.TrySetResult();
+        if (dropNow) CloseConnection();
     }
 
     /// <summary>Adds bytes ahead of the live stream (the backlog's part of a partial resync, before the sink joins).</summary>
@@ -121,7 +126,15 @@ public sealed class ReplicaFeed : IReplicationSink
     {
         lock (_lock) Dropped = true;
         Wake();
+        CloseConnection();
     }
+
+    /// <summary>
+    /// Closes the replica's connection: its loop may be waiting for a flush the replica will never read, and only a
+    /// closed socket ends that wait. Off the caller's thread (this runs under the feed's append lock).
+    /// </summary>
+    private void CloseConnection() =>
+        ThreadPool.UnsafeQueueUserWorkItem(static session => session.Kill(), Session, preferLocal: false);
 
     private static string HostOf(string address)
     {

@@ -84,7 +84,7 @@ public static class ReplicaStreamer
         }
         finally
         {
-            if (replica.Dropped && !stopped())
+            if (replica.Dropped)
             {
                 server.Loggers.CreateLogger("FastNode.Replication").LogWarning(
                     "Replica {Ip}:{Port} disconnected: its output buffer passed the replica limit, or it timed out", replica.Ip, replica.ListeningPort);
