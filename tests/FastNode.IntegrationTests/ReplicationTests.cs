@@ -393,6 +393,80 @@ public sealed class ReplicationTests
     }
 
     [Test]
+    public void APrimaryVanishingMidTransferLeavesTheOldData()
+    {
+        var replica = FastNode();
+        DatasetDump.Fill(replica.Port);
+        string data = DatasetDump.Read(replica.Port);
+
+        // A fake primary: answers the handshake, announces a 1 MB snapshot, sends a few bytes of it and vanishes.
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        int transfers = 0;
+        var fake = Task.Run(() =>
+        {
+            while (true)
+            {
+                System.Net.Sockets.TcpClient client;
+                try
+                {
+                    client = listener.AcceptTcpClient();
+                }
+                catch (System.Net.Sockets.SocketException)
+                {
+                    return;
+                }
+                using (client)
+                {
+                    var stream = client.GetStream();
+                    var reader = new StreamReader(stream, System.Text.Encoding.ASCII);
+                    for (int commands = 0; commands < 4; commands++)
+                    {
+                        string? header = reader.ReadLine();
+                        if (header is null || !header.StartsWith('*')) break;
+                        int args = int.Parse(header[1..]);
+                        string name = "";
+                        for (int a = 0; a < args; a++)
+                        {
+                            reader.ReadLine();
+                            string arg = reader.ReadLine()!;
+                            if (a == 0) name = arg.ToUpperInvariant();
+                        }
+                        string reply = name switch
+                        {
+                            "PING" => "+PONG\r\n",
+                            "PSYNC" => "+FULLRESYNC " + new string('a', 40) + " 0\r\n$1000000\r\nREDIS0010",
+                            _ => "+OK\r\n",
+                        };
+                        stream.Write(System.Text.Encoding.ASCII.GetBytes(reply));
+                        if (name == "PSYNC")
+                        {
+                            Interlocked.Increment(ref transfers);
+                            break;
+                        }
+                    }
+                }
+            }
+        });
+        try
+        {
+            Assert.That(Call(replica.Port, "REPLICAOF", "127.0.0.1", port.ToString()), Is.EqualTo("+OK\r\n"));
+            WaitUntil(() => Volatile.Read(ref transfers) >= 2, "two cut transfers");
+            var info = Info(replica.Port);
+            Assert.That(info["master_link_status"], Is.EqualTo("down"));
+            Assert.That(info["master_sync_in_progress"], Is.EqualTo("0").Or.EqualTo("1"));
+            Assert.That(DatasetDump.Read(replica.Port), Is.EqualTo(data));
+        }
+        finally
+        {
+            Call(replica.Port, "REPLICAOF", "NO", "ONE");
+            listener.Stop();
+            fake.Wait(TimeSpan.FromSeconds(10));
+        }
+    }
+
+    [Test]
     public void RedisReplicaOfFastNodeEndsWithTheSameData()
     {
         var primary = FastNode();
