@@ -3,11 +3,6 @@ using System.Globalization;
 using System.Text;
 using FastNode.Server;
 using FastNode.Server.Persistence;
-using FastNode.Server.Storage;
-using FastNode.Server.Storage.Hashes;
-using FastNode.Server.Storage.Lists;
-using FastNode.Server.Storage.Sets;
-using FastNode.Server.Storage.SortedSets;
 
 namespace FastNode.Server.Tests;
 
@@ -168,60 +163,6 @@ public sealed class ChangeFeedReplayTests
         await blocked.ReadReplyAsync();
     }
 
-    /// <summary>Every key of every database with its type, content and absolute expiry, sorted.</summary>
-    private static string Dataset(ServerState server)
-    {
-        var lines = new List<string>();
-        for (int d = 0; d < server.DatabaseCount; d++)
-        {
-            var db = server.Database(d);
-            for (int s = 0; s < db.ShardCount; s++)
-            {
-                var shard = db.ShardAt(s);
-                lock (shard.Lock)
-                {
-                    for (int i = 0; i < shard.SlotCount; i++)
-                    {
-                        ref var e = ref shard.At(i);
-                        if (e.Key is null) continue;
-                        lines.Add($"{d} {Encoding.UTF8.GetString(e.Key)} {Content(e)} ttl={e.ExpireAt}");
-                    }
-                }
-            }
-        }
-        lines.Sort(StringComparer.Ordinal);
-        return string.Join("\n", lines);
-    }
-
-    private static string Content(in Entry e)
-    {
-        var text = new StringBuilder(e.Kind.ToString()).Append(' ');
-        switch (e.Value)
-        {
-            case var _ when e.IsString: text.Append(Encoding.UTF8.GetString(e.StringSpan)); break;
-            case ListValue list:
-                var walk = list.Walk(0, list.Count);
-                while (walk.Next(out var element)) text.Append(Encoding.UTF8.GetString(element)).Append(',');
-                break;
-            case HashValue hash:
-                var fields = new List<string>();
-                for (int p = hash.First(); p >= 0; p = hash.Next(p))
-                    fields.Add(Encoding.UTF8.GetString(hash.FieldAt(p)) + "=" + Encoding.UTF8.GetString(hash.ValueAt(p)));
-                fields.Sort(StringComparer.Ordinal);
-                text.AppendJoin(',', fields);
-                break;
-            case SetValue set:
-                var members = new List<string>();
-                Span<byte> scratch = stackalloc byte[SetValue.ScratchLength];
-                for (int p = set.First(); p >= 0; p = set.Next(p)) members.Add(Encoding.UTF8.GetString(set.MemberAt(p, scratch)));
-                members.Sort(StringComparer.Ordinal);
-                text.AppendJoin(',', members);
-                break;
-            case SortedSetValue zset:
-                for (var p = zset.AtRank(0); p.IsValid; p = zset.Next(p))
-                    text.Append(Encoding.UTF8.GetString(zset.MemberAt(p))).Append('=').Append(zset.ScoreAt(p).ToString("R", CultureInfo.InvariantCulture)).Append(',');
-                break;
-        }
-        return text.ToString();
-    }
+    private static string Dataset(ServerState server) =>
+        string.Join("\n", Rdb.DatasetDescription.Of(server).Select(entry => entry.Key + " " + entry.Value));
 }

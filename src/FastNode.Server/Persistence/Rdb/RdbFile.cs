@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 
 namespace FastNode.Server.Persistence.Rdb;
@@ -98,7 +97,7 @@ public static class RdbFile
                 file.Flush(flushToDisk: true);
             }
             File.Move(temp, path, overwrite: true);
-            SyncDirectory(dir);
+            FileSync.Directory(dir);
         }
         catch
         {
@@ -152,27 +151,5 @@ public static class RdbFile
         catch (UnauthorizedAccessException)
         {
         }
-    }
-
-    /// <summary>fsync of the directory, so the rename itself survives a power loss (Linux; a no-op elsewhere).</summary>
-    private static void SyncDirectory(string dir)
-    {
-        if (!OperatingSystem.IsLinux()) return;
-        int fd = Native.open(dir, 0 /* O_RDONLY */);
-        if (fd < 0) return;
-        Native.fsync(fd);
-        Native.close(fd);
-    }
-
-    private static class Native
-    {
-        [DllImport("libc", SetLastError = true)]
-        public static extern int open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern int fsync(int fd);
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern int close(int fd);
     }
 }
