@@ -50,6 +50,7 @@ public static class ReplicaStreamer
 
             var spare = new ArrayBufferWriter<byte>(64 * 1024);
             Task<ReadResult>? pendingRead = null;
+            long lastSend = 0;
             while (!stopped() && !replica.Dropped)
             {
                 pendingRead ??= input.ReadAsync().AsTask();
@@ -66,10 +67,15 @@ public static class ReplicaStreamer
                     if (read.IsCompleted || read.IsCanceled || close is not null) break;
                 }
                 if (replica.Dropped) break;
+                // Under a steady write load, one send per millisecond at most: the records of many batches go out
+                // together (Redis writes to replicas once per event-loop turn). An isolated write goes at once.
+                long sinceLast = System.Diagnostics.Stopwatch.GetTimestamp() - lastSend;
+                if (sinceLast < System.Diagnostics.Stopwatch.Frequency / 1000) await Task.Delay(1).ConfigureAwait(false);
                 var pending = replica.Take(spare);
                 if (pending.WrittenCount > 0)
                 {
                     output.Write(pending.WrittenSpan);
+                    lastSend = System.Diagnostics.Stopwatch.GetTimestamp();
                     var flush = await output.FlushAsync().ConfigureAwait(false);
                     if (flush.IsCompleted) break;
                 }
