@@ -32,6 +32,7 @@ public sealed class ServerCron(ServerState server)
                 _expiry.Run(tick / 4);
                 CloseIdleClients();
                 server.Aof.RewriteIfGrown();
+                server.Replication.Cron();
                 CheckSaveRules();
                 server.Metrics.Sample(server);
             }

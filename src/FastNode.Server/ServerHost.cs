@@ -56,6 +56,9 @@ public sealed class ServerHost : IAsyncDisposable
         Bind();
         LoadAsync().GetAwaiter().GetResult();
         Listener.Start();
+        // replicaof in the config file or --replicaof host port: follow that primary from the start.
+        if (State.Options.ReplicaOf.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var host, var port])
+            State.Replication.BecomeReplica(host, int.Parse(port, System.Globalization.CultureInfo.InvariantCulture));
         _cron = new ServerCron(State).RunAsync(_stopping.Token);
     }
 
@@ -67,6 +70,7 @@ public sealed class ServerHost : IAsyncDisposable
         _stopping.Cancel();
         await Listener.StopAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         await _cron.ConfigureAwait(false);
+        State.Replication.Link?.Stop();
         // As Redis on shutdown: what the AOF has pending is written and synced.
         State.Aof.FlushAndClose();
     }

@@ -35,6 +35,7 @@ public sealed class ServerState
         int shards = options.EffectiveShards();
         _databases = new Database[options.Databases];
         for (int i = 0; i < _databases.Length; i++) _databases[i] = new Database(shards, i) { Observer = Feed };
+        Replication = new Persistence.Replication.ReplicationState(this);
         Limits = new ProtocolLimits { MaxBulkLength = options.ProtoMaxBulkLen, MaxQueryBuffer = options.ClientQueryBufferLimit };
     }
 
@@ -63,8 +64,11 @@ public sealed class ServerState
     public int BoundPort { get; set; }
     /// <summary>A 40-hex-digit id for INFO run_id, new at every start.</summary>
     public string RunId { get; } = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())[..8];
-    /// <summary>INFO replication master_replid: 40 hex digits, new at every start (there is no replication history).</summary>
-    public string ReplicationId { get; } = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20));
+    /// <summary>Replication: history ids, backlog, replicas, and the link to a primary (Persistence/Replication).</summary>
+    public Persistence.Replication.ReplicationState Replication { get; }
+
+    /// <summary>INFO replication master_replid.</summary>
+    public string ReplicationId => Replication.ReplId;
     /// <summary>Rates for INFO stats (ops/sec, kbps), sampled by the server cron.</summary>
     public InstantaneousMetrics Metrics { get; } = new();
     /// <summary>

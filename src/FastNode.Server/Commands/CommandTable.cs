@@ -246,6 +246,11 @@ public sealed class CommandTable
         new("BGREWRITEAOF", 1, Admin | NoScript | NoAsyncLoading, 0, 0, 0, Server.ServerCommands.BgRewriteAof, "server"),
         new("ROLE", 1, NoScript | Loading | Stale | Fast, 0, 0, 0, Server.ServerCommands.Role, "server"),
         new("WAIT", 3, NoScript, 0, 0, 0, Server.ServerCommands.Wait, "connection"),
+        new("REPLCONF", -1, Admin | NoScript | Loading | Stale | AllowBusy, 0, 0, 0, Server.ReplicationCommands.ReplConf, "server"),
+        new("PSYNC", -3, Admin | NoScript | NoAsyncLoading | NoMulti, 0, 0, 0, Server.ReplicationCommands.Psync, "server"),
+        new("SYNC", 1, Admin | NoScript | NoAsyncLoading | NoMulti, 0, 0, 0, Server.ReplicationCommands.Sync, "server"),
+        new("REPLICAOF", 3, Admin | NoScript | Stale | NoAsyncLoading, 0, 0, 0, Server.ReplicationCommands.ReplicaOf, "server"),
+        new("SLAVEOF", 3, Admin | NoScript | Stale | NoAsyncLoading, 0, 0, 0, Server.ReplicationCommands.ReplicaOf, "server"),
         new("SHUTDOWN", -1, Admin | NoScript | Loading | Stale | NoMulti | AllowBusy | NoReply, 0, 0, 0, Server.ServerCommands.Shutdown, "server"),
         new("DEBUG", -2, Admin | NoScript | Loading | Stale, 0, 0, 0, Server.DebugCommands.Debug, "server"),
         new("COMMAND", -1, Loading | Stale, 0, 0, 0, Server.CommandCommands.All, "server", Subcommands:

@@ -51,11 +51,31 @@ public static class Dispatcher
         }
 
         // Redis's writeCommandsDeniedByDiskError: after a failed background save, writes (and PING) get MISCONF.
-        if (!ctx.Server.Persistence.LastBgsaveOk && ((def.Flags & CommandFlags.Write) != 0 || def.Name == "PING")
+        if (!ctx.Server.Persistence.LastBgsaveOk && !session.IsMasterLink && ((def.Flags & CommandFlags.Write) != 0 || def.Name == "PING")
             && ctx.Server.Persistence.RefusesWrites(ctx.Server.Options))
         {
             Reject(ref ctx, MisconfError);
             return;
+        }
+
+        // As Redis's processCommand: a read-only replica refuses writes from its clients (its primary's stream is
+        // exempt), and a primary with min-replicas-to-write refuses them while too few replicas keep up.
+        if ((def.Flags & CommandFlags.Write) != 0 && !session.IsMasterLink)
+        {
+            var replication = ctx.Server.Replication;
+            if (replication.IsReplica)
+            {
+                if (ctx.Server.Options.ReplicaReadOnly)
+                {
+                    Reject(ref ctx, "READONLY You can't write against a read only replica.");
+                    return;
+                }
+            }
+            else if (ctx.Server.Options.MinReplicasToWrite > 0 && replication.GoodReplicas() < ctx.Server.Options.MinReplicasToWrite)
+            {
+                Reject(ref ctx, "NOREPLICAS Not enough good replicas to write.");
+                return;
+            }
         }
 
         if (session.Multi is not null && !TransactionCommands.RunsInsideMulti(def))

@@ -74,6 +74,18 @@ public sealed class ConfigRegistry
         Memory("auto-aof-rewrite-min-size", () => options.AutoAofRewriteMinSize, v => options.AutoAofRewriteMinSize = v, 0);
         Bool("aof-use-rdb-preamble", () => options.AofUseRdbPreamble, v => options.AofUseRdbPreamble = v);
         Bool("aof-load-truncated", () => options.AofLoadTruncated, v => options.AofLoadTruncated = v);
+        Bool("replica-read-only", () => options.ReplicaReadOnly, v => options.ReplicaReadOnly = v);
+        Memory("repl-backlog-size", () => options.ReplBacklogSize, v => options.ReplBacklogSize = v, 1);
+        Int("repl-ping-replica-period", () => options.ReplPingReplicaPeriod, v => options.ReplPingReplicaPeriod = v, 1, int.MaxValue);
+        Int("repl-timeout", () => options.ReplTimeout, v => options.ReplTimeout = v, 1, int.MaxValue);
+        Int("min-replicas-to-write", () => options.MinReplicasToWrite, v => options.MinReplicasToWrite = v, 0, int.MaxValue);
+        Int("min-replicas-max-lag", () => options.MinReplicasMaxLag, v => options.MinReplicasMaxLag = v, 0, int.MaxValue);
+        Add(new ConfigSetting("masterauth", () => options.MasterAuth, v => Assign(() => options.MasterAuth = v)) { Protected = false });
+        Add(new ConfigSetting("masteruser", () => options.MasterUser, v => Assign(() => options.MasterUser = v)));
+        Add(new ConfigSetting("replica-announce-ip", () => options.ReplicaAnnounceIp, v => Assign(() => options.ReplicaAnnounceIp = v)));
+        Int("replica-announce-port", () => options.ReplicaAnnouncePort, v => options.ReplicaAnnouncePort = v, 0, 65535);
+        // replicaof is a start-up directive (file or --replicaof host port); at run time REPLICAOF changes it.
+        Add(new ConfigSetting("replicaof", () => options.ReplicaOf, v => ValidateReplicaOf(v) is { } error ? error : Assign(() => options.ReplicaOf = v.Trim()), Immutable: true));
         // FastNode always checks a payload's structure fully before using it (what "yes" asks Redis to do).
         OneOf("sanitize-dump-payload", "no", "no", "yes", "clients");
         OneOf("enable-debug-command", "no", immutable: true, "no", "yes", "local");
@@ -240,6 +252,14 @@ public sealed class ConfigRegistry
         return error is null;
     }
 
+    private static string? ValidateReplicaOf(string value)
+    {
+        var parts = value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length == 0) return null;
+        if (parts.Length != 2) return "wrong number of arguments";
+        return int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int port) && port <= 65535 ? null : "Invalid master port";
+    }
+
     private static string? Assign(Action set)
     {
         set();
@@ -305,10 +325,9 @@ public sealed class ConfigRegistry
         ("slowlog-log-slower-than", "10000"), ("slowlog-max-len", "128"),
         ("latency-monitor-threshold", "0"), ("latency-tracking", "yes"),
         ("client-output-buffer-limit", "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60"),
-        ("protected-mode", "yes"), ("replica-read-only", "yes"), ("replica-serve-stale-data", "yes"),
-        ("replica-priority", "100"), ("repl-diskless-sync", "yes"), ("repl-backlog-size", "1048576"),
-        ("repl-ping-replica-period", "10"), ("repl-timeout", "60"), ("masterauth", ""), ("masteruser", ""),
-        ("busy-reply-threshold", "5000"), ("min-replicas-to-write", "0"), ("min-replicas-max-lag", "10"),
+        ("protected-mode", "yes"), ("replica-serve-stale-data", "yes"),
+        ("replica-priority", "100"), ("repl-diskless-sync", "yes"), ("replica-announced", "yes"),
+        ("busy-reply-threshold", "5000"),
         ("activedefrag", "no"), ("oom-score-adj", "no"),
         ("lua-replicate-commands", "yes"), ("tracking-table-max-keys", "1000000"), ("acllog-max-len", "128"),
     ];
@@ -325,7 +344,8 @@ public sealed class ConfigRegistry
     private static readonly (string Alias, string Name)[] Aliases =
     [
         ("slave-read-only", "replica-read-only"), ("slave-serve-stale-data", "replica-serve-stale-data"),
-        ("slave-priority", "replica-priority"), ("repl-ping-slave-period", "repl-ping-replica-period"),
+        ("slave-priority", "replica-priority"), ("slaveof", "replicaof"), ("slave-announce-ip", "replica-announce-ip"),
+        ("slave-announce-port", "replica-announce-port"), ("slave-announced", "replica-announced"), ("repl-ping-slave-period", "repl-ping-replica-period"),
         ("hash-max-ziplist-entries", "hash-max-listpack-entries"), ("hash-max-ziplist-value", "hash-max-listpack-value"),
         ("list-max-ziplist-size", "list-max-listpack-size"),
         ("zset-max-ziplist-entries", "zset-max-listpack-entries"), ("zset-max-ziplist-value", "zset-max-listpack-value"),

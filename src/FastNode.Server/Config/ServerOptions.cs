@@ -78,6 +78,29 @@ public sealed class ServerOptions
     public bool AofUseRdbPreamble { get; set; } = true;
     /// <summary>aof-load-truncated: a command cut off at the end of the AOF is dropped and loading goes on.</summary>
     public bool AofLoadTruncated { get; set; } = true;
+    /// <summary>replicaof: "host port" of the primary to follow from start-up (empty = a primary).</summary>
+    public string ReplicaOf { get; set; } = "";
+    /// <summary>masterauth: the password this replica sends to its primary (AUTH).</summary>
+    public string MasterAuth { get; set; } = "";
+    /// <summary>masteruser: the user for that AUTH (empty = the default user).</summary>
+    public string MasterUser { get; set; } = "";
+    /// <summary>replica-read-only: clients of a replica cannot write (its primary's stream can).</summary>
+    public bool ReplicaReadOnly { get; set; } = true;
+    /// <summary>replica-announce-ip: the address a replica reports to its primary (REPLCONF ip-address).</summary>
+    public string ReplicaAnnounceIp { get; set; } = "";
+    /// <summary>replica-announce-port: the port a replica reports (0 = the one it listens on).</summary>
+    public int ReplicaAnnouncePort { get; set; }
+    /// <summary>repl-backlog-size: bytes of recent stream kept for partial resynchronization.</summary>
+    public long ReplBacklogSize { get; set; } = 1024 * 1024;
+    /// <summary>repl-ping-replica-period: seconds between the PINGs a primary puts in the stream.</summary>
+    public int ReplPingReplicaPeriod { get; set; } = 10;
+    /// <summary>repl-timeout: seconds of silence after which a link (either side) is considered dead.</summary>
+    public int ReplTimeout { get; set; } = 60;
+    /// <summary>min-replicas-to-write: writes are refused with fewer good replicas than this (0 = off).</summary>
+    public int MinReplicasToWrite { get; set; }
+    /// <summary>min-replicas-max-lag: a good replica acknowledged within this many seconds.</summary>
+    public int MinReplicasMaxLag { get; set; } = 10;
+
     /// <summary>loglevel: debug, verbose, notice or warning.</summary>
     public string LogLevel { get; set; } = "notice";
 

@@ -73,6 +73,13 @@ public sealed class Connection
                 // A paused flush is backpressure from a client that reads slower than it sends: wait here, and read
                 // no more of its requests meanwhile.
                 var flush = await _output.FlushAsync().ConfigureAwait(false);
+                if (Session.Replica is { } replica && !flush.IsCompleted)
+                {
+                    // PSYNC/SYNC made this connection a replica: from now on its loop sends the stream.
+                    await Persistence.Replication.ReplicaStreamer.RunAsync(_server, replica, _input, _output, _processor, () => _reason is not null).ConfigureAwait(false);
+                    _reason ??= DisconnectReason.ClientClosed;
+                    break;
+                }
                 if (closeReason is not null)
                 {
                     _reason ??= closeReason;

@@ -26,6 +26,7 @@ public sealed class ChangeFeed : IKeyspaceObserver
     private int _selectedDb = -1;
     private bool _multiPending;
     private bool _multiOpen;
+    private bool _relaying;
 
     public WriteGate Gate { get; } = new();
 
@@ -74,6 +75,68 @@ public sealed class ChangeFeed : IKeyspaceObserver
         Gate.KeepOrdered = active;
     }
 
+    /// <summary>
+    /// True on a replica: the feed carries the primary's stream byte for byte (<see cref="Relay"/>) and ignores the
+    /// records the replica's own command execution would build (they would re-encode the same changes, and offsets
+    /// down a chain of replicas must match the primary's).
+    /// </summary>
+    public bool Relaying
+    {
+        get => _relaying;
+        set
+        {
+            lock (_append)
+            {
+                _relaying = value;
+                _selectedDb = -1;
+                _multiPending = _multiOpen = false;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Appends bytes of a replication stream as they are (a replica passing its primary's stream on). With
+    /// <paramref name="replicationOnly"/> (PING, REPLCONF GETACK) only sinks that are part of replication get them; the
+    /// offset counts them either way, as Redis's does. Counts even with no sink: the offset is the replica's position.
+    /// </summary>
+    /// <param name="db">
+    /// The database the stream had selected before these bytes (-1 if unknown): a sink that joined since the last
+    /// record of this kind (the AOF starting a file) gets a SELECT of its own first. It is not part of the stream and
+    /// not counted: a replica's sinks get the same information from the snapshot they start from.
+    /// </param>
+    public long Relay(ReadOnlySpan<byte> bytes, bool replicationOnly, int db = -1)
+    {
+        lock (_append)
+        {
+            if (!replicationOnly && db >= 0 && db != _selectedDb)
+            {
+                Span<byte> select = stackalloc byte[40];
+                int length = FormatSelect(db, select);
+                foreach (var sink in _sinks)
+                {
+                    if (sink is not IReplicationSink) sink.Write(select[..length]);
+                }
+                _selectedDb = db;
+            }
+            foreach (var sink in _sinks)
+            {
+                if (!replicationOnly || sink is IReplicationSink) sink.Write(bytes);
+            }
+            _offset += bytes.Length;
+            return _offset;
+        }
+    }
+
+    /// <summary>Sets the offset (a replica that loaded its primary's snapshot continues at the primary's offset).</summary>
+    public void ResetOffset(long offset)
+    {
+        lock (_append)
+        {
+            _offset = offset;
+            _selectedDb = -1;
+        }
+    }
+
     /// <summary>The next record starts with a SELECT (a sink starts a new file mid-stream).</summary>
     public void ForceSelect()
     {
@@ -85,7 +148,7 @@ public sealed class ChangeFeed : IKeyspaceObserver
     {
         lock (_append)
         {
-            if (!Active) return _offset;
+            if (!Active || _relaying) return _offset;
             Prefix(db);
             Write(record.Bytes);
             return _offset;
@@ -132,7 +195,7 @@ public sealed class ChangeFeed : IKeyspaceObserver
         {
             foreach (var (db, bytes) in pending)
             {
-                if (!Active) break;
+                if (!Active || _relaying) break;
                 Prefix(db);
                 Write(bytes);
             }
@@ -168,7 +231,7 @@ public sealed class ChangeFeed : IKeyspaceObserver
     /// </summary>
     public void BeginTransaction()
     {
-        lock (_append) _multiPending = Active;
+        lock (_append) _multiPending = Active && !_relaying;
     }
 
     /// <summary>EXEC ends; returns the stream offset after its records.</summary>
@@ -192,17 +255,7 @@ public sealed class ChangeFeed : IKeyspaceObserver
         {
             // Formatted here, not with a ChangeRecord: the record being appended lives in the thread's scratch buffer.
             Span<byte> select = stackalloc byte[40];
-            "*2\r\n$6\r\nSELECT\r\n$"u8.CopyTo(select);
-            int length = 17;
-            Span<byte> digits = stackalloc byte[11];
-            System.Buffers.Text.Utf8Formatter.TryFormat(db, digits, out int n);
-            System.Buffers.Text.Utf8Formatter.TryFormat(n, select.Slice(length), out int m);
-            length += m;
-            "\r\n"u8.CopyTo(select.Slice(length));
-            digits.Slice(0, n).CopyTo(select.Slice(length + 2));
-            length += 2 + n;
-            "\r\n"u8.CopyTo(select.Slice(length));
-            Write(select.Slice(0, length + 2));
+            Write(select[..FormatSelect(db, select)]);
             _selectedDb = db;
         }
         if (_multiPending && !_multiOpen)
@@ -210,6 +263,22 @@ public sealed class ChangeFeed : IKeyspaceObserver
             _multiOpen = true;
             Write(MultiRecord);
         }
+    }
+
+    /// <summary>SELECT db as a RESP command into <paramref name="select"/> (40 bytes); returns its length.</summary>
+    public static int FormatSelect(int db, Span<byte> select)
+    {
+        "*2\r\n$6\r\nSELECT\r\n$"u8.CopyTo(select);
+        int length = 17;
+        Span<byte> digits = stackalloc byte[11];
+        System.Buffers.Text.Utf8Formatter.TryFormat(db, digits, out int n);
+        System.Buffers.Text.Utf8Formatter.TryFormat(n, select.Slice(length), out int m);
+        length += m;
+        "\r\n"u8.CopyTo(select.Slice(length));
+        digits.Slice(0, n).CopyTo(select.Slice(length + 2));
+        length += 2 + n;
+        "\r\n"u8.CopyTo(select.Slice(length));
+        return length + 2;
     }
 
     private void Write(ReadOnlySpan<byte> bytes)

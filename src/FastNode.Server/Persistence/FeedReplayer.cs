@@ -40,6 +40,12 @@ public sealed class FeedReplayer
     /// <summary>Where the last complete command ended, counted from the first byte applied.</summary>
     public long CommandEnd => BytesRead - _reader.PendingBytes;
 
+    /// <summary>
+    /// Called after each command with where it started and ended (counted like <see cref="CommandEnd"/>): a replica
+    /// passes the exact bytes on. The args are valid only during the call.
+    /// </summary>
+    public Action<long, long, CommandArgs>? Applied { get; set; }
+
     /// <summary>Where the MULTI of an unfinished transaction started (-1 outside one).</summary>
     public long TransactionStart { get; private set; } = -1;
 
@@ -70,6 +76,7 @@ public sealed class FeedReplayer
                 if (ctx.Writer.Errors != errors && FirstError is null) FirstError = Describe(args);
                 if (multi) TransactionStart = start;
                 else if (Session.Multi is null) TransactionStart = -1;
+                Applied?.Invoke(start, CommandEnd, args);
             }
         }
         finally

@@ -34,6 +34,15 @@ public sealed class ClientSession
     /// replies go out once the AOF is synced up to here.
     /// </summary>
     public long FeedOffset;
+    /// <summary>What this client said with REPLCONF before PSYNC/SYNC (null for ordinary clients).</summary>
+    public Persistence.Replication.ReplicaHandshake? Handshake;
+
+    /// <summary>Set by PSYNC/SYNC: this connection is a replica, and its loop sends it the stream from now on.</summary>
+    public Persistence.Replication.ReplicaFeed? Replica;
+
+    /// <summary>The client that applies the stream of this server's primary (exempt from READONLY).</summary>
+    public bool IsMasterLink;
+
     /// <summary>2 or 3, as negotiated by HELLO.</summary>
     public int Protocol = 2;
     public bool Authenticated;

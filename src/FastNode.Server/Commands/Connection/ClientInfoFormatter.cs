@@ -37,6 +37,8 @@ public static class ClientInfoFormatter
     private static string Flags(ClientSession client)
     {
         var flags = new StringBuilder(4);
+        if (client.Replica is not null) flags.Append('S');   // Redis: a replica's connection
+        if (client.IsMasterLink) flags.Append('M');          // Redis: this server's link to its primary
         if (client.Multi is not null) flags.Append('x');
         if (client.PendingBlock is not null) flags.Append('b');
         if (client.WatchInvalidated) flags.Append('d');

@@ -19,6 +19,7 @@ public static class ClientTypes
         return true;
     }
 
-    /// <summary>Every FastNode client is a normal one until the pub/sub family marks subscribers.</summary>
-    public static ClientType Of(ClientSession client) => ClientType.Normal;
+    /// <summary>A replica's connection, the link to this server's primary, or a normal client.</summary>
+    public static ClientType Of(ClientSession client) =>
+        client.Replica is not null ? ClientType.Replica : client.IsMasterLink ? ClientType.Master : ClientType.Normal;
 }

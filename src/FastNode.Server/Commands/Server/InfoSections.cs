@@ -194,9 +194,9 @@ public static class InfoSections
             .Line("instantaneous_input_repl_kbps", 0.0)
             .Line("instantaneous_output_repl_kbps", 0.0)
             .Line("rejected_connections", Interlocked.Read(ref stats.RejectedConnections))
-            .Line("sync_full", 0)
-            .Line("sync_partial_ok", 0)
-            .Line("sync_partial_err", 0)
+            .Line("sync_full", Interlocked.Read(ref server.Replication.SyncFull))
+            .Line("sync_partial_ok", Interlocked.Read(ref server.Replication.SyncPartialOk))
+            .Line("sync_partial_err", Interlocked.Read(ref server.Replication.SyncPartialErr))
             .Line("expired_keys", expired)
             .Line("expired_stale_perc", 0.0)
             .Line("expired_time_cap_reached_count", 0)
@@ -228,18 +228,43 @@ public static class InfoSections
 
     public static void Replication(InfoWriter info, ServerState server)
     {
-        info.Section("Replication")
-            .Line("role", "master")
-            .Line("connected_slaves", 0)
-            .Line("master_failover_state", "no-failover")
-            .Line("master_replid", server.ReplicationId)
-            .Line("master_replid2", new string('0', 40))
-            .Line("master_repl_offset", 0)
-            .Line("second_repl_offset", -1)
-            .Line("repl_backlog_active", 0)
-            .Line("repl_backlog_size", ConfigLong(server, "repl-backlog-size"))
-            .Line("repl_backlog_first_byte_offset", 0)
-            .Line("repl_backlog_histlen", 0);
+        var replication = server.Replication;
+        long now = server.NowMs;
+        info.Section("Replication");
+        if (replication.Link is { } link)
+        {
+            info.Line("role", "slave")
+                .Line("master_host", link.Host)
+                .Line("master_port", link.Port)
+                .Line("master_link_status", link.Up ? "up" : "down")
+                .Line("master_last_io_seconds_ago", link.Up ? (now - link.LastIoMs) / 1000 : -1)
+                .Line("master_sync_in_progress", link.SyncInProgress ? 1 : 0)
+                .Line("slave_read_repl_offset", link.Up ? link.ReadOffset : server.Feed.Offset)
+                .Line("slave_repl_offset", server.Feed.Offset);
+            if (!link.Up) info.Line("master_link_down_since_seconds", link.DownSinceMs > 0 ? (now - link.DownSinceMs) / 1000 : -1);
+            info.Line("slave_priority", ConfigLong(server, "replica-priority"))
+                .Line("slave_read_only", server.Options.ReplicaReadOnly ? 1 : 0)
+                .Line("replica_announced", server.Config.TryGet("replica-announced", out var announced) && announced.Get() == "no" ? 0 : 1);
+        }
+        else info.Line("role", "master");
+        var replicas = replication.Replicas;
+        info.Line("connected_slaves", replicas.Count);
+        if (server.Options.MinReplicasToWrite > 0) info.Line("min_slaves_good_slaves", replication.GoodReplicas());
+        for (int i = 0; i < replicas.Count; i++)
+        {
+            var r = replicas[i];
+            info.Line("slave" + i, $"ip={r.Ip},port={r.ListeningPort},state={r.State},offset={Interlocked.Read(ref r.AckOffset)},lag={(now - r.AckTimeMs) / 1000}");
+        }
+        var backlog = replication.Backlog;
+        info.Line("master_failover_state", "no-failover")
+            .Line("master_replid", replication.ReplId)
+            .Line("master_replid2", replication.ReplId2)
+            .Line("master_repl_offset", server.Feed.Offset)
+            .Line("second_repl_offset", replication.SecondOffset)
+            .Line("repl_backlog_active", backlog is null ? 0 : 1)
+            .Line("repl_backlog_size", server.Options.ReplBacklogSize)
+            .Line("repl_backlog_first_byte_offset", backlog?.FirstByteOffset ?? 0)
+            .Line("repl_backlog_histlen", backlog?.HistLen ?? 0);
     }
 
     public static void Cpu(InfoWriter info)

@@ -93,22 +93,50 @@ public static class ServerCommands
         else ctx.Writer.WriteSimpleString(System.Text.Encoding.ASCII.GetBytes(reply[1..]));
     }
 
-    /// <summary>ROLE: always a master with no replicas and replication offset 0.</summary>
+    /// <summary>ROLE: "master", offset, [ip, port, acked offset] per replica; or "slave", host, port, link state, offset.</summary>
     public static void Role(ref CommandContext ctx)
     {
+        var replication = ctx.Server.Replication;
+        if (replication.Link is { } link)
+        {
+            ctx.Writer.WriteArrayHeader(5);
+            ctx.Writer.WriteBulkString("slave"u8);
+            ctx.Writer.WriteBulkString(link.Host);
+            ctx.Writer.WriteInteger(link.Port);
+            ctx.Writer.WriteBulkString(link.Up ? "connected" : link.SyncInProgress ? "sync" : "connect");
+            ctx.Writer.WriteInteger(link.Up ? ctx.Server.Feed.Offset : -1);
+            return;
+        }
+        var replicas = replication.Replicas;
         ctx.Writer.WriteArrayHeader(3);
         ctx.Writer.WriteBulkString("master"u8);
-        ctx.Writer.WriteRaw(RespReplies.Zero);
-        ctx.Writer.WriteRaw(RespReplies.EmptyArray);
+        ctx.Writer.WriteInteger(ctx.Server.Feed.Offset);
+        int online = 0;
+        foreach (var r in replicas) if (r.State == "online") online++;
+        ctx.Writer.WriteArrayHeader(online);
+        foreach (var r in replicas)
+        {
+            if (r.State != "online") continue;
+            ctx.Writer.WriteArrayHeader(3);
+            ctx.Writer.WriteBulkString(r.Ip);
+            ctx.Writer.WriteBulkString(r.ListeningPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            ctx.Writer.WriteBulkString(Interlocked.Read(ref r.AckOffset).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
     }
 
     /// <summary>
-    /// WAIT numreplicas timeout: there are no replicas, so asking for none answers 0 at once, and asking for more
-    /// blocks until the timeout (forever for 0) and then answers 0, exactly as a Redis master without replicas does.
-    /// Inside EXEC it cannot block and answers 0 at once (Redis's CLIENT_DENY_BLOCKING).
+    /// WAIT numreplicas timeout: blocks until that many replicas acknowledged this client's last write (the primary
+    /// asks them with REPLCONF GETACK) or the timeout (0 = forever), then answers how many did. Inside EXEC it cannot
+    /// block and answers at once (Redis's CLIENT_DENY_BLOCKING).
     /// </summary>
     public static void Wait(ref CommandContext ctx)
     {
+        var replication = ctx.Server.Replication;
+        if (replication.IsReplica)
+        {
+            ctx.Writer.WriteError("ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.");
+            return;
+        }
         if (!Numbers.TryParseInt64(ctx.Args[1], out long replicas))
         {
             ctx.Writer.WriteError(RespErrors.NotInteger);
@@ -124,12 +152,16 @@ public static class ServerCommands
             ctx.Writer.WriteError(RespErrors.TimeoutNegative);
             return;
         }
-        if (replicas <= 0 || ctx.Session.InExec)
+        long offset = ctx.Session.FeedOffset;
+        int acked = replication.CountAcked(offset);
+        if (acked >= replicas || ctx.Session.InExec)
         {
-            ctx.Writer.WriteRaw(RespReplies.Zero);
+            ctx.Writer.WriteInteger(acked);
             return;
         }
-        ctx.Session.Block(new ReplicaWait(timeoutMs == 0 ? 0 : ctx.NowMs + timeoutMs));
+        var wait = new ReplicaWait(timeoutMs == 0 ? 0 : ctx.NowMs + timeoutMs, offset, (int)Math.Min(replicas, int.MaxValue), replication);
+        ctx.Session.Block(wait);
+        replication.AddWait(wait);
     }
 
     /// <summary>
