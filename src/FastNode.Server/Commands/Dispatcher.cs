@@ -58,6 +58,13 @@ public static class Dispatcher
             return;
         }
 
+        // As Redis: while the AOF cannot be written, writes are refused rather than acknowledged and lost.
+        if ((def.Flags & CommandFlags.Write) != 0 && ctx.Server.Feed.Active && ctx.Server.Aof.Writer?.LastError is { } aofError)
+        {
+            Reject(ref ctx, "MISCONF Errors writing to the AOF file: " + aofError);
+            return;
+        }
+
         // As Redis's processCommand: a read-only replica refuses writes from its clients (its primary's stream is
         // exempt), and a primary with min-replicas-to-write refuses them while too few replicas keep up.
         if ((def.Flags & CommandFlags.Write) != 0 && !session.IsMasterLink)
@@ -87,13 +94,6 @@ public static class Dispatcher
             }
             session.Multi.Add(new QueuedCommand(args));
             ctx.Writer.WriteRaw(RespReplies.Queued);
-            return;
-        }
-
-        // As Redis: while the AOF cannot be written, writes are refused rather than acknowledged and lost.
-        if ((def.Flags & CommandFlags.Write) != 0 && ctx.Server.Feed.Active && ctx.Server.Aof.Writer?.LastError is { } aofError)
-        {
-            Reject(ref ctx, "MISCONF Errors writing to the AOF file: " + aofError);
             return;
         }
 
