@@ -4,6 +4,7 @@ using FastNode.Server.Commands;
 using FastNode.Server.Commands.Transactions;
 using FastNode.Server.Network;
 using FastNode.Server.Sessions;
+using FastNode.Server.Storage;
 
 namespace FastNode.Server.Persistence;
 
@@ -60,8 +61,13 @@ public sealed class FeedReplayer
         Storage.Database.ThreadAppliesStream = true;
         try
         {
+            int warmedAhead = 0;
             while (true)
             {
+                // As for a client's batch (CommandProcessor): prefetch the next group of keys' table slots, or a
+                // replica's stream of random keys pays a cache miss per lookup (Set was 57 % of a replica's CPU).
+                if (warmedAhead == 0 && _reader.PendingBytes == 0) warmedAhead = LookupWarmer.Warm(buffer.FirstSpan, _server.Database(Session.DbIndex));
+                if (warmedAhead > 0) warmedAhead--;
                 if (_reader.PendingBytes == 0 && !buffer.IsEmpty && FirstByte(buffer) != (byte)'*')
                     throw new RespProtocolException("expected '*'");
                 long before = buffer.Length;
