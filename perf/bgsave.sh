@@ -9,6 +9,8 @@
 # Servers are stopped by PID on exit; every benchmark has a request count and a timeout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=perf/lib.sh
+source perf/lib.sh
 
 keys=1000000
 rounds=3
@@ -42,11 +44,7 @@ start() { # server dir
     redis-server --port "$port" --bind 127.0.0.1 --dir "$2" --save "" --appendonly no >"$2/log" 2>&1 &
   fi
   pid=$!
-  for _ in $(seq 1 300); do
-    [ "$(timeout 2 redis-cli -p "$port" ping 2>/dev/null || true)" = PONG ] && return 0
-    sleep 0.1
-  done
-  echo "$1 did not start" >&2; exit 1
+  wait_ready "$port" "$2/log" "$1"
 }
 stop() { kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=""; }
 get_p99() { # requests
@@ -82,7 +80,6 @@ for round in $(seq 1 "$rounds"); do
   done
 done
 
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 echo "commit $(git rev-parse --short HEAD), $(nproc) cores, $keys keys, $rounds rounds (medians)"
 printf '%-9s %10s %14s %16s %8s\n' server "BGSAVE ms" "GET p99 idle" "GET p99 saving" ratio
 for server in FastNode Redis; do

@@ -11,6 +11,8 @@
 # Servers are started on 127.0.0.1 and stopped by PID on exit; every benchmark has a request count and a timeout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=perf/lib.sh
+source perf/lib.sh
 
 rounds=3
 requests=1000000
@@ -49,11 +51,7 @@ start() { # server fsync(none|everysec|always) dir
     redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --save "" --appendonly "$aof" --appendfsync "$fsync" >"$dir/log" 2>&1 &
   fi
   pid=$!
-  for _ in $(seq 1 300); do
-    [ "$(timeout 2 redis-cli -p "$port" ping 2>/dev/null || true)" = PONG ] && return 0
-    sleep 0.1
-  done
-  echo "$server did not start" >&2; tail "$dir/log" >&2; exit 1
+  wait_ready "$port" "$dir/log" "$server"
 }
 stop() { kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=""; }
 
@@ -73,7 +71,6 @@ for round in $(seq 1 "$rounds"); do
   done
 done
 
-median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 declare -A m
 echo "commit $(git rev-parse --short HEAD), $(nproc) cores, .NET $(dotnet --version), $(redis-server --version | awk '{print $3}'), $rounds rounds, $requests requests"
 printf '%-20s %12s\n' case "SET -P16 req/s (median)"

@@ -11,6 +11,8 @@
 # takes to catch up. Prints medians. Every process is killed by PID on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=perf/lib.sh
+source perf/lib.sh
 
 rounds=5
 requests=500000
@@ -46,11 +48,7 @@ start() { # server port dir [primary-port]
     redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --save "" --appendonly no $extra >"$dir/log" 2>&1 &
   fi
   pids+=($!)
-  for _ in $(seq 1 300); do
-    [ "$(timeout 2 redis-cli -p "$port" ping 2>/dev/null || true)" = PONG ] && return 0
-    sleep 0.1
-  done
-  echo "$server did not start on $port" >&2; tail "$dir/log" >&2; exit 1
+  wait_ready "$port" "$dir/log" "$server"
 }
 ticks() { local s; s=$(cat "/proc/$1/stat" 2>/dev/null) || { echo 0; return; }; s=${s##*) }; awk '{ print $12 + $13 }' <<<"$s"; }
 field() { timeout 5 redis-cli -p "$1" info replication | tr -d '\r' | awk -F: -v f="$2" '$1 == f { print $2 }'; }
@@ -104,7 +102,6 @@ for round in $(seq 1 "$rounds"); do
   done
 done
 
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 echo "commit $(git rev-parse --short HEAD), $(nproc) cores, $rounds rounds, $requests SET -P 16 each (medians)"
 printf '%-9s %12s %14s %16s %14s %12s\n' server "alone us/op" "w/replica us/op" "alone/replica" "lag bytes" "catch-up ms"
 for server in FastNode Redis; do
