@@ -29,6 +29,36 @@ public static partial class FileSync
         RandomAccess.FlushToDisk(file);
     }
 
+    /// <summary>
+    /// Replaces <paramref name="path"/> with what <paramref name="write"/> puts in a new file, so that a crash at any
+    /// moment leaves either the old file or the new one whole: written to <paramref name="temp"/> (in the same
+    /// directory), synced, renamed over the path, the directory synced. The temp file is deleted if anything fails.
+    /// </summary>
+    public static void ReplaceAtomically(string path, string temp, Action<Stream> write)
+    {
+        try
+        {
+            using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                write(file);
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(temp, path, overwrite: true);
+            Directory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        }
+        catch
+        {
+            try
+            {
+                File.Delete(temp);
+            }
+            catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
+            {
+            }
+            throw;
+        }
+    }
+
     /// <summary>Makes a rename or a new file in <paramref name="directory"/> durable (best effort where unsupported).</summary>
     public static void Directory(string directory)
     {

@@ -25,7 +25,6 @@ public sealed class AppendOnlyFile(ServerState server)
     private long _baseSize;
     private long _rewriteBaseSize;
     private long _rewriteStarted;
-    private bool _rewriteScheduled;
 
     /// <summary>The writer while the AOF is on (appendonly yes and its first base written).</summary>
     public AofWriter? Writer => _writer;
@@ -33,7 +32,8 @@ public sealed class AppendOnlyFile(ServerState server)
     public bool Enabled => _writer is not null;
 
     public bool RewriteInProgress { get; private set; }
-    public bool RewriteScheduled => _rewriteScheduled;
+    /// <summary>Always false: a rewrite never waits for a BGSAVE here (snapshots run side by side), unlike Redis's forks.</summary>
+    public bool RewriteScheduled => false;
     public int Rewrites { get; private set; }
     public int ConsecutiveFailures { get; private set; }
     public bool LastRewriteOk { get; private set; } = true;
@@ -204,13 +204,8 @@ public sealed class AppendOnlyFile(ServerState server)
         string temp = Path.Combine(Directory, $"temp-rewriteaof-bg-{Environment.ProcessId}.aof");
         try
         {
-            using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                capture.WriteTo(file);
-                file.Flush(flushToDisk: true);
-            }
             var basePart = new AofManifest.Part(AofManifest.BaseName(Prefix, baseSeq, rdb), baseSeq, 'b');
-            File.Move(temp, Path.Combine(Directory, basePart.Name), overwrite: true);
+            FileSync.ReplaceAtomically(Path.Combine(Directory, basePart.Name), temp, file => capture.WriteTo(file));
             var next = new AofManifest { Base = basePart };
             if (_manifest.Base is { } oldBase) next.History.Add(oldBase with { Type = 'h' });
             foreach (var part in _manifest.Increments)
@@ -234,7 +229,6 @@ public sealed class AppendOnlyFile(ServerState server)
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             capture.Detach();
-            TryDelete(Path.GetFileName(temp));
             RewriteFailed(ex);
             return;
         }
@@ -275,14 +269,8 @@ public sealed class AppendOnlyFile(ServerState server)
     /// <summary>Replaces the manifest atomically: a temp file, synced, renamed over it, the directory synced.</summary>
     private void WriteManifest(AofManifest manifest)
     {
-        string temp = Path.Combine(Directory, "temp-" + AofManifest.FileName(Prefix));
-        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write))
-        {
-            file.Write(System.Text.Encoding.UTF8.GetBytes(manifest.Format()));
-            file.Flush(flushToDisk: true);
-        }
-        File.Move(temp, ManifestPath, overwrite: true);
-        FileSync.Directory(Directory);
+        FileSync.ReplaceAtomically(ManifestPath, Path.Combine(Directory, "temp-" + AofManifest.FileName(Prefix)),
+            file => file.Write(System.Text.Encoding.UTF8.GetBytes(manifest.Format())));
     }
 
     private void TryDelete(string name)

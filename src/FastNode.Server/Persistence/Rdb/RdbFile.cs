@@ -87,23 +87,8 @@ public static class RdbFile
     /// <summary>Writes the snapshot to <paramref name="path"/> atomically (temp file, fsync, rename, fsync dir).</summary>
     public static void WriteAtomically(ServerState server, string path, RdbSaveOptions options)
     {
-        string dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        string temp = Path.Combine(dir, $"temp-{Environment.ProcessId}.rdb");
-        try
-        {
-            using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                RdbSnapshot.Write(server, file, options);
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(temp, path, overwrite: true);
-            FileSync.Directory(dir);
-        }
-        catch
-        {
-            TryDelete(temp);
-            throw;
-        }
+        string temp = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $"temp-{Environment.ProcessId}.rdb");
+        FileSync.ReplaceAtomically(path, temp, file => RdbSnapshot.Write(server, file, options));
     }
 
     private static bool WriteAndLog(ServerState server, string success)
@@ -138,18 +123,4 @@ public static class RdbFile
     }
 
     private static ILogger Log(ServerState server) => server.Loggers.CreateLogger("FastNode.Rdb");
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
 }
