@@ -17,16 +17,7 @@ source perf/lib.sh
 rounds=3
 requests=1000000
 port_base="${PERF_PORT_BASE:-7800}"
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --rounds) rounds="${2:?}"; shift ;;
-    --requests) requests="${2:?}"; shift ;;
-    --port-base) port_base="${2:?}"; shift ;;
-    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
-    *) echo "unknown argument: $1" >&2; exit 2 ;;
-  esac
-  shift
-done
+parse_rounds_requests_port "$@"
 
 command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null || {
   echo "redis-server and redis-benchmark are needed (apt-get install redis-server redis-tools)" >&2; exit 1; }
