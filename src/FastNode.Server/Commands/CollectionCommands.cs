@@ -9,21 +9,10 @@ internal static class CollectionCommands
     /// <summary>The size of the collection of <paramref name="kind"/> at argument 1: 0 for a missing key.</summary>
     public static void ReplyCount<T>(ref CommandContext ctx, ValueKind kind) where T : class, ICollectionValue
     {
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        int count;
-        lock (shard.Lock)
-        {
-            var collection = TypedKeys.Read<T>(shard, hash, key, ctx.NowMs, kind, out bool wrongType);
-            if (wrongType)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
-            count = collection?.Count ?? 0;
-        }
-        ctx.Writer.WriteInteger(count);
+        using var k = ctx.Open(ctx.Args[1], Lookup.Read);
+        var collection = k.Get<T>(kind, out bool wrongType);
+        if (wrongType) ctx.Writer.WriteError(RespErrors.WrongType);
+        else ctx.Writer.WriteInteger(collection?.Count ?? 0);
     }
 
     /// <summary>
@@ -32,28 +21,19 @@ internal static class CollectionCommands
     /// </summary>
     public static void RemoveMembers<T>(ref CommandContext ctx, ValueKind kind) where T : class, IMemberCollection
     {
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        long removed = 0;
-        lock (shard.Lock)
+        using var k = ctx.Open(ctx.Args[1], Lookup.Write);
+        var collection = k.Get<T>(kind, out bool wrongType);
+        if (wrongType)
         {
-            var collection = TypedKeys.Write<T>(shard, hash, key, ctx.NowMs, kind, out int index, out bool wrongType);
-            if (wrongType)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
-            for (int a = 2; collection is not null && a < ctx.Args.Count; a++)
-            {
-                if (!collection.Remove(ctx.Args[a])) continue;
-                removed++;
-                if (collection.Count == 0)
-                {
-                    shard.Remove(index);
-                    break;
-                }
-            }
+            ctx.Writer.WriteError(RespErrors.WrongType);
+            return;
+        }
+        long removed = 0;
+        for (int a = 2; collection is not null && a < ctx.Args.Count; a++)
+        {
+            if (!collection.Remove(ctx.Args[a])) continue;
+            removed++;
+            if (k.DeleteIfEmpty(collection)) break;
         }
         ctx.Writer.WriteInteger(removed);
     }

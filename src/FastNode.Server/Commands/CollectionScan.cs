@@ -79,12 +79,11 @@ public static class CollectionScan
     /// <summary>
     /// The collection of <paramref name="kind"/> a *SCAN walks, answering in Redis's order: WRONGTYPE, an empty scan for
     /// a missing key (options unchecked), then an option error. Null when that reply is already written.
-    /// Call with the key's shard lock held.
     /// </summary>
-    public static T? Open<T>(ref CommandContext ctx, Shard shard, ulong hash, ReadOnlySpan<byte> key, ValueKind kind, OptionError optionError)
+    public static T? Open<T>(ref CommandContext ctx, in KeyHandle k, ValueKind kind, OptionError optionError)
         where T : class
     {
-        var value = TypedKeys.Read<T>(shard, hash, key, ctx.NowMs, kind, out bool wrongType);
+        var value = k.Get<T>(kind, out bool wrongType);
         if (wrongType) ctx.Writer.WriteError(RespErrors.WrongType);
         else if (value is null) ctx.Writer.WriteRaw(EmptyScan);
         else if (optionError != OptionError.None) WriteOptionError(ref ctx.Writer, optionError);

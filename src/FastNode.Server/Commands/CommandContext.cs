@@ -81,6 +81,9 @@ public ref struct CommandContext
     /// <summary>The command changed nothing (or its records were written elsewhere): nothing goes to the feed for it.</summary>
     public void SkipPropagation() => Propagated = true;
 
+    /// <summary>Opens a key of the selected database through the store API (see <see cref="KeyHandle"/>).</summary>
+    public KeyHandle Open(ReadOnlySpan<byte> key, Lookup lookup) => Db.Open(key, NowMs, lookup);
+
     /// <summary>
     /// Wall-clock Unix ms, fixed for the whole command so every key it touches sees the same time (and at most a
     /// millisecond older than the command's start).

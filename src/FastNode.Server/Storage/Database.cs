@@ -76,6 +76,16 @@ public sealed class Database
         return _shards[index];
     }
 
+    /// <summary>Opens a key for one command: its shard locked and the key looked up (see <see cref="KeyHandle"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public KeyHandle Open(ReadOnlySpan<byte> key, long nowMs, Lookup lookup) =>
+        Open(KeyHasher.Hash(key), key, nowMs, lookup);
+
+    /// <summary>Like <see cref="Open(ReadOnlySpan{byte}, long, Lookup)"/> with the key's hash already computed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public KeyHandle Open(ulong hash, ReadOnlySpan<byte> key, long nowMs, Lookup lookup) =>
+        new(ShardFor(hash), hash, key, nowMs, lookup);
+
     private void BeforeWrite(IShardCapture[] captures, int index)
     {
         foreach (var capture in captures) capture.BeforeWrite(this, index);

@@ -5,8 +5,9 @@ namespace FastNode.Server.Storage;
 /// Shards are entered in ascending index order and left in reverse, so two multi-key commands can never deadlock;
 /// single-key commands take one lock and cannot be part of a cycle. Locks are re-entrant, so code running under a
 /// MultiShardLock may still use the single-shard helpers.
-/// Usage: <c>Span&lt;ulong&gt; bits = stackalloc ulong[MultiShardLock.WordsFor(db)]; var locks = new MultiShardLock(db, bits);
-/// locks.Add(hash)...; locks.EnterAll(); try { ... } finally { locks.ExitAll(); }</c>
+/// Usage: <c>Span&lt;ulong&gt; bits = stackalloc ulong[MultiShardLock.WordsFor(db)]; using var locks = new MultiShardLock(db, bits);
+/// locks.Add(hash)...; locks.EnterAll();</c> then <see cref="Database.Open(ulong, ReadOnlySpan{byte}, long, Lookup)"/>
+/// each key (the handles re-enter the held locks).
 /// </summary>
 public ref struct MultiShardLock
 {
@@ -45,6 +46,9 @@ public ref struct MultiShardLock
         }
         _held = true;
     }
+
+    /// <summary>Leaves the held shards (a no-op when none are held), so a <c>using</c> declaration releases them.</summary>
+    public void Dispose() => ExitAll();
 
     public void ExitAll()
     {

@@ -5,8 +5,8 @@ using FastNode.Server.Storage.Hashes;
 namespace FastNode.Server.Commands.Hashes;
 
 /// <summary>
-/// HSET and friends: single-key commands that lock only the key's shard. Replies that copy stored bytes are written
-/// while the lock is held (the values may be rewritten in place right after). A hash whose last field goes is deleted.
+/// HSET and friends: single-key commands on one <see cref="KeyHandle"/>. Replies that copy stored bytes are written
+/// while the handle is open (the values may be rewritten in place right after). A hash whose last field goes is deleted.
 /// </summary>
 public static class HashCommands
 {
@@ -30,81 +30,56 @@ public static class HashCommands
             ctx.Writer.WriteError(ErrorText.WrongArity(ctx.Command.FullName));
             return false;
         }
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        lock (shard.Lock)
+        using var k = ctx.Open(ctx.Args[1], Lookup.Write);
+        var h = k.GetOrAdd<HashValue>(ValueKind.Hash);
+        if (h is null)
         {
-            var h = HashLookup.WriteOrCreate(shard, hash, key, ctx.NowMs);
-            if (h is null)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return false;
-            }
-            for (int a = 2; a < ctx.Args.Count; a += 2)
-            {
-                if (h.Set(ctx.Args[a], ctx.Args[a + 1])) added++;
-            }
+            ctx.Writer.WriteError(RespErrors.WrongType);
+            return false;
+        }
+        for (int a = 2; a < ctx.Args.Count; a += 2)
+        {
+            if (h.Set(ctx.Args[a], ctx.Args[a + 1])) added++;
         }
         return true;
     }
 
     public static void HSetNx(ref CommandContext ctx)
     {
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        lock (shard.Lock)
+        using var k = ctx.Open(ctx.Args[1], Lookup.Write);
+        var h = k.GetOrAdd<HashValue>(ValueKind.Hash);
+        if (h is null) ctx.Writer.WriteError(RespErrors.WrongType);
+        else if (h.Find(ctx.Args[2]) >= 0) ctx.Writer.WriteRaw(RespReplies.Zero);
+        else
         {
-            var h = HashLookup.WriteOrCreate(shard, hash, key, ctx.NowMs);
-            if (h is null)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
-            if (h.Find(ctx.Args[2]) >= 0)
-            {
-                ctx.Writer.WriteRaw(RespReplies.Zero);
-                return;
-            }
             h.Set(ctx.Args[2], ctx.Args[3]);
+            ctx.Writer.WriteRaw(RespReplies.One);
         }
-        ctx.Writer.WriteRaw(RespReplies.One);
     }
 
     public static void HGet(ref CommandContext ctx)
     {
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        lock (shard.Lock)
-        {
-            var h = HashLookup.Read(shard, hash, key, ctx.NowMs, out bool wrongType);
-            if (wrongType) ctx.Writer.WriteError(RespErrors.WrongType);
-            else if (h is not null && h.TryGet(ctx.Args[2], out var value)) ctx.Writer.WriteBulkString(value);
-            else ctx.Writer.WriteNullBulk();
-        }
+        using var k = ctx.Open(ctx.Args[1], Lookup.Read);
+        var h = k.Get<HashValue>(ValueKind.Hash, out bool wrongType);
+        if (wrongType) ctx.Writer.WriteError(RespErrors.WrongType);
+        else if (h is not null && h.TryGet(ctx.Args[2], out var value)) ctx.Writer.WriteBulkString(value);
+        else ctx.Writer.WriteNullBulk();
     }
 
     public static void HMGet(ref CommandContext ctx)
     {
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        lock (shard.Lock)
+        using var k = ctx.Open(ctx.Args[1], Lookup.Read);
+        var h = k.Get<HashValue>(ValueKind.Hash, out bool wrongType);
+        if (wrongType)
         {
-            var h = HashLookup.Read(shard, hash, key, ctx.NowMs, out bool wrongType);
-            if (wrongType)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
-            ctx.Writer.WriteArrayHeader(ctx.Args.Count - 2);
-            for (int a = 2; a < ctx.Args.Count; a++)
-            {
-                if (h is not null && h.TryGet(ctx.Args[a], out var value)) ctx.Writer.WriteBulkString(value);
-                else ctx.Writer.WriteNullBulk();
-            }
+            ctx.Writer.WriteError(RespErrors.WrongType);
+            return;
+        }
+        ctx.Writer.WriteArrayHeader(ctx.Args.Count - 2);
+        for (int a = 2; a < ctx.Args.Count; a++)
+        {
+            if (h is not null && h.TryGet(ctx.Args[a], out var value)) ctx.Writer.WriteBulkString(value);
+            else ctx.Writer.WriteNullBulk();
         }
     }
 
@@ -117,26 +92,21 @@ public static class HashCommands
     /// <summary>HGETALL answers a map (RESP3) / flat array; HKEYS and HVALS an array.</summary>
     private static void WriteAll(ref CommandContext ctx, bool fields, bool values)
     {
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        lock (shard.Lock)
+        using var k = ctx.Open(ctx.Args[1], Lookup.Read);
+        var h = k.Get<HashValue>(ValueKind.Hash, out bool wrongType);
+        if (wrongType)
         {
-            var h = HashLookup.Read(shard, hash, key, ctx.NowMs, out bool wrongType);
-            if (wrongType)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
-            int count = h?.Count ?? 0;
-            if (fields && values) ctx.Writer.WriteMapHeader(count);
-            else ctx.Writer.WriteArrayHeader(count);
-            if (h is null) return;
-            for (int pos = h.First(); pos >= 0; pos = h.Next(pos))
-            {
-                if (fields) ctx.Writer.WriteBulkString(h.FieldAt(pos));
-                if (values) ctx.Writer.WriteBulkString(h.ValueAt(pos));
-            }
+            ctx.Writer.WriteError(RespErrors.WrongType);
+            return;
+        }
+        int count = h?.Count ?? 0;
+        if (fields && values) ctx.Writer.WriteMapHeader(count);
+        else ctx.Writer.WriteArrayHeader(count);
+        if (h is null) return;
+        for (int pos = h.First(); pos >= 0; pos = h.Next(pos))
+        {
+            if (fields) ctx.Writer.WriteBulkString(h.FieldAt(pos));
+            if (values) ctx.Writer.WriteBulkString(h.ValueAt(pos));
         }
     }
 
@@ -144,41 +114,19 @@ public static class HashCommands
 
     public static void HExists(ref CommandContext ctx)
     {
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        bool found;
-        lock (shard.Lock)
-        {
-            var h = HashLookup.Read(shard, hash, key, ctx.NowMs, out bool wrongType);
-            if (wrongType)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
-            found = h is not null && h.Find(ctx.Args[2]) >= 0;
-        }
-        ctx.Writer.WriteRaw(found ? RespReplies.One : RespReplies.Zero);
+        using var k = ctx.Open(ctx.Args[1], Lookup.Read);
+        var h = k.Get<HashValue>(ValueKind.Hash, out bool wrongType);
+        if (wrongType) ctx.Writer.WriteError(RespErrors.WrongType);
+        else ctx.Writer.WriteRaw(h is not null && h.Find(ctx.Args[2]) >= 0 ? RespReplies.One : RespReplies.Zero);
     }
 
     public static void HLen(ref CommandContext ctx) => CollectionCommands.ReplyCount<HashValue>(ref ctx, ValueKind.Hash);
 
     public static void HStrLen(ref CommandContext ctx)
     {
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        int length = 0;
-        lock (shard.Lock)
-        {
-            var h = HashLookup.Read(shard, hash, key, ctx.NowMs, out bool wrongType);
-            if (wrongType)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
-            if (h is not null && h.TryGet(ctx.Args[2], out var value)) length = value.Length;
-        }
-        ctx.Writer.WriteInteger(length);
+        using var k = ctx.Open(ctx.Args[1], Lookup.Read);
+        var h = k.Get<HashValue>(ValueKind.Hash, out bool wrongType);
+        if (wrongType) ctx.Writer.WriteError(RespErrors.WrongType);
+        else ctx.Writer.WriteInteger(h is not null && h.TryGet(ctx.Args[2], out var value) ? value.Length : 0);
     }
 }

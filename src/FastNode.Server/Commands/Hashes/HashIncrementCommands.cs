@@ -3,6 +3,7 @@ using System.Buffers.Text;
 using FastNode.Protocol;
 using FastNode.Server.Commands.Strings;
 using FastNode.Server.Storage;
+using FastNode.Server.Storage.Hashes;
 
 namespace FastNode.Server.Commands.Hashes;
 
@@ -21,33 +22,28 @@ public static class HashIncrementCommands
         }
         var key = ctx.Args[1];
         var field = ctx.Args[2];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        long result;
-        lock (shard.Lock)
+        using var k = ctx.Open(key, Lookup.Write);
+        var h = k.GetOrAdd<HashValue>(ValueKind.Hash);
+        if (h is null)
         {
-            var h = HashLookup.WriteOrCreate(shard, hash, key, ctx.NowMs);
-            if (h is null)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
-            long current = 0;
-            if (h.TryGet(field, out var stored) && !Numbers.TryParseInt64(stored, out current))
-            {
-                ctx.Writer.WriteError(RespErrors.HashValueNotInteger);
-                return;
-            }
-            if (delta < 0 ? current < long.MinValue - delta : current > long.MaxValue - delta)
-            {
-                ctx.Writer.WriteError(RespErrors.Overflow);
-                return;
-            }
-            result = current + delta;
-            Span<byte> digits = stackalloc byte[20];
-            Utf8Formatter.TryFormat(result, digits, out int n);
-            h.Set(field, digits.Slice(0, n));
+            ctx.Writer.WriteError(RespErrors.WrongType);
+            return;
         }
+        long current = 0;
+        if (h.TryGet(field, out var stored) && !Numbers.TryParseInt64(stored, out current))
+        {
+            ctx.Writer.WriteError(RespErrors.HashValueNotInteger);
+            return;
+        }
+        if (delta < 0 ? current < long.MinValue - delta : current > long.MaxValue - delta)
+        {
+            ctx.Writer.WriteError(RespErrors.Overflow);
+            return;
+        }
+        long result = current + delta;
+        Span<byte> digits = stackalloc byte[20];
+        Utf8Formatter.TryFormat(result, digits, out int n);
+        h.Set(field, digits.Slice(0, n));
         ctx.Writer.WriteInteger(result);
     }
 
@@ -70,44 +66,40 @@ public static class HashIncrementCommands
         }
         var key = ctx.Args[1];
         var field = ctx.Args[2];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        lock (shard.Lock)
+        using var k = ctx.Open(key, Lookup.Write);
+        var h = k.GetOrAdd<HashValue>(ValueKind.Hash);
+        if (h is null)
         {
-            var h = HashLookup.WriteOrCreate(shard, hash, key, ctx.NowMs);
-            if (h is null)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
-            var current = default(LongDouble);
-            if (h.TryGet(field, out var stored) && !LongDouble.TryParse(stored, out current))
-            {
-                ctx.Writer.WriteError(RespErrors.HashValueNotFloat);
-                return;
-            }
-            var sum = LongDouble.Add(current, delta);
-            if (sum.IsInfinity)
-            {
-                ctx.Writer.WriteError(RespErrors.NaNOrInfinity);
-                return;
-            }
-            Span<byte> small = stackalloc byte[64];
-            if (sum.TryFormat(small, out int n))
-            {
-                h.Set(field, small.Slice(0, n));
-                PropagateHSet(ref ctx, key, field, small.Slice(0, n));
-                ctx.Writer.WriteBulkString(small.Slice(0, n));
-                return;
-            }
-            // Only values of 2^127 and more need the long form (up to 4933 digits); rare, so rent a buffer.
-            var rented = ArrayPool<byte>.Shared.Rent(LongDouble.MaxFormattedLength);
-            sum.TryFormat(rented, out n);
-            h.Set(field, rented.AsSpan(0, n));
-            PropagateHSet(ref ctx, key, field, rented.AsSpan(0, n));
-            ctx.Writer.WriteBulkString(rented.AsSpan(0, n));
-            ArrayPool<byte>.Shared.Return(rented);
+            ctx.Writer.WriteError(RespErrors.WrongType);
+            return;
         }
+        var current = default(LongDouble);
+        if (h.TryGet(field, out var stored) && !LongDouble.TryParse(stored, out current))
+        {
+            ctx.Writer.WriteError(RespErrors.HashValueNotFloat);
+            return;
+        }
+        var sum = LongDouble.Add(current, delta);
+        if (sum.IsInfinity)
+        {
+            ctx.Writer.WriteError(RespErrors.NaNOrInfinity);
+            return;
+        }
+        Span<byte> small = stackalloc byte[64];
+        if (sum.TryFormat(small, out int n))
+        {
+            h.Set(field, small.Slice(0, n));
+            PropagateHSet(ref ctx, key, field, small.Slice(0, n));
+            ctx.Writer.WriteBulkString(small.Slice(0, n));
+            return;
+        }
+        // Only values of 2^127 and more need the long form (up to 4933 digits); rare, so rent a buffer.
+        var rented = ArrayPool<byte>.Shared.Rent(LongDouble.MaxFormattedLength);
+        sum.TryFormat(rented, out n);
+        h.Set(field, rented.AsSpan(0, n));
+        PropagateHSet(ref ctx, key, field, rented.AsSpan(0, n));
+        ctx.Writer.WriteBulkString(rented.AsSpan(0, n));
+        ArrayPool<byte>.Shared.Return(rented);
     }
 
     /// <summary>HINCRBYFLOAT propagates the value it stored (HSET), so a replay does not depend on float formatting.</summary>

@@ -47,40 +47,30 @@ public static class HashRandomScanCommands
             }
         }
 
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        lock (shard.Lock)
+        using var k = ctx.Open(ctx.Args[1], Lookup.Read);
+        var h = k.Get<HashValue>(ValueKind.Hash, out bool wrongType);
+        if (wrongType)
         {
-            var h = HashLookup.Read(shard, hash, key, ctx.NowMs, out bool wrongType);
-            if (wrongType)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
-            if (h is null || count == 0)
-            {
-                ctx.Writer.WriteRaw(RespReplies.EmptyArray);
-                return;
-            }
-            if (count < 0) WriteWithRepeats(ref ctx, h, -count, withValues);
-            else if (count >= h.Count) WriteAll(ref ctx, h, withValues);
-            else WriteDistinct(ref ctx, h, (int)count, withValues);
+            ctx.Writer.WriteError(RespErrors.WrongType);
+            return;
         }
+        if (h is null || count == 0)
+        {
+            ctx.Writer.WriteRaw(RespReplies.EmptyArray);
+            return;
+        }
+        if (count < 0) WriteWithRepeats(ref ctx, h, -count, withValues);
+        else if (count >= h.Count) WriteAll(ref ctx, h, withValues);
+        else WriteDistinct(ref ctx, h, (int)count, withValues);
     }
 
     private static void RandomField(ref CommandContext ctx)
     {
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        lock (shard.Lock)
-        {
-            var h = HashLookup.Read(shard, hash, key, ctx.NowMs, out bool wrongType);
-            if (wrongType) ctx.Writer.WriteError(RespErrors.WrongType);
-            else if (h is null) ctx.Writer.WriteNullBulk();
-            else ctx.Writer.WriteBulkString(h.FieldAt(h.RandomPosition()));
-        }
+        using var k = ctx.Open(ctx.Args[1], Lookup.Read);
+        var h = k.Get<HashValue>(ValueKind.Hash, out bool wrongType);
+        if (wrongType) ctx.Writer.WriteError(RespErrors.WrongType);
+        else if (h is null) ctx.Writer.WriteNullBulk();
+        else ctx.Writer.WriteBulkString(h.FieldAt(h.RandomPosition()));
     }
 
     private static void WriteHeader(ref CommandContext ctx, long count, bool withValues) =>
@@ -148,42 +138,37 @@ public static class HashRandomScanCommands
             return;
         }
         var optionError = CollectionScan.ParseOptions(ctx.Args, 3, out var pattern, out bool matchAll, out int count);
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        lock (shard.Lock)
+        using var k = ctx.Open(ctx.Args[1], Lookup.Read);
+        var h = CollectionScan.Open<HashValue>(ref ctx, in k, ValueKind.Hash, optionError);
+        if (h is null) return;
+        var table = h.Table;
+        if (table is null)
         {
-            var h = CollectionScan.Open<HashValue>(ref ctx, shard, hash, key, ValueKind.Hash, optionError);
-            if (h is null) return;
-            var table = h.Table;
-            if (table is null)
+            // A packed hash is returned whole, with cursor 0, whatever the cursor was (as Redis does for listpacks).
+            Span<int> positions = stackalloc int[HashValue.MaxPackedEntries];
+            int n = 0;
+            for (int pos = h.First(); pos >= 0; pos = h.Next(pos))
             {
-                // A packed hash is returned whole, with cursor 0, whatever the cursor was (as Redis does for listpacks).
-                Span<int> positions = stackalloc int[HashValue.MaxPackedEntries];
-                int n = 0;
-                for (int pos = h.First(); pos >= 0; pos = h.Next(pos))
-                {
-                    if (matchAll || GlobMatcher.IsMatch(pattern, h.FieldAt(pos))) positions[n++] = pos;
-                }
-                WriteScanReply(ref ctx, h, 0, positions.Slice(0, n));
-                return;
+                if (matchAll || GlobMatcher.IsMatch(pattern, h.FieldAt(pos))) positions[n++] = pos;
             }
-            var collector = new SlotCollector(count);
-            try
+            WriteScanReply(ref ctx, h, 0, positions.Slice(0, n));
+            return;
+        }
+        var collector = new SlotCollector(count);
+        try
+        {
+            ulong next = table.Scan(cursor, count, ref collector);
+            var slots = collector.Slots;
+            int n = 0;
+            foreach (int slot in slots)
             {
-                ulong next = table.Scan(cursor, count, ref collector);
-                var slots = collector.Slots;
-                int n = 0;
-                foreach (int slot in slots)
-                {
-                    if (matchAll || GlobMatcher.IsMatch(pattern, h.FieldAt(slot))) slots[n++] = slot;
-                }
-                WriteScanReply(ref ctx, h, next, slots.Slice(0, n));
+                if (matchAll || GlobMatcher.IsMatch(pattern, h.FieldAt(slot))) slots[n++] = slot;
             }
-            finally
-            {
-                collector.Dispose();
-            }
+            WriteScanReply(ref ctx, h, next, slots.Slice(0, n));
+        }
+        finally
+        {
+            collector.Dispose();
         }
     }
 

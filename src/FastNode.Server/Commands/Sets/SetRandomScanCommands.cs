@@ -185,12 +185,9 @@ public static class SetRandomScanCommands
             return;
         }
         var optionError = CollectionScan.ParseOptions(ctx.Args, 3, out var pattern, out bool matchAll, out int count);
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        lock (shard.Lock)
+        using var k = ctx.Open(ctx.Args[1], Lookup.Read);
         {
-            var set = CollectionScan.Open<SetValue>(ref ctx, shard, hash, key, ValueKind.Set, optionError);
+            var set = CollectionScan.Open<SetValue>(ref ctx, in k, ValueKind.Set, optionError);
             if (set is null) return;
             Span<byte> scratch = stackalloc byte[SetValue.ScratchLength];
             var table = set.Table;

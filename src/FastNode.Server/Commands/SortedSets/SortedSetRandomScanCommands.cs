@@ -146,12 +146,9 @@ public static class SortedSetRandomScanCommands
             return;
         }
         var optionError = CollectionScan.ParseOptions(ctx.Args, 3, out var pattern, out bool matchAll, out int count);
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        lock (shard.Lock)
+        using var k = ctx.Open(ctx.Args[1], Lookup.Read);
         {
-            var z = CollectionScan.Open<SortedSetValue>(ref ctx, shard, hash, key, ValueKind.SortedSet, optionError);
+            var z = CollectionScan.Open<SortedSetValue>(ref ctx, in k, ValueKind.SortedSet, optionError);
             if (z is null) return;
             var list = z.SkipList;
             if (list is null)

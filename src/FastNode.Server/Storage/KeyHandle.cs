@@ -1,0 +1,226 @@
+using System.Runtime.CompilerServices;
+
+namespace FastNode.Server.Storage;
+
+/// <summary>
+/// One key of one database, with its shard locked from <see cref="Database.Open(ReadOnlySpan{byte}, long, Lookup)"/>
+/// to <see cref="Dispose"/> (<c>using var k = db.Open(key, now, Lookup.Read);</c>). This is the store API the command
+/// families call: it takes the lock, does the lookup the command asked for (lazy expiry, hit/miss counts, access time),
+/// and is the only place outside Storage that changes what a key holds, so the invariants of <see cref="Entry"/> and
+/// <see cref="StringValue"/> live here.
+///
+/// Rules for callers:
+/// 1. Dispose exactly once, on the thread that opened it; never copy a handle (pass it by ref).
+/// 2. Never hold one across an await or a network write. Copying a reply into the output buffer is allowed (a memcpy),
+///    and required for values that may be rewritten in place once the lock is gone (small strings, collections).
+/// 3. Opening a second key of the same shard is fine (the lock is re-entrant); keys of several shards must first be
+///    held together through <see cref="MultiShardLock"/> (ascending shard order), which handles opened inside reuse.
+/// </summary>
+public ref struct KeyHandle
+{
+    private readonly Shard _shard;
+    private readonly ReadOnlySpan<byte> _key;
+    private readonly ulong _hash;
+    private readonly long _nowMs;
+    private Lock.Scope _lock;
+    private int _index;     // the entry, or -1 while the key is absent
+
+    internal KeyHandle(Shard shard, ulong hash, ReadOnlySpan<byte> key, long nowMs, Lookup lookup)
+    {
+        _shard = shard;
+        _hash = hash;
+        _key = key;
+        _nowMs = nowMs;
+        _lock = shard.Lock.EnterScope();
+        try
+        {
+            _index = Find(shard, hash, key, nowMs, lookup);
+        }
+        catch
+        {
+            _lock.Dispose();
+            throw;
+        }
+    }
+
+    private static int Find(Shard shard, ulong hash, ReadOnlySpan<byte> key, long nowMs, Lookup lookup)
+    {
+        if (lookup == Lookup.Read) return shard.Find(hash, key, nowMs);
+        int index = shard.FindLive(hash, key, nowMs);
+        switch (lookup)
+        {
+            case Lookup.Write:
+                if (index >= 0) shard.At(index).LastAccess = (uint)(nowMs / 1000);
+                break;
+            case Lookup.NoTouch:
+                if (index >= 0) shard.Hits++;
+                else shard.Misses++;
+                break;
+        }
+        return index;
+    }
+
+    /// <summary>Releases the shard lock.</summary>
+    public void Dispose() => _lock.Dispose();
+
+    public readonly ReadOnlySpan<byte> Key => _key;
+
+    /// <summary>The key's xxHash (already computed: pass it on instead of hashing again).</summary>
+    public readonly ulong Hash => _hash;
+
+    public readonly bool Exists => _index >= 0;
+
+    /// <summary>What the key holds. Only while <see cref="Exists"/>.</summary>
+    public readonly ValueKind Kind => Entry.Kind;
+
+    /// <summary>The absolute expiry in Unix ms, 0 for none (and for a missing key).</summary>
+    public readonly long ExpireAt => _index >= 0 ? Entry.ExpireAt : 0;
+
+    /// <summary>Unix seconds of the last stamped access (OBJECT IDLETIME), 0 if never stamped. Only while <see cref="Exists"/>.</summary>
+    public readonly uint LastAccess => Entry.LastAccess;
+
+    private readonly ref Entry Entry
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => ref _shard.At(_index);
+    }
+
+    // ---- typed values (hash, list, set, sorted set, rate limiter, lock...) ----
+
+    /// <summary>
+    /// The value when the key holds <paramref name="kind"/>; null when it is missing, or when it holds another type
+    /// (then <paramref name="wrongType"/>).
+    /// </summary>
+    public readonly T? Get<T>(ValueKind kind, out bool wrongType) where T : class
+    {
+        wrongType = false;
+        if (_index < 0) return null;
+        ref var e = ref Entry;
+        if (e.Kind == kind) return Unsafe.As<T>(e.Value!);
+        wrongType = true;
+        return null;
+    }
+
+    /// <summary>
+    /// The value when the key holds <paramref name="kind"/>, a new empty one stored when the key is missing (Redis's
+    /// lookup-write-or-create), or null when the key holds another type.
+    /// </summary>
+    public T? GetOrAdd<T>(ValueKind kind) where T : class, new()
+    {
+        var value = Get<T>(kind, out bool wrongType);
+        if (value is not null || wrongType) return value;
+        return Add(kind, new T());
+    }
+
+    /// <summary>The value of any type (for code that switches on <see cref="Kind"/>: TYPE, DUMP, OBJECT ENCODING).</summary>
+    public readonly object? Value => _index >= 0 ? Entry.Value : null;
+
+    /// <summary>Stores <paramref name="value"/> at the key, which must be absent, with no TTL. Returns the value.</summary>
+    public T Add<T>(ValueKind kind, T value) where T : class
+    {
+        _index = _shard.Add(_hash, _key, kind);
+        ref var e = ref Entry;
+        e.Value = value;
+        e.LastAccess = (uint)(_nowMs / 1000);
+        return value;
+    }
+
+    /// <summary>
+    /// Replaces whatever the key holds, of any type, with <paramref name="value"/> and drops the TTL (the store
+    /// commands: SINTERSTORE, ZUNIONSTORE, SORT ... STORE, RESTORE ... REPLACE). Creates the key when missing.
+    /// </summary>
+    public void Replace(ValueKind kind, object value)
+    {
+        if (_index < 0)
+        {
+            Add(kind, value);
+            return;
+        }
+        _shard.SetExpireAt(_index, 0);
+        ref var e = ref Entry;
+        StringValue.Release(_shard, ref e);
+        e.Kind = kind;
+        e.Value = value;
+        e.LastAccess = (uint)(_nowMs / 1000);
+    }
+
+    /// <summary>Deletes the key if it exists. Returns whether it did.</summary>
+    public bool Delete()
+    {
+        if (_index < 0) return false;
+        _shard.Remove(_index);
+        _index = -1;
+        return true;
+    }
+
+    /// <summary>Deletes the key when its collection has no elements left (Redis never keeps an empty one).</summary>
+    public bool DeleteIfEmpty(ICollectionValue collection) => collection.Count == 0 && Delete();
+
+    /// <summary>Sets the absolute expiry (Unix ms); 0 removes the TTL. Only while <see cref="Exists"/>.</summary>
+    public readonly void SetExpireAt(long expireAtMs) => _shard.SetExpireAt(_index, expireAtMs);
+
+    /// <summary>Marks the key as accessed now (the commands that read through <see cref="Lookup.Peek"/> and then decide).</summary>
+    public readonly void Touch() => Entry.LastAccess = (uint)(_nowMs / 1000);
+
+    // ---- strings ----
+
+    public readonly bool IsString => _index >= 0 && Entry.IsString;
+
+    /// <summary>
+    /// The string's bytes. Only while the key holds a string, and only until the handle is disposed: small values are
+    /// rewritten in place by later writes.
+    /// </summary>
+    public readonly ReadOnlySpan<byte> String => Entry.StringSpan;
+
+    /// <summary>The string's length. Only while the key holds a string.</summary>
+    public readonly int StringLength => Entry.ValueLength;
+
+    /// <summary>
+    /// For a large string that is never modified in place: its array and length, which stay valid after the lock is
+    /// released (copy it to the network outside the lock). Null for a value that must be copied under the lock.
+    /// </summary>
+    public readonly byte[]? ImmutableString(out int length)
+    {
+        ref var e = ref Entry;
+        length = e.ValueLength;
+        return StringValue.IsImmutable(e) ? e.StringBytes : null;
+    }
+
+    /// <summary>
+    /// Makes the key a string holding <paramref name="value"/>, creating it when missing and reusing its buffer when
+    /// that fits. The TTL is left alone (a new key has none): call <see cref="SetExpireAt"/> for SET's own expiry.
+    /// </summary>
+    public void SetString(scoped ReadOnlySpan<byte> value)
+    {
+        if (_index < 0) _index = _shard.Add(_hash, _key, ValueKind.String);
+        ref var e = ref Entry;
+        StringValue.Assign(_shard, ref e, value);
+        e.LastAccess = (uint)(_nowMs / 1000);
+    }
+
+    /// <summary>Like <see cref="SetString"/> with the decimal text of <paramref name="value"/>, keeping room to grow (INCR).</summary>
+    public void SetInteger(long value)
+    {
+        if (_index < 0) _index = _shard.Add(_hash, _key, ValueKind.String);
+        ref var e = ref Entry;
+        StringValue.AssignInteger(_shard, ref e, value);
+        e.LastAccess = (uint)(_nowMs / 1000);
+    }
+
+    /// <summary>
+    /// Gives the string a length of <paramref name="length"/> bytes (at least its current length), keeping its bytes
+    /// and zero-filling the new tail, and returns the whole value to write into (APPEND, SETRANGE). Creates an empty
+    /// string first when the key is missing. Only for a missing key or a string.
+    /// </summary>
+    public Span<byte> ExtendString(int length)
+    {
+        if (_index < 0) SetString(ReadOnlySpan<byte>.Empty);
+        ref var e = ref Entry;
+        int old = e.ValueLength;
+        var buffer = StringValue.Reserve(_shard, ref e, length);
+        buffer.Slice(old, length - old).Clear();
+        e.ValueLength = length;
+        e.LastAccess = (uint)(_nowMs / 1000);
+        return buffer.Slice(0, length);
+    }
+}
