@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Runs every test project and prints one closing line "N passed, N failed[, N skipped]".
-# Installs redis-server/redis-tools first when missing (tests use redis-cli and compare against a real redis-server).
+# Installs redis-server/redis-tools/redis-sentinel first when missing (tests use redis-cli, compare against a real
+# redis-server, and run FastNode under redis-sentinel).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1 || ! command -v redis-benchmark >/dev/null 2>&1; then
+if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1 || ! command -v redis-benchmark >/dev/null 2>&1 \
+   || ! command -v redis-sentinel >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server redis-tools) >/dev/null 2>&1 \
-      || echo "warning: could not install redis-server/redis-tools; tests that need them are skipped"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server redis-tools redis-sentinel) >/dev/null 2>&1 \
+      || echo "warning: could not install redis-server/redis-tools/redis-sentinel; tests that need them are skipped"
   else
-    echo "warning: redis-server/redis-tools missing and not root; tests that need them are skipped"
+    echo "warning: redis-server/redis-tools/redis-sentinel missing and not root; tests that need them are skipped"
   fi
 fi
 

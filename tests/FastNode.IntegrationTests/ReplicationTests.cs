@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using StackExchange.Redis;
+using static FastNode.IntegrationTests.Probe;
 
 namespace FastNode.IntegrationTests;
 
@@ -41,41 +42,6 @@ public sealed class ReplicationTests
         return _processes.Redis(ServerProcesses.FreePort(), $"--dir {_dir} --repl-diskless-sync-delay 0 {extra}").Ready();
     }
 
-    private static Dictionary<string, string> Info(int port, string section = "replication")
-    {
-        using var client = RawClient.Connect(port);
-        var text = client.Call("INFO", section);
-        var fields = new Dictionary<string, string>();
-        foreach (var line in text.Split("\r\n"))
-        {
-            int colon = line.IndexOf(':');
-            if (colon > 0 && !line.StartsWith('#') && !line.StartsWith('$')) fields[line[..colon]] = line[(colon + 1)..];
-        }
-        return fields;
-    }
-
-    private static string Call(int port, params string[] args)
-    {
-        using var client = RawClient.Connect(port);
-        return client.Call(args);
-    }
-
-    private static void WaitUntil(Func<bool> condition, string what, int seconds = 30)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(seconds))
-        {
-            try
-            {
-                if (condition()) return;
-            }
-            catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or RedisException or KeyNotFoundException)
-            {
-            }
-            Thread.Sleep(50);
-        }
-        Assert.Fail($"timed out after {seconds} s waiting for: {what}");
-    }
 
     /// <summary>The replica's link is up and it processed everything the primary had appended when asked.</summary>
     private static void WaitInSync(ServerProcesses.Running primary, ServerProcesses.Running replica)

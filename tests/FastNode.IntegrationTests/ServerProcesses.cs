@@ -32,6 +32,11 @@ public sealed class ServerProcesses : IDisposable
 
     public Running Redis(int port, string arguments) => Start("/usr/bin/redis-server", $"--port {port} --bind 127.0.0.1 --save \"\" {arguments}", port);
 
+    public static bool SentinelInstalled => File.Exists("/usr/bin/redis-sentinel");
+
+    /// <summary>A redis-sentinel process on the given config file (which it rewrites as it learns).</summary>
+    public Running Sentinel(int port, string configFile) => Start("/usr/bin/redis-sentinel", $"\"{configFile}\"", port);
+
     /// <summary>Runs a tool to its end (bounded) and returns its exit code and output.</summary>
     public static (int ExitCode, string Output) Run(string file, string arguments, int timeoutMs = 60_000)
     {
