@@ -306,18 +306,14 @@ public sealed class BlockingListTests
         await BlockAsync(waiter, "BLPOP", "k", "0");
         var db = _server.Database(0);
         var key = System.Text.Encoding.UTF8.GetBytes("k");
-        ulong hash = Storage.KeyHasher.Hash(key);
-        var shard = db.ShardFor(hash);
-        lock (shard.Lock)
+        using (var k = db.Open(key, _server.NowMs, Storage.Lookup.Write))
         {
-            int index = shard.Add(hash, key, Storage.ValueKind.List);
-            var list = new Storage.Lists.ListValue();
+            var list = k.Add(Storage.ValueKind.List, new Storage.Lists.ListValue());
             list.Push(Storage.Lists.ListEnd.Right, "moved"u8);
-            shard.At(index).Value = list;
         }
-        Storage.Lists.ListBlocking.KeyCreated(_server, db, 0, key, inExec: false);
+        Blocking.ListBlocking.KeyCreated(_server, db, 0, key, inExec: false);
         Assert.That(await waiter.ReadReplyAsync(), Is.EqualTo(Pair("k", "moved")));
-        lock (shard.Lock) Assert.That(shard.FindLive(hash, key, _server.NowMs), Is.EqualTo(-1));
+        using (var k = db.Open(key, _server.NowMs, Storage.Lookup.Peek)) Assert.That(k.Exists, Is.False);
     }
 
     [Test]

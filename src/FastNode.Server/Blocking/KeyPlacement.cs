@@ -1,5 +1,4 @@
 using FastNode.Server.Storage;
-using FastNode.Server.Storage.Lists;
 using FastNode.Server.Storage.SortedSets;
 
 namespace FastNode.Server.Blocking;
@@ -17,8 +16,8 @@ public static class KeyPlacement
         var db = server.Database(dbIndex);
         ListBlocking.KeyCreated(server, db, dbIndex, key, inExec);
         if (!SortedSetWaiters.AnyWaiting) return;
-        ulong hash = KeyHasher.Hash(key);
-        var shard = db.ShardFor(hash);
-        lock (shard.Lock) SortedSetWaiters.Wake(db, key, hash, nowMs, inExec);
+        // The waker looks the key up again under the same lock (Peek: it was just placed, this counts nothing).
+        using var k = db.Open(key, nowMs, Lookup.Peek);
+        SortedSetWaiters.Wake(db, k.Key, k.Hash, nowMs, inExec);
     }
 }

@@ -86,6 +86,39 @@ public sealed class Database
     public KeyHandle Open(ulong hash, ReadOnlySpan<byte> key, long nowMs, Lookup lookup) =>
         new(ShardFor(hash), hash, key, nowMs, lookup);
 
+    /// <summary>
+    /// Like <see cref="Open(ulong, ReadOnlySpan{byte}, long, Lookup)"/> but never waits for the shard lock: false when
+    /// another thread holds it (then <paramref name="handle"/> is an empty handle, and disposing it does nothing).
+    /// For code that already holds shard locks in no set order (serving blocked clients from inside a command).
+    /// </summary>
+    public bool TryOpen(ulong hash, ReadOnlySpan<byte> key, long nowMs, Lookup lookup, out KeyHandle handle)
+    {
+        var shard = ShardFor(hash);
+        if (!shard.Lock.TryEnter())
+        {
+            handle = default;
+            return false;
+        }
+        try
+        {
+            handle = new KeyHandle(shard, hash, key, nowMs, lookup);   // re-enters the lock just taken
+        }
+        finally
+        {
+            shard.Lock.Exit();
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Holds shard <paramref name="shardIndex"/>'s lock without opening a key (<c>using (db.LockShard(i)) ...</c>), for
+    /// state kept beside the keyspace and guarded by the same lock: the registries of clients blocked on keys.
+    /// </summary>
+    public Lock.Scope LockShard(int shardIndex) => _shards[shardIndex].Lock.EnterScope();
+
+    /// <summary>True when this thread holds shard <paramref name="shardIndex"/>'s lock (a handle, a multi-shard lock, <see cref="LockShard"/>).</summary>
+    public bool HoldsShard(int shardIndex) => _shards[shardIndex].Lock.IsHeldByCurrentThread;
+
     private void BeforeWrite(IShardCapture[] captures, int index)
     {
         foreach (var capture in captures) capture.BeforeWrite(this, index);

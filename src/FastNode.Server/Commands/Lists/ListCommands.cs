@@ -1,4 +1,5 @@
 using FastNode.Protocol;
+using FastNode.Server.Blocking;
 using FastNode.Server.Storage;
 using FastNode.Server.Storage.Lists;
 
@@ -7,7 +8,7 @@ namespace FastNode.Server.Commands.Lists;
 /// <summary>
 /// The single-list commands at the ends and by index: LPUSH, RPUSH, LPUSHX, RPUSHX, LPOP, RPOP, LLEN, LRANGE, LINDEX,
 /// LSET. A list whose last element goes is deleted. Pushes wake blocked clients (see <see cref="ListBlocking"/>).
-/// Replies are copied out of the list under the shard lock (spans into it are valid only while it is held).
+/// Replies are copied out of the list while its key is open (spans into it are valid only until the handle is disposed).
 /// </summary>
 public static class ListCommands
 {
@@ -25,19 +26,17 @@ public static class ListCommands
 
     private static void Push(ref CommandContext ctx, ListEnd where, bool onlyIfExists)
     {
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
         long length = 0;
-        lock (shard.Lock)
         {
-            var list = ListLookup.Write(shard, hash, key, ctx.NowMs, out _, out bool wrongType);
+            // A block of its own: the key must be closed before the second ServeReady.
+            using var k = ctx.Open(ctx.Args[1], Lookup.Write);
+            var list = k.Get<ListValue>(ValueKind.List, out bool wrongType);
             if (wrongType)
             {
                 ctx.Writer.WriteError(RespErrors.WrongType);
                 return;
             }
-            if (list is null && !onlyIfExists) list = ListLookup.Create(shard, hash, key, ctx.NowMs, out _);
+            if (list is null && !onlyIfExists) list = k.Add(ValueKind.List, new ListValue());
             if (list is not null)
             {
                 int pushed = ctx.Args.Count - 2;
@@ -49,7 +48,7 @@ public static class ListCommands
                 }
                 for (int a = 2; a < ctx.Args.Count; a++) list.Push(where, ctx.Args[a]);
                 length = list.Count;
-                ListBlocking.SignalReady(ctx.Server, ctx.Db, ctx.Session.DbIndex, hash, key);
+                ListBlocking.SignalReady(ctx.Server, ctx.Db, ctx.Session.DbIndex, k.Hash, k.Key);
                 if (!ctx.Session.InExec) ListBlocking.ServeReady(lockHeld: true);
             }
         }
@@ -72,40 +71,35 @@ public static class ListCommands
             ctx.Writer.WriteError(RespErrors.CountNotPositive);
             return;
         }
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        lock (shard.Lock)
+        using var k = ctx.Open(ctx.Args[1], Lookup.Write);
+        var list = k.Get<ListValue>(ValueKind.List, out bool wrongType);
+        if (wrongType)
         {
-            var list = ListLookup.Write(shard, hash, key, ctx.NowMs, out int index, out bool wrongType);
-            if (wrongType)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
-            if (list is null)
-            {
-                if (withCount) ctx.Writer.WriteNullArray();
-                else ctx.Writer.WriteNullBulk();
-                return;
-            }
-            if (!withCount)
+            ctx.Writer.WriteError(RespErrors.WrongType);
+            return;
+        }
+        if (list is null)
+        {
+            if (withCount) ctx.Writer.WriteNullArray();
+            else ctx.Writer.WriteNullBulk();
+            return;
+        }
+        if (!withCount)
+        {
+            ctx.Writer.WriteBulkString(list.Peek(where));
+            list.Remove(where);
+        }
+        else
+        {
+            int n = (int)Math.Min(count, list.Count);
+            ctx.Writer.WriteArrayHeader(n);
+            for (int i = 0; i < n; i++)
             {
                 ctx.Writer.WriteBulkString(list.Peek(where));
                 list.Remove(where);
             }
-            else
-            {
-                int n = (int)Math.Min(count, list.Count);
-                ctx.Writer.WriteArrayHeader(n);
-                for (int i = 0; i < n; i++)
-                {
-                    ctx.Writer.WriteBulkString(list.Peek(where));
-                    list.Remove(where);
-                }
-            }
-            if (list.Count == 0) shard.Remove(index);
         }
+        k.DeleteIfEmpty(list);
     }
 
     public static void LLen(ref CommandContext ctx) => CollectionCommands.ReplyCount<ListValue>(ref ctx, ValueKind.List);
@@ -117,27 +111,22 @@ public static class ListCommands
             ctx.Writer.WriteError(RespErrors.NotInteger);
             return;
         }
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        lock (shard.Lock)
+        using var k = ctx.Open(ctx.Args[1], Lookup.Read);
+        var list = k.Get<ListValue>(ValueKind.List, out bool wrongType);
+        if (wrongType)
         {
-            var list = ListLookup.Read(shard, hash, key, ctx.NowMs, out bool wrongType);
-            if (wrongType)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
-            if (list is null || !TryNormalizeRange(list.Count, ref start, ref stop))
-            {
-                ctx.Writer.WriteRaw(RespReplies.EmptyArray);
-                return;
-            }
-            int n = (int)(stop - start + 1);
-            ctx.Writer.WriteArrayHeader(n);
-            var walk = list.Walk((int)start, n);
-            while (walk.Next(out var element)) ctx.Writer.WriteBulkString(element);
+            ctx.Writer.WriteError(RespErrors.WrongType);
+            return;
         }
+        if (list is null || !TryNormalizeRange(list.Count, ref start, ref stop))
+        {
+            ctx.Writer.WriteRaw(RespReplies.EmptyArray);
+            return;
+        }
+        int n = (int)(stop - start + 1);
+        ctx.Writer.WriteArrayHeader(n);
+        var walk = list.Walk((int)start, n);
+        while (walk.Next(out var element)) ctx.Writer.WriteBulkString(element);
     }
 
     /// <summary>
@@ -156,64 +145,54 @@ public static class ListCommands
 
     public static void LIndex(ref CommandContext ctx)
     {
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        lock (shard.Lock)
+        using var k = ctx.Open(ctx.Args[1], Lookup.Read);
+        var list = k.Get<ListValue>(ValueKind.List, out bool wrongType);
+        if (wrongType)
         {
-            var list = ListLookup.Read(shard, hash, key, ctx.NowMs, out bool wrongType);
-            if (wrongType)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
-            if (list is null)
-            {
-                ctx.Writer.WriteNullBulk();
-                return;
-            }
-            if (!Numbers.TryParseInt64(ctx.Args[2], out long index))
-            {
-                ctx.Writer.WriteError(RespErrors.NotInteger);
-                return;
-            }
-            if (index < 0) index += list.Count;
-            if (index < 0 || index >= list.Count) ctx.Writer.WriteNullBulk();
-            else ctx.Writer.WriteBulkString(list.Get((int)index));
+            ctx.Writer.WriteError(RespErrors.WrongType);
+            return;
         }
+        if (list is null)
+        {
+            ctx.Writer.WriteNullBulk();
+            return;
+        }
+        if (!Numbers.TryParseInt64(ctx.Args[2], out long index))
+        {
+            ctx.Writer.WriteError(RespErrors.NotInteger);
+            return;
+        }
+        if (index < 0) index += list.Count;
+        if (index < 0 || index >= list.Count) ctx.Writer.WriteNullBulk();
+        else ctx.Writer.WriteBulkString(list.Get((int)index));
     }
 
     public static void LSet(ref CommandContext ctx)
     {
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        lock (shard.Lock)
+        using var k = ctx.Open(ctx.Args[1], Lookup.Write);
+        var list = k.Get<ListValue>(ValueKind.List, out bool wrongType);
+        if (wrongType)
         {
-            var list = ListLookup.Write(shard, hash, key, ctx.NowMs, out _, out bool wrongType);
-            if (wrongType)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
-            if (list is null)
-            {
-                ctx.Writer.WriteError(RespErrors.NoSuchKey);
-                return;
-            }
-            if (!Numbers.TryParseInt64(ctx.Args[2], out long index))
-            {
-                ctx.Writer.WriteError(RespErrors.NotInteger);
-                return;
-            }
-            if (index < 0) index += list.Count;
-            if (index < 0 || index >= list.Count)
-            {
-                ctx.Writer.WriteError(ListErrors.IndexOutOfRange);
-                return;
-            }
-            list.Set((int)index, ctx.Args[3]);
+            ctx.Writer.WriteError(RespErrors.WrongType);
+            return;
         }
+        if (list is null)
+        {
+            ctx.Writer.WriteError(RespErrors.NoSuchKey);
+            return;
+        }
+        if (!Numbers.TryParseInt64(ctx.Args[2], out long index))
+        {
+            ctx.Writer.WriteError(RespErrors.NotInteger);
+            return;
+        }
+        if (index < 0) index += list.Count;
+        if (index < 0 || index >= list.Count)
+        {
+            ctx.Writer.WriteError(ListErrors.IndexOutOfRange);
+            return;
+        }
+        list.Set((int)index, ctx.Args[3]);
         ctx.Writer.WriteRaw(RespReplies.Ok);
     }
 }

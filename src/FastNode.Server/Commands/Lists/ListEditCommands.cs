@@ -18,39 +18,34 @@ public static class ListEditCommands
             ctx.Writer.WriteError(RespErrors.Syntax);
             return;
         }
-        var key = ctx.Args[1];
         var pivot = ctx.Args[3];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        long result;
-        lock (shard.Lock)
+        using var k = ctx.Open(ctx.Args[1], Lookup.Write);
+        var list = k.Get<ListValue>(ValueKind.List, out bool wrongType);
+        if (wrongType)
         {
-            var list = ListLookup.Write(shard, hash, key, ctx.NowMs, out _, out bool wrongType);
-            if (wrongType)
+            ctx.Writer.WriteError(RespErrors.WrongType);
+            return;
+        }
+        long result;
+        if (list is null) result = 0;
+        else
+        {
+            int found = -1, position = 0;
+            var walk = list.Walk(0, list.Count);
+            while (walk.Next(out var element))
             {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
+                if (element.SequenceEqual(pivot))
+                {
+                    found = position;
+                    break;
+                }
+                position++;
             }
-            if (list is null) result = 0;
+            if (found < 0) result = -1;
             else
             {
-                int found = -1, position = 0;
-                var walk = list.Walk(0, list.Count);
-                while (walk.Next(out var element))
-                {
-                    if (element.SequenceEqual(pivot))
-                    {
-                        found = position;
-                        break;
-                    }
-                    position++;
-                }
-                if (found < 0) result = -1;
-                else
-                {
-                    list.Insert(after ? found + 1 : found, ctx.Args[4]);
-                    result = list.Count;
-                }
+                list.Insert(after ? found + 1 : found, ctx.Args[4]);
+                result = list.Count;
             }
         }
         ctx.Writer.WriteInteger(result);
@@ -63,23 +58,18 @@ public static class ListEditCommands
             ctx.Writer.WriteError(RespErrors.NotInteger);
             return;
         }
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        long removed = 0;
-        lock (shard.Lock)
+        using var k = ctx.Open(ctx.Args[1], Lookup.Write);
+        var list = k.Get<ListValue>(ValueKind.List, out bool wrongType);
+        if (wrongType)
         {
-            var list = ListLookup.Write(shard, hash, key, ctx.NowMs, out int index, out bool wrongType);
-            if (wrongType)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
-            if (list is not null)
-            {
-                removed = list.RemoveMatching(ctx.Args[3], count);
-                if (list.Count == 0) shard.Remove(index);
-            }
+            ctx.Writer.WriteError(RespErrors.WrongType);
+            return;
+        }
+        long removed = 0;
+        if (list is not null)
+        {
+            removed = list.RemoveMatching(ctx.Args[3], count);
+            k.DeleteIfEmpty(list);
         }
         ctx.Writer.WriteInteger(removed);
     }
@@ -91,28 +81,17 @@ public static class ListEditCommands
             ctx.Writer.WriteError(RespErrors.NotInteger);
             return;
         }
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        lock (shard.Lock)
+        using var k = ctx.Open(ctx.Args[1], Lookup.Write);
+        var list = k.Get<ListValue>(ValueKind.List, out bool wrongType);
+        if (wrongType)
         {
-            var list = ListLookup.Write(shard, hash, key, ctx.NowMs, out int index, out bool wrongType);
-            if (wrongType)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
-            if (list is not null)
-            {
-                if (ListCommands.TryNormalizeRange(list.Count, ref start, ref stop))
-                {
-                    list.Trim((int)start, (int)(stop - start + 1));
-                }
-                else
-                {
-                    shard.Remove(index);
-                }
-            }
+            ctx.Writer.WriteError(RespErrors.WrongType);
+            return;
+        }
+        if (list is not null)
+        {
+            if (ListCommands.TryNormalizeRange(list.Count, ref start, ref stop)) list.Trim((int)start, (int)(stop - start + 1));
+            else k.Delete();
         }
         ctx.Writer.WriteRaw(RespReplies.Ok);
     }
@@ -163,25 +142,12 @@ public static class ListEditCommands
             }
         }
 
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        lock (shard.Lock)
-        {
-            var list = ListLookup.Read(shard, hash, key, ctx.NowMs, out bool wrongType);
-            if (wrongType)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
-            if (list is null)
-            {
-                if (withCount) ctx.Writer.WriteRaw(RespReplies.EmptyArray);
-                else ctx.Writer.WriteNullBulk();
-                return;
-            }
-            WritePositions(ref ctx.Writer, list, ctx.Args[2], rank, withCount ? count : 1, withCount, maxLen);
-        }
+        using var k = ctx.Open(ctx.Args[1], Lookup.Read);
+        var list = k.Get<ListValue>(ValueKind.List, out bool wrongType);
+        if (wrongType) ctx.Writer.WriteError(RespErrors.WrongType);
+        else if (list is not null) WritePositions(ref ctx.Writer, list, ctx.Args[2], rank, withCount ? count : 1, withCount, maxLen);
+        else if (withCount) ctx.Writer.WriteRaw(RespReplies.EmptyArray);
+        else ctx.Writer.WriteNullBulk();
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using FastNode.Protocol;
+using FastNode.Server.Blocking;
 using FastNode.Server.Storage;
 using FastNode.Server.Storage.Lists;
 
@@ -40,16 +41,15 @@ public static class ListMoveCommands
         ulong sourceHash = KeyHasher.Hash(source);
         ulong destinationHash = KeyHasher.Hash(destination);
         var db = ctx.Db;
-        long now = ctx.NowMs;
         Span<ulong> bits = stackalloc ulong[MultiShardLock.WordsFor(db)];
-        var locks = new MultiShardLock(db, bits);
-        locks.Add(sourceHash);
-        locks.Add(destinationHash);
-        locks.EnterAll();
-        try
         {
-            var sourceShard = db.ShardFor(sourceHash);
-            var list = ListLookup.Write(sourceShard, sourceHash, source, now, out int sourceIndex, out bool wrongType);
+            // A block of its own: the locks must be released before the second ServeReady.
+            using var locks = new MultiShardLock(db, bits);
+            locks.Add(sourceHash);
+            locks.Add(destinationHash);
+            locks.EnterAll();
+            using var src = db.Open(sourceHash, source, ctx.NowMs, Lookup.Write);
+            var list = src.Get<ListValue>(ValueKind.List, out bool wrongType);
             if (wrongType)
             {
                 ctx.Writer.WriteError(RespErrors.WrongType);
@@ -57,17 +57,7 @@ public static class ListMoveCommands
             }
             if (list is null)
             {
-                if (block && !ctx.Session.InExec)
-                {
-                    var waiter = new ListWaiter(db, ctx.Session.DbIndex, ListWaitKind.Move, from, deadlineMs)
-                    {
-                        To = to,
-                        Destination = destination.ToArray(),
-                        DestinationHash = destinationHash,
-                    };
-                    waiter.Register(source, sourceHash);
-                    ctx.Session.Block(waiter);
-                }
+                if (block && !ctx.Session.InExec) BlockOnSource(ref ctx, source, sourceHash, destination, destinationHash, from, to, deadlineMs);
                 else
                 {
                     ctx.SkipPropagation();
@@ -77,24 +67,11 @@ public static class ListMoveCommands
             }
 
             bool sameKey = sourceHash == destinationHash && source.SequenceEqual(destination);
-            var destinationShard = db.ShardFor(destinationHash);
-            ListValue? target = list;
-            if (!sameKey)
-            {
-                target = ListLookup.Write(destinationShard, destinationHash, destination, now, out _, out wrongType);
-                if (wrongType)
-                {
-                    ctx.Writer.WriteError(RespErrors.WrongType);
-                    return;
-                }
-            }
-
-            // Every form (RPOPLPUSH, BLMOVE, BRPOPLPUSH) propagates as the LMOVE it performed.
-            if (ctx.Propagating) PropagateMove(ref ctx, source, destination, from, to);
-            var element = list.Peek(from);
-            ctx.Writer.WriteBulkString(element);
             if (sameKey)
             {
+                if (ctx.Propagating) PropagateMove(ref ctx, source, destination, from, to);
+                var element = list.Peek(from);
+                ctx.Writer.WriteBulkString(element);
                 if (from != to)
                 {
                     var copy = element.ToArray();
@@ -103,18 +80,40 @@ public static class ListMoveCommands
                 }
                 return;
             }
-            target ??= ListLookup.Create(destinationShard, destinationHash, destination, now, out _);
-            target.Push(to, element);
+
+            using var dst = db.Open(destinationHash, destination, ctx.NowMs, Lookup.Write);
+            var target = dst.Get<ListValue>(ValueKind.List, out wrongType);
+            if (wrongType)
+            {
+                ctx.Writer.WriteError(RespErrors.WrongType);
+                return;
+            }
+            // Every form (RPOPLPUSH, BLMOVE, BRPOPLPUSH) propagates as the LMOVE it performed.
+            if (ctx.Propagating) PropagateMove(ref ctx, source, destination, from, to);
+            var moved = list.Peek(from);
+            ctx.Writer.WriteBulkString(moved);
+            target ??= dst.Add(ValueKind.List, new ListValue());
+            target.Push(to, moved);
             list.Remove(from);
-            if (list.Count == 0) sourceShard.Remove(sourceIndex);
+            src.DeleteIfEmpty(list);
             ListBlocking.SignalReady(ctx.Server, db, ctx.Session.DbIndex, destinationHash, destination);
             if (!ctx.Session.InExec) ListBlocking.ServeReady(lockHeld: true);
         }
-        finally
-        {
-            locks.ExitAll();
-        }
         if (!ctx.Session.InExec) ListBlocking.ServeReady(lockHeld: false);
+    }
+
+    /// <summary>Blocks the client on the source of a BLMOVE/BRPOPLPUSH. Call with both keys' shards held.</summary>
+    private static void BlockOnSource(ref CommandContext ctx, ReadOnlySpan<byte> source, ulong sourceHash, ReadOnlySpan<byte> destination,
+        ulong destinationHash, ListEnd from, ListEnd to, long deadlineMs)
+    {
+        var waiter = new ListWaiter(ctx.Db, ctx.Session.DbIndex, ListWaitKind.Move, from, deadlineMs)
+        {
+            To = to,
+            Destination = destination.ToArray(),
+            DestinationHash = destinationHash,
+        };
+        waiter.Register(source, sourceHash);
+        ctx.Session.Block(waiter);
     }
 
     /// <summary>
@@ -127,71 +126,62 @@ public static class ListMoveCommands
         long deadlineMs, bool single = false)
     {
         var db = ctx.Db;
-        long now = ctx.NowMs;
         Span<ulong> bits = stackalloc ulong[MultiShardLock.WordsFor(db)];
-        var locks = new MultiShardLock(db, bits);
-        for (int k = 0; k < keyCount; k++) locks.Add(KeyHasher.Hash(ctx.Args[firstKey + k]));
+        using var locks = new MultiShardLock(db, bits);
+        for (int a = 0; a < keyCount; a++) locks.Add(KeyHasher.Hash(ctx.Args[firstKey + a]));
         locks.EnterAll();
-        try
+        for (int a = 0; a < keyCount; a++)
         {
-            for (int k = 0; k < keyCount; k++)
+            var key = ctx.Args[firstKey + a];
+            using var k = db.Open(key, ctx.NowMs, Lookup.Write);
+            var list = k.Get<ListValue>(ValueKind.List, out bool wrongType);
+            if (wrongType)
             {
-                var key = ctx.Args[firstKey + k];
-                ulong hash = KeyHasher.Hash(key);
-                var shard = db.ShardFor(hash);
-                var list = ListLookup.Write(shard, hash, key, now, out int index, out bool wrongType);
-                if (wrongType)
-                {
-                    ctx.Writer.WriteError(RespErrors.WrongType);
-                    return;
-                }
-                if (list is null) continue;
-                // BLPOP/BRPOP propagate as LPOP/RPOP, LMPOP and BLMPOP as LPOP/RPOP with the count popped.
-                if (ctx.Propagating) PropagatePop(ref ctx, key, where, single ? 0 : (int)Math.Min(count, list.Count));
-                ctx.Writer.WriteArrayHeader(2);
-                ctx.Writer.WriteBulkString(key);
-                if (single)
+                ctx.Writer.WriteError(RespErrors.WrongType);
+                return;
+            }
+            if (list is null) continue;
+            // BLPOP/BRPOP propagate as LPOP/RPOP, LMPOP and BLMPOP as LPOP/RPOP with the count popped.
+            if (ctx.Propagating) PropagatePop(ref ctx, key, where, single ? 0 : (int)Math.Min(count, list.Count));
+            ctx.Writer.WriteArrayHeader(2);
+            ctx.Writer.WriteBulkString(key);
+            if (single)
+            {
+                ctx.Writer.WriteBulkString(list.Peek(where));
+                list.Remove(where);
+            }
+            else
+            {
+                int n = (int)Math.Min(count, list.Count);
+                ctx.Writer.WriteArrayHeader(n);
+                for (int i = 0; i < n; i++)
                 {
                     ctx.Writer.WriteBulkString(list.Peek(where));
                     list.Remove(where);
                 }
-                else
-                {
-                    int n = (int)Math.Min(count, list.Count);
-                    ctx.Writer.WriteArrayHeader(n);
-                    for (int i = 0; i < n; i++)
-                    {
-                        ctx.Writer.WriteBulkString(list.Peek(where));
-                        list.Remove(where);
-                    }
-                    // LMPOP's keys are movable (not in the command table's key range): tell WATCH here.
-                    if (ctx.Server.Watches.Active) ctx.Server.Watches.Touch(ctx.Session.DbIndex, key);
-                }
-                if (list.Count == 0) shard.Remove(index);
-                return;
+                // LMPOP's keys are movable (not in the command table's key range): tell WATCH here.
+                if (ctx.Server.Watches.Active) ctx.Server.Watches.Touch(ctx.Session.DbIndex, key);
             }
+            k.DeleteIfEmpty(list);
+            return;
+        }
 
-            if (!block || ctx.Session.InExec)
-            {
-                ctx.SkipPropagation();
-                ctx.Writer.WriteNullArray();
-                return;
-            }
-            var waiter = new ListWaiter(db, ctx.Session.DbIndex, single ? ListWaitKind.Pop : ListWaitKind.MultiPop, where, deadlineMs)
-            {
-                Count = count,
-            };
-            for (int k = 0; k < keyCount; k++)
-            {
-                var key = ctx.Args[firstKey + k];
-                waiter.Register(key, KeyHasher.Hash(key));
-            }
-            ctx.Session.Block(waiter);
-        }
-        finally
+        if (!block || ctx.Session.InExec)
         {
-            locks.ExitAll();
+            ctx.SkipPropagation();
+            ctx.Writer.WriteNullArray();
+            return;
         }
+        var waiter = new ListWaiter(db, ctx.Session.DbIndex, single ? ListWaitKind.Pop : ListWaitKind.MultiPop, where, deadlineMs)
+        {
+            Count = count,
+        };
+        for (int a = 0; a < keyCount; a++)
+        {
+            var key = ctx.Args[firstKey + a];
+            waiter.Register(key, KeyHasher.Hash(key));
+        }
+        ctx.Session.Block(waiter);
     }
 
     private static void PropagateMove(ref CommandContext ctx, scoped ReadOnlySpan<byte> source, scoped ReadOnlySpan<byte> destination, ListEnd from, ListEnd to)

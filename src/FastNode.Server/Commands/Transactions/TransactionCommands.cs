@@ -98,7 +98,7 @@ public static class TransactionCommands
             ctx.Writer.WriteArrayHeader(queued.Count);
             foreach (var command in queued) Dispatcher.Execute(ref ctx, command.Args);
             // Like Redis, clients blocked on lists that the transaction filled are served after all of it ran.
-            Storage.Lists.ListBlocking.ServeReady(lockHeld: true);
+            Blocking.ListBlocking.ServeReady(lockHeld: true);
         }
         finally
         {
@@ -107,7 +107,7 @@ public static class TransactionCommands
             session.InExec = false;
             locks.ExitAll();
         }
-        Storage.Lists.ListBlocking.ServeReady(lockHeld: false);
+        Blocking.ListBlocking.ServeReady(lockHeld: false);
     }
 
     /// <summary>True if a watched key was written, flushed, or expired since WATCH.</summary>

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
+using FastNode.Server.Storage;
 
-namespace FastNode.Server.Storage.Lists;
+namespace FastNode.Server.Blocking;
 
 /// <summary>
 /// Which clients are blocked on which list keys of one database: per shard, a dictionary from key to its FIFO of

@@ -1,4 +1,4 @@
-namespace FastNode.Server.Storage.Lists;
+namespace FastNode.Server.Blocking;
 
 /// <summary>What a blocked list client does once an element arrives, and so how it is answered.</summary>
 public enum ListWaitKind : byte

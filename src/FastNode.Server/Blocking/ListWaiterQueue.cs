@@ -1,4 +1,4 @@
-namespace FastNode.Server.Storage.Lists;
+namespace FastNode.Server.Blocking;
 
 /// <summary>
 /// The FIFO of clients blocked on one key, oldest first. Lives in its shard's dictionary of the

@@ -1,4 +1,4 @@
-namespace FastNode.Server.Storage.Lists;
+namespace FastNode.Server.Blocking;
 
 /// <summary>
 /// One registration of a <see cref="ListWaiter"/> on one key (a client blocked on three keys has three nodes).

@@ -1,7 +1,8 @@
 using FastNode.Protocol;
-using FastNode.Server.Blocking;
+using FastNode.Server.Storage;
+using FastNode.Server.Storage.Lists;
 
-namespace FastNode.Server.Storage.Lists;
+namespace FastNode.Server.Blocking;
 
 /// <summary>
 /// A client blocked in BLPOP, BRPOP, BLMOVE, BRPOPLPUSH or BLMPOP. It is registered on every key it waits for
@@ -75,8 +76,7 @@ public sealed class ListWaiter : BlockedCommand
         foreach (var node in _nodes)
         {
             if (Volatile.Read(ref node.Queue) is null) continue;
-            var shard = Db.ShardAt(node.ShardIndex);
-            lock (shard.Lock) ListWaiterRegistry.Unlink(node);
+            using (Db.LockShard(node.ShardIndex)) ListWaiterRegistry.Unlink(node);
         }
     }
 
