@@ -48,31 +48,4 @@ public static class TypedKeys
         e.LastAccess = (uint)(nowMs / 1000);
         return index;
     }
-
-    /// <summary>
-    /// Store commands (SINTERSTORE, ZUNIONSTORE...): replaces whatever the key held (any type, TTL dropped) with
-    /// <paramref name="value"/>, or deletes the key when <paramref name="value"/> is null or <paramref name="empty"/>.
-    /// Returns true when a value was stored.
-    /// </summary>
-    public static bool Store(Shard shard, ulong hash, ReadOnlySpan<byte> key, ValueKind kind, object? value, bool empty, long nowMs)
-    {
-        int index = shard.FindLive(hash, key, nowMs);
-        if (value is null || empty)
-        {
-            if (index >= 0) shard.Remove(index);
-            return false;
-        }
-        if (index < 0)
-        {
-            Add(shard, hash, key, kind, value, nowMs);
-            return true;
-        }
-        shard.SetExpireAt(index, 0);
-        ref var e = ref shard.At(index);
-        StringValue.Release(shard, ref e);
-        e.Kind = kind;
-        e.Value = value;
-        e.LastAccess = (uint)(nowMs / 1000);
-        return true;
-    }
 }

@@ -74,7 +74,7 @@ public static class SetAlgebraCommands
         Span<ulong> hashes = sourceCount <= StackKeys ? stackalloc ulong[StackKeys] : (rentedHashes = ArrayPool<ulong>.Shared.Rent(sourceCount));
         var sets = ArrayPool<SetValue?>.Shared.Rent(sourceCount);
         Span<ulong> bits = stackalloc ulong[MultiShardLock.WordsFor(db)];
-        var locks = new MultiShardLock(db, bits);
+        using var locks = new MultiShardLock(db, bits);
         for (int i = 0; i < sourceCount; i++)
         {
             hashes[i] = KeyHasher.Hash(ctx.Args[firstSource + i]);
@@ -88,8 +88,9 @@ public static class SetAlgebraCommands
             bool anyMissing = false;
             for (int i = 0; i < sourceCount; i++)
             {
-                var shard = db.ShardFor(hashes[i]);
-                sets[i] = SetLookup.Read(shard, hashes[i], ctx.Args[firstSource + i], ctx.NowMs, out bool wrongType);
+                // The handle only looks the key up: the value stays valid under the locks held above.
+                using var k = db.Open(hashes[i], ctx.Args[firstSource + i], ctx.NowMs, Lookup.Read);
+                sets[i] = k.Get<SetValue>(ValueKind.Set, out bool wrongType);
                 if (wrongType)
                 {
                     ctx.Writer.WriteError(RespErrors.WrongType);
@@ -113,7 +114,9 @@ public static class SetAlgebraCommands
             };
             if (store)
             {
-                SetLookup.Store(db.ShardFor(dstHash), dstHash, ctx.Args[1], result, ctx.NowMs);
+                using var destination = db.Open(dstHash, ctx.Args[1], ctx.NowMs, Lookup.Write);
+                if (result.Count == 0) destination.Delete();
+                else destination.Replace(ValueKind.Set, result);
                 ctx.Writer.WriteInteger(result.Count);
             }
             else
@@ -123,7 +126,6 @@ public static class SetAlgebraCommands
         }
         finally
         {
-            locks.ExitAll();
             sets.AsSpan(0, sourceCount).Clear();
             ArrayPool<SetValue?>.Shared.Return(sets);
             if (rentedHashes is not null) ArrayPool<ulong>.Shared.Return(rentedHashes);

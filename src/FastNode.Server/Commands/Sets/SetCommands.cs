@@ -12,27 +12,17 @@ public static class SetCommands
 {
     public static void SAdd(ref CommandContext ctx)
     {
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        long added = 0;
-        lock (shard.Lock)
+        using var k = ctx.Open(ctx.Args[1], Lookup.Write);
+        var set = k.GetOrAdd<SetValue>(ValueKind.Set);
+        if (set is null)
         {
-            var set = SetLookup.Write(shard, hash, key, ctx.NowMs, out _, out bool wrongType);
-            if (wrongType)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
-            if (set is null)
-            {
-                set = new SetValue();
-                SetLookup.Create(shard, hash, key, set, ctx.NowMs);
-            }
-            for (int a = 2; a < ctx.Args.Count; a++)
-            {
-                if (set.Add(ctx.Args[a])) added++;
-            }
+            ctx.Writer.WriteError(RespErrors.WrongType);
+            return;
+        }
+        long added = 0;
+        for (int a = 2; a < ctx.Args.Count; a++)
+        {
+            if (set.Add(ctx.Args[a])) added++;
         }
         ctx.Writer.WriteInteger(added);
     }
@@ -42,20 +32,11 @@ public static class SetCommands
     /// <summary>SMEMBERS: a set reply ("~" in RESP3).</summary>
     public static void SMembers(ref CommandContext ctx)
     {
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        lock (shard.Lock)
-        {
-            var set = SetLookup.Read(shard, hash, key, ctx.NowMs, out bool wrongType);
-            if (wrongType)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
-            if (set is null) ctx.Writer.WriteSetHeader(0);
-            else WriteMembers(ref ctx.Writer, set);
-        }
+        using var k = ctx.Open(ctx.Args[1], Lookup.Read);
+        var set = k.Get<SetValue>(ValueKind.Set, out bool wrongType);
+        if (wrongType) ctx.Writer.WriteError(RespErrors.WrongType);
+        else if (set is null) ctx.Writer.WriteSetHeader(0);
+        else WriteMembers(ref ctx.Writer, set);
     }
 
     /// <summary>A set header and every member of <paramref name="set"/>, in its iteration order.</summary>
@@ -68,42 +49,26 @@ public static class SetCommands
 
     public static void SIsMember(ref CommandContext ctx)
     {
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        bool found;
-        lock (shard.Lock)
-        {
-            var set = SetLookup.Read(shard, hash, key, ctx.NowMs, out bool wrongType);
-            if (wrongType)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
-            found = set is not null && set.Contains(ctx.Args[2]);
-        }
-        ctx.Writer.WriteRaw(found ? RespReplies.One : RespReplies.Zero);
+        using var k = ctx.Open(ctx.Args[1], Lookup.Read);
+        var set = k.Get<SetValue>(ValueKind.Set, out bool wrongType);
+        if (wrongType) ctx.Writer.WriteError(RespErrors.WrongType);
+        else ctx.Writer.WriteRaw(set is not null && set.Contains(ctx.Args[2]) ? RespReplies.One : RespReplies.Zero);
     }
 
     /// <summary>SMISMEMBER: an array of 0/1 integers (integers in RESP3 too, as in Redis 7.0).</summary>
     public static void SMIsMember(ref CommandContext ctx)
     {
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        lock (shard.Lock)
+        using var k = ctx.Open(ctx.Args[1], Lookup.Read);
+        var set = k.Get<SetValue>(ValueKind.Set, out bool wrongType);
+        if (wrongType)
         {
-            var set = SetLookup.Read(shard, hash, key, ctx.NowMs, out bool wrongType);
-            if (wrongType)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
-            ctx.Writer.WriteArrayHeader(ctx.Args.Count - 2);
-            for (int a = 2; a < ctx.Args.Count; a++)
-            {
-                ctx.Writer.WriteRaw(set is not null && set.Contains(ctx.Args[a]) ? RespReplies.One : RespReplies.Zero);
-            }
+            ctx.Writer.WriteError(RespErrors.WrongType);
+            return;
+        }
+        ctx.Writer.WriteArrayHeader(ctx.Args.Count - 2);
+        for (int a = 2; a < ctx.Args.Count; a++)
+        {
+            ctx.Writer.WriteRaw(set is not null && set.Contains(ctx.Args[a]) ? RespReplies.One : RespReplies.Zero);
         }
     }
 
@@ -115,55 +80,41 @@ public static class SetCommands
     /// </summary>
     public static void SMove(ref CommandContext ctx)
     {
-        var srcKey = ctx.Args[1];
-        var dstKey = ctx.Args[2];
         var member = ctx.Args[3];
-        ulong srcHash = KeyHasher.Hash(srcKey), dstHash = KeyHasher.Hash(dstKey);
         var db = ctx.Db;
         Span<ulong> bits = stackalloc ulong[MultiShardLock.WordsFor(db)];
-        var locks = new MultiShardLock(db, bits);
-        locks.Add(srcHash);
-        locks.Add(dstHash);
+        using var locks = new MultiShardLock(db, bits);
+        locks.Add(KeyHasher.Hash(ctx.Args[1]));
+        locks.Add(KeyHasher.Hash(ctx.Args[2]));
         locks.EnterAll();
-        bool moved;
-        try
+        // Both handles stay open together (the same entry when source == destination); only the source's deletes.
+        using var source = ctx.Open(ctx.Args[1], Lookup.Write);
+        using var destination = ctx.Open(ctx.Args[2], Lookup.Write);
+        var src = source.Get<SetValue>(ValueKind.Set, out bool srcWrongType);
+        var dst = destination.Get<SetValue>(ValueKind.Set, out bool dstWrongType);
+        if (src is null && !srcWrongType)
         {
-            var srcShard = db.ShardFor(srcHash);
-            var dstShard = db.ShardFor(dstHash);
-            var src = SetLookup.Write(srcShard, srcHash, srcKey, ctx.NowMs, out int srcIndex, out bool srcWrongType);
-            var dst = SetLookup.Write(dstShard, dstHash, dstKey, ctx.NowMs, out _, out bool dstWrongType);
-            if (src is null && !srcWrongType)
-            {
-                ctx.Writer.WriteRaw(RespReplies.Zero);
-                return;
-            }
-            if (srcWrongType || dstWrongType)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
-            if (ReferenceEquals(src, dst))
-            {
-                moved = src!.Contains(member);
-            }
-            else
-            {
-                moved = src!.Remove(member);
-                if (moved)
-                {
-                    if (src.Count == 0) srcShard.Remove(srcIndex);
-                    if (dst is null)
-                    {
-                        dst = new SetValue();
-                        SetLookup.Create(dstShard, dstHash, dstKey, dst, ctx.NowMs);
-                    }
-                    dst.Add(member);
-                }
-            }
+            ctx.Writer.WriteRaw(RespReplies.Zero);
+            return;
         }
-        finally
+        if (srcWrongType || dstWrongType)
         {
-            locks.ExitAll();
+            ctx.Writer.WriteError(RespErrors.WrongType);
+            return;
+        }
+        bool moved;
+        if (ReferenceEquals(src, dst))
+        {
+            moved = src!.Contains(member);
+        }
+        else
+        {
+            moved = src!.Remove(member);
+            if (moved)
+            {
+                source.DeleteIfEmpty(src);
+                (dst ?? destination.Add(ValueKind.Set, new SetValue())).Add(member);
+            }
         }
         ctx.Writer.WriteRaw(moved ? RespReplies.One : RespReplies.Zero);
     }

@@ -27,52 +27,48 @@ public static class SetRandomScanCommands
             return;
         }
         var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        lock (shard.Lock)
+        using var k = ctx.Open(key, Lookup.Write);
+        var set = k.Get<SetValue>(ValueKind.Set, out bool wrongType);
+        if (wrongType)
         {
-            var set = SetLookup.Write(shard, hash, key, ctx.NowMs, out int index, out bool wrongType);
-            if (wrongType)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
-            if (set is null || count == 0)
-            {
-                ctx.SkipPropagation();
-                if (withCount) ctx.Writer.WriteSetHeader(0);
-                else ctx.Writer.WriteNullBulk();
-                return;
-            }
-            if (withCount && count >= set.Count)
-            {
-                SetCommands.WriteMembers(ref ctx.Writer, set);
-                shard.Remove(index);
-                // The members taken were chosen at random: the effect (the whole set gone) is what propagates.
-                if (ctx.Propagating) Strings.StringCommands.PropagateDelete(ref ctx, key);
-                return;
-            }
-            // SPOP propagates as SREM of the members it drew, so a replay removes the same ones.
-            int popped = withCount ? (int)count : 1;
-            var record = new FastNode.Server.Persistence.ChangeRecord(ctx.Propagating ? popped + 2 : 0);
-            if (ctx.Propagating)
-            {
-                record.Add("SREM"u8);
-                record.Add(key);
-            }
-            Span<byte> scratch = stackalloc byte[SetValue.ScratchLength];
-            if (withCount) ctx.Writer.WriteSetHeader(popped);
-            for (int i = 0; i < popped; i++)
-            {
-                int position = set.RandomPosition();
-                var member = set.MemberAt(position, scratch);
-                ctx.Writer.WriteBulkString(member);
-                if (ctx.Propagating) record.Add(member);
-                set.RemoveAt(position);
-            }
-            if (ctx.Propagating) ctx.Emit(ref record);
-            if (set.Count == 0) shard.Remove(index);
+            ctx.Writer.WriteError(RespErrors.WrongType);
+            return;
         }
+        if (set is null || count == 0)
+        {
+            ctx.SkipPropagation();
+            if (withCount) ctx.Writer.WriteSetHeader(0);
+            else ctx.Writer.WriteNullBulk();
+            return;
+        }
+        if (withCount && count >= set.Count)
+        {
+            SetCommands.WriteMembers(ref ctx.Writer, set);
+            k.Delete();
+            // The members taken were chosen at random: the effect (the whole set gone) is what propagates.
+            if (ctx.Propagating) Strings.StringCommands.PropagateDelete(ref ctx, key);
+            return;
+        }
+        // SPOP propagates as SREM of the members it drew, so a replay removes the same ones.
+        int popped = withCount ? (int)count : 1;
+        var record = new FastNode.Server.Persistence.ChangeRecord(ctx.Propagating ? popped + 2 : 0);
+        if (ctx.Propagating)
+        {
+            record.Add("SREM"u8);
+            record.Add(key);
+        }
+        Span<byte> scratch = stackalloc byte[SetValue.ScratchLength];
+        if (withCount) ctx.Writer.WriteSetHeader(popped);
+        for (int i = 0; i < popped; i++)
+        {
+            int position = set.RandomPosition();
+            var member = set.MemberAt(position, scratch);
+            ctx.Writer.WriteBulkString(member);
+            if (ctx.Propagating) record.Add(member);
+            set.RemoveAt(position);
+        }
+        if (ctx.Propagating) ctx.Emit(ref record);
+        k.DeleteIfEmpty(set);
     }
 
     /// <summary>
@@ -101,33 +97,28 @@ public static class SetRandomScanCommands
                 return;
             }
         }
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        lock (shard.Lock)
+        using var k = ctx.Open(ctx.Args[1], Lookup.Read);
+        var set = k.Get<SetValue>(ValueKind.Set, out bool wrongType);
+        if (wrongType)
         {
-            var set = SetLookup.Read(shard, hash, key, ctx.NowMs, out bool wrongType);
-            if (wrongType)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
-            Span<byte> scratch = stackalloc byte[SetValue.ScratchLength];
-            if (!withCount)
-            {
-                if (set is null) ctx.Writer.WriteNullBulk();
-                else ctx.Writer.WriteBulkString(set.MemberAt(set.RandomPosition(), scratch));
-                return;
-            }
-            if (set is null || count == 0)
-            {
-                ctx.Writer.WriteRaw(RespReplies.EmptyArray);
-                return;
-            }
-            if (count < 0) WriteWithRepeats(ref ctx, set, -count);
-            else if (count >= set.Count) WriteAll(ref ctx, set);
-            else WriteDistinct(ref ctx, set, (int)count);
+            ctx.Writer.WriteError(RespErrors.WrongType);
+            return;
         }
+        if (!withCount)
+        {
+            Span<byte> scratch = stackalloc byte[SetValue.ScratchLength];
+            if (set is null) ctx.Writer.WriteNullBulk();
+            else ctx.Writer.WriteBulkString(set.MemberAt(set.RandomPosition(), scratch));
+            return;
+        }
+        if (set is null || count == 0)
+        {
+            ctx.Writer.WriteRaw(RespReplies.EmptyArray);
+            return;
+        }
+        if (count < 0) WriteWithRepeats(ref ctx, set, -count);
+        else if (count >= set.Count) WriteAll(ref ctx, set);
+        else WriteDistinct(ref ctx, set, (int)count);
     }
 
     private static void WriteWithRepeats(ref CommandContext ctx, SetValue set, long count)

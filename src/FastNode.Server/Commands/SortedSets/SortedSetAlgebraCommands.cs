@@ -9,8 +9,8 @@ namespace FastNode.Server.Commands.SortedSets;
 /// ZUNION, ZINTER, ZDIFF, their STORE forms and ZINTERCARD (Redis zunionInterDiffGenericCommand): numkeys, then the
 /// keys (looked up and type-checked before any option is read: sets count as sorted sets scoring 1), then WEIGHTS,
 /// AGGREGATE SUM|MIN|MAX, WITHSCORES (not for STORE) or LIMIT (ZINTERCARD only). All the keys' shards (and the
-/// destination's) stay locked for the whole command. A weighted score that is NaN (0 * inf) counts as 0, and so
-/// does a SUM that is NaN (inf + -inf), as in Redis.
+/// destination's) stay locked for the whole command through a <see cref="MultiShardLock"/>. A weighted score that is
+/// NaN (0 * inf) counts as 0, and so does a SUM that is NaN (inf + -inf), as in Redis.
 /// </summary>
 public static class SortedSetAlgebraCommands
 {
@@ -47,74 +47,64 @@ public static class SortedSetAlgebraCommands
         int firstKey = numKeysIndex + 1, keyCount = (int)numKeys;
         var db = ctx.Db;
         Span<ulong> bits = stackalloc ulong[MultiShardLock.WordsFor(db)];
-        var locks = new MultiShardLock(db, bits);
+        using var locks = new MultiShardLock(db, bits);
         for (int a = firstKey; a < firstKey + keyCount; a++) locks.Add(KeyHasher.Hash(ctx.Args[a]));
         if (store) locks.Add(KeyHasher.Hash(ctx.Args[1]));
         locks.EnterAll();
-        try
+        var sources = new ZSource[keyCount];
+        for (int i = 0; i < keyCount; i++)
         {
-            var sources = new ZSource[keyCount];
-            for (int i = 0; i < keyCount; i++)
+            if (!TryOpen(ref ctx, ctx.Args[firstKey + i], out sources[i]))
             {
-                if (!TryOpen(ref ctx, ctx.Args[firstKey + i], out sources[i]))
-                {
-                    ctx.Writer.WriteError(RespErrors.WrongType);
-                    return;
-                }
-            }
-            var error = ParseOptions(ctx.Args, firstKey + keyCount, op, store, sources, out var aggregate, out bool withScores, out long limit);
-            if (!error.IsEmpty)
-            {
-                ctx.Writer.WriteError(error);
+                ctx.Writer.WriteError(RespErrors.WrongType);
                 return;
             }
-            if (op == Op.InterCard)
-            {
-                ctx.Writer.WriteInteger(InterCard(sources, limit));
-                return;
-            }
-            var scores = op switch
-            {
-                Op.Union => Union(sources, aggregate),
-                Op.Inter => Inter(sources, aggregate),
-                _ => Diff(sources),
-            };
-            var result = Build(scores, store);
-            if (store)
-            {
-                var dst = ctx.Args[1];
-                ulong dstHash = KeyHasher.Hash(dst);
-                int stored = result?.Count ?? 0;   // before waking: blocked clients may pop from the new set at once
-                if (SortedSetLookup.Store(db.ShardFor(dstHash), dstHash, dst, result, ctx.NowMs))
-                    SortedSetWaiters.Wake(db, dst, dstHash, ctx.NowMs, ctx.Session.InExec);
-                ctx.Writer.WriteInteger(stored);
-                return;
-            }
-            if (result is null)
-            {
-                ctx.Writer.WriteRaw(RespReplies.EmptyArray);
-                return;
-            }
-            SortedSetReplies.WriteHeader(ref ctx.Writer, result.Count, withScores);
-            SortedSetReplies.WriteRun(ref ctx.Writer, result, result.AtRank(0), result.Count, reverse: false, withScores);
         }
-        finally
+        var error = ParseOptions(ctx.Args, firstKey + keyCount, op, store, sources, out var aggregate, out bool withScores, out long limit);
+        if (!error.IsEmpty)
         {
-            locks.ExitAll();
+            ctx.Writer.WriteError(error);
+            return;
         }
+        if (op == Op.InterCard)
+        {
+            ctx.Writer.WriteInteger(InterCard(sources, limit));
+            return;
+        }
+        var scores = op switch
+        {
+            Op.Union => Union(sources, aggregate),
+            Op.Inter => Inter(sources, aggregate),
+            _ => Diff(sources),
+        };
+        var result = Build(scores, store);
+        if (store)
+        {
+            int stored = result?.Count ?? 0;   // before waking: blocked clients may pop from the new set at once
+            SortedSetDestination.Store(ref ctx, ctx.Args[1], result);
+            ctx.Writer.WriteInteger(stored);
+            return;
+        }
+        if (result is null)
+        {
+            ctx.Writer.WriteRaw(RespReplies.EmptyArray);
+            return;
+        }
+        SortedSetReplies.WriteHeader(ref ctx.Writer, result.Count, withScores);
+        SortedSetReplies.WriteRun(ref ctx.Writer, result, result.AtRank(0), result.Count, reverse: false, withScores);
     }
 
-    /// <summary>Opens one input; false when the key holds neither a sorted set nor a set.</summary>
+    /// <summary>
+    /// Opens one input (a read: counts a hit or miss); false when the key holds neither a sorted set nor a set. The
+    /// value stays valid after the handle closes because the command's <see cref="MultiShardLock"/> still holds it.
+    /// </summary>
     private static bool TryOpen(ref CommandContext ctx, ReadOnlySpan<byte> key, out ZSource source)
     {
         source = new ZSource { Weight = 1.0 };
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        int index = shard.Find(hash, key, ctx.NowMs);
-        if (index < 0) return true;
-        ref var e = ref shard.At(index);
-        if (e.Kind == ValueKind.SortedSet) source.Zset = (SortedSetValue)e.Value!;
-        else if (e.Kind == ValueKind.Set) source.Set = (SetValue)e.Value!;
+        using var k = ctx.Open(key, Lookup.Read);
+        if (!k.Exists) return true;
+        if (k.Kind == ValueKind.SortedSet) source.Zset = k.Get<SortedSetValue>(ValueKind.SortedSet, out _);
+        else if (k.Kind == ValueKind.Set) source.Set = k.Get<SetValue>(ValueKind.Set, out _);
         else return false;
         return true;
     }

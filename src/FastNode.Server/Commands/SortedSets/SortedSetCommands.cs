@@ -1,12 +1,13 @@
 using FastNode.Protocol;
+using FastNode.Server.Blocking;
 using FastNode.Server.Storage;
 using FastNode.Server.Storage.SortedSets;
 
 namespace FastNode.Server.Commands.SortedSets;
 
 /// <summary>
-/// ZADD, ZINCRBY, ZREM and the single-member reads: commands on one key that lock only its shard. Replies that copy
-/// stored bytes are written while the lock is held. A set whose last member goes is deleted, as in Redis.
+/// ZADD, ZINCRBY, ZREM and the single-member reads: commands on one <see cref="KeyHandle"/>. Replies that copy stored
+/// bytes are written while the handle is open. A set whose last member goes is deleted, as in Redis.
 /// </summary>
 public static class SortedSetCommands
 {
@@ -48,44 +49,39 @@ public static class SortedSetCommands
 
     private static void Apply(ref CommandContext ctx, ZAddOptions options, int maxLength, int packedBytes)
     {
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
         long added = 0, updated = 0, processed = 0;
         double lastScore = 0;
-        lock (shard.Lock)
+        using var k = ctx.Open(ctx.Args[1], Lookup.Write);
+        var z = k.Get<SortedSetValue>(ValueKind.SortedSet, out bool wrongType);
+        if (wrongType)
         {
-            var z = SortedSetLookup.Write(shard, hash, key, ctx.NowMs, out _, out bool wrongType);
-            if (wrongType)
+            ctx.Writer.WriteError(RespErrors.WrongType);
+            return;
+        }
+        bool created = false;
+        if (z is null && (options.Flags & ZAddFlags.Xx) == 0)
+        {
+            z = k.Add(ValueKind.SortedSet, SortedSetValue.Create(options.Elements(ctx.Args), maxLength, packedBytes));
+            created = true;
+        }
+        for (int a = options.FirstScore; z is not null && a < ctx.Args.Count; a += 2)
+        {
+            ScoreParser.TryParseScore(ctx.Args[a], out double score);
+            var outcome = z.Add(ctx.Args[a + 1], score, options.Flags, out lastScore);
+            if (outcome == ZAddOutcome.NaN)
             {
-                ctx.Writer.WriteError(RespErrors.WrongType);
+                ctx.Writer.WriteError(SortedSetErrors.ScoreNaN);
                 return;
             }
-            bool created = false;
-            if (z is null)
-            {
-                if ((options.Flags & ZAddFlags.Xx) == 0)
-                {
-                    z = SortedSetValue.Create(options.Elements(ctx.Args), maxLength, packedBytes);
-                    SortedSetLookup.Add(shard, hash, key, z, ctx.NowMs);
-                    created = true;
-                }
-            }
-            for (int a = options.FirstScore; z is not null && a < ctx.Args.Count; a += 2)
-            {
-                ScoreParser.TryParseScore(ctx.Args[a], out double score);
-                var outcome = z.Add(ctx.Args[a + 1], score, options.Flags, out lastScore);
-                if (outcome == ZAddOutcome.NaN)
-                {
-                    ctx.Writer.WriteError(SortedSetErrors.ScoreNaN);
-                    return;
-                }
-                if (outcome == ZAddOutcome.Skipped) continue;
-                processed++;
-                if (outcome == ZAddOutcome.Added) added++;
-                else if (outcome == ZAddOutcome.Updated) updated++;
-            }
-            if (created) SortedSetWaiters.Wake(ctx.Db, key, hash, ctx.NowMs, ctx.Session.InExec);
+            if (outcome == ZAddOutcome.Skipped) continue;
+            processed++;
+            if (outcome == ZAddOutcome.Added) added++;
+            else if (outcome == ZAddOutcome.Updated) updated++;
+        }
+        if (created)
+        {
+            SortedSetWaiters.Wake(ctx.Db, in k, z!, ctx.NowMs, ctx.Session.InExec);
+            k.DeleteIfEmpty(z!);
         }
         if (!options.Incr) ctx.Writer.WriteInteger(options.Changed ? added + updated : added);
         else if (processed > 0) ctx.Writer.WriteDouble(lastScore);
@@ -96,45 +92,27 @@ public static class SortedSetCommands
 
     public static void ZScore(ref CommandContext ctx)
     {
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        double score;
-        bool found;
-        lock (shard.Lock)
-        {
-            var z = SortedSetLookup.Read(shard, hash, key, ctx.NowMs, out bool wrongType);
-            if (wrongType)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
-            score = 0;
-            found = z is not null && z.TryGetScore(ctx.Args[2], out score);
-        }
-        if (found) ctx.Writer.WriteDouble(score);
+        using var k = ctx.Open(ctx.Args[1], Lookup.Read);
+        var z = k.Get<SortedSetValue>(ValueKind.SortedSet, out bool wrongType);
+        if (wrongType) ctx.Writer.WriteError(RespErrors.WrongType);
+        else if (z is not null && z.TryGetScore(ctx.Args[2], out double score)) ctx.Writer.WriteDouble(score);
         else ctx.Writer.WriteNullBulk();
     }
 
     public static void ZMScore(ref CommandContext ctx)
     {
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        lock (shard.Lock)
+        using var k = ctx.Open(ctx.Args[1], Lookup.Read);
+        var z = k.Get<SortedSetValue>(ValueKind.SortedSet, out bool wrongType);
+        if (wrongType)
         {
-            var z = SortedSetLookup.Read(shard, hash, key, ctx.NowMs, out bool wrongType);
-            if (wrongType)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
-            ctx.Writer.WriteArrayHeader(ctx.Args.Count - 2);
-            for (int a = 2; a < ctx.Args.Count; a++)
-            {
-                if (z is not null && z.TryGetScore(ctx.Args[a], out double score)) ctx.Writer.WriteDouble(score);
-                else ctx.Writer.WriteNullBulk();
-            }
+            ctx.Writer.WriteError(RespErrors.WrongType);
+            return;
+        }
+        ctx.Writer.WriteArrayHeader(ctx.Args.Count - 2);
+        for (int a = 2; a < ctx.Args.Count; a++)
+        {
+            if (z is not null && z.TryGetScore(ctx.Args[a], out double score)) ctx.Writer.WriteDouble(score);
+            else ctx.Writer.WriteNullBulk();
         }
     }
 
@@ -158,24 +136,19 @@ public static class SortedSetCommands
             ctx.Writer.WriteError(RespErrors.Syntax);
             return;
         }
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
         int rank = -1;
         double score = 0;
-        lock (shard.Lock)
+        using var k = ctx.Open(ctx.Args[1], Lookup.Read);
+        var z = k.Get<SortedSetValue>(ValueKind.SortedSet, out bool wrongType);
+        if (wrongType)
         {
-            var z = SortedSetLookup.Read(shard, hash, key, ctx.NowMs, out bool wrongType);
-            if (wrongType)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
-            if (z is not null)
-            {
-                rank = z.RankOf(ctx.Args[2], out score);
-                if (rank >= 0 && reverse) rank = z.Count - 1 - rank;
-            }
+            ctx.Writer.WriteError(RespErrors.WrongType);
+            return;
+        }
+        if (z is not null)
+        {
+            rank = z.RankOf(ctx.Args[2], out score);
+            if (rank >= 0 && reverse) rank = z.Count - 1 - rank;
         }
         if (rank < 0)
         {
@@ -195,21 +168,10 @@ public static class SortedSetCommands
             ctx.Writer.WriteError(SortedSetErrors.MinMaxNotFloat);
             return;
         }
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        int count = 0;
-        lock (shard.Lock)
-        {
-            var z = SortedSetLookup.Read(shard, hash, key, ctx.NowMs, out bool wrongType);
-            if (wrongType)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
-            if (z is not null && !range.IsEmpty) count = Math.Max(0, z.EndRank(range) - z.FirstRank(range));
-        }
-        ctx.Writer.WriteInteger(count);
+        using var k = ctx.Open(ctx.Args[1], Lookup.Read);
+        var z = k.Get<SortedSetValue>(ValueKind.SortedSet, out bool wrongType);
+        if (wrongType) ctx.Writer.WriteError(RespErrors.WrongType);
+        else ctx.Writer.WriteInteger(z is null || range.IsEmpty ? 0 : Math.Max(0, z.EndRank(range) - z.FirstRank(range)));
     }
 
     public static void ZLexCount(ref CommandContext ctx)
@@ -219,20 +181,9 @@ public static class SortedSetCommands
             ctx.Writer.WriteError(SortedSetErrors.MinMaxNotString);
             return;
         }
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        int count = 0;
-        lock (shard.Lock)
-        {
-            var z = SortedSetLookup.Read(shard, hash, key, ctx.NowMs, out bool wrongType);
-            if (wrongType)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
-            if (z is not null) count = z.LexCount(range);
-        }
-        ctx.Writer.WriteInteger(count);
+        using var k = ctx.Open(ctx.Args[1], Lookup.Read);
+        var z = k.Get<SortedSetValue>(ValueKind.SortedSet, out bool wrongType);
+        if (wrongType) ctx.Writer.WriteError(RespErrors.WrongType);
+        else ctx.Writer.WriteInteger(z is null ? 0 : z.LexCount(range));
     }
 }

@@ -1,4 +1,5 @@
 using FastNode.Protocol;
+using FastNode.Server.Blocking;
 using FastNode.Server.Storage;
 using FastNode.Server.Storage.SortedSets;
 
@@ -29,26 +30,21 @@ public static class SortedSetPopCommands
             ctx.Writer.WriteError(RespErrors.CountNotPositive);
             return;
         }
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        lock (shard.Lock)
+        using var k = ctx.Open(ctx.Args[1], Lookup.Write);
+        var z = k.Get<SortedSetValue>(ValueKind.SortedSet, out bool wrongType);
+        if (wrongType)
         {
-            var z = SortedSetLookup.Write(shard, hash, key, ctx.NowMs, out int index, out bool wrongType);
-            if (wrongType)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
-            if (z is null || count == 0)
-            {
-                ctx.Writer.WriteRaw(RespReplies.EmptyArray);
-                return;
-            }
-            var shape = ctx.Args.Count == 3 ? SortedSetReplies.PopShape.WithScores : SortedSetReplies.PopShape.Flat;
-            SortedSetReplies.Pop(ref ctx.Writer, z, count, max, shape);
-            if (z.Count == 0) shard.Remove(index);
+            ctx.Writer.WriteError(RespErrors.WrongType);
+            return;
         }
+        if (z is null || count == 0)
+        {
+            ctx.Writer.WriteRaw(RespReplies.EmptyArray);
+            return;
+        }
+        var shape = ctx.Args.Count == 3 ? SortedSetReplies.PopShape.WithScores : SortedSetReplies.PopShape.Flat;
+        SortedSetReplies.Pop(ref ctx.Writer, z, count, max, shape);
+        k.DeleteIfEmpty(z);
     }
 
     /// <summary>ZMPOP numkeys key [key ...] MIN|MAX [COUNT count].</summary>
@@ -133,70 +129,73 @@ public static class SortedSetPopCommands
     }
 
     /// <summary>
-    /// Pops from the first of the keys that holds a set; when none does, blocks (or answers nil). All the keys'
-    /// shards are locked together so a waiter is queued atomically with finding them all empty.
+    /// Pops from the first of the keys that holds a set; when none does, blocks (or answers nil). The reply, WATCH and
+    /// blocking the session come after the keys' shard locks are released.
     /// </summary>
     private static void PopFirst(ref CommandContext ctx, int firstKey, int keyCount, bool max, long count, bool multiPop, bool block, long deadlineMs)
     {
-        var db = ctx.Db;
-        Span<ulong> bits = stackalloc ulong[MultiShardLock.WordsFor(db)];
-        var locks = new MultiShardLock(db, bits);
-        for (int a = firstKey; a < firstKey + keyCount; a++) locks.Add(KeyHasher.Hash(ctx.Args[a]));
-        SortedSetWaiter? waiter = null;
-        int popped = -1;
-        locks.EnterAll();
-        try
-        {
-            for (int a = firstKey; a < firstKey + keyCount; a++)
-            {
-                var key = ctx.Args[a];
-                ulong hash = KeyHasher.Hash(key);
-                var shard = db.ShardFor(hash);
-                var z = SortedSetLookup.Write(shard, hash, key, ctx.NowMs, out int index, out bool wrongType);
-                if (wrongType)
-                {
-                    ctx.Writer.WriteError(RespErrors.WrongType);
-                    return;
-                }
-                if (z is null) continue;
-                if (ctx.Propagating)
-                {
-                    // ZMPOP and the blocking forms propagate as the ZPOPMIN/ZPOPMAX they performed.
-                    var record = new FastNode.Server.Persistence.ChangeRecord(3);
-                    record.Add(max ? "ZPOPMAX"u8 : "ZPOPMIN"u8);
-                    record.Add(key);
-                    record.Add(multiPop ? Math.Min(count, z.Count) : 1);
-                    ctx.Emit(ref record);
-                }
-                WritePopped(ref ctx, key, z, max, count, multiPop);
-                if (z.Count == 0) shard.Remove(index);
-                popped = a;
-                break;
-            }
-            if (popped < 0 && block && !ctx.Session.InExec)
-            {
-                var keys = new byte[keyCount][];
-                for (int i = 0; i < keyCount; i++) keys[i] = ctx.Args[firstKey + i].ToArray();
-                var waiters = SortedSetWaiters.For(db);
-                waiter = new SortedSetWaiter(waiters, keys, max, count, multiPop, deadlineMs);
-                waiters.Enqueue(waiter);
-            }
-        }
-        finally
-        {
-            locks.ExitAll();
-        }
+        int popped = PopOrQueue(ref ctx, firstKey, keyCount, max, count, multiPop, block, deadlineMs, out var waiter);
         if (popped >= 0)
         {
             // ZMPOP/BZMPOP have no fixed key positions (first key 0), so the dispatcher cannot tell WATCH.
             if (multiPop && ctx.Server.Watches.Active) ctx.Server.Watches.Touch(ctx.Session.DbIndex, ctx.Args[popped]);
         }
         else if (waiter is not null) ctx.Session.Block(waiter);
-        else
+        else if (popped == NothingPopped)
         {
             ctx.SkipPropagation();
             ctx.Writer.WriteNullArray();
         }
+    }
+
+    private const int NothingPopped = -1, WrongTypeWritten = -2;
+
+    /// <summary>
+    /// With all the keys' shards locked together (so a waiter is queued atomically with finding them all empty): pops
+    /// from the first key holding a set and returns its argument index; else queues a waiter when asked to block
+    /// (not inside EXEC) and returns <see cref="NothingPopped"/>; <see cref="WrongTypeWritten"/> after a WRONGTYPE.
+    /// </summary>
+    private static int PopOrQueue(ref CommandContext ctx, int firstKey, int keyCount, bool max, long count, bool multiPop, bool block,
+        long deadlineMs, out SortedSetWaiter? waiter)
+    {
+        waiter = null;
+        var db = ctx.Db;
+        Span<ulong> bits = stackalloc ulong[MultiShardLock.WordsFor(db)];
+        using var locks = new MultiShardLock(db, bits);
+        for (int a = firstKey; a < firstKey + keyCount; a++) locks.Add(KeyHasher.Hash(ctx.Args[a]));
+        locks.EnterAll();
+        for (int a = firstKey; a < firstKey + keyCount; a++)
+        {
+            using var k = ctx.Open(ctx.Args[a], Lookup.Write);
+            var z = k.Get<SortedSetValue>(ValueKind.SortedSet, out bool wrongType);
+            if (wrongType)
+            {
+                ctx.Writer.WriteError(RespErrors.WrongType);
+                return WrongTypeWritten;
+            }
+            if (z is null) continue;
+            if (ctx.Propagating)
+            {
+                // ZMPOP and the blocking forms propagate as the ZPOPMIN/ZPOPMAX they performed.
+                var record = new FastNode.Server.Persistence.ChangeRecord(3);
+                record.Add(max ? "ZPOPMAX"u8 : "ZPOPMIN"u8);
+                record.Add(k.Key);
+                record.Add(multiPop ? Math.Min(count, z.Count) : 1);
+                ctx.Emit(ref record);
+            }
+            WritePopped(ref ctx, k.Key, z, max, count, multiPop);
+            k.DeleteIfEmpty(z);
+            return a;
+        }
+        if (block && !ctx.Session.InExec)
+        {
+            var keys = new byte[keyCount][];
+            for (int i = 0; i < keyCount; i++) keys[i] = ctx.Args[firstKey + i].ToArray();
+            var waiters = SortedSetWaiters.For(db);
+            waiter = new SortedSetWaiter(waiters, keys, max, count, multiPop, deadlineMs);
+            waiters.Enqueue(waiter);
+        }
+        return NothingPopped;
     }
 
     private static void WritePopped(ref CommandContext ctx, ReadOnlySpan<byte> key, SortedSetValue z, bool max, long count, bool multiPop)

@@ -42,32 +42,27 @@ public static class SortedSetRandomScanCommands
                 return;
             }
         }
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        lock (shard.Lock)
+        using var k = ctx.Open(ctx.Args[1], Lookup.Read);
+        var z = k.Get<SortedSetValue>(ValueKind.SortedSet, out bool wrongType);
+        if (wrongType)
         {
-            var z = SortedSetLookup.Read(shard, hash, key, ctx.NowMs, out bool wrongType);
-            if (wrongType)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
-            if (ctx.Args.Count == 2)
-            {
-                if (z is null) ctx.Writer.WriteNullBulk();
-                else ctx.Writer.WriteBulkString(z.MemberAt(z.AtRank(Random.Shared.Next(z.Count))));
-                return;
-            }
-            if (z is null || count == 0)
-            {
-                ctx.Writer.WriteRaw(RespReplies.EmptyArray);
-                return;
-            }
-            if (count < 0) WriteWithRepeats(ref ctx, z, -count, withScores);
-            else if (count >= z.Count) WriteAll(ref ctx, z, withScores);
-            else WriteDistinct(ref ctx, z, (int)count, withScores);
+            ctx.Writer.WriteError(RespErrors.WrongType);
+            return;
         }
+        if (ctx.Args.Count == 2)
+        {
+            if (z is null) ctx.Writer.WriteNullBulk();
+            else ctx.Writer.WriteBulkString(z.MemberAt(z.AtRank(Random.Shared.Next(z.Count))));
+            return;
+        }
+        if (z is null || count == 0)
+        {
+            ctx.Writer.WriteRaw(RespReplies.EmptyArray);
+            return;
+        }
+        if (count < 0) WriteWithRepeats(ref ctx, z, -count, withScores);
+        else if (count >= z.Count) WriteAll(ref ctx, z, withScores);
+        else WriteDistinct(ref ctx, z, (int)count, withScores);
     }
 
     private static void WriteWithRepeats(ref CommandContext ctx, SortedSetValue z, long count, bool withScores)

@@ -30,26 +30,21 @@ public static class SortedSetRangeCommands
             ctx.Writer.WriteError(error);
             return;
         }
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        lock (shard.Lock)
+        using var k = ctx.Open(ctx.Args[1], Lookup.Read);
+        var z = k.Get<SortedSetValue>(ValueKind.SortedSet, out bool wrongType);
+        if (wrongType)
         {
-            var z = SortedSetLookup.Read(shard, hash, key, ctx.NowMs, out bool wrongType);
-            if (wrongType)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
-            if (z is null)
-            {
-                ctx.Writer.WriteRaw(RespReplies.EmptyArray);
-                return;
-            }
-            var start = spec.Resolve(z, out int count);
-            SortedSetReplies.WriteHeader(ref ctx.Writer, count, spec.WithScores);
-            SortedSetReplies.WriteRun(ref ctx.Writer, z, start, count, spec.Reverse, spec.WithScores);
+            ctx.Writer.WriteError(RespErrors.WrongType);
+            return;
         }
+        if (z is null)
+        {
+            ctx.Writer.WriteRaw(RespReplies.EmptyArray);
+            return;
+        }
+        var start = spec.Resolve(z, out int count);
+        SortedSetReplies.WriteHeader(ref ctx.Writer, count, spec.WithScores);
+        SortedSetReplies.WriteRun(ref ctx.Writer, z, start, count, spec.Reverse, spec.WithScores);
     }
 
     /// <summary>ZRANGESTORE dst src min max [BYSCORE|BYLEX] [REV] [LIMIT offset count]: an empty result deletes dst.</summary>
@@ -62,37 +57,28 @@ public static class SortedSetRangeCommands
             return;
         }
         var db = ctx.Db;
-        var dst = ctx.Args[1];
-        var src = ctx.Args[2];
-        ulong dstHash = KeyHasher.Hash(dst), srcHash = KeyHasher.Hash(src);
         Span<ulong> bits = stackalloc ulong[MultiShardLock.WordsFor(db)];
-        var locks = new MultiShardLock(db, bits);
-        locks.Add(dstHash);
-        locks.Add(srcHash);
+        using var locks = new MultiShardLock(db, bits);
+        locks.Add(KeyHasher.Hash(ctx.Args[1]));
+        locks.Add(KeyHasher.Hash(ctx.Args[2]));
         locks.EnterAll();
-        int count;
-        try
+        SortedSetValue? result = null;
+        int count = 0;
         {
-            var z = SortedSetLookup.Read(db.ShardFor(srcHash), srcHash, src, ctx.NowMs, out bool wrongType);
+            using var source = ctx.Open(ctx.Args[2], Lookup.Read);
+            var z = source.Get<SortedSetValue>(ValueKind.SortedSet, out bool wrongType);
             if (wrongType)
             {
                 ctx.Writer.WriteError(RespErrors.WrongType);
                 return;
             }
-            SortedSetValue? result = null;
-            count = 0;
             if (z is not null)
             {
                 var position = spec.Resolve(z, out count);
                 result = Copy(z, position, count, spec.Reverse);
             }
-            if (SortedSetLookup.Store(db.ShardFor(dstHash), dstHash, dst, result, ctx.NowMs))
-                SortedSetWaiters.Wake(db, dst, dstHash, ctx.NowMs, ctx.Session.InExec);
         }
-        finally
-        {
-            locks.ExitAll();
-        }
+        SortedSetDestination.Store(ref ctx, ctx.Args[1], result);
         ctx.Writer.WriteInteger(count);
     }
 
@@ -145,50 +131,40 @@ public static class SortedSetRangeCommands
             ctx.Writer.WriteError(SortedSetErrors.MinMaxNotString);
             return;
         }
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        int removed = 0;
-        lock (shard.Lock)
+        using var k = ctx.Open(ctx.Args[1], Lookup.Write);
+        var z = k.Get<SortedSetValue>(ValueKind.SortedSet, out bool wrongType);
+        if (wrongType)
         {
-            var z = SortedSetLookup.Write(shard, hash, key, ctx.NowMs, out int index, out bool wrongType);
-            if (wrongType)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
-            if (z is not null)
-            {
-                removed = z.RemoveLexRange(range);
-                if (z.Count == 0) shard.Remove(index);
-            }
+            ctx.Writer.WriteError(RespErrors.WrongType);
+            return;
+        }
+        int removed = 0;
+        if (z is not null)
+        {
+            removed = z.RemoveLexRange(range);
+            k.DeleteIfEmpty(z);
         }
         ctx.Writer.WriteInteger(removed);
     }
 
     private static void RemoveRange(ref CommandContext ctx, ref ZRangeSpec spec)
     {
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        int removed = 0;
-        lock (shard.Lock)
+        using var k = ctx.Open(ctx.Args[1], Lookup.Write);
+        var z = k.Get<SortedSetValue>(ValueKind.SortedSet, out bool wrongType);
+        if (wrongType)
         {
-            var z = SortedSetLookup.Write(shard, hash, key, ctx.NowMs, out int index, out bool wrongType);
-            if (wrongType)
+            ctx.Writer.WriteError(RespErrors.WrongType);
+            return;
+        }
+        int removed = 0;
+        if (z is not null)
+        {
+            var start = spec.Resolve(z, out int count);
+            if (count > 0)
             {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
-            if (z is not null)
-            {
-                var start = spec.Resolve(z, out int count);
-                if (count > 0)
-                {
-                    int first = RankOf(z, start);
-                    removed = z.RemoveRankRange(first, first + count - 1);
-                    if (z.Count == 0) shard.Remove(index);
-                }
+                int first = RankOf(z, start);
+                removed = z.RemoveRankRange(first, first + count - 1);
+                k.DeleteIfEmpty(z);
             }
         }
         ctx.Writer.WriteInteger(removed);

@@ -1,12 +1,12 @@
 using FastNode.Protocol;
-using FastNode.Server.Blocking;
+using FastNode.Server.Storage.SortedSets;
 
-namespace FastNode.Server.Storage.SortedSets;
+namespace FastNode.Server.Blocking;
 
 /// <summary>
 /// A client blocked in BZPOPMIN / BZPOPMAX / BZMPOP: queued on every key it waits for in its database's
 /// <see cref="SortedSetWaiters"/>. The waker (a command that just stored a non-empty set at one of the keys) claims
-/// it, pops into it under that key's shard lock and completes it; the connection then writes the reply.
+/// it, pops into it with that key open and completes it; the connection then writes the reply.
 /// <see cref="Queued"/> is guarded by the registry's lock; the result fields are written by the waker after
 /// <see cref="BlockedCommand.TryClaim"/> and read by the connection after <see cref="BlockedCommand.Completion"/>.
 /// </summary>
@@ -40,7 +40,7 @@ public sealed class SortedSetWaiter : BlockedCommand
     internal bool Queued;
 
     /// <summary>
-    /// Pops up to <see cref="Count"/> members of <paramref name="value"/> into this waiter (waker, shard lock held);
+    /// Pops up to <see cref="Count"/> members of <paramref name="value"/> into this waiter (waker, with the key open);
     /// returns how many.
     /// </summary>
     internal int Take(ReadOnlySpan<byte> key, SortedSetValue value)

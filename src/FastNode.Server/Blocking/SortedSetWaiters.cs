@@ -1,15 +1,18 @@
 using System.Runtime.CompilerServices;
+using FastNode.Server.Storage;
+using FastNode.Server.Storage.SortedSets;
 
-namespace FastNode.Server.Storage.SortedSets;
+namespace FastNode.Server.Blocking;
 
 /// <summary>
 /// The clients blocked on sorted-set keys of one database (BZPOPMIN, BZPOPMAX, BZMPOP): a FIFO per key, as in Redis,
 /// independent of the other families' blocking registries.
 ///
 /// Locking: a waiter is enqueued while the shard locks of all its keys are held (so no set can appear between the
-/// emptiness check and the enqueue); a waker serves a key while holding that key's shard lock. Both then take this
-/// registry's own lock, which is always the innermost (cancellation takes only it), so there is no lock cycle.
-/// Wakers check <see cref="AnyWaiting"/> first, so a server with no blocked client pays one volatile read per write.
+/// emptiness check and the enqueue); a waker serves a key while it has that key open (its shard locked). Both then
+/// take this registry's own lock, which is always the innermost (cancellation takes only it), so there is no lock
+/// cycle. Wakers check <see cref="AnyWaiting"/> first, so a server with no blocked client pays one volatile read per
+/// write.
 /// </summary>
 public sealed class SortedSetWaiters
 {
@@ -17,7 +20,7 @@ public sealed class SortedSetWaiters
     private static int _waitingEverywhere;
 
     private readonly Lock _lock = new();
-    private readonly Dictionary<byte[], List<SortedSetWaiter>> _queues = new(Storage.ByteKeyComparer.Instance);
+    private readonly Dictionary<byte[], List<SortedSetWaiter>> _queues = new(ByteKeyComparer.Instance);
 
     /// <summary>True when some client anywhere is blocked on a sorted set.</summary>
     public static bool AnyWaiting => Volatile.Read(ref _waitingEverywhere) > 0;
@@ -59,49 +62,81 @@ public sealed class SortedSetWaiters
     }
 
     /// <summary>
-    /// Called by a command that just stored a non-empty set at <paramref name="key"/>, with its shard lock held:
-    /// serves the clients blocked on the key, oldest first, while the set has members (deleting it once empty).
+    /// Called by a command that just stored the non-empty <paramref name="value"/> at the key of <paramref name="k"/>,
+    /// still open: serves the clients blocked on the key, oldest first, while the set has members. The caller then
+    /// deletes the key if the set emptied (<see cref="KeyHandle.DeleteIfEmpty"/>).
     /// Inside EXEC (every shard of the database is locked until it ends) the serving is handed to the thread pool,
     /// where it runs after the transaction, as Redis serves blocked clients only after EXEC.
+    /// </summary>
+    public static void Wake(Database db, in KeyHandle k, SortedSetValue value, long nowMs, bool inExec)
+    {
+        if (!AnyWaiting || !ByDatabase.TryGetValue(db, out var waiters)) return;
+        if (inExec) Defer(db, waiters, k.Key, k.Hash, nowMs);
+        else waiters.Serve(db, k.Key, value);
+    }
+
+    /// <summary>
+    /// For a key that may now hold a sorted set without the caller having it open (RENAME, COPY, MOVE, or a wake
+    /// deferred past EXEC): opens it, serves its blocked clients like <see cref="Wake(Database, in KeyHandle, SortedSetValue, long, bool)"/>
+    /// and deletes it once emptied. Takes the key's shard lock (re-entrant, so the caller may already hold it).
     /// </summary>
     public static void Wake(Database db, ReadOnlySpan<byte> key, ulong hash, long nowMs, bool inExec)
     {
         if (!AnyWaiting || !ByDatabase.TryGetValue(db, out var waiters)) return;
         if (inExec)
         {
-            var deferred = new DeferredWake(db, waiters, key.ToArray(), hash, nowMs);
-            ThreadPool.UnsafeQueueUserWorkItem(deferred, preferLocal: false);
+            Defer(db, waiters, key, hash, nowMs);
             return;
         }
-        waiters.Serve(db.ShardFor(hash), key, hash, nowMs);
+        waiters.ServeKey(db, key, hash, nowMs);
     }
 
-    private void Serve(Shard shard, ReadOnlySpan<byte> key, ulong hash, long nowMs)
+    private static void Defer(Database db, SortedSetWaiters waiters, ReadOnlySpan<byte> key, ulong hash, long nowMs)
+    {
+        var deferred = new DeferredWake(db, waiters, key.ToArray(), hash, nowMs);
+        ThreadPool.UnsafeQueueUserWorkItem(deferred, preferLocal: false);
+    }
+
+    private bool HasQueue(ReadOnlySpan<byte> key)
+    {
+        lock (_lock) return _queues.GetAlternateLookup<ReadOnlySpan<byte>>().ContainsKey(key);
+    }
+
+    private void ServeKey(Database db, ReadOnlySpan<byte> key, ulong hash, long nowMs)
+    {
+        // Nobody waits on this key: leave it unlooked-at (no lazy expiry, as before the store API). A waiter that
+        // queues after this check found the key as the caller left it, so it does not miss anything.
+        if (!HasQueue(key)) return;
+        using var k = db.Open(hash, key, nowMs, Lookup.Peek);
+        var value = k.Get<SortedSetValue>(ValueKind.SortedSet, out _);
+        if (value is null) return;
+        Serve(db, key, value);
+        k.DeleteIfEmpty(value);
+    }
+
+    /// <summary>Pops from <paramref name="value"/> into the key's waiters. Call with the key open.</summary>
+    private void Serve(Database db, ReadOnlySpan<byte> key, SortedSetValue value)
     {
         lock (_lock)
         {
             if (!_queues.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(key, out var queue)) return;
-            int index = shard.FindLive(hash, key, nowMs);
-            if (index < 0 || shard.At(index).Kind != ValueKind.SortedSet) return;
-            var value = (SortedSetValue)shard.At(index).Value!;
             while (value.Count > 0 && queue.Count > 0)
             {
                 var waiter = queue[0];
                 RemoveLocked(waiter);
                 if (!waiter.TryClaim()) continue;
                 int popped = waiter.Take(key, value);
-                if (shard.Owner?.Observer is { } observer)
+                if (db.Observer is { } observer)
                 {
                     // Served later, BZPOPMIN/BZPOPMAX/BZMPOP propagate as the ZPOPMIN/ZPOPMAX they performed.
                     var record = new Persistence.ChangeRecord(3);
                     record.Add(waiter.Max ? "ZPOPMAX"u8 : "ZPOPMIN"u8);
                     record.Add(key);
                     record.Add(popped);
-                    observer.ServedWaiter(shard.Owner, ref record);
+                    observer.ServedWaiter(db, ref record);
                 }
                 waiter.Complete();
             }
-            if (value.Count == 0) shard.Remove(index);
         }
     }
 
@@ -114,10 +149,6 @@ public sealed class SortedSetWaiters
             else Serve();
         }
 
-        private void Serve()
-        {
-            var shard = db.ShardFor(hash);
-            lock (shard.Lock) waiters.Serve(shard, key, hash, nowMs);
-        }
+        private void Serve() => waiters.ServeKey(db, key, hash, nowMs);
     }
 }
