@@ -320,6 +320,36 @@ public sealed class KeyCommandsTests
         Assert.That(await db0.CallAsync("EXISTS", "k"), Is.EqualTo(":0\r\n"));
     }
 
+    [Test]
+    public async Task RenameMoveAndCopyKeepEveryStringWhileShardsGrow()
+    {
+        // Small (slab chunk), medium and large (an array of its own) values; 300 keys make the shards' first entry
+        // chunks grow while values move, so an entry reached through a stale reference would show.
+        var server = InMemoryClient.NewServer(time: new FakeTimeProvider(DateTimeOffset.UtcNow));
+        await using var db0 = new InMemoryClient(server);
+        await using var db1 = new InMemoryClient(server);
+        db1.Session.DbIndex = 1;
+        string ValueOf(int i) => new((char)('a' + i % 26), i % 3 == 0 ? 5 : i % 3 == 1 ? 300 : 70_000);
+        for (int i = 0; i < 300; i++) await db0.CallAsync("SET", $"k{i}", ValueOf(i), "EX", "1000");
+        for (int i = 0; i < 300; i++)
+        {
+            Assert.That(await db0.CallAsync("RENAME", $"k{i}", $"r{i}"), Is.EqualTo("+OK\r\n"));
+            Assert.That(await db0.CallAsync("COPY", $"r{i}", $"c{i}"), Is.EqualTo(":1\r\n"));
+            Assert.That(await db0.CallAsync("MOVE", $"c{i}", "1"), Is.EqualTo(":1\r\n"));
+        }
+        // Rewriting the renamed keys in place must not reach the copies (nor the other way round).
+        for (int i = 0; i < 300; i++) await db0.CallAsync("SET", $"r{i}", new string('z', ValueOf(i).Length));
+        for (int i = 0; i < 300; i++)
+        {
+            string v = ValueOf(i);
+            Assert.That(await db1.CallAsync("GET", $"c{i}"), Is.EqualTo($"${v.Length}\r\n{v}\r\n"), $"c{i}");
+            Assert.That(await db1.CallAsync("TTL", $"c{i}"), Is.EqualTo(":1000\r\n"));
+            Assert.That(await db0.CallAsync("EXISTS", $"k{i}", $"c{i}"), Is.EqualTo(":0\r\n"));
+        }
+        Assert.That(server.Database(0).Count(), Is.EqualTo(300));
+        Assert.That(server.Database(1).Count(), Is.EqualTo(300));
+    }
+
     [TestCase("0", SameObject)]
     [TestCase("16", DbOutOfRange)]
     [TestCase("-1", DbOutOfRange)]

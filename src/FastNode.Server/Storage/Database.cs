@@ -169,6 +169,111 @@ public sealed class Database
         return total;
     }
 
+    /// <summary>
+    /// One SCAN step over the whole database: visits at least <paramref name="count"/> entries (fewer at the end),
+    /// one shard lock at a time, deleting expired ones, and hands the live keys to <paramref name="visitor"/>. Returns
+    /// the next cursor, 0 when the walk is done.
+    /// Cursor layout: <c>(shardCursor &lt;&lt; ShardBits) | shardIndex</c>. The low bits say which shard we are in,
+    /// the rest is that shard's reverse-binary bucket cursor (<see cref="Shard.Scan{TVisitor}"/>), which stays valid
+    /// while the shard's table grows or shrinks. Shards are visited in index order, so every key present for the
+    /// whole scan is returned at least once.
+    /// </summary>
+    public ulong Scan<TVisitor>(ulong cursor, int count, long nowMs, ref TVisitor visitor)
+        where TVisitor : IKeyVisitor, allows ref struct
+    {
+        int shardIndex = (int)(cursor & (ulong)_mask);
+        ulong shardCursor = cursor >> ShardBits;
+        var live = new LiveKeyVisitor<TVisitor>(visitor, nowMs);
+        try
+        {
+            while (true)
+            {
+                var shard = _shards[shardIndex];
+                int seenBefore = live.Seen;
+                lock (shard.Lock)
+                {
+                    shardCursor = shard.Scan(shardCursor, count, ref live);
+                }
+                count -= live.Seen - seenBefore;
+                if (shardCursor == 0 && ++shardIndex == _shards.Length) return 0;
+                if (count <= 0) return (shardCursor << ShardBits) | (uint)shardIndex;
+            }
+        }
+        finally
+        {
+            visitor = live.Inner;
+        }
+    }
+
+    /// <summary>Hands every live key to <paramref name="visitor"/> (KEYS), one shard lock at a time, deleting expired ones.</summary>
+    public void ScanAll<TVisitor>(long nowMs, ref TVisitor visitor) where TVisitor : IKeyVisitor, allows ref struct
+    {
+        var live = new LiveKeyVisitor<TVisitor>(visitor, nowMs);
+        try
+        {
+            foreach (var shard in _shards)
+            {
+                lock (shard.Lock)
+                {
+                    shard.Scan(0, int.MaxValue, ref live);
+                }
+            }
+        }
+        finally
+        {
+            visitor = live.Inner;
+        }
+    }
+
+    /// <summary>
+    /// A random live key (RANDOMKEY), null when the database is empty. A shard is picked with probability proportional
+    /// to its size, then a random entry in it; an expired pick is deleted and we draw again (each retry removes a key,
+    /// so the loop ends). Key arrays are never written after they are stored, so the result is safe outside the lock.
+    /// </summary>
+    public byte[]? RandomKey(long nowMs)
+    {
+        while (true)
+        {
+            long total = Count();
+            if (total == 0) return null;
+            long pick = Random.Shared.NextInt64(total);
+            foreach (var shard in _shards)
+            {
+                lock (shard.Lock)
+                {
+                    if (pick >= shard.Count)
+                    {
+                        pick -= shard.Count;
+                        continue;
+                    }
+                    int i = shard.RandomEntry();
+                    if (i < 0) break;   // emptied since we counted: draw again
+                    ref var e = ref shard.At(i);
+                    if (e.ExpireAt != 0 && e.ExpireAt <= nowMs)
+                    {
+                        shard.RemoveExpired(i);
+                        break;
+                    }
+                    return e.Key!;
+                }
+            }
+        }
+    }
+
+    /// <summary>Zeroes the keyspace hit, miss and expired counters (CONFIG RESETSTAT).</summary>
+    public void ResetStats()
+    {
+        foreach (var shard in _shards)
+        {
+            lock (shard.Lock)
+            {
+                shard.Hits = 0;
+                shard.Misses = 0;
+                shard.Expired = 0;
+            }
+        }
+    }
+
     public long VolatileCount()
     {
         long total = 0;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 
 namespace FastNode.Server.Storage;
@@ -46,6 +47,7 @@ public ref struct KeyHandle
     private static int Find(Shard shard, ulong hash, ReadOnlySpan<byte> key, long nowMs, Lookup lookup)
     {
         if (lookup == Lookup.Read) return shard.Find(hash, key, nowMs);
+        if (lookup == Lookup.IncludeExpired) return shard.FindIncludingExpired(hash, key);
         int index = shard.FindLive(hash, key, nowMs);
         switch (lookup)
         {
@@ -84,6 +86,12 @@ public ref struct KeyHandle
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get => ref _shard.At(_index);
     }
+
+    /// <summary>
+    /// The stored entry, read-only, for the RDB encoder (DUMP, MIGRATE), which reads values as they are stored, as
+    /// snapshots do. Not for command handlers. Only while <see cref="Exists"/>.
+    /// </summary>
+    internal readonly ref readonly Entry StoredEntry => ref Entry;
 
     // ---- typed values (hash, list, set, sorted set, rate limiter, lock...) ----
 
@@ -162,6 +170,63 @@ public ref struct KeyHandle
     /// <summary>Marks the key as accessed now (the commands that read through <see cref="Lookup.Peek"/> and then decide).</summary>
     public readonly void Touch() => Entry.LastAccess = (uint)(_nowMs / 1000);
 
+    /// <summary>
+    /// Marks the key as last accessed <paramref name="idleSeconds"/> ago (RESTORE ... IDLETIME, loading); 0 or less is
+    /// now. Only while <see cref="Exists"/>.
+    /// </summary>
+    public readonly void SetIdleSeconds(long idleSeconds) =>
+        Entry.LastAccess = (uint)Math.Max(0, _nowMs / 1000 - Math.Max(0, idleSeconds));
+
+    // ---- moving and copying between two keys (both shards held: MultiShardLock or ShardPairLock) ----
+
+    /// <summary>
+    /// Gives this key the value, kind and TTL of <paramref name="source"/> and deletes the source (RENAME, MOVE);
+    /// whatever this key held is deleted first. The two may be in different shards or databases. A string keeps its
+    /// buffer within one shard and is copied across (a slab chunk belongs to its shard). When both keys have the same
+    /// bytes (MOVE) the source's key array is reused. The source must exist and be another key.
+    /// </summary>
+    public void MoveFrom(ref KeyHandle source)
+    {
+        Debug.Assert(source._index >= 0 && !(ReferenceEquals(source._shard, _shard) && source._index == _index));
+        var fromShard = source._shard;
+        ref var from = ref source.Entry;
+        var kind = from.Kind;
+        long expireAt = from.ExpireAt;
+        var sourceKey = from.Key!;
+        if (_index >= 0) _shard.Remove(_index);
+        // Key arrays are never written after they are stored, so two entries may share one.
+        _index = _key.SequenceEqual(sourceKey) ? _shard.AddOwned(_hash, sourceKey, kind) : _shard.Add(_hash, _key, kind);
+        // Entries are reached again by index: adding may have reallocated a shard's first chunk.
+        ref var to = ref Entry;
+        StringValue.Transfer(fromShard, ref source.Entry, _shard, ref to);
+        to.LastAccess = (uint)(_nowMs / 1000);
+        _shard.SetExpireAt(_index, expireAt);
+        fromShard.Remove(source._index);
+        source._index = -1;
+    }
+
+    /// <summary>
+    /// Gives this key a deep copy of <paramref name="source"/>'s value, with its kind and TTL (COPY); whatever this
+    /// key held is deleted first. The two may be in different shards or databases. The source must exist and be
+    /// another key.
+    /// </summary>
+    public void CopyFrom(in KeyHandle source)
+    {
+        Debug.Assert(source._index >= 0 && !(ReferenceEquals(source._shard, _shard) && source._index == _index));
+        ref var from = ref source.Entry;
+        // A string is copied into this shard's own chunk below; other values are deep-copied here.
+        object? copy = from.IsString ? null : ValueCopy.Of(from);
+        var kind = from.Kind;
+        long expireAt = from.ExpireAt;
+        if (_index >= 0) _shard.Remove(_index);
+        _index = _shard.Add(_hash, _key, kind);
+        ref var to = ref Entry;
+        if (copy is null) StringValue.Assign(_shard, ref to, source.Entry.StringSpan);
+        else to.Value = copy;
+        to.LastAccess = (uint)(_nowMs / 1000);
+        _shard.SetExpireAt(_index, expireAt);
+    }
+
     // ---- strings ----
 
     public readonly bool IsString => _index >= 0 && Entry.IsString;
@@ -174,6 +239,22 @@ public ref struct KeyHandle
 
     /// <summary>The string's length. Only while the key holds a string.</summary>
     public readonly int StringLength => Entry.ValueLength;
+
+    /// <summary>
+    /// Bytes the string's buffer takes (MEMORY USAGE): its slab chunk, or its own array (which may be longer than the
+    /// value) with the runtime's array header. Only while the key holds a string.
+    /// </summary>
+    public readonly long StringFootprint
+    {
+        get
+        {
+            ref var e = ref Entry;
+            return e.InSlab ? StringValue.Capacity(e) : ArrayHeaderBytes + ((e.StringBytes.Length + 7L) & ~7L);
+        }
+    }
+
+    /// <summary>Object header plus length field of an array on 64-bit .NET.</summary>
+    private const int ArrayHeaderBytes = 24;
 
     /// <summary>
     /// For a large string that is never modified in place: its array and length, which stay valid after the lock is

@@ -1,8 +1,8 @@
 namespace FastNode.Server.Storage;
 
 /// <summary>
-/// How a command looks its key up, after Redis's lookupKeyRead / lookupKeyWrite / LOOKUP_NOTOUCH. Every mode does
-/// lazy expiry: a key past its TTL is deleted and reported absent.
+/// How a command looks its key up, after Redis's lookupKeyRead / lookupKeyWrite / LOOKUP_NOTOUCH. Every mode but
+/// <see cref="IncludeExpired"/> does lazy expiry: a key past its TTL is deleted and reported absent.
 /// </summary>
 public enum Lookup : byte
 {
@@ -14,4 +14,10 @@ public enum Lookup : byte
     NoTouch,
     /// <summary>Neither counts nor stamps (internal reads: DUMP for MIGRATE, the commands that only test presence).</summary>
     Peek,
+    /// <summary>
+    /// Finds the key even past its TTL, with no lazy expiry, counting or stamping: for code that deletes or replaces
+    /// it whatever it holds (Redis's dbDelete: RESTORE ... REPLACE, MIGRATE, loading), so an expired key goes without
+    /// counting as expired.
+    /// </summary>
+    IncludeExpired,
 }

@@ -32,6 +32,12 @@ public ref struct MultiShardLock
         _bits[shard >> 6] |= 1UL << (shard & 63);
     }
 
+    /// <summary>Marks every shard of the database (EXEC holds them all while the transaction runs).</summary>
+    public void AddAll()
+    {
+        for (int shard = 0; shard < _db.ShardCount; shard++) _bits[shard >> 6] |= 1UL << (shard & 63);
+    }
+
     public void EnterAll()
     {
         for (int w = 0; w < _bits.Length; w++)

@@ -99,6 +99,21 @@ public sealed class DumpRestoreTests
         Assert.That(await Restore(c, "e", "0", payload, "FREQ", "5"), Is.EqualTo("+OK\r\n"));
     }
 
+    [Test]
+    public async Task ReplaceDeletesAnExpiredKeyWithoutCountingItAsExpired()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var c = new InMemoryClient(InMemoryClient.NewServer(time: time));
+        await c.CallAsync("SET", "k", "v", "PX", "100");
+        var payload = await RespBulk.DumpAsync(c, "k");
+        time.Advance(TimeSpan.FromSeconds(1));
+        // Like Redis's dbDelete: the old key is replaced whatever its TTL, not expired.
+        Assert.That(await Restore(c, "k", "1", payload, "ABSTTL", "REPLACE"), Is.EqualTo("+OK\r\n"));
+        Assert.That(await Restore(c, "k", "0", payload, "REPLACE"), Is.EqualTo("+OK\r\n"));
+        Assert.That(await c.CallAsync("GET", "k"), Is.EqualTo("$1\r\nv\r\n"));
+        Assert.That(await c.CallAsync("INFO", "stats"), Does.Contain("\r\nexpired_keys:0\r\n"));
+    }
+
     private static void Reseal(byte[] payload)
     {
         ulong crc = Crc64.Compute(payload.AsSpan(0, payload.Length - 8));

@@ -27,69 +27,27 @@ public static class KeyCommands
 
     public static void Type(ref CommandContext ctx)
     {
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
         ValueKind kind;
-        lock (shard.Lock)
         {
-            int i = KeyLookup.FindNoTouch(shard, hash, key, ctx.NowMs);
-            kind = i < 0 ? ValueKind.None : shard.At(i).Kind;
+            using var k = ctx.Open(ctx.Args[1], Lookup.NoTouch);
+            kind = k.Exists ? k.Kind : ValueKind.None;
         }
         ctx.Writer.WriteSimpleString(ValueKinds.TypeName(kind));
     }
 
-    /// <summary>
-    /// A random live key, nil when the database is empty. A shard is picked with probability proportional to its
-    /// size, then a random entry in it; an expired pick is deleted and we draw again (each retry removes a key, so
-    /// the loop ends).
-    /// </summary>
+    /// <summary>A random live key, nil when the database is empty.</summary>
     public static void RandomKey(ref CommandContext ctx)
     {
-        var db = ctx.Db;
-        long now = ctx.NowMs;
-        while (true)
-        {
-            long total = db.Count();
-            if (total == 0)
-            {
-                ctx.Writer.WriteNullBulk();
-                return;
-            }
-            long pick = Random.Shared.NextInt64(total);
-            for (int s = 0; s < db.ShardCount; s++)
-            {
-                var shard = db.ShardAt(s);
-                byte[]? key = null;
-                lock (shard.Lock)
-                {
-                    if (pick >= shard.Count)
-                    {
-                        pick -= shard.Count;
-                        continue;
-                    }
-                    int i = shard.RandomEntry();
-                    if (i < 0) break;   // emptied since we counted: draw again
-                    ref var e = ref shard.At(i);
-                    if (e.ExpireAt != 0 && e.ExpireAt <= now)
-                    {
-                        shard.RemoveExpired(i);
-                        break;
-                    }
-                    key = e.Key!;
-                }
-                // Key arrays are never written after they are stored, so the reference is safe outside the lock.
-                ctx.Writer.WriteBulkString(key);
-                return;
-            }
-        }
+        var key = ctx.Db.RandomKey(ctx.NowMs);
+        if (key is null) ctx.Writer.WriteNullBulk();
+        else ctx.Writer.WriteBulkString(key);
     }
 
     private static long ForEachKey(ref CommandContext ctx, Action action)
     {
         var db = ctx.Db;
         int keys = ctx.Args.Count - 1;
-        if (keys == 1) return SingleKey(db, ctx.Args[1], action, ctx.NowMs);
+        if (keys == 1) return Apply(db, KeyHasher.Hash(ctx.Args[1]), ctx.Args[1], action, ctx.NowMs) ? 1 : 0;
 
         ulong[]? rented = null;
         Span<ulong> hashes = keys <= StackKeys ? stackalloc ulong[StackKeys] : (rented = ArrayPool<ulong>.Shared.Rent(keys));
@@ -107,7 +65,7 @@ public static class KeyCommands
         {
             for (int k = 0; k < keys; k++)
             {
-                if (Apply(db.ShardFor(hashes[k]), hashes[k], ctx.Args[k + 1], action, now)) count++;
+                if (Apply(db, hashes[k], ctx.Args[k + 1], action, now)) count++;
             }
         }
         finally
@@ -118,31 +76,27 @@ public static class KeyCommands
         return count;
     }
 
-    private static long SingleKey(Database db, ReadOnlySpan<byte> key, Action action, long now)
-    {
-        ulong hash = KeyHasher.Hash(key);
-        var shard = db.ShardFor(hash);
-        lock (shard.Lock)
-        {
-            return Apply(shard, hash, key, action, now) ? 1 : 0;
-        }
-    }
-
-    /// <summary>One key of DEL/EXISTS/TOUCH, with its shard's lock held. True when the key was live.</summary>
-    private static bool Apply(Shard shard, ulong hash, ReadOnlySpan<byte> key, Action action, long now)
+    /// <summary>One key of DEL/EXISTS/TOUCH (its shard held by the caller or taken here). True when the key was live.</summary>
+    private static bool Apply(Database db, ulong hash, ReadOnlySpan<byte> key, Action action, long now)
     {
         switch (action)
         {
             case Action.Delete:
-                // A write lookup: lazy expiry, but no hit/miss counting (an expired key is not "deleted").
-                int i = shard.FindLive(hash, key, now);
-                if (i < 0) return false;
-                shard.Remove(i);
-                return true;
+            {
+                // Lazy expiry, but no hit/miss counting (an expired key is not "deleted").
+                using var k = db.Open(hash, key, now, Lookup.Peek);
+                return k.Delete();
+            }
             case Action.Exists:
-                return KeyLookup.FindNoTouch(shard, hash, key, now) >= 0;
+            {
+                using var k = db.Open(hash, key, now, Lookup.NoTouch);
+                return k.Exists;
+            }
             default:
-                return shard.Find(hash, key, now) >= 0;
+            {
+                using var k = db.Open(hash, key, now, Lookup.Read);
+                return k.Exists;
+            }
         }
     }
 }

@@ -6,7 +6,8 @@ namespace FastNode.Server.Commands.Keys;
 /// <summary>
 /// RENAME, RENAMENX, COPY and MOVE: commands that take a value from one key to another, atomically. Within one
 /// database both shards are held through <see cref="MultiShardLock"/>; across databases through
-/// <see cref="ShardPairLock"/>. The TTL travels with the value.
+/// <see cref="ShardPairLock"/>; the value moves between the two open keys with <see cref="KeyHandle.MoveFrom"/> or
+/// <see cref="KeyHandle.CopyFrom"/>. The TTL travels with the value.
 /// </summary>
 public static class KeyMoveCommands
 {
@@ -93,22 +94,20 @@ public static class KeyMoveCommands
     private static bool MoveKey(Database srcDb, Database dstDb, ReadOnlySpan<byte> key, long now)
     {
         ulong hash = KeyHasher.Hash(key);
-        var srcShard = srcDb.ShardFor(hash);
-        var dstShard = dstDb.ShardFor(hash);
-        var pair = new ShardPairLock(srcShard, dstShard);
+        using var pair = new ShardPairLock(srcDb, hash, dstDb, hash);
         pair.EnterBoth();
+        var srcKey = srcDb.Open(hash, key, now, Lookup.Peek);
         try
         {
-            int si = srcShard.FindLive(hash, key, now);
-            if (si < 0 || dstShard.FindLive(hash, key, now) >= 0) return false;
-            // The key array moves with the entry: it is never written after it is stored.
-            int di = dstShard.AddOwned(hash, srcShard.At(si).Key!, srcShard.At(si).Kind);
-            MoveValue(srcShard, si, dstShard, di, now);
+            if (!srcKey.Exists) return false;
+            using var dstKey = dstDb.Open(hash, key, now, Lookup.Peek);
+            if (dstKey.Exists) return false;
+            dstKey.MoveFrom(ref srcKey);
             return true;
         }
         finally
         {
-            pair.ExitBoth();
+            srcKey.Dispose();
         }
     }
 
@@ -123,18 +122,18 @@ public static class KeyMoveCommands
         if (ReferenceEquals(srcDb, dstDb))
         {
             Span<ulong> bits = stackalloc ulong[MultiShardLock.WordsFor(srcDb)];
-            var locks = new MultiShardLock(srcDb, bits);
+            using var locks = new MultiShardLock(srcDb, bits);
             locks.Add(srcHash);
             locks.Add(dstHash);
             locks.EnterAll();
-            try { return CopyLocked(srcDb, srcHash, src, dstDb, dstHash, dst, replace, ctx.NowMs); }
-            finally { locks.ExitAll(); }
+            return CopyLocked(srcDb, srcHash, src, dstDb, dstHash, dst, replace, ctx.NowMs);
         }
-        var pair = new ShardPairLock(srcDb.ShardFor(srcHash), dstDb.ShardFor(dstHash));
         bool copied;
-        pair.EnterBoth();
-        try { copied = CopyLocked(srcDb, srcHash, src, dstDb, dstHash, dst, replace, ctx.NowMs); }
-        finally { pair.ExitBoth(); }
+        {
+            using var pair = new ShardPairLock(srcDb, srcHash, dstDb, dstHash);
+            pair.EnterBoth();
+            copied = CopyLocked(srcDb, srcHash, src, dstDb, dstHash, dst, replace, ctx.NowMs);
+        }
         if (copied && ctx.Server.Watches.Active) ctx.Server.Watches.Touch(dstIndex, dst);
         return copied;
     }
@@ -146,71 +145,37 @@ public static class KeyMoveCommands
         var dst = ctx.Args[2];
         ulong srcHash = KeyHasher.Hash(src), dstHash = KeyHasher.Hash(dst);
         Span<ulong> bits = stackalloc ulong[MultiShardLock.WordsFor(db)];
-        var locks = new MultiShardLock(db, bits);
+        using var locks = new MultiShardLock(db, bits);
         locks.Add(srcHash);
         locks.Add(dstHash);
         locks.EnterAll();
+        long now = ctx.NowMs;
+        var srcKey = db.Open(srcHash, src, now, Lookup.Peek);
         try
         {
-            long now = ctx.NowMs;
-            var srcShard = db.ShardFor(srcHash);
-            int si = srcShard.FindLive(srcHash, src, now);
-            if (si < 0) return Outcome.NoSuchKey;
+            if (!srcKey.Exists) return Outcome.NoSuchKey;
             // Renaming a key onto itself changes nothing, but the key must exist (checked above).
             if (src.SequenceEqual(dst)) return nx ? Outcome.Refused : Outcome.Done;
-            var dstShard = db.ShardFor(dstHash);
-            int di = dstShard.FindLive(dstHash, dst, now);
-            if (di >= 0)
-            {
-                if (nx) return Outcome.Refused;
-                dstShard.Remove(di);
-            }
-            int ni = dstShard.Add(dstHash, dst, srcShard.At(si).Kind);
-            MoveValue(srcShard, si, dstShard, ni, now);
+            using var dstKey = db.Open(dstHash, dst, now, Lookup.Peek);
+            if (nx && dstKey.Exists) return Outcome.Refused;
+            dstKey.MoveFrom(ref srcKey);
             return Outcome.Done;
         }
         finally
         {
-            locks.ExitAll();
+            srcKey.Dispose();
         }
-    }
-
-    /// <summary>
-    /// RENAME and MOVE, once the destination entry exists: its value and TTL come from the source entry, which goes.
-    /// Entries are reached by index each time: adding the destination may have reallocated a shard's entry array.
-    /// </summary>
-    private static void MoveValue(Shard srcShard, int si, Shard dstShard, int di, long now)
-    {
-        long expireAt = srcShard.At(si).ExpireAt;
-        ref var d = ref dstShard.At(di);
-        StringValue.Transfer(srcShard, ref srcShard.At(si), dstShard, ref d);
-        d.LastAccess = (uint)(now / 1000);
-        dstShard.SetExpireAt(di, expireAt);
-        srcShard.Remove(si);
     }
 
     /// <summary>COPY's work, with both shards held. The source is read like GET (counts a hit, stamps access).</summary>
     private static bool CopyLocked(Database srcDb, ulong srcHash, ReadOnlySpan<byte> src,
         Database dstDb, ulong dstHash, ReadOnlySpan<byte> dst, bool replace, long now)
     {
-        var srcShard = srcDb.ShardFor(srcHash);
-        int si = srcShard.Find(srcHash, src, now);
-        if (si < 0) return false;
-        var dstShard = dstDb.ShardFor(dstHash);
-        int di = dstShard.FindLive(dstHash, dst, now);
-        if (di >= 0 && !replace) return false;
-
-        ref var e = ref srcShard.At(si);
-        // A string is copied into the destination's own chunk below; other values are deep-copied here.
-        object? copy = e.IsString ? null : ValueCopy.Of(e);
-        var (kind, expireAt) = (e.Kind, e.ExpireAt);
-        if (di >= 0) dstShard.Remove(di);
-        int ni = dstShard.Add(dstHash, dst, kind);
-        ref var n = ref dstShard.At(ni);
-        if (copy is null) StringValue.Assign(dstShard, ref n, srcShard.At(si).StringSpan);
-        else n.Value = copy;
-        n.LastAccess = (uint)(now / 1000);
-        dstShard.SetExpireAt(ni, expireAt);
+        using var srcKey = srcDb.Open(srcHash, src, now, Lookup.Read);
+        if (!srcKey.Exists) return false;
+        using var dstKey = dstDb.Open(dstHash, dst, now, Lookup.Peek);
+        if (dstKey.Exists && !replace) return false;
+        dstKey.CopyFrom(srcKey);
         return true;
     }
 

@@ -5,13 +5,8 @@ using FastNode.Server.Storage;
 namespace FastNode.Server.Commands.Keys;
 
 /// <summary>
-/// KEYS and SCAN. Both walk the shards one lock at a time (never all at once), so they never stall the server for
-/// longer than one shard's share of the work.
-///
-/// SCAN cursor layout: <c>(shardCursor &lt;&lt; db.ShardBits) | shardIndex</c>. The low bits say which shard we
-/// are in, the rest is that shard's reverse-binary bucket cursor (<see cref="Shard.Scan{TVisitor}"/>), which stays
-/// valid while the shard's table grows or shrinks. Shards are visited in index order, so every key present for
-/// the whole scan is returned at least once.
+/// KEYS and SCAN. Both walk the database one shard lock at a time (never all at once), so they never stall the
+/// server for longer than one shard's share of the work; the cursor is <see cref="Database.Scan{TVisitor}"/>'s.
 /// </summary>
 public static class KeyScanCommands
 {
@@ -19,18 +14,10 @@ public static class KeyScanCommands
 
     public static void Keys(ref CommandContext ctx)
     {
-        var db = ctx.Db;
-        var visitor = new KeyScanVisitor(ctx.Args[1], default, ctx.NowMs);
+        var visitor = new KeyScanVisitor(ctx.Args[1], default);
         try
         {
-            for (int s = 0; s < db.ShardCount; s++)
-            {
-                var shard = db.ShardAt(s);
-                lock (shard.Lock)
-                {
-                    shard.Scan(0, int.MaxValue, ref visitor);
-                }
-            }
+            ctx.Db.ScanAll(ctx.NowMs, ref visitor);
             WriteKeys(ref ctx, visitor.Keys);
         }
         finally
@@ -74,11 +61,10 @@ public static class KeyScanCommands
             }
         }
 
-        var db = ctx.Db;
-        var visitor = new KeyScanVisitor(pattern, type, ctx.NowMs);
+        var visitor = new KeyScanVisitor(pattern, type);
         try
         {
-            ulong next = ScanStep(db, cursor, (int)Math.Min(count, int.MaxValue), ref visitor);
+            ulong next = ctx.Db.Scan(cursor, (int)Math.Min(count, int.MaxValue), ctx.NowMs, ref visitor);
             ctx.Writer.WriteArrayHeader(2);
             Span<byte> digits = stackalloc byte[20];
             Utf8Formatter.TryFormat(next, digits, out int n);
@@ -88,26 +74,6 @@ public static class KeyScanCommands
         finally
         {
             visitor.Dispose();
-        }
-    }
-
-    /// <summary>Visits at least <paramref name="count"/> entries (fewer at the end) and returns the next global cursor.</summary>
-    private static ulong ScanStep(Database db, ulong cursor, int count, ref KeyScanVisitor visitor)
-    {
-        int bits = db.ShardBits;
-        int shardIndex = (int)(cursor & (ulong)(db.ShardCount - 1));
-        ulong shardCursor = cursor >> bits;
-        while (true)
-        {
-            var shard = db.ShardAt(shardIndex);
-            int seenBefore = visitor.Seen;
-            lock (shard.Lock)
-            {
-                shardCursor = shard.Scan(shardCursor, count, ref visitor);
-            }
-            count -= visitor.Seen - seenBefore;
-            if (shardCursor == 0 && ++shardIndex == db.ShardCount) return 0;
-            if (count <= 0) return (shardCursor << bits) | (uint)shardIndex;
         }
     }
 

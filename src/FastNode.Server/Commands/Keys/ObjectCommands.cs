@@ -20,33 +20,22 @@ public static class ObjectCommands
 
     public static void Encoding(ref CommandContext ctx)
     {
-        var key = ctx.Args[2];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        lock (shard.Lock)
-        {
-            int i = KeyLookup.FindNoTouch(shard, hash, key, ctx.NowMs);
-            if (i < 0) ctx.Writer.WriteNullBulk();
-            else ctx.Writer.WriteBulkString(EncodingOf(shard.At(i)));
-        }
+        using var k = ctx.Open(ctx.Args[2], Lookup.NoTouch);
+        if (!k.Exists) ctx.Writer.WriteNullBulk();
+        else ctx.Writer.WriteBulkString(EncodingOf(k));
     }
 
     public static void RefCount(ref CommandContext ctx)
     {
-        var key = ctx.Args[2];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
         long refs;
-        lock (shard.Lock)
         {
-            int i = KeyLookup.FindNoTouch(shard, hash, key, ctx.NowMs);
-            if (i < 0)
+            using var k = ctx.Open(ctx.Args[2], Lookup.NoTouch);
+            if (!k.Exists)
             {
                 ctx.Writer.WriteNullBulk();
                 return;
             }
-            ref var e = ref shard.At(i);
-            refs = e.IsString && IsIntEncoded(e, out long n) && n >= 0 && n < SharedIntegers ? SharedRefCount : 1;
+            refs = k.IsString && IsIntEncoded(k, out long n) && n >= 0 && n < SharedIntegers ? SharedRefCount : 1;
         }
         ctx.Writer.WriteInteger(refs);
     }
@@ -54,19 +43,15 @@ public static class ObjectCommands
     /// <summary>Seconds since the key was last read or written. Not tracked under an LFU policy, as in Redis.</summary>
     public static void IdleTime(ref CommandContext ctx)
     {
-        var key = ctx.Args[2];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
         uint lastAccess;
-        lock (shard.Lock)
         {
-            int i = KeyLookup.FindNoTouch(shard, hash, key, ctx.NowMs);
-            if (i < 0)
+            using var k = ctx.Open(ctx.Args[2], Lookup.NoTouch);
+            if (!k.Exists)
             {
                 ctx.Writer.WriteNullBulk();
                 return;
             }
-            lastAccess = shard.At(i).LastAccess;
+            lastAccess = k.LastAccess;
         }
         if (IsLfuPolicy(ctx.Server))
         {
@@ -84,12 +69,9 @@ public static class ObjectCommands
     /// </summary>
     public static void Freq(ref CommandContext ctx)
     {
-        var key = ctx.Args[2];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        lock (shard.Lock)
         {
-            if (KeyLookup.FindNoTouch(shard, hash, key, ctx.NowMs) < 0)
+            using var k = ctx.Open(ctx.Args[2], Lookup.NoTouch);
+            if (!k.Exists)
             {
                 ctx.Writer.WriteNullBulk();
                 return;
@@ -106,16 +88,16 @@ public static class ObjectCommands
     }
 
     /// <summary>The name Redis 7.0 gives the value's representation.</summary>
-    private static ReadOnlySpan<byte> EncodingOf(in Entry e)
+    private static ReadOnlySpan<byte> EncodingOf(in KeyHandle k)
     {
-        if (e.IsString)
+        if (k.IsString)
         {
-            if (IsIntEncoded(e, out _)) return "int"u8;
-            return e.ValueLength <= EmbStrLimit ? "embstr"u8 : "raw"u8;
+            if (IsIntEncoded(k, out _)) return "int"u8;
+            return k.StringLength <= EmbStrLimit ? "embstr"u8 : "raw"u8;
         }
-        if (e.Value is IObjectEncoding reporter) return reporter.ObjectEncoding;
+        if (k.Value is IObjectEncoding reporter) return reporter.ObjectEncoding;
         // Families that do not report their encoding get the name Redis 7.0 uses for a small value of that kind.
-        return e.Kind switch
+        return k.Kind switch
         {
             ValueKind.Hash => "listpack"u8,
             ValueKind.List => "quicklist"u8,
@@ -127,10 +109,10 @@ public static class ObjectCommands
     }
 
     /// <summary>Redis stores a string as an integer when it is the canonical form of a 64-bit integer (string2l).</summary>
-    private static bool IsIntEncoded(in Entry e, out long value)
+    private static bool IsIntEncoded(in KeyHandle k, out long value)
     {
         value = 0;
-        return e.ValueLength <= 20 && StringValue.TryGetInteger(e, out value);
+        return k.StringLength <= 20 && Numbers.TryParseInt64(k.String, out value);
     }
 
     private static bool IsLfuPolicy(ServerState server) =>

@@ -14,20 +14,16 @@ public static class DumpCommands
 {
     public static void Dump(ref CommandContext ctx)
     {
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
         var clock = RdbClock.Of(ctx.Server);
         var buffer = new RdbBuffer(256);
-        lock (shard.Lock)
         {
-            int i = shard.Find(hash, key, ctx.NowMs);
-            if (i < 0 || !RdbValueEncoder.CanWrite(shard.At(i).Kind))
+            using var k = ctx.Open(ctx.Args[1], Lookup.Read);
+            if (!k.Exists || !RdbValueEncoder.CanWrite(k.Kind))
             {
                 ctx.Writer.WriteNullBulk();
                 return;
             }
-            RdbValueEncoder.WriteObject(buffer, shard.At(i), clock);
+            RdbKeyStore.WriteObject(buffer, k, clock);
         }
         DumpPayload.Seal(buffer);
         ctx.Writer.WriteBulkString(buffer.Span);
@@ -98,19 +94,14 @@ public static class DumpCommands
 
     private static bool Exists(ref CommandContext ctx, ReadOnlySpan<byte> key)
     {
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        lock (shard.Lock) return shard.FindLive(hash, key, ctx.NowMs) >= 0;
+        using var k = ctx.Open(key, Lookup.Peek);
+        return k.Exists;
     }
 
+    /// <summary>Deletes the key even past its TTL, as Redis's dbDelete (it is replaced, not expired).</summary>
     private static void Delete(ref CommandContext ctx, ReadOnlySpan<byte> key)
     {
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        lock (shard.Lock)
-        {
-            int i = shard.FindIncludingExpired(hash, key);
-            if (i >= 0) shard.Remove(i);
-        }
+        using var k = ctx.Open(key, Lookup.IncludeExpired);
+        k.Delete();
     }
 }

@@ -70,24 +70,18 @@ public static class MigrateCommands
         for (int k = firstKey; k < firstKey + keyCount; k++)
         {
             var key = args[k];
-            ulong hash = KeyHasher.Hash(key);
-            var shard = ctx.Db.ShardFor(hash);
-            lock (shard.Lock)
+            using var handle = ctx.Open(key, Lookup.Read);
+            if (!handle.Exists || !RdbValueEncoder.CanWrite(handle.Kind)) continue;
+            long ttl = 0;
+            if (handle.ExpireAt != 0)
             {
-                int i = shard.Find(hash, key, now);
-                if (i < 0 || !RdbValueEncoder.CanWrite(shard.At(i).Kind)) continue;
-                ref var e = ref shard.At(i);
-                long ttl = 0;
-                if (e.ExpireAt != 0)
-                {
-                    ttl = e.ExpireAt - now;
-                    if (ttl < 0) continue;
-                    if (ttl < 1) ttl = 1;
-                }
-                keys.Add(key.ToArray());
-                ttls.Add(ttl);
-                payloads.Add(DumpPayload.Create(e, clock));
+                ttl = handle.ExpireAt - now;
+                if (ttl < 0) continue;
+                if (ttl < 1) ttl = 1;
             }
+            keys.Add(key.ToArray());
+            ttls.Add(ttl);
+            payloads.Add(RdbKeyStore.Payload(handle, clock));
         }
         if (keys.Count == 0)
         {
@@ -188,14 +182,12 @@ public static class MigrateCommands
         }
     }
 
+    /// <summary>Deletes a migrated key even past its TTL, as Redis's dbDelete.</summary>
     private static void Delete(ref CommandContext ctx, byte[] key)
     {
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        lock (shard.Lock)
         {
-            int i = shard.FindIncludingExpired(hash, key);
-            if (i >= 0) shard.Remove(i);
+            using var k = ctx.Open(key, Lookup.IncludeExpired);
+            k.Delete();
         }
         ctx.Server.Watches.Touch(ctx.Session.DbIndex, key);
     }

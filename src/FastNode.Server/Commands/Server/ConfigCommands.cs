@@ -108,20 +108,7 @@ public static class ConfigCommands
         // Redis counts RESETSTAT itself once it has run, so total_commands_processed restarts at 1.
         ctx.Session.CommandsProcessed = 1;
         server.Metrics.ResetPeak();
-        for (int db = 0; db < server.DatabaseCount; db++)
-        {
-            var database = server.Database(db);
-            for (int s = 0; s < database.ShardCount; s++)
-            {
-                var shard = database.ShardAt(s);
-                lock (shard.Lock)
-                {
-                    shard.Hits = 0;
-                    shard.Misses = 0;
-                    shard.Expired = 0;
-                }
-            }
-        }
+        for (int db = 0; db < server.DatabaseCount; db++) server.Database(db).ResetStats();
         ctx.Writer.WriteRaw(RespReplies.Ok);
     }
 

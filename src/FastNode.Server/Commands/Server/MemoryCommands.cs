@@ -13,7 +13,7 @@ public static class MemoryCommands
     /// <summary>Object header plus array length field of a byte[] on 64-bit .NET.</summary>
     private const int ArrayOverhead = 24;
 
-    /// <summary>Bytes of one Entry slot in a shard plus its share of the bucket array.</summary>
+    /// <summary>Bytes of one entry slot in a shard plus its share of the bucket array.</summary>
     private const int EntryOverhead = 56;
 
     /// <summary>What a family object that cannot measure itself is counted as.</summary>
@@ -48,23 +48,17 @@ public static class MemoryCommands
             }
         }
 
-        var key = args[2];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
         long bytes;
-        lock (shard.Lock)
         {
-            int index = shard.FindLive(hash, key, ctx.NowMs);
-            if (index < 0)
+            using var k = ctx.Open(args[2], Lookup.Peek);
+            if (!k.Exists)
             {
                 ctx.Writer.WriteNullBulk();
                 return;
             }
-            ref var e = ref shard.At(index);
-            bytes = EntryOverhead + ArraySize(e.Key!.Length) + e.Value switch
+            bytes = EntryOverhead + ArraySize(k.Key.Length) + k.Value switch
             {
-                byte[] when e.InSlab => StringValue.Capacity(e),
-                byte[] text => ArraySize(text.Length),
+                byte[] => k.StringFootprint,
                 IMemoryUsage measured => measured.EstimateBytes(samples),
                 _ => UnknownValue,
             };

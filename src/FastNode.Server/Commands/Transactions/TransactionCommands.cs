@@ -80,7 +80,7 @@ public static class TransactionCommands
         bool feedTransaction = false;
         Span<ulong> bits = stackalloc ulong[MultiShardLock.WordsFor(db)];
         var locks = new MultiShardLock(db, bits);
-        for (int s = 0; s < db.ShardCount; s++) locks.Add((ulong)s);
+        locks.AddAll();
         locks.EnterAll();
         try
         {
@@ -124,9 +124,8 @@ public static class TransactionCommands
 
     private static bool Exists(Database db, ReadOnlySpan<byte> key, long nowMs)
     {
-        ulong hash = KeyHasher.Hash(key);
-        var shard = db.ShardFor(hash);
-        lock (shard.Lock) return shard.FindLive(hash, key, nowMs) >= 0;
+        using var k = db.Open(key, nowMs, Lookup.Peek);
+        return k.Exists;
     }
 
     private static void EndTransaction(ref CommandContext ctx)

@@ -3,19 +3,43 @@ using FastNode.Server.Storage.Locks;
 
 namespace FastNode.Server.Persistence.Rdb;
 
-/// <summary>Puts a decoded value into a database (loading, RESTORE). Takes the key's shard lock itself.</summary>
+/// <summary>
+/// Between a database's keys and RDB values: puts a decoded value at a key (loading, RESTORE) and encodes an open
+/// key's value (DUMP, MIGRATE), so command handlers never reach the stored entry.
+/// </summary>
 public static class RdbKeyStore
 {
     /// <summary>
     /// Stores <paramref name="value"/> at <paramref name="key"/> with absolute expiry <paramref name="expireAtMs"/>
-    /// (0 = none). An existing key is replaced when <paramref name="replace"/>, otherwise left alone and false is
-    /// returned. A lock whose leases have all lapsed is not created (there is nothing to hold).
+    /// (0 = none). An existing key, even one past its TTL, is replaced when <paramref name="replace"/>, otherwise left
+    /// alone and false is returned. A lock whose leases have all lapsed is not created (there is nothing to hold).
     /// <paramref name="idleSeconds"/> sets OBJECT IDLETIME (-1 = just accessed).
     /// </summary>
     public static bool Store(ServerState server, Database db, ReadOnlySpan<byte> key, RdbValue value, long expireAtMs,
         bool replace, long nowMs, long idleSeconds = -1)
     {
         ulong hash = KeyHasher.Hash(key);
+        if (value.Kind == ValueKind.Lock) return StoreLock(server, db, hash, key, (LockImage)value.Value, replace, nowMs, idleSeconds);
+        using var k = db.Open(hash, key, nowMs, Lookup.IncludeExpired);
+        if (k.Exists)
+        {
+            if (!replace) return false;
+            k.Delete();
+        }
+        if (value.Kind == ValueKind.String) k.SetString((byte[])value.Value);
+        else k.Add(value.Kind, value.Value);
+        k.SetIdleSeconds(idleSeconds);
+        if (expireAtMs != 0) k.SetExpireAt(expireAtMs);
+        return true;
+    }
+
+    /// <summary>
+    /// A lock goes through <see cref="LockState"/>, which creates its entry itself and sets its TTL from the leases
+    /// (its API works on the shard).
+    /// </summary>
+    private static bool StoreLock(ServerState server, Database db, ulong hash, ReadOnlySpan<byte> key, LockImage image,
+        bool replace, long nowMs, long idleSeconds)
+    {
         var shard = db.ShardFor(hash);
         lock (shard.Lock)
         {
@@ -25,31 +49,24 @@ public static class RdbKeyStore
                 if (!replace) return false;
                 shard.Remove(i);
             }
-            if (value.Kind == ValueKind.Lock)
+            i = LockState.Add(server, shard, hash, key, image.Semaphore, image.Permits, out var state);
+            foreach (var lease in image.Holders)
             {
-                var image = (LockImage)value.Value;
-                i = LockState.Add(server, shard, hash, key, image.Semaphore, image.Permits, out var state);
-                foreach (var lease in image.Holders)
-                {
-                    // A lapsed lease is not restored, but its token still counts: tokens never repeat.
-                    if (lease.DeadlineMs > nowMs) state.RestoreHolder(lease.Owner, lease.Token, lease.DeadlineMs);
-                    else FencingTokens.For(server).RaiseTo(lease.Token);
-                }
-                shard.At(i).LastAccess = AccessStamp(nowMs, idleSeconds);
-                // Drops lapsed leases (deleting the key when none is left) and sets the TTL to the last deadline.
-                state.Sync(shard, i, nowMs);
-                return true;
+                // A lapsed lease is not restored, but its token still counts: tokens never repeat.
+                if (lease.DeadlineMs > nowMs) state.RestoreHolder(lease.Owner, lease.Token, lease.DeadlineMs);
+                else FencingTokens.For(server).RaiseTo(lease.Token);
             }
-            i = shard.Add(hash, key, value.Kind);
-            ref var e = ref shard.At(i);
-            if (value.Kind == ValueKind.String) StringValue.Assign(shard, ref e, (byte[])value.Value);
-            else e.Value = value.Value;
-            e.LastAccess = AccessStamp(nowMs, idleSeconds);
-            if (expireAtMs != 0) shard.SetExpireAt(i, expireAtMs);
+            shard.At(i).LastAccess = (uint)Math.Max(0, nowMs / 1000 - Math.Max(0, idleSeconds));
+            // Drops lapsed leases (deleting the key when none is left) and sets the TTL to the last deadline.
+            state.Sync(shard, i, nowMs);
             return true;
         }
     }
 
-    private static uint AccessStamp(long nowMs, long idleSeconds) =>
-        (uint)Math.Max(0, nowMs / 1000 - Math.Max(0, idleSeconds));
+    /// <summary>Writes the open key's RDB type byte and value (DUMP). The key must exist and be of a kind the encoder writes.</summary>
+    public static void WriteObject(RdbBuffer buffer, in KeyHandle k, in RdbClock clock) =>
+        RdbValueEncoder.WriteObject(buffer, k.StoredEntry, clock);
+
+    /// <summary>A complete DUMP payload of the open key's value (MIGRATE).</summary>
+    public static byte[] Payload(in KeyHandle k, in RdbClock clock) => DumpPayload.Create(k.StoredEntry, clock);
 }
