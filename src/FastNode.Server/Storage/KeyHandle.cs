@@ -46,6 +46,7 @@ public ref struct KeyHandle
     private static int Find(Shard shard, ulong hash, ReadOnlySpan<byte> key, long nowMs, Lookup lookup)
     {
         if (lookup == Lookup.Read) return shard.Find(hash, key, nowMs);
+        if (lookup == Lookup.Raw) return shard.FindIncludingExpired(hash, key);
         int index = shard.FindLive(hash, key, nowMs);
         switch (lookup)
         {
@@ -84,6 +85,17 @@ public ref struct KeyHandle
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get => ref _shard.At(_index);
     }
+
+    // ---- for Storage's own value types and Persistence's encoders; handlers use the members below ----
+
+    /// <summary>The shard whose lock this handle holds (a value such as LockState remembers which lock guards it).</summary>
+    internal readonly Shard Shard => _shard;
+
+    /// <summary>
+    /// The stored entry itself. Only while <see cref="Exists"/>. For Storage's value types (LockState keeps a link
+    /// to its entry's key array) and for the value encoders (DUMP, change records), never for handlers.
+    /// </summary>
+    internal readonly ref Entry Stored => ref Entry;
 
     // ---- typed values (hash, list, set, sorted set, rate limiter, lock...) ----
 

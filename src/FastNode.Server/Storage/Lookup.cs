@@ -1,8 +1,8 @@
 namespace FastNode.Server.Storage;
 
 /// <summary>
-/// How a command looks its key up, after Redis's lookupKeyRead / lookupKeyWrite / LOOKUP_NOTOUCH. Every mode does
-/// lazy expiry: a key past its TTL is deleted and reported absent.
+/// How a command looks its key up, after Redis's lookupKeyRead / lookupKeyWrite / LOOKUP_NOTOUCH. Every mode but
+/// <see cref="Raw"/> does lazy expiry: a key past its TTL is deleted and reported absent.
 /// </summary>
 public enum Lookup : byte
 {
@@ -14,4 +14,9 @@ public enum Lookup : byte
     NoTouch,
     /// <summary>Neither counts nor stamps (internal reads: DUMP for MIGRATE, the commands that only test presence).</summary>
     Peek,
+    /// <summary>
+    /// Like <see cref="Peek"/> but without lazy expiry: the key as stored, even past its TTL, for code that decides
+    /// about an expired key itself (change records, lock timers) and must not cause the DEL that expiry propagates.
+    /// </summary>
+    Raw,
 }

@@ -27,17 +27,7 @@ public static class RdbKeyStore
             }
             if (value.Kind == ValueKind.Lock)
             {
-                var image = (LockImage)value.Value;
-                i = LockState.Add(server, shard, hash, key, image.Semaphore, image.Permits, out var state);
-                foreach (var lease in image.Holders)
-                {
-                    // A lapsed lease is not restored, but its token still counts: tokens never repeat.
-                    if (lease.DeadlineMs > nowMs) state.RestoreHolder(lease.Owner, lease.Token, lease.DeadlineMs);
-                    else FencingTokens.For(server).RaiseTo(lease.Token);
-                }
-                shard.At(i).LastAccess = AccessStamp(nowMs, idleSeconds);
-                // Drops lapsed leases (deleting the key when none is left) and sets the TTL to the last deadline.
-                state.Sync(shard, i, nowMs);
+                StoreLock(server, db, hash, key, (LockImage)value.Value, nowMs, idleSeconds);
                 return true;
             }
             i = shard.Add(hash, key, value.Kind);
@@ -47,6 +37,30 @@ public static class RdbKeyStore
             e.LastAccess = AccessStamp(nowMs, idleSeconds);
             if (expireAtMs != 0) shard.SetExpireAt(i, expireAtMs);
             return true;
+        }
+    }
+
+    /// <summary>With the key's shard locked and the key absent: a lock or semaphore with the saved leases.</summary>
+    private static void StoreLock(ServerState server, Database db, ulong hash, ReadOnlySpan<byte> key, LockImage image,
+        long nowMs, long idleSeconds)
+    {
+        var k = db.Open(hash, key, nowMs, Lookup.Raw);
+        try
+        {
+            var state = LockState.Add(ref k, server.Locks, image.Semaphore, image.Permits);
+            foreach (var lease in image.Holders)
+            {
+                // A lapsed lease is not restored, but its token still counts: tokens never repeat.
+                if (lease.DeadlineMs > nowMs) state.RestoreHolder(lease.Owner, lease.Token, lease.DeadlineMs);
+                else server.FencingTokens.RaiseTo(lease.Token);
+            }
+            k.Stored.LastAccess = AccessStamp(nowMs, idleSeconds);
+            // Drops lapsed leases (deleting the key when none is left) and sets the TTL to the last deadline.
+            state.Sync(ref k, nowMs);
+        }
+        finally
+        {
+            k.Dispose();
         }
     }
 
