@@ -29,6 +29,7 @@ public sealed class ServerState
         }
         Time = time ?? TimeProvider.System;
         Loggers = loggers ?? NullLoggerFactory.Instance;
+        Locks = new Storage.Locks.LockServices(FencingTokens, Time, new Commands.Locks.LockLeaseTimers(this));
         StartedAtMs = NowMs;
         StartTimestamp = Time.GetTimestamp();
         Persistence = new Persistence.PersistenceState(StartedAtMs);
@@ -44,6 +45,10 @@ public sealed class ServerState
     public TimeProvider Time { get; }
     public ILoggerFactory Loggers { get; }
     public Transactions.WatchRegistry Watches { get; } = new();
+    /// <summary>The source of every lock and semaphore grant's fencing token (its last value is saved in RDB files).</summary>
+    public Storage.Locks.FencingTokens FencingTokens { get; } = new(0);
+    /// <summary>What the lock and semaphore states need from this server: the tokens, the clock, the lease timers.</summary>
+    public Storage.Locks.LockServices Locks { get; }
     /// <summary>The change records of every write, for the AOF and replicas (see Persistence/ChangeFeed.cs).</summary>
     public Persistence.ChangeFeed Feed { get; } = new();
     /// <summary>The append-only file (on with appendonly yes).</summary>

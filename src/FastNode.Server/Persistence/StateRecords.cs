@@ -19,25 +19,21 @@ public static class StateRecords
     {
         var feed = server.Feed;
         if (!feed.Active) return 0;
-        ulong hash = KeyHasher.Hash(key);
-        var shard = db.ShardFor(hash);
-        lock (shard.Lock)
-        {
-            int i = shard.FindIncludingExpired(hash, key);
-            if (i < 0 || shard.At(i).ExpireAt is not 0 and var at && at <= server.NowMs) return feed.AppendDelete(db.Index, key);
-            ref var e = ref shard.At(i);
-            var payload = t_payload ??= new RdbBuffer(256);
-            payload.Clear();
-            RdbValueEncoder.WriteObject(payload, e, RdbClock.Of(server));
-            DumpPayload.Seal(payload);
-            var record = new ChangeRecord(6);
-            record.Add("RESTORE"u8);
-            record.Add(key);
-            record.Add(e.ExpireAt);
-            record.Add(payload.Span);
-            record.Add("REPLACE"u8);
-            record.Add("ABSTTL"u8);
-            return feed.Append(db.Index, ref record);
-        }
+        long now = server.NowMs;
+        // Raw: an expired key is recorded as deleted here, without the DEL that lazy expiry would also propagate.
+        using var k = db.Open(key, now, Lookup.IncludeExpired);
+        if (!k.Exists || k.ExpireAt is not 0 and var at && at <= now) return feed.AppendDelete(db.Index, key);
+        var payload = t_payload ??= new RdbBuffer(256);
+        payload.Clear();
+        RdbValueEncoder.WriteObject(payload, k.Stored, RdbClock.Of(server));
+        DumpPayload.Seal(payload);
+        var record = new ChangeRecord(6);
+        record.Add("RESTORE"u8);
+        record.Add(key);
+        record.Add(k.ExpireAt);
+        record.Add(payload.Span);
+        record.Add("REPLACE"u8);
+        record.Add("ABSTTL"u8);
+        return feed.Append(db.Index, ref record);
     }
 }

@@ -87,11 +87,16 @@ public ref struct KeyHandle
         get => ref _shard.At(_index);
     }
 
+    // ---- for Storage's own value types and Persistence's encoders; handlers use the members below ----
+
+    /// <summary>The shard whose lock this handle holds (a value such as LockState remembers which lock guards it).</summary>
+    internal readonly Shard Shard => _shard;
+
     /// <summary>
-    /// The stored entry, read-only, for the RDB encoder (DUMP, MIGRATE), which reads values as they are stored, as
-    /// snapshots do. Not for command handlers. Only while <see cref="Exists"/>.
+    /// The stored entry itself. Only while <see cref="Exists"/>. For Storage's value types (LockState keeps a link
+    /// to its entry's key array) and for the value encoders (DUMP, change records), never for handlers.
     /// </summary>
-    internal readonly ref readonly Entry StoredEntry => ref Entry;
+    internal readonly ref Entry Stored => ref Entry;
 
     // ---- typed values (hash, list, set, sorted set, rate limiter, lock...) ----
 

@@ -17,7 +17,8 @@ public enum Lookup : byte
     /// <summary>
     /// Finds the key even past its TTL, with no lazy expiry, counting or stamping: for code that deletes or replaces
     /// it whatever it holds (Redis's dbDelete: RESTORE ... REPLACE, MIGRATE, loading), so an expired key goes without
-    /// counting as expired.
+    /// counting as expired, and for code that decides about an expired key itself (change records, lock timers) and
+    /// must not cause the DEL that expiry propagates.
     /// </summary>
     IncludeExpired,
 }

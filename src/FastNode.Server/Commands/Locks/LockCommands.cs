@@ -6,7 +6,7 @@ namespace FastNode.Server.Commands.Locks;
 
 /// <summary>
 /// LOCK.ACQUIRE / RELEASE / RENEW / INFO: a lease-based mutex per key that hands out fencing tokens (docs/locks.md).
-/// Each command locks only the key's shard; the state machine lives in <see cref="LockState"/>. The acquire,
+/// Each command opens only its key (one shard lock); the state machine lives in <see cref="LockState"/>. The acquire,
 /// release and renew cores are shared with the semaphore commands, which are the same thing with N permits.
 /// </summary>
 public static class LockCommands
@@ -23,14 +23,12 @@ public static class LockCommands
     /// <summary>LOCK.INFO key: owner, ttl_ms, token, waiters (a map; a flat array in RESP2), or nil when not held.</summary>
     public static void Info(ref CommandContext ctx)
     {
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
         long now = ctx.NowMs;
-        lock (shard.Lock)
+        var key = ctx.Open(ctx.Args[1], Lookup.Read);
+        try
         {
-            int i = OpenHeldForInfo(ref ctx, shard, hash, key, now, semaphore: false, out var state);
-            if (i < 0) return;
+            var state = OpenHeldForInfo(ref ctx, ref key, now, semaphore: false);
+            if (state is null) return;
             ref readonly var holder = ref state.Holder(0);
             ctx.Writer.WriteMapHeader(4);
             ctx.Writer.WriteBulkString("owner"u8);
@@ -41,28 +39,31 @@ public static class LockCommands
             ctx.Writer.WriteInteger(holder.Token);
             ctx.Writer.WriteBulkString("waiters"u8);
             ctx.Writer.WriteInteger(state.WaiterCount);
-            state.Sync(shard, i, now);
+            state.Sync(ref key, now);
+        }
+        finally
+        {
+            key.Dispose();
         }
     }
 
     /// <summary>
-    /// LOCK.INFO and SEM.INFO, with the shard lock held: opens the key's state and answers WRONGTYPE, or nil when the
-    /// key is absent or nothing is held (syncing the state then). Returns the entry index when there are holders to
-    /// describe (the caller replies and calls Sync), else -1.
+    /// LOCK.INFO and SEM.INFO, with the key open: opens its state and answers WRONGTYPE, or nil when the key is absent
+    /// or nothing is held (syncing the state then). Returns the state when there are holders to describe (the caller
+    /// replies and calls Sync), else null.
     /// </summary>
-    internal static int OpenHeldForInfo(ref CommandContext ctx, Shard shard, ulong hash, ReadOnlySpan<byte> key, long now,
-        bool semaphore, out LockState state)
+    internal static LockState? OpenHeldForInfo(ref CommandContext ctx, ref KeyHandle key, long now, bool semaphore)
     {
-        int i = LockState.Open(shard, hash, key, now, semaphore, out state);
-        if (i == LockState.WrongType) ctx.Writer.WriteError(RespErrors.WrongType);
-        else if (i == LockState.Absent) ctx.Writer.WriteNullArray();
+        var state = LockState.Open(key, now, semaphore, out bool wrongType);
+        if (wrongType) ctx.Writer.WriteError(RespErrors.WrongType);
+        else if (state is null) ctx.Writer.WriteNullArray();
         else if (state.HolderCount == 0)
         {
             ctx.Writer.WriteNullArray();
-            state.Sync(shard, i, now);
+            state.Sync(ref key, now);
         }
-        else return i;
-        return -1;
+        else return state;
+        return null;
     }
 
     internal static void AcquireCore(ref CommandContext ctx, bool semaphore, int permits, int ttlIndex)
@@ -73,23 +74,21 @@ public static class LockCommands
             ctx.Writer.WriteError(error);
             return;
         }
-        var key = ctx.Args[1];
         var owner = ctx.Args[2];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
         long now = ctx.NowMs;
         long token = 0;
         int existingPermits = 0;
-        LockWaiter? waiter = null;
-        lock (shard.Lock)
+        BlockedLockAcquire? blocked = null;
+        var key = ctx.Open(ctx.Args[1], Lookup.Read);
+        try
         {
-            int i = LockState.Open(shard, hash, key, now, semaphore, out var state);
-            if (i == LockState.WrongType)
+            var state = LockState.Open(key, now, semaphore, out bool wrongType);
+            if (wrongType)
             {
                 ctx.Writer.WriteError(RespErrors.WrongType);
                 return;
             }
-            if (i == LockState.Absent) i = LockState.Add(ctx.Server, shard, hash, key, semaphore, permits, out state);
+            state ??= LockState.Add(ref key, ctx.Server.Locks, semaphore, permits);
             if (state.Permits != permits)
             {
                 existingPermits = state.Permits;
@@ -101,39 +100,45 @@ public static class LockCommands
                 // as Redis does for blocking commands in MULTI.
                 if (token == 0 && wait && !ctx.Session.InExec)
                 {
-                    waiter = new LockWaiter(state, owner.ToArray(), ttlMs, waitMs == 0 ? 0 : now + waitMs);
-                    state.Enqueue(waiter);
+                    blocked = new BlockedLockAcquire(state, owner.ToArray(), ttlMs, waitMs == 0 ? 0 : now + waitMs);
+                    state.Enqueue(blocked.Waiter);
                 }
             }
-            state.Sync(shard, i, now);
+            state.Sync(ref key, now);
+        }
+        finally
+        {
+            key.Dispose();
         }
         if (existingPermits != 0) ctx.Writer.WriteError(LockErrors.PermitsMismatch(existingPermits, permits));
         else if (token > 0) ctx.Writer.WriteInteger(token);
         else if (token < 0) ctx.Writer.WriteError(LockErrors.TokensExhausted);
-        else if (waiter is not null) ctx.Session.Block(waiter);
+        else if (blocked is not null) ctx.Session.Block(blocked);
         else ctx.Writer.WriteNullBulk();
     }
 
     internal static void ReleaseCore(ref CommandContext ctx, bool semaphore)
     {
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
         long now = ctx.NowMs;
         bool released = false;
-        lock (shard.Lock)
+        var key = ctx.Open(ctx.Args[1], Lookup.Read);
+        try
         {
-            int i = LockState.Open(shard, hash, key, now, semaphore, out var state);
-            if (i == LockState.WrongType)
+            var state = LockState.Open(key, now, semaphore, out bool wrongType);
+            if (wrongType)
             {
                 ctx.Writer.WriteError(RespErrors.WrongType);
                 return;
             }
-            if (i >= 0)
+            if (state is not null)
             {
                 released = state.Release(ctx.Args[2], now);
-                state.Sync(shard, i, now);
+                state.Sync(ref key, now);
             }
+        }
+        finally
+        {
+            key.Dispose();
         }
         ctx.Writer.WriteRaw(released ? RespReplies.One : RespReplies.Zero);
     }
@@ -146,24 +151,26 @@ public static class LockCommands
             ctx.Writer.WriteError(error);
             return;
         }
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
         long now = ctx.NowMs;
         bool renewed = false;
-        lock (shard.Lock)
+        var key = ctx.Open(ctx.Args[1], Lookup.Read);
+        try
         {
-            int i = LockState.Open(shard, hash, key, now, semaphore, out var state);
-            if (i == LockState.WrongType)
+            var state = LockState.Open(key, now, semaphore, out bool wrongType);
+            if (wrongType)
             {
                 ctx.Writer.WriteError(RespErrors.WrongType);
                 return;
             }
-            if (i >= 0)
+            if (state is not null)
             {
                 renewed = state.Renew(ctx.Args[2], ttlMs, now);
-                state.Sync(shard, i, now);
+                state.Sync(ref key, now);
             }
+        }
+        finally
+        {
+            key.Dispose();
         }
         ctx.Writer.WriteRaw(renewed ? RespReplies.One : RespReplies.Zero);
     }

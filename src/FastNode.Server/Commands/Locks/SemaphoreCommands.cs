@@ -35,14 +35,12 @@ public static class SemaphoreCommands
     /// </summary>
     public static void Info(ref CommandContext ctx)
     {
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
         long now = ctx.NowMs;
-        lock (shard.Lock)
+        var key = ctx.Open(ctx.Args[1], Lookup.Read);
+        try
         {
-            int i = LockCommands.OpenHeldForInfo(ref ctx, shard, hash, key, now, semaphore: true, out var state);
-            if (i < 0) return;
+            var state = LockCommands.OpenHeldForInfo(ref ctx, ref key, now, semaphore: true);
+            if (state is null) return;
             state.SortHoldersByToken();
             ctx.Writer.WriteMapHeader(3);
             ctx.Writer.WriteBulkString("permits"u8);
@@ -59,7 +57,11 @@ public static class SemaphoreCommands
             }
             ctx.Writer.WriteBulkString("waiters"u8);
             ctx.Writer.WriteInteger(state.WaiterCount);
-            state.Sync(shard, i, now);
+            state.Sync(ref key, now);
+        }
+        finally
+        {
+            key.Dispose();
         }
     }
 }

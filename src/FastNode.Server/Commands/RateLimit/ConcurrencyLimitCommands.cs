@@ -19,15 +19,13 @@ public static class ConcurrencyLimitCommands
             ctx.Writer.WriteError(RateLimitErrors.Text(error));
             return;
         }
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
         long nowMs = ctx.NowMs;
         LimitDecision decision;
         long leaseId;
-        lock (shard.Lock)
+        var key = ctx.Open(ctx.Args[1], Lookup.Read);
+        try
         {
-            int index = LimiterStore.Find(shard, hash, key, nowMs, LimiterAlgorithm.Concurrency, out var found, out bool wrongType);
+            var found = LimiterStore.Find(key, LimiterAlgorithm.Concurrency, out bool wrongType);
             if (wrongType)
             {
                 ctx.Writer.WriteError(RespErrors.WrongType);
@@ -36,7 +34,11 @@ public static class ConcurrencyLimitCommands
             long nowNs = RateLimitClock.NowNs(ctx.Server);
             var state = (ConcurrencyState?)found ?? new ConcurrencyState();
             leaseId = state.TryAcquire(nowNs, limit, ttlNs, out decision);
-            LimiterStore.Save(shard, index, hash, key, state, decision.ResetAfterNs, nowMs);
+            LimiterStore.Save(ref key, state, decision.ResetAfterNs, nowMs);
+        }
+        finally
+        {
+            key.Dispose();
         }
         RateLimitReply.WriteLease(ref ctx.Writer, decision, leaseId);
     }
@@ -61,14 +63,12 @@ public static class ConcurrencyLimitCommands
             ctx.Writer.WriteError(RateLimitErrors.Text(error));
             return;
         }
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
         long nowMs = ctx.NowMs;
         bool done = false;
-        lock (shard.Lock)
+        var key = ctx.Open(ctx.Args[1], Lookup.Read);
+        try
         {
-            int index = LimiterStore.Find(shard, hash, key, nowMs, LimiterAlgorithm.Concurrency, out var found, out bool wrongType);
+            var found = LimiterStore.Find(key, LimiterAlgorithm.Concurrency, out bool wrongType);
             if (wrongType)
             {
                 ctx.Writer.WriteError(RespErrors.WrongType);
@@ -78,8 +78,12 @@ public static class ConcurrencyLimitCommands
             {
                 long nowNs = RateLimitClock.NowNs(ctx.Server);
                 done = renew ? state.Renew(nowNs, leaseId, ttlNs) : state.Release(nowNs, leaseId);
-                LimiterStore.Save(shard, index, hash, key, state, state.ResetAfterNs(nowNs), nowMs);
+                LimiterStore.Save(ref key, state, state.ResetAfterNs(nowNs), nowMs);
             }
+        }
+        finally
+        {
+            key.Dispose();
         }
         ctx.Writer.WriteRaw(done ? RespReplies.One : RespReplies.Zero);
     }

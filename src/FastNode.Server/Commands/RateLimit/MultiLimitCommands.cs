@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using FastNode.Protocol;
+using FastNode.Server.Persistence;
 using FastNode.Server.Storage;
 using FastNode.Server.Storage.RateLimit;
 
@@ -44,20 +45,16 @@ public static class MultiLimitCommands
         bool allowed;
         var db = ctx.Db;
         Span<ulong> bits = stackalloc ulong[MultiShardLock.WordsFor(db)];
-        var locks = new MultiShardLock(db, bits);
-        foreach (ref var spec in specs) locks.Add(spec.Hash);
-        locks.EnterAll();
-        try
         {
+            // Only this block holds the shards: WATCH and the change feed are told after they are released.
+            using var locks = new MultiShardLock(db, bits);
+            foreach (ref var spec in specs) locks.Add(spec.Hash);
+            locks.EnterAll();
             if (!Decide(ref ctx, db, specs, decisions, out allowed))
             {
                 ctx.Writer.WriteError(RespErrors.WrongType);
                 return;
             }
-        }
-        finally
-        {
-            locks.ExitAll();
         }
         if (ctx.Server.Watches.Active)
         {
@@ -66,7 +63,7 @@ public static class MultiLimitCommands
         if (ctx.Propagating)
         {
             // Each limiter's new state propagates, not the call (its keys are not at fixed places for the dispatcher).
-            foreach (ref var spec in specs) ctx.Session.FeedOffset = FastNode.Server.Persistence.StateRecords.Emit(ctx.Server, db, ctx.Args[spec.KeyIndex]);
+            foreach (ref var spec in specs) ctx.Session.FeedOffset = StateRecords.Emit(ctx.Server, db, ctx.Args[spec.KeyIndex]);
             ctx.SkipPropagation();
         }
         ctx.Writer.WriteArrayHeader(count + 1);
@@ -78,18 +75,19 @@ public static class MultiLimitCommands
     /// Runs with every involved shard locked. Phase 1 finds each state (false on a key of another type: nothing has
     /// changed then) and evaluates it; phase 2 consumes from all when all admit. A limiter that would admit inside a
     /// refused RL.MULTI reports its state untouched (as a COST 0 look). Every key's TTL is refreshed.
+    /// Each key is opened twice: to read it (a counted lookup) and to save it (a peek at the same, still locked key),
+    /// since handles cannot be kept in a span between the phases.
     /// </summary>
     private static bool Decide(ref CommandContext ctx, Database db, scoped Span<Spec> specs, scoped Span<LimitDecision> decisions, out bool allowed)
     {
         allowed = true;
         var states = new StateBuffer();
-        Span<int> indexes = stackalloc int[specs.Length];
         long nowMs = ctx.NowMs;
         for (int k = 0; k < specs.Length; k++)
         {
             ref var spec = ref specs[k];
-            var shard = db.ShardFor(spec.Hash);
-            indexes[k] = LimiterStore.Find(shard, spec.Hash, ctx.Args[spec.KeyIndex], nowMs, spec.Policy.Algorithm, out var found, out bool wrongType);
+            using var key = db.Open(spec.Hash, ctx.Args[spec.KeyIndex], nowMs, Lookup.Read);
+            var found = LimiterStore.Find(key, spec.Policy.Algorithm, out bool wrongType);
             if (wrongType) return false;
             states[k] = (QuotaLimiterState?)found;
         }
@@ -118,7 +116,15 @@ public static class MultiLimitCommands
                 decisions[k].Allowed = true;
                 decisions[k].RetryAfterNs = -1;
             }
-            LimiterStore.Save(db.ShardFor(spec.Hash), indexes[k], spec.Hash, ctx.Args[spec.KeyIndex], state, decisions[k].ResetAfterNs, nowMs);
+            var key = db.Open(spec.Hash, ctx.Args[spec.KeyIndex], nowMs, Lookup.Peek);
+            try
+            {
+                LimiterStore.Save(ref key, state, decisions[k].ResetAfterNs, nowMs);
+            }
+            finally
+            {
+                key.Dispose();
+            }
         }
         return true;
     }

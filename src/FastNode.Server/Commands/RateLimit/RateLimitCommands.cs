@@ -6,7 +6,7 @@ namespace FastNode.Server.Commands.RateLimit;
 
 /// <summary>
 /// Single-key rate limiters: CL.THROTTLE (redis-cell compatible) and RL.GCRA / RL.TOKENBUCKET / RL.SLIDINGLOG /
-/// RL.SLIDINGWINDOW. Each locks only its key's shard, mutates the state in place and writes a fixed array of
+/// RL.SLIDINGWINDOW. Each opens only its key (one shard lock), mutates the state in place and writes a fixed array of
 /// integers, so a call on an existing key allocates nothing. docs/rate-limiting.md describes the commands.
 /// </summary>
 public static class RateLimitCommands
@@ -68,12 +68,11 @@ public static class RateLimitCommands
     /// </summary>
     private static bool Run(ref CommandContext ctx, ReadOnlySpan<byte> key, in LimitPolicy policy, out LimitDecision decision)
     {
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
         long nowMs = ctx.NowMs;
-        lock (shard.Lock)
+        var k = ctx.Open(key, Lookup.Read);
+        try
         {
-            int index = LimiterStore.Find(shard, hash, key, nowMs, policy.Algorithm, out var found, out bool wrongType);
+            var found = LimiterStore.Find(k, policy.Algorithm, out bool wrongType);
             if (wrongType)
             {
                 decision = default;
@@ -85,7 +84,11 @@ public static class RateLimitCommands
             state.Advance(nowNs, policy);
             state.Evaluate(nowNs, policy, out decision);
             if (decision.Allowed) state.Consume(nowNs, policy);
-            LimiterStore.Save(shard, index, hash, key, state, decision.ResetAfterNs, nowMs);
+            LimiterStore.Save(ref k, state, decision.ResetAfterNs, nowMs);
+        }
+        finally
+        {
+            k.Dispose();
         }
         return true;
     }

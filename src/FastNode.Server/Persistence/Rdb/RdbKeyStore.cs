@@ -33,40 +33,40 @@ public static class RdbKeyStore
         return true;
     }
 
-    /// <summary>
-    /// A lock goes through <see cref="LockState"/>, which creates its entry itself and sets its TTL from the leases
-    /// (its API works on the shard).
-    /// </summary>
+    /// <summary>A lock goes through <see cref="LockState"/>, which sets its TTL from the leases.</summary>
     private static bool StoreLock(ServerState server, Database db, ulong hash, ReadOnlySpan<byte> key, LockImage image,
         bool replace, long nowMs, long idleSeconds)
     {
-        var shard = db.ShardFor(hash);
-        lock (shard.Lock)
+        var k = db.Open(hash, key, nowMs, Lookup.IncludeExpired);
+        try
         {
-            int i = shard.FindIncludingExpired(hash, key);
-            if (i >= 0)
+            if (k.Exists)
             {
                 if (!replace) return false;
-                shard.Remove(i);
+                k.Delete();
             }
-            i = LockState.Add(server, shard, hash, key, image.Semaphore, image.Permits, out var state);
+            var state = LockState.Add(ref k, server.Locks, image.Semaphore, image.Permits);
             foreach (var lease in image.Holders)
             {
                 // A lapsed lease is not restored, but its token still counts: tokens never repeat.
                 if (lease.DeadlineMs > nowMs) state.RestoreHolder(lease.Owner, lease.Token, lease.DeadlineMs);
-                else FencingTokens.For(server).RaiseTo(lease.Token);
+                else server.FencingTokens.RaiseTo(lease.Token);
             }
-            shard.At(i).LastAccess = (uint)Math.Max(0, nowMs / 1000 - Math.Max(0, idleSeconds));
+            k.SetIdleSeconds(idleSeconds);
             // Drops lapsed leases (deleting the key when none is left) and sets the TTL to the last deadline.
-            state.Sync(shard, i, nowMs);
+            state.Sync(ref k, nowMs);
             return true;
+        }
+        finally
+        {
+            k.Dispose();
         }
     }
 
     /// <summary>Writes the open key's RDB type byte and value (DUMP). The key must exist and be of a kind the encoder writes.</summary>
     public static void WriteObject(RdbBuffer buffer, in KeyHandle k, in RdbClock clock) =>
-        RdbValueEncoder.WriteObject(buffer, k.StoredEntry, clock);
+        RdbValueEncoder.WriteObject(buffer, k.Stored, clock);
 
     /// <summary>A complete DUMP payload of the open key's value (MIGRATE).</summary>
-    public static byte[] Payload(in KeyHandle k, in RdbClock clock) => DumpPayload.Create(k.StoredEntry, clock);
+    public static byte[] Payload(in KeyHandle k, in RdbClock clock) => DumpPayload.Create(k.Stored, clock);
 }

@@ -1,5 +1,4 @@
 using System.Text;
-using FastNode.Server.Storage.Locks;
 using Microsoft.Extensions.Logging;
 
 namespace FastNode.Server.Persistence.Rdb;
@@ -115,7 +114,7 @@ public static class RdbLoader
         var text = Encoding.UTF8.GetString(value);
         result.Aux[name] = text;
         if (name == RdbAuxFields.FencingToken && long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long token))
-            FencingTokens.For(server).RaiseTo(token);
+            server.FencingTokens.RaiseTo(token);
     }
 
     private static void ReadChecksum(RdbReader r, int version, RdbLoadOptions options)

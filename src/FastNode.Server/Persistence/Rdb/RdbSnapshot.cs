@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Text;
 using FastNode.Server.Persistence.Snapshots;
 using FastNode.Server.Storage;
-using FastNode.Server.Storage.Locks;
 
 namespace FastNode.Server.Persistence.Rdb;
 
@@ -44,7 +43,7 @@ public sealed class RdbSnapshot : ISnapshotEncoder
         WriteAux(b, "ctime", _clock.UnixMs / 1000);
         WriteAux(b, "used-mem", GC.GetTotalMemory(false));
         WriteAux(b, "aof-base", _options.AofBase ? 1 : 0);
-        WriteAux(b, RdbAuxFields.FencingToken, FencingTokens.For(_server).Last);
+        WriteAux(b, RdbAuxFields.FencingToken, _server.FencingTokens.Last);
         foreach (var (name, value) in _options.ExtraAux ?? [])
             WriteAux(b, name, value);
         output.Write(b.Span);

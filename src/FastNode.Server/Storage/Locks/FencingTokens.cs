@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace FastNode.Server.Storage.Locks;
 
 /// <summary>
@@ -8,15 +6,14 @@ namespace FastNode.Server.Storage.Locks;
 /// key expired or was deleted. Layout: <c>token = (epoch &lt;&lt; 48) | counter</c>. The high 16 bits are a
 /// configuration epoch (0 on a single node); a future cluster bumps it on every failover so a new primary, whose
 /// counter may lag the old one, still issues larger tokens. The epoch stays below 0x8000 so tokens are positive
-/// RESP integers. Thread-safe (grants happen under different shard locks concurrently).
+/// RESP integers. Thread-safe (grants happen under different shard locks concurrently). One per server
+/// (tests run several servers in one process, each with its own counter).
 /// </summary>
 public sealed class FencingTokens
 {
     public const int EpochShift = 48;
     public const long CounterMask = (1L << EpochShift) - 1;
     public const int MaxEpoch = 0x7FFF;
-
-    private static readonly ConditionalWeakTable<ServerState, FencingTokens> s_byServer = new();
 
     /// <summary>Grants made so far; the next grant uses the incremented value. Only ever increases.</summary>
     private long _counter;
@@ -30,9 +27,6 @@ public sealed class FencingTokens
 
     /// <summary>The configuration epoch placed in the high 16 bits of every token.</summary>
     public int Epoch { get; }
-
-    /// <summary>The instance of one server (tests run several servers in one process, each with its own counter).</summary>
-    public static FencingTokens For(ServerState server) => s_byServer.GetValue(server, static _ => new FencingTokens(0));
 
     /// <summary>The last token handed out (0 before the first grant): what an RDB file records.</summary>
     public long Last => ((long)Epoch << EpochShift) | Math.Min(Volatile.Read(ref _counter), CounterMask);

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Microsoft.Extensions.Logging;
 
 namespace FastNode.Server.Storage.Locks;
 
@@ -8,13 +7,14 @@ namespace FastNode.Server.Storage.Locks;
 /// one permit) or a counting semaphore (SEM.*, N permits), with its holders and its FIFO of blocked waiters.
 ///
 /// What must stay true:
-/// 1. Every member runs with <see cref="_home"/>'s lock held. <see cref="_home"/> never changes for the life of the
+/// 1. Every member runs with <see cref="_home"/>'s lock held (the callers' <see cref="KeyHandle"/> holds it). <see cref="_home"/> never changes for the life of the
 ///    object; if the key is moved to another shard (RENAME, MOVE) the first lock command there copies the holders
 ///    into a fresh state (<see cref="CloneInto"/>) and the waiters left behind are answered nil.
 /// 2. Waiters are queued only while every permit is held, so a new acquirer never overtakes them (strict FIFO).
 /// 3. Key TTL: without waiters it is the latest holder deadline, so ordinary lazy/active expiry frees the lock.
 ///    With waiters the key has no TTL (it must not vanish under them) and <see cref="_timer"/>, due at the earliest
-///    holder deadline, expires that lease and hands the permit to the next live waiter at that instant.
+///    holder deadline, expires that lease and hands the permit to the next live waiter at that instant (the
+///    server runs it as a writer, see <see cref="ILeaseTimerHandler"/>).
 ///    <see cref="Sync"/> restores this after every change; a state with no holder and no waiter is deleted.
 /// 4. Deleting or overwriting the key (DEL, SET, FLUSHDB) detaches the object: its waiters are answered nil when the
 ///    timer next fires (at the deleted lease's deadline at the latest), never granted a lock that no key represents.
@@ -28,19 +28,19 @@ public sealed class LockState : ICopyableValue
     public const long MaxTtlMs = 24L * 60 * 60 * 1000;
     public const int MaxPermits = 1024;
 
-    /// <summary><see cref="Open"/> results besides an entry index.</summary>
-    public const int Absent = -1, WrongType = -2;
-
     private const int PoolCapacity = 16;
     private const int MaxRetainedOwnerBytes = 4096;
 
-    private static readonly TimerCallback s_onTimer = static s => ((LockState)s!).OnTimer();
+    private static readonly TimerCallback s_onTimer = static s =>
+    {
+        var state = (LockState)s!;
+        state._services.Timers.OnLeaseTimer(state);
+    };
 
     [ThreadStatic] private static LockState[]? t_pool;
     [ThreadStatic] private static int t_pooled;
 
-    private ServerState _server = null!;       // clock and logger for the timer
-    private FencingTokens _tokens = null!;     // the server's token counter
+    private LockServices _services = null!;   // the server's token counter, clock and timer handler
     private Shard _home = null!;               // the shard whose lock guards this object (fixed, see rule 1)
     private byte[] _key = null!;               // the entry's own key array (not a copy), to find the entry again
     private ulong _hash;                       // hash of _key
@@ -64,38 +64,37 @@ public sealed class LockState : ICopyableValue
     public ref readonly LockHolder Holder(int index) => ref _holders[index];
 
     /// <summary>
-    /// Finds the lock or semaphore at <paramref name="key"/> (counting a hit or miss), takes it over if the key was
-    /// moved, and settles it: leases whose deadline passed are dropped and their permits handed to waiters.
-    /// Returns the entry index, <see cref="Absent"/> or <see cref="WrongType"/>. Call <see cref="Sync"/> afterwards.
+    /// The lock or semaphore at the opened key, taken over if the key was moved and settled: leases whose deadline
+    /// passed are dropped and their permits handed to waiters. Null when the key is missing, or holds something else
+    /// (then <paramref name="wrongType"/>, also for a lock opened as a semaphore and the reverse).
+    /// Call <see cref="Sync"/> afterwards.
     /// </summary>
-    public static int Open(Shard shard, ulong hash, ReadOnlySpan<byte> key, long now, bool semaphore, out LockState state)
+    public static LockState? Open(in KeyHandle key, long now, bool semaphore, out bool wrongType)
     {
-        state = null!;
-        int i = shard.Find(hash, key, now);
-        if (i < 0) return Absent;
-        ref var e = ref shard.At(i);
-        if (e.Kind != ValueKind.Lock || e.Value is not LockState found || found.IsSemaphore != semaphore) return WrongType;
-        state = found.Attach(shard, i);
+        var found = key.Get<LockState>(ValueKind.Lock, out wrongType);
+        if (found is null) return null;
+        if (found.IsSemaphore != semaphore)
+        {
+            wrongType = true;
+            return null;
+        }
+        var state = found.Attach(key);
         state.Settle(now);
-        return i;
+        return state;
     }
 
-    /// <summary>Adds the key (known absent) holding a new, free lock state; returns the entry index.</summary>
-    public static int Add(ServerState server, Shard shard, ulong hash, ReadOnlySpan<byte> key, bool semaphore, int permits,
-        out LockState state)
+    /// <summary>Stores a new, free lock state at the opened key, which must be absent, and returns it.</summary>
+    public static LockState Add(ref KeyHandle key, LockServices services, bool semaphore, int permits)
     {
-        int i = shard.Add(hash, key, ValueKind.Lock);
-        ref var e = ref shard.At(i);
-        state = Rent();
-        state._server = server;
-        state._tokens = FencingTokens.For(server);
-        state._home = shard;
-        state._key = e.Key!;
-        state._hash = hash;
+        var state = Rent();
+        state._services = services;
+        state._home = key.Shard;
+        state._hash = key.Hash;
         state.Permits = permits;
         state.IsSemaphore = semaphore;
-        e.Value = state;
-        return i;
+        key.Add(ValueKind.Lock, state);
+        state._key = key.Stored.Key!;
+        return state;
     }
 
     /// <summary>
@@ -112,7 +111,7 @@ public sealed class LockState : ICopyableValue
             return _holders[j].Token;
         }
         if (_holderCount >= Permits || _head is not null) return 0;
-        long token = _tokens.Next();
+        long token = _services.Tokens.Next();
         if (token == 0) return -1;
         AddHolder(owner, token, now + ttlMs);
         return token;
@@ -143,7 +142,7 @@ public sealed class LockState : ICopyableValue
     /// </summary>
     public void RestoreHolder(ReadOnlySpan<byte> owner, long token, long deadline)
     {
-        _tokens.RaiseTo(token);
+        _services.Tokens.RaiseTo(token);
         if (_holderCount >= Permits || IndexOfHolder(owner) >= 0) return;
         AddHolder(owner, token, deadline);
     }
@@ -165,11 +164,11 @@ public sealed class LockState : ICopyableValue
     }
 
     /// <summary>
-    /// Brings the entry in line with the state after a change (rule 3): deletes the key when nothing is held,
-    /// otherwise sets its TTL, or clears it and arms the timer while waiters exist.
+    /// Brings the opened key (which holds this state) in line with the state after a change (rule 3): deletes the key
+    /// when nothing is held, otherwise sets its TTL, or clears it and arms the timer while waiters exist.
     /// The state must not be used after this call if the key was deleted.
     /// </summary>
-    public void Sync(Shard shard, int index, long now)
+    public void Sync(ref KeyHandle key, long now)
     {
         if (_head is not null && _holderCount < Permits) GrantWaiters(now);
         if (_head is null)
@@ -177,37 +176,81 @@ public sealed class LockState : ICopyableValue
             DisarmTimer();
             if (_holderCount == 0)
             {
-                shard.Remove(index);
+                key.Delete();
                 Recycle();
                 return;
             }
             long latest = MaxDeadline();
-            if (shard.At(index).ExpireAt != latest) shard.SetExpireAt(index, latest);
+            if (key.ExpireAt != latest) key.SetExpireAt(latest);
             return;
         }
-        if (shard.At(index).ExpireAt != 0) shard.SetExpireAt(index, 0);
+        if (key.ExpireAt != 0) key.SetExpireAt(0);
         ArmTimer(now, MinDeadline());
     }
 
-    /// <summary>Called (through <see cref="LockWaiter"/>) by the connection after the wait timed out or the client left.</summary>
+    /// <summary>Called (through <see cref="LockWaiter.Cancel"/>) by the connection after the wait timed out or the client left.</summary>
     internal void CancelWaiter(LockWaiter waiter)
     {
+        // The lock first: _key and _hash change under it (a rename within the shard).
         var home = _home;
         lock (home.Lock)
         {
             if (!waiter.Queued) return;
             Unlink(waiter);
             if (_head is not null) return;
-            int i = FindSelf();
-            if (i < 0)
+            long now = _services.NowMs;
+            var key = OpenSelf(now);
+            try
             {
-                DisarmTimer();
-                return;
+                if (!Holds(key))
+                {
+                    DisarmTimer();
+                    return;
+                }
+                Settle(now);
+                Sync(ref key, now);
             }
-            long now = _server.NowMs;
-            Settle(now);
-            Sync(home, i, now);
+            finally
+            {
+                key.Dispose();
+            }
         }
+    }
+
+    /// <summary>
+    /// The lease timer fired (called by the server's <see cref="ILeaseTimerHandler"/>): drops the leases due and hands
+    /// their permits to the waiters, or answers the waiters nil when the key is gone. True when the key changed as a
+    /// write would: the caller then propagates the state of <paramref name="key"/> in <paramref name="db"/>.
+    /// </summary>
+    public bool ExpireDueLeases(out Database? db, out byte[]? key)
+    {
+        db = null;
+        key = null;
+        var home = _home;
+        lock (home.Lock)
+        {
+            if (_timer is null) return false;
+            _timerDeadline = 0;
+            long now = _services.NowMs;
+            var self = OpenSelf(now);
+            try
+            {
+                if (!Holds(self))
+                {
+                    AnswerWaitersNil();
+                    return false;
+                }
+                key = _key;
+                Settle(now);
+                Sync(ref self, now);
+            }
+            finally
+            {
+                self.Dispose();
+            }
+        }
+        db = home.Owner;
+        return db is not null;
     }
 
     /// <summary>
@@ -222,22 +265,22 @@ public sealed class LockState : ICopyableValue
         for (int j = 0; j < _holderCount; j++)
         {
             ref readonly var h = ref _holders[j];
-            long token = _tokens.Next();
+            long token = _services.Tokens.Next();
             if (token != 0) copy.AddHolder(h.OwnerSpan, token, h.Deadline);
         }
         return copy;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private LockState Attach(Shard shard, int index)
+    private LockState Attach(in KeyHandle key)
     {
-        if (!ReferenceEquals(_home, shard)) return CloneInto(shard, index);
-        ref var e = ref shard.At(index);
+        if (!ReferenceEquals(_home, key.Shard)) return CloneInto(key);
+        ref var e = ref key.Stored;
         if (!ReferenceEquals(_key, e.Key))
         {
             // Renamed within the shard: same lock, so just remember the new key.
             _key = e.Key!;
-            _hash = KeyHasher.Hash(_key);
+            _hash = key.Hash;
         }
         return this;
     }
@@ -245,13 +288,13 @@ public sealed class LockState : ICopyableValue
     /// <summary>
     /// The key was moved to another shard. This object stays guarded by its old shard's lock, where its waiters and
     /// timer still look for it; nothing changes its holders any more (only code that finds it at home does), so they
-    /// can be copied into a new state owned by <paramref name="shard"/>. The waiters stay behind (answered nil).
+    /// can be copied into a new state owned by <paramref name="key"/>'s shard. The waiters stay behind (answered nil).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private LockState CloneInto(Shard shard, int index)
+    private LockState CloneInto(in KeyHandle key)
     {
-        ref var e = ref shard.At(index);
-        var copy = NewDetached(shard, e.Key!, KeyHasher.Hash(e.Key));
+        ref var e = ref key.Stored;
+        var copy = NewDetached(key.Shard, e.Key!, key.Hash);
         for (int j = 0; j < _holderCount; j++)
         {
             ref readonly var h = ref _holders[j];
@@ -264,8 +307,7 @@ public sealed class LockState : ICopyableValue
     /// <summary>A state with this one's server, kind and permits, no holders and no waiters.</summary>
     private LockState NewDetached(Shard home, byte[] key, ulong hash) => new()
     {
-        _server = _server,
-        _tokens = _tokens,
+        _services = _services,
         _home = home,
         _key = key,
         _hash = hash,
@@ -290,7 +332,7 @@ public sealed class LockState : ICopyableValue
         while (_holderCount < Permits && _head is { } waiter)
         {
             Unlink(waiter);
-            if (!waiter.TryClaim()) continue;
+            if (!waiter.Handoff.TryClaim()) continue;
             long token;
             int j = IndexOfHolder(waiter.Owner);
             if (j >= 0)
@@ -301,54 +343,21 @@ public sealed class LockState : ICopyableValue
             }
             else
             {
-                token = _tokens.Next();
+                token = _services.Tokens.Next();
                 if (token != 0) AddHolder(waiter.Owner, token, now + waiter.TtlMs);
             }
             waiter.Token = token;
-            waiter.Complete();
+            waiter.Handoff.Complete();
         }
     }
 
-    private void OnTimer()
-    {
-        var home = _home;
-        // A lease that ends here changes the key like a command would: as a writer, and with its state propagated.
-        var feed = _server.Feed;
-        bool ordered = feed.Gate.Enter();
-        try
-        {
-            lock (home.Lock)
-            {
-                if (_timer is null) return;
-                _timerDeadline = 0;
-                int i = FindSelf();
-                if (i < 0)
-                {
-                    AnswerWaitersNil();
-                    return;
-                }
-                long now = _server.NowMs;
-                Settle(now);
-                Sync(home, i, now);
-            }
-            if (feed.Active && home.Owner is { } db) Persistence.StateRecords.Emit(_server, db, _key);
-        }
-        catch (Exception ex)
-        {
-            _server.Loggers.CreateLogger("FastNode.Locks").LogError(ex, "lock expiry timer failed");
-        }
-        finally
-        {
-            feed.Gate.Exit(ordered);
-        }
-    }
+    /// <summary>
+    /// With <see cref="_home"/>'s lock held (the handle re-enters it): this object's key, found even past its TTL.
+    /// It no longer holds this object (<see cref="Holds"/> is false) if the key was deleted, replaced or moved.
+    /// </summary>
+    private KeyHandle OpenSelf(long now) => new(_home, _hash, _key, now, Lookup.IncludeExpired);
 
-    /// <summary>The index of the entry that holds this object, or -1 if it was deleted, replaced or moved.</summary>
-    private int FindSelf()
-    {
-        int i = _home.FindIncludingExpired(_hash, _key);
-        return i >= 0 && ReferenceEquals(_home.At(i).Value, this) ? i : -1;
-    }
+    private bool Holds(in KeyHandle key) => ReferenceEquals(key.Value, this);
 
     /// <summary>The key is gone (rule 4): release every waiter with a nil reply and stop the timer.</summary>
     private void AnswerWaitersNil()
@@ -356,9 +365,9 @@ public sealed class LockState : ICopyableValue
         while (_head is { } waiter)
         {
             Unlink(waiter);
-            if (!waiter.TryClaim()) continue;
+            if (!waiter.Handoff.TryClaim()) continue;
             waiter.Token = 0;
-            waiter.Complete();
+            waiter.Handoff.Complete();
         }
         DisarmTimer();
     }
@@ -369,7 +378,7 @@ public sealed class LockState : ICopyableValue
         // At least 1 ms: a zero due time could run the callback synchronously, inside this lock.
         var due = TimeSpan.FromMilliseconds(Math.Max(1, deadline - now));
         _timerDeadline = deadline;
-        if (_timer is null) _timer = _server.Time.CreateTimer(s_onTimer, this, due, Timeout.InfiniteTimeSpan);
+        if (_timer is null) _timer = _services.Time.CreateTimer(s_onTimer, this, due, Timeout.InfiniteTimeSpan);
         else _timer.Change(due, Timeout.InfiniteTimeSpan);
     }
 
@@ -452,8 +461,7 @@ public sealed class LockState : ICopyableValue
     private void Recycle()
     {
         if (_everQueued || _holders.Length > 8) return;
-        _server = null!;
-        _tokens = null!;
+        _services = null!;
         _home = null!;
         _key = null!;
         var pool = t_pool ??= new LockState[PoolCapacity];

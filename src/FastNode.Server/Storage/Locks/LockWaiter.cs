@@ -1,21 +1,19 @@
-using FastNode.Protocol;
-using FastNode.Server.Blocking;
-
 namespace FastNode.Server.Storage.Locks;
 
 /// <summary>
-/// A client blocked in LOCK.ACQUIRE / SEM.ACQUIRE ... WAIT: one node of its <see cref="LockState"/>'s FIFO.
-/// The links and <see cref="Queued"/> are only touched under the state's shard lock; <see cref="Token"/> is written
-/// by the waker after a successful <see cref="BlockedCommand.TryClaim"/> and read by the connection after
-/// <see cref="BlockedCommand.Completion"/>.
+/// A client blocked in LOCK.ACQUIRE / SEM.ACQUIRE ... WAIT, as its <see cref="LockState"/> queues it: one node of the
+/// state's FIFO. The links and <see cref="Queued"/> are only touched under the state's shard lock; <see cref="Token"/>
+/// is written by the waker after a successful <see cref="ILockWaitHandoff.TryClaim"/> and read by the client after
+/// it was woken. The server side (blocking, the reply) is the <see cref="Handoff"/>.
 /// </summary>
-public sealed class LockWaiter : BlockedCommand
+public sealed class LockWaiter
 {
-    public LockWaiter(LockState state, byte[] owner, long ttlMs, long deadlineMs) : base(deadlineMs)
+    public LockWaiter(LockState state, byte[] owner, long ttlMs, ILockWaitHandoff handoff)
     {
         State = state;
         Owner = owner;
         TtlMs = ttlMs;
+        Handoff = handoff;
     }
 
     /// <summary>The lock this waiter is queued on; its shard lock guards the queue.</summary>
@@ -24,6 +22,8 @@ public sealed class LockWaiter : BlockedCommand
     public byte[] Owner { get; }
     /// <summary>Lease length to grant, counted from the moment of the grant.</summary>
     public long TtlMs { get; }
+    /// <summary>The blocked client: claimed and completed by the waker.</summary>
+    public ILockWaitHandoff Handoff { get; }
     /// <summary>The granted fencing token; 0 when claimed without a grant (the lock key was deleted or replaced).</summary>
     public long Token;
 
@@ -31,11 +31,6 @@ public sealed class LockWaiter : BlockedCommand
     /// <summary>True while linked in the state's queue.</summary>
     internal bool Queued;
 
-    protected override void OnCancelled() => State.CancelWaiter(this);
-
-    public override void WriteReply(ref RespWriter writer)
-    {
-        if (IsGranted && Token != 0) writer.WriteInteger(Token);
-        else writer.WriteNullBulk();
-    }
+    /// <summary>The wait timed out or the client left: unlinks the waiter (takes the shard lock).</summary>
+    public void Cancel() => State.CancelWaiter(this);
 }
