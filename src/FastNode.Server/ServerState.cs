@@ -37,6 +37,7 @@ public sealed class ServerState
         _databases = new Database[options.Databases];
         for (int i = 0; i < _databases.Length; i++) _databases[i] = new Database(shards, i) { Observer = Feed };
         Replication = new Persistence.Replication.ReplicationState(this);
+        Pause = new ClientPause(this);
         Limits = new ProtocolLimits { MaxBulkLength = options.ProtoMaxBulkLen, MaxQueryBuffer = options.ClientQueryBufferLimit };
     }
 
@@ -58,6 +59,9 @@ public sealed class ServerState
     /// <summary>`dir`: where the AOF folder and the RDB file live.</summary>
     public string DataDirectory => Config.TryGet("dir", out var dir) ? dir.Get() : Environment.CurrentDirectory;
     public ClientRegistry Clients { get; }
+
+    /// <summary>CLIENT PAUSE and a FAILOVER's pause of writes.</summary>
+    public ClientPause Pause { get; }
     public ServerStats Stats { get; } = new();
     public CommandTable Commands { get; } = CommandTable.Create();
     public ProtocolLimits Limits { get; }

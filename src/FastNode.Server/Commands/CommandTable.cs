@@ -1,3 +1,4 @@
+using FastNode.Protocol;
 using FastNode.Server.Commands.Connection;
 using FastNode.Server.Commands.Expiry;
 using FastNode.Server.Commands.Keys;
@@ -35,12 +36,14 @@ public sealed class CommandTable
             Sub("client", "KILL", -3, Admin | NoScript | Loading | Stale, ClientCommands.Kill),
             Sub("client", "LIST", -2, Admin | NoScript | Loading | Stale, ClientCommands.List),
             Sub("client", "NO-EVICT", 3, Admin | NoScript | Loading | Stale, ClientCommands.NoEvict),
+            Sub("client", "PAUSE", -3, Admin | NoScript | Loading | Stale, ClientPauseCommands.Pause),
             Sub("client", "REPLY", 3, NoScript | Loading | Stale | NoReply, ClientCommands.Reply),
             Sub("client", "SETINFO", 4, NoScript | Loading | Stale, ClientCommands.SetInfo),
             Sub("client", "SETNAME", 3, NoScript | Loading | Stale, ClientCommands.SetName),
             Sub("client", "TRACKING", -3, NoScript | Loading | Stale, ClientCommands.Tracking),
             Sub("client", "TRACKINGINFO", 2, NoScript | Loading | Stale, ClientCommands.TrackingInfo),
             Sub("client", "UNBLOCK", -3, Admin | NoScript | Loading | Stale, ClientCommands.Unblock),
+            Sub("client", "UNPAUSE", 2, Admin | NoScript | Loading | Stale, ClientPauseCommands.Unpause),
         ]),
 
         // transactions
@@ -351,6 +354,14 @@ public sealed class CommandTable
     public IReadOnlyList<CommandDef> AllIncludingSubcommands { get; }
 
     public CommandLookup Lookup { get; }
+
+    /// <summary>The command (or subcommand) a parsed call names, or null when there is none.</summary>
+    public CommandDef? Find(CommandArgs args)
+    {
+        var def = Lookup.Find(args[0]);
+        if (def?.SubcommandLookup is not null && args.Count >= 2) def = def.SubcommandLookup.Find(args[1]);
+        return def;
+    }
 
     /// <summary>A subcommand row: Redis names it "parent|sub" in errors and COMMAND replies.</summary>
     private static CommandDef Sub(string parent, string name, int arity, CommandFlags flags, CommandHandler handler,

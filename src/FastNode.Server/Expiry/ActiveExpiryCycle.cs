@@ -24,7 +24,7 @@ public sealed class ActiveExpiryCycle(ServerState server)
         for (int d = 0; d < dbCount; d++)
         {
             var db = server.Database((_nextDb + d) % dbCount);
-            if (db.ExpiryPaused) continue;   // loading or a replica: expiries arrive as DELs in the stream
+            if (db.ExpiryHeld) continue;   // loading or a replica (expiries arrive as DELs in the stream), or writes paused
             for (int s = 0; s < db.ShardCount; s++)
             {
                 var shard = db.ShardAt(s);

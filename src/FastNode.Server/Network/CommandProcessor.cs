@@ -108,6 +108,38 @@ public sealed class CommandProcessor
     }
 
     /// <summary>
+    /// Runs a command that a pause held back (<see cref="Blocking.PausedCommand"/>), now that it is released, as
+    /// <see cref="Process"/> runs one from the input. It may be held back again, or block. Returns why the connection
+    /// must close, or null.
+    /// </summary>
+    public DisconnectReason? RunPostponed(Transactions.QueuedCommand command, IBufferWriter<byte> output)
+    {
+        var session = Session;
+        scoped var ctx = new CommandContext(new RespWriter(output, session.Protocol == 3) { ErrorObserver = _server.Stats.Errors.Observer }, session, _server);
+        try
+        {
+            session.LastInteractionMs = _server.NowMs;
+            if (session.ReplyMode == ReplyMode.On) Dispatcher.Execute(ref ctx, command.Args);
+            else ExecuteWithoutReply(ref ctx, command.Args);
+            return session.CloseAfterReply ? DisconnectReason.Quit : null;
+        }
+        catch (Exception ex)
+        {
+            _log.LogError(ex, "client {Id}: command failed unexpectedly ({Command})", session.Id, ctx.Command?.FullName);
+            ctx.Writer.WriteError(RespErrors.InternalError);
+            return DisconnectReason.InternalError;
+        }
+        finally
+        {
+            ctx.LeaveWriteGate();
+            ctx.EndBatch();
+            long written = ctx.Writer.Written;
+            ctx.Writer.Commit();
+            session.OutputBytes += written;
+        }
+    }
+
+    /// <summary>
     /// "ERR Protocol error: ..." as Redis writes it: the offending byte of "expected '$', got 'x'" goes out as that
     /// raw byte (printf %c, so Latin-1 rather than UTF-8), and CR/LF become spaces so the reply stays one line.
     /// </summary>

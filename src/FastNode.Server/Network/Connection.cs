@@ -171,13 +171,21 @@ public sealed class Connection
             }
 
             Session.Unblock();
-            var writer = new RespWriter(_output, Session.Protocol == 3);
-            blocked.WriteReply(ref writer);
-            writer.Commit();
+            if (blocked is PausedCommand paused)
+            {
+                // Held back by a pause: the command runs now and writes its own reply (it may be held back again).
+                if (_processor.RunPostponed(paused.Command, _output) is { } closeReason) _reason ??= closeReason;
+            }
+            else
+            {
+                var writer = new RespWriter(_output, Session.Protocol == 3);
+                blocked.WriteReply(ref writer);
+                writer.Commit();
+            }
             // The pop that served this client was recorded by the command that woke it: wait for the stream as it is now.
             if (_server.Aof.Writer is { SyncsEveryWrite: true } && !await DurableAsync(_server.Feed.Offset).ConfigureAwait(false)) return false;
             var flush = await _output.FlushAsync().ConfigureAwait(false);
-            return !flush.IsCompleted;
+            return !flush.IsCompleted && _reason is null;
         }
         finally
         {

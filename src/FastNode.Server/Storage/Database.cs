@@ -43,6 +43,15 @@ public sealed class Database
     /// </summary>
     public volatile bool ExpiryPaused;
 
+    /// <summary>
+    /// Set while clients' writes are paused (CLIENT PAUSE WRITE, a FAILOVER): as with <see cref="ExpiryPaused"/>, keys
+    /// past their TTL read as missing but are not deleted, so nothing changes the dataset or the replication stream.
+    /// </summary>
+    public volatile bool WritesPaused;
+
+    /// <summary>Whether expiry deletes nothing now (a stream is applied, or writes are paused).</summary>
+    public bool ExpiryHeld => ExpiryPaused || WritesPaused;
+
     /// <summary>Hears of keys deleted by expiry (the change feed turns them into DELs). Set by the server.</summary>
     public IKeyspaceObserver? Observer { get; set; }
 

@@ -95,7 +95,8 @@ public sealed class Shard
             {
                 // While a recorded stream is applied (loading, a replica) keys are not deleted here: the stream sees
                 // them as they were when it was recorded, other clients see them gone (as a Redis 7 replica does).
-                if (Owner is { ExpiryPaused: true }) return Database.ThreadAppliesStream ? index : -1;
+                // The same while writes are paused: the key reads as missing and stays.
+                if (Owner is { ExpiryHeld: true }) return Database.ThreadAppliesStream ? index : -1;
                 RemoveExpired(index);
                 return -1;
             }

@@ -6,7 +6,7 @@ using FastNode.Server.Sessions;
 namespace FastNode.Server.Commands.Connection;
 
 /// <summary>
-/// CLIENT subcommands. Not supported: PAUSE/UNPAUSE, and client-side caching (TRACKING ON answers an error; OFF,
+/// CLIENT subcommands (PAUSE/UNPAUSE are in <see cref="ClientPauseCommands"/>). Not supported: client-side caching (TRACKING ON answers an error; OFF,
 /// GETREDIR, TRACKINGINFO and CACHING answer as Redis does for a client that never enabled tracking).
 /// </summary>
 public static class ClientCommands
@@ -255,12 +255,14 @@ public static class ClientCommands
         "    * SKIPME (YES|NO)", "      Spare this connection (default: YES).",
         "LIST [TYPE (NORMAL|MASTER|REPLICA|PUBSUB)] [ID <client-id> ...]", "    Describe the connections, one per line.",
         "NO-EVICT (ON|OFF)", "    Mark this connection as exempt from client eviction.",
+        "PAUSE <timeout> [WRITE|ALL]", "    Hold back the commands of normal clients for <timeout> ms (default ALL; WRITE: only those that may write).",
         "REPLY (ON|OFF|SKIP)", "    Turn the replies to this connection on or off, or skip the next one.",
         "SETINFO (LIB-NAME|LIB-VER) <value>", "    Record the client library name or version.",
         "SETNAME <name>", "    Name this connection.",
         "TRACKING (ON|OFF) [...]", "    Not supported: only OFF is accepted.",
         "TRACKINGINFO", "    Report the (always off) tracking state of this connection.",
         "UNBLOCK <clientid> [TIMEOUT]", "    End the blocking command of another connection as a timeout.",
+        "UNPAUSE", "    End a pause started with CLIENT PAUSE.",
     ]);
 
     private static bool TryParseOnOff(ReadOnlySpan<byte> arg, out bool on)

@@ -25,6 +25,8 @@ public static class ConnectionDocs
         new("CLIENT LIST", "2.4.0", "O(N) where N is the number of client connections", "Describes the client connections, one per line.",
             "[TYPE (NORMAL|MASTER|REPLICA|PUBSUB)] [ID client-id=i ...]") { Tips = "nondeterministic_output" },
         new("CLIENT NO-EVICT", "7.0.0", "O(1)", "Exempts the connection from client eviction, or not.", "ON|OFF"),
+        new("CLIENT PAUSE", "2.9.50", "O(1)", "Holds back the commands of every normal client, or only those that may write, for a time.",
+            "timeout [WRITE|ALL]"),
         new("CLIENT REPLY", "3.2.0", "O(1)", "Turns the server's replies to this connection on or off.", "ON|OFF|SKIP"),
         new("CLIENT SETINFO", "7.2.0", "O(1)", "Records the name or version of the client library.", "LIB-NAME libname|LIB-VER libver"),
         new("CLIENT SETNAME", "2.6.9", "O(1)", "Names the connection.", "connection-name"),
@@ -33,5 +35,6 @@ public static class ConnectionDocs
         new("CLIENT TRACKINGINFO", "6.2.0", "O(1)", "Describes the tracking state of the connection.", ""),
         new("CLIENT UNBLOCK", "5.0.0", "O(log N) where N is the number of client connections",
             "Ends another connection's blocking command as if it had timed out.", "client-id=i [TIMEOUT|ERROR]"),
+        new("CLIENT UNPAUSE", "6.2.0", "O(N) where N is the number of paused clients", "Ends a pause started with CLIENT PAUSE.", ""),
     ];
 }

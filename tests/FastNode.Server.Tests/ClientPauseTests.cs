@@ -1,0 +1,180 @@
+using Microsoft.Extensions.Time.Testing;
+
+namespace FastNode.Server.Tests;
+
+/// <summary>
+/// CLIENT PAUSE / UNPAUSE with several in-memory clients and a fake clock, checked against redis-server 7.0: a
+/// covered command waits (it is never refused) and runs when the pause ends; WRITE lets reads through; the latest
+/// kind applies while the end only moves later; keys are not expired while writes are paused.
+/// </summary>
+public sealed class ClientPauseTests
+{
+    private FakeTimeProvider _time = null!;
+    private ServerState _server = null!;
+    private readonly List<InMemoryClient> _clients = [];
+
+    [SetUp]
+    public void SetUp()
+    {
+        _time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000));
+        _server = InMemoryClient.NewServer(time: _time);
+    }
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        foreach (var c in _clients) await c.DisposeAsync();
+        _clients.Clear();
+    }
+
+    private InMemoryClient Client()
+    {
+        var c = new InMemoryClient(_server);
+        _clients.Add(c);
+        return c;
+    }
+
+    /// <summary>Sends a command and returns once the server has held the client back.</summary>
+    private static async Task HeldAsync(InMemoryClient client, params string[] command)
+    {
+        await client.SendAsync(Resp.Command(command));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        while (client.Session.PendingBlock is null) await Task.Delay(1, timeout.Token);
+    }
+
+    [Test]
+    public async Task AWritePauseHoldsWritesAndLetsReadsThrough()
+    {
+        var admin = Client();
+        var writer = Client();
+        var reader = Client();
+        Assert.That(await admin.CallAsync("CLIENT", "PAUSE", "10000", "WRITE"), Is.EqualTo("+OK\r\n"));
+        await HeldAsync(writer, "SET", "k", "v");
+        Assert.That(await reader.CallAsync("GET", "k"), Is.EqualTo("$-1\r\n"), "reads answer during a write pause, and the write has not run");
+        Assert.That(await admin.CallAsync("CLIENT", "UNPAUSE"), Is.EqualTo("+OK\r\n"));
+        Assert.That(await writer.ReadReplyAsync(), Is.EqualTo("+OK\r\n"));
+        Assert.That(await reader.CallAsync("GET", "k"), Is.EqualTo("$1\r\nv\r\n"));
+    }
+
+    [Test]
+    public async Task APauseEndsByItselfAtItsTimeout()
+    {
+        var admin = Client();
+        var client = Client();
+        await admin.CallAsync("CLIENT", "PAUSE", "1000");
+        await HeldAsync(client, "PING");
+        _time.Advance(TimeSpan.FromMilliseconds(999));
+        await Task.Delay(20);
+        Assert.That(client.Session.PendingBlock, Is.Not.Null, "still held 1 ms before the end");
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.That(await client.ReadReplyAsync(), Is.EqualTo("+PONG\r\n"));
+    }
+
+    [Test]
+    public async Task AnAllPauseHoldsCLIENTPAUSETooAndTheLatestKindThenApplies()
+    {
+        var admin = Client();
+        var second = Client();
+        var client = Client();
+        await admin.CallAsync("CLIENT", "PAUSE", "300", "ALL");
+        await HeldAsync(second, "CLIENT", "PAUSE", "1000", "WRITE");
+        _time.Advance(TimeSpan.FromMilliseconds(300));
+        Assert.That(await second.ReadReplyAsync(), Is.EqualTo("+OK\r\n"), "it ran when the ALL pause ended");
+        Assert.That(await client.CallAsync("PING"), Is.EqualTo("+PONG\r\n"), "WRITE is the kind in force now: reads run");
+        await HeldAsync(client, "SET", "k", "v");
+        _time.Advance(TimeSpan.FromMilliseconds(999));
+        await Task.Delay(20);
+        Assert.That(client.Session.PendingBlock, Is.Not.Null, "writes stay paused for the 1000 ms asked");
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.That(await client.ReadReplyAsync(), Is.EqualTo("+OK\r\n"));
+    }
+
+    [Test]
+    public async Task ALaterShorterPauseKeepsTheLaterEnd()
+    {
+        var admin = Client();
+        var client = Client();
+        await admin.CallAsync("CLIENT", "PAUSE", "1000", "WRITE");
+        await admin.CallAsync("CLIENT", "PAUSE", "100", "WRITE");
+        await HeldAsync(client, "SET", "k", "v");
+        _time.Advance(TimeSpan.FromMilliseconds(500));
+        await Task.Delay(20);
+        Assert.That(client.Session.PendingBlock, Is.Not.Null, "the end stays at 1000 ms, not 100");
+        _time.Advance(TimeSpan.FromMilliseconds(500));
+        Assert.That(await client.ReadReplyAsync(), Is.EqualTo("+OK\r\n"));
+    }
+
+    [Test]
+    public async Task PipelinedCommandsRunInOrderAfterTheHeldOne()
+    {
+        var admin = Client();
+        var client = Client();
+        await admin.CallAsync("CLIENT", "PAUSE", "10000", "WRITE");
+        await client.SendAsync(Resp.CommandText("INCR", "n") + Resp.CommandText("GET", "n") + Resp.CommandText("INCR", "n"));
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+        {
+            while (client.Session.PendingBlock is null) await Task.Delay(1, timeout.Token);
+        }
+        await admin.CallAsync("CLIENT", "UNPAUSE");
+        Assert.That(await client.ReadReplyAsync(), Is.EqualTo(":1\r\n"));
+        Assert.That(await client.ReadReplyAsync(), Is.EqualTo("$1\r\n1\r\n"));
+        Assert.That(await client.ReadReplyAsync(), Is.EqualTo(":2\r\n"));
+    }
+
+    [Test]
+    public async Task ExecOfAQueuedWriteWaitsAndAReadOnlyExecDoesNot()
+    {
+        var admin = Client();
+        var client = Client();
+        Assert.That(await client.CallAsync("MULTI"), Is.EqualTo("+OK\r\n"));
+        Assert.That(await client.CallAsync("GET", "k"), Is.EqualTo("+QUEUED\r\n"));
+        await admin.CallAsync("CLIENT", "PAUSE", "10000", "WRITE");
+        Assert.That(await client.CallAsync("EXEC"), Is.EqualTo("*1\r\n$-1\r\n"), "a transaction of reads runs");
+        await client.CallAsync("MULTI");
+        await HeldAsync(client, "SET", "k", "v");
+        await admin.CallAsync("CLIENT", "UNPAUSE");
+        Assert.That(await client.ReadReplyAsync(), Is.EqualTo("+QUEUED\r\n"), "a write is held even while it would only be queued, as in Redis");
+        await admin.CallAsync("CLIENT", "PAUSE", "10000", "WRITE");
+        await HeldAsync(client, "EXEC");
+        await admin.CallAsync("CLIENT", "UNPAUSE");
+        Assert.That(await client.ReadReplyAsync(), Is.EqualTo("*1\r\n+OK\r\n"));
+    }
+
+    [Test]
+    public async Task KeysDoNotExpireWhileWritesArePaused()
+    {
+        var admin = Client();
+        var client = Client();
+        await client.CallAsync("SET", "k", "v", "PX", "100");
+        await admin.CallAsync("CLIENT", "PAUSE", "10000", "WRITE");
+        _time.Advance(TimeSpan.FromMilliseconds(200));
+        Assert.That(await client.CallAsync("GET", "k"), Is.EqualTo("$-1\r\n"), "an expired key reads as missing");
+        Assert.That(await client.CallAsync("DBSIZE"), Is.EqualTo(":1\r\n"), "but is not deleted while writes are paused");
+        await admin.CallAsync("CLIENT", "UNPAUSE");
+        Assert.That(await client.CallAsync("GET", "k"), Is.EqualTo("$-1\r\n"));
+        Assert.That(await client.CallAsync("DBSIZE"), Is.EqualTo(":0\r\n"), "lazy expiry deletes it once the pause is over");
+    }
+
+    [Test]
+    public async Task AHeldClientThatLeavesIsForgotten()
+    {
+        var admin = Client();
+        var client = new InMemoryClient(_server);
+        await admin.CallAsync("CLIENT", "PAUSE", "10000");
+        await HeldAsync(client, "PING");
+        Assert.That(_server.Pause.PostponedCount, Is.EqualTo(1));
+        await client.DisposeAsync();
+        Assert.That(_server.Pause.PostponedCount, Is.EqualTo(0));
+    }
+
+    [TestCase("CLIENT|PAUSE", "-ERR wrong number of arguments for 'client|pause' command\r\n")]
+    [TestCase("CLIENT|PAUSE|x", "-ERR timeout is not an integer or out of range\r\n")]
+    [TestCase("CLIENT|PAUSE|-1", "-ERR timeout is negative\r\n")]
+    [TestCase("CLIENT|PAUSE|10|BLAH", "-ERR CLIENT PAUSE mode must be WRITE or ALL\r\n")]
+    [TestCase("CLIENT|PAUSE|10|WRITE|ALL", "-ERR unknown subcommand or wrong number of arguments for 'PAUSE'. Try CLIENT HELP.\r\n")]
+    [TestCase("CLIENT|UNPAUSE|x", "-ERR wrong number of arguments for 'client|unpause' command\r\n")]
+    public async Task BadArgumentsGetRedisErrors(string command, string reply)
+    {
+        Assert.That(await Client().CallAsync(command.Split('|')), Is.EqualTo(reply));
+    }
+}
