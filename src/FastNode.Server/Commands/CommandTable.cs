@@ -251,6 +251,7 @@ public sealed class CommandTable
         new("WAIT", 3, NoScript, 0, 0, 0, Server.ServerCommands.Wait, "connection"),
         new("REPLCONF", -1, Admin | NoScript | Loading | Stale | AllowBusy, 0, 0, 0, Server.ReplicationCommands.ReplConf, "server"),
         new("PSYNC", -3, Admin | NoScript | NoAsyncLoading | NoMulti, 0, 0, 0, Server.ReplicationCommands.Psync, "server"),
+        new("FAILOVER", -1, Admin | NoScript | Stale, 0, 0, 0, Server.ReplicationCommands.Failover, "server"),
         new("SYNC", 1, Admin | NoScript | NoAsyncLoading | NoMulti, 0, 0, 0, Server.ReplicationCommands.Sync, "server"),
         new("REPLICAOF", 3, Admin | NoScript | Stale | NoAsyncLoading, 0, 0, 0, Server.ReplicationCommands.ReplicaOf, "server"),
         new("SLAVEOF", 3, Admin | NoScript | Stale | NoAsyncLoading, 0, 0, 0, Server.ReplicationCommands.ReplicaOf, "server"),

@@ -256,7 +256,7 @@ public static class InfoSections
             info.Line("slave" + i, $"ip={r.Ip},port={r.ListeningPort},state={r.State},offset={Interlocked.Read(ref r.AckOffset)},lag={(now - r.AckTimeMs) / 1000}");
         }
         var backlog = replication.Backlog;
-        info.Line("master_failover_state", "no-failover")
+        info.Line("master_failover_state", server.Replication.Failover.StateName)
             .Line("master_replid", replication.ReplId)
             .Line("master_replid2", replication.ReplId2)
             .Line("master_repl_offset", server.Feed.Offset)

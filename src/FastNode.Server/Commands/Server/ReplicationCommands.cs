@@ -78,16 +78,30 @@ public static class ReplicationCommands
         ctx.Writer.WriteRaw(RespReplies.Ok);
     }
 
-    /// <summary>PSYNC replid offset: continue from the backlog (+CONTINUE) or start over from a snapshot (+FULLRESYNC).</summary>
+    /// <summary>
+    /// PSYNC replid offset [FAILOVER]: continue from the backlog (+CONTINUE) or start over from a snapshot
+    /// (+FULLRESYNC). With FAILOVER, our primary is handing its role over (its FAILOVER command): this server becomes
+    /// the primary first, if the history named is ours, and the old primary then continues as its replica.
+    /// </summary>
     public static void Psync(ref CommandContext ctx)
     {
-        if (!CanSync(ref ctx)) return;
+        if (ctx.Session.Replica is not null) return;   // already a replica: ignored, as in Redis
         if (!Numbers.TryParseInt64(ctx.Args[2], out long from))
         {
             ctx.Writer.WriteError(RespErrors.NotInteger);
             return;
         }
         string replid = Encoding.ASCII.GetString(ctx.Args[1]);
+        if (ctx.Args.Count > 3 && Ascii.EqualsIgnoreCase(ctx.Args[3], "FAILOVER"u8))
+        {
+            if (replid != ctx.Server.Replication.ReplId)
+            {
+                ctx.Writer.WriteError("ERR PSYNC FAILOVER replid must match my replid.");
+                return;
+            }
+            ctx.Server.Replication.BecomePrimary($"failover request from {ctx.Session.RemoteAddress}");
+        }
+        if (!CanSync(ref ctx)) return;
         string? line = ctx.Server.Replication.Attach(ctx.Session, replid, from, out var replica);
         ctx.Writer.WriteRaw(Encoding.ASCII.GetBytes(line + "\r\n"));
         ctx.Session.Replica = replica;
@@ -104,6 +118,11 @@ public static class ReplicationCommands
     private static bool CanSync(ref CommandContext ctx)
     {
         if (ctx.Session.Replica is not null) return false;   // already a replica: ignored, as in Redis
+        if (ctx.Server.Replication.Failover.State != FailoverState.None)
+        {
+            ctx.Writer.WriteError("NOMASTERLINK Can't SYNC while failing over");
+            return false;
+        }
         if (ctx.Server.Replication.Link is { Up: false })
         {
             ctx.Writer.WriteError("NOMASTERLINK Can't SYNC while not connected with my master");
@@ -116,6 +135,11 @@ public static class ReplicationCommands
     public static void ReplicaOf(ref CommandContext ctx)
     {
         var replication = ctx.Server.Replication;
+        if (replication.Failover.State != FailoverState.None)
+        {
+            ctx.Writer.WriteError("ERR REPLICAOF not allowed while failing over.");
+            return;
+        }
         if (Ascii.EqualsIgnoreCase(ctx.Args[1], "NO"u8) && Ascii.EqualsIgnoreCase(ctx.Args[2], "ONE"u8))
         {
             replication.BecomePrimary();
@@ -140,5 +164,60 @@ public static class ReplicationCommands
         }
         replication.BecomeReplica(host, (int)port);
         ctx.Writer.WriteRaw(RespReplies.Ok);
+    }
+
+    /// <summary>
+    /// FAILOVER [TO host port [FORCE]] [TIMEOUT ms] | FAILOVER ABORT: hand this primary's role to a replica without
+    /// losing acknowledged writes (<see cref="CoordinatedFailover"/>). Replies OK once started; INFO replication's
+    /// master_failover_state follows it. Checks in Redis 7.0's order.
+    /// </summary>
+    public static void Failover(ref CommandContext ctx)
+    {
+        var args = ctx.Args;
+        var failover = ctx.Server.Replication.Failover;
+        if (args.Count == 2 && Ascii.EqualsIgnoreCase(args[1], "ABORT"u8))
+        {
+            if (failover.TryAbort()) ctx.Writer.WriteRaw(RespReplies.Ok);
+            else ctx.Writer.WriteError("ERR No failover in progress.");
+            return;
+        }
+        long timeoutMs = 0;
+        long port = 0;
+        string? host = null;
+        bool force = false;
+        for (int i = 1; i < args.Count; i++)
+        {
+            if (Ascii.EqualsIgnoreCase(args[i], "TIMEOUT"u8) && i + 1 < args.Count && timeoutMs == 0)
+            {
+                if (!Numbers.TryParseInt64(args[++i], out timeoutMs))
+                {
+                    ctx.Writer.WriteError(RespErrors.NotInteger);
+                    return;
+                }
+                if (timeoutMs <= 0)
+                {
+                    ctx.Writer.WriteError("ERR FAILOVER timeout must be greater than 0");
+                    return;
+                }
+            }
+            else if (Ascii.EqualsIgnoreCase(args[i], "TO"u8) && i + 2 < args.Count && host is null)
+            {
+                if (!Numbers.TryParseInt64(args[i + 2], out port))
+                {
+                    ctx.Writer.WriteError(RespErrors.NotInteger);
+                    return;
+                }
+                host = Encoding.UTF8.GetString(args[i + 1]);
+                i += 2;
+            }
+            else if (Ascii.EqualsIgnoreCase(args[i], "FORCE"u8) && !force) force = true;
+            else
+            {
+                ctx.Writer.WriteError(RespErrors.Syntax);
+                return;
+            }
+        }
+        if (failover.Start(host, (int)Math.Clamp(port, int.MinValue, int.MaxValue), timeoutMs, force) is { } error) ctx.Writer.WriteError(error);
+        else ctx.Writer.WriteRaw(RespReplies.Ok);
     }
 }

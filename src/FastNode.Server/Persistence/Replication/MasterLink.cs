@@ -34,8 +34,11 @@ public sealed class MasterLink
     private long _txStart = -1;   // replayer position of an open MULTI whose bytes wait for its EXEC
     private bool _ackRequested;
 
-    public MasterLink(ServerState server, ReplicationState replication, string host, int port)
+    private readonly bool _failover;  // this server was a primary handing over to this one (FAILOVER)
+
+    public MasterLink(ServerState server, ReplicationState replication, string host, int port, bool failover = false)
     {
+        _failover = failover;
         _server = server;
         _replication = replication;
         _log = server.Loggers.CreateLogger("FastNode.Replication");
@@ -96,6 +99,8 @@ public sealed class MasterLink
             catch (Exception ex) when (!_stop.IsCancellationRequested)
             {
                 _log.LogWarning("Replication link to MASTER {Host}:{Port} failed: {Reason}", Host, Port, ex.Message);
+                // A hand-over that cannot reach its target ends: this server is a primary again (Redis aborts too).
+                if (_replication.Failover.State == FailoverState.InProgress) _replication.Failover.Abort("Failover target link failed: " + ex.Message);
             }
             catch (Exception) when (_stop.IsCancellationRequested)
             {
@@ -149,10 +154,25 @@ public sealed class MasterLink
         await CommandAsync(reader, "REPLCONF", "capa", "eof", "capa", "psync2").ConfigureAwait(false);
 
         long from = _server.Feed.Offset + 1;
-        reply = _replication.HistoryKnown
-            ? await CommandAsync(reader, "PSYNC", _replication.ReplId, from.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false)
-            : await CommandAsync(reader, "PSYNC", "?", "-1").ConfigureAwait(false);
+        bool handingOver = _failover && _replication.Failover.State == FailoverState.InProgress;
+        string offsetText = from.ToString(CultureInfo.InvariantCulture);
+        reply = handingOver
+            ? await CommandAsync(reader, "PSYNC", _replication.ReplId, offsetText, "FAILOVER").ConfigureAwait(false)
+            : _replication.HistoryKnown
+                ? await CommandAsync(reader, "PSYNC", _replication.ReplId, offsetText).ConfigureAwait(false)
+                : await CommandAsync(reader, "PSYNC", "?", "-1").ConfigureAwait(false);
         while (reply.Length == 0) reply = await reader.ReadLineAsync().ConfigureAwait(false);
+        if (handingOver)
+        {
+            if (reply.StartsWith("+FULLRESYNC", StringComparison.Ordinal) || reply.StartsWith("+CONTINUE", StringComparison.Ordinal))
+                _replication.Failover.Completed();
+            else
+            {
+                // Aborting makes this server a primary again, which stops this link.
+                _replication.Failover.Abort("Failover target rejected psync request");
+                return;
+            }
+        }
 
         if (reply.StartsWith("+FULLRESYNC", StringComparison.Ordinal))
         {

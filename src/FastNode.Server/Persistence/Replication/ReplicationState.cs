@@ -31,7 +31,11 @@ public sealed class ReplicationState
         _server = server;
         _log = server.Loggers.CreateLogger("FastNode.Replication");
         ReplId = NewId();
+        Failover = new CoordinatedFailover(server, this, _log);
     }
+
+    /// <summary>A FAILOVER command's hand-over to a replica, while one runs.</summary>
+    public CoordinatedFailover Failover { get; }
 
     /// <summary>master_replid: the id of the history this server's stream belongs to.</summary>
     public string ReplId { get; private set; }
@@ -156,6 +160,7 @@ public sealed class ReplicationState
         if (offset > Interlocked.Read(ref replica.AckOffset)) Interlocked.Exchange(ref replica.AckOffset, offset);
         replica.AckTimeMs = _server.NowMs;
         CheckWaits();
+        if (Failover.State == FailoverState.WaitingForSync) Failover.Update();
     }
 
     /// <summary>Replicas whose acknowledged offset reached <paramref name="offset"/>.</summary>
@@ -185,7 +190,7 @@ public sealed class ReplicationState
     public void AddWait(ReplicaWait wait)
     {
         lock (_waits) _waits.Add(wait);
-        if (!IsReplica && Replicas.Count > 0) AppendToReplicas(GetAckRecord);
+        RequestAcks();
     }
 
     public void RemoveWait(ReplicaWait wait)
@@ -228,7 +233,14 @@ public sealed class ReplicationState
             }
         }
         Link?.Cron(now);
+        Failover.Update();
         if (Backlog is { } backlog && backlog.Size != BacklogSize()) backlog.Resize(BacklogSize());
+    }
+
+    /// <summary>REPLCONF GETACK * to every replica: each answers with the offset it has processed.</summary>
+    public void RequestAcks()
+    {
+        if (!IsReplica && Replicas.Count > 0) AppendToReplicas(GetAckRecord);
     }
 
     /// <summary>A record only replicas get (PING, REPLCONF GETACK): under the gate, so it never lands inside a MULTI.</summary>
@@ -249,8 +261,9 @@ public sealed class ReplicationState
     /// <summary>
     /// REPLICAOF host port: becomes a replica of that primary (replacing any link). Its own replicas are dropped
     /// (they reconnect and continue from the new history), its own history is kept as the offset it asks to continue.
+    /// With <paramref name="failover"/> the link asks the new primary to take over (PSYNC ... FAILOVER).
     /// </summary>
-    public void BecomeReplica(string host, int port)
+    public void BecomeReplica(string host, int port, bool failover = false)
     {
         MasterLink? old = null;
         MasterLink? link = null;
@@ -263,7 +276,7 @@ public sealed class ReplicationState
                 EnsureBacklog();
                 _server.Feed.Relaying = true;
                 for (int d = 0; d < _server.DatabaseCount; d++) _server.Database(d).ExpiryPaused = true;
-                Link = link = new MasterLink(_server, this, host, port);
+                Link = link = new MasterLink(_server, this, host, port, failover);
             }
         });
         old?.Stop();
@@ -276,7 +289,7 @@ public sealed class ReplicationState
     /// REPLICAOF NO ONE: a primary again, with its data. The old history id becomes ReplId2 up to the current offset
     /// and a new one starts, so replicas that followed the same primary can continue from this one (PSYNC2).
     /// </summary>
-    public void BecomePrimary()
+    public void BecomePrimary(string reason = "REPLICAOF NO ONE")
     {
         MasterLink? old = null;
         _server.Feed.Gate.Pause(() =>
@@ -296,7 +309,7 @@ public sealed class ReplicationState
         old.Stop();
         for (int d = 0; d < _server.DatabaseCount; d++) _server.Database(d).ExpiryPaused = false;
         DropReplicas();
-        _log.LogInformation("MASTER MODE enabled: new replication id {Id}, previous {Old} up to offset {Offset}", ReplId, ReplId2, SecondOffset);
+        _log.LogInformation("MASTER MODE enabled ({Reason}): new replication id {Id}, previous {Old} up to offset {Offset}", reason, ReplId, ReplId2, SecondOffset);
     }
 
     /// <summary>The link loaded a full snapshot of a new history: this server's history is now the primary's.</summary>

@@ -5,8 +5,8 @@ public static class ServerDocs
 {
     public static readonly CommandDoc[] All =
     [
-        new("BGREWRITEAOF", "1.0.0", "O(1)", "Rewrites the append-only file (not available: FastNode keeps no files).", ""),
-        new("BGSAVE", "1.0.0", "O(1)", "Saves a snapshot in the background (not available: FastNode keeps no files).", "[SCHEDULE]"),
+        new("BGREWRITEAOF", "1.0.0", "O(1)", "Rewrites the append-only file in the background.", ""),
+        new("BGSAVE", "1.0.0", "O(1)", "Saves a snapshot of the dataset (dump.rdb) in the background.", "[SCHEDULE]"),
         new("DBSIZE", "1.0.0", "O(1)", "Returns the number of keys in the current database.", "")
             { Acl = "@keyspace", Tips = "request_policy:all_shards response_policy:agg_sum" },
         new("DEBUG", "1.0.0", "Depends on subcommand.", "Debugging helpers (needs enable-debug-command).", ""),
@@ -16,16 +16,28 @@ public static class ServerDocs
             "[ASYNC|SYNC]") { Acl = "@keyspace @dangerous", Tips = "request_policy:all_shards response_policy:all_succeeded" },
         new("INFO", "1.0.0", "O(1)", "Reports information and statistics about the server.", "[section ...]")
             { Acl = "@dangerous", Tips = "nondeterministic_output request_policy:all_shards response_policy:special" },
-        new("LASTSAVE", "1.0.0", "O(1)", "Returns the Unix time of the last save (the start time: nothing is ever saved).", "")
+        new("LASTSAVE", "1.0.0", "O(1)", "Returns the Unix time of the last successful save.", "")
             { Acl = "@admin @dangerous", Tips = "nondeterministic_output" },
-        new("ROLE", "2.8.12", "O(1)", "Returns the replication role of the server (always master).", "") { Acl = "@admin @dangerous" },
-        new("SAVE", "1.0.0", "O(N) where N is the total number of keys in all databases", "Saves a snapshot (not available: FastNode keeps no files).", ""),
+        new("ROLE", "2.8.12", "O(1)", "Returns the replication role of the server, with its replicas or its primary.", "") { Acl = "@admin @dangerous" },
+        new("FAILOVER", "6.2.0", "O(N) where N is the number of replicas", "Hands the primary role to a replica without losing acknowledged writes.",
+            "[TO host port [FORCE]] [ABORT] [TIMEOUT milliseconds=i]") { Acl = "@admin @slow @dangerous" },
+        new("PSYNC", "2.8.0", "O(1)", "Internal command used by replicas to continue or restart the replication stream.", "replicationid offset=i")
+            { Acl = "@admin @slow @dangerous" },
+        new("REPLCONF", "3.0.0", "O(1)", "Internal command used by replicas to configure and acknowledge the replication stream.", "")
+            { Acl = "@admin @slow @dangerous" },
+        new("REPLICAOF", "5.0.0", "O(1)", "Makes the server a replica of another one, or a primary again (NO ONE).", "host port")
+            { Acl = "@admin @slow @dangerous" },
+        new("SLAVEOF", "1.0.0", "O(1)", "Makes the server a replica of another one, or a primary again (NO ONE). Deprecated: use REPLICAOF.",
+            "host port") { Acl = "@admin @slow @dangerous" },
+        new("SYNC", "1.0.0", "O(1)", "Internal command used by replicas (before PSYNC) to get the whole dataset and the stream.", "")
+            { Acl = "@admin @slow @dangerous" },
+        new("SAVE", "1.0.0", "O(N) where N is the total number of keys in all databases", "Saves a snapshot of the dataset (dump.rdb), blocking the server.", ""),
         new("SHUTDOWN", "1.0.0", "O(N) when saving, where N is the total number of keys in all databases", "Stops the server.",
             "[NOSAVE|SAVE] [NOW] [FORCE] [ABORT]"),
         new("SWAPDB", "4.0.0", "O(N) where N is the count of clients watching or blocking on keys from both databases",
             "Exchanges the contents of two databases.", "index1=i index2=i") { Acl = "@keyspace @dangerous" },
         new("TIME", "2.6.0", "O(1)", "Returns the server time as seconds and microseconds.", "") { Tips = "nondeterministic_output" },
-        new("WAIT", "3.0.0", "O(1)", "Waits for replicas to acknowledge the writes so far (there are none).", "numreplicas=i timeout=i")
+        new("WAIT", "3.0.0", "O(1)", "Waits for replicas to acknowledge the writes so far.", "numreplicas=i timeout=i")
             { Acl = "@connection", Tips = "request_policy:all_shards response_policy:agg_min" },
         new("COMMAND", "2.8.13", "O(N) where N is the total number of Redis commands", "Describes every command.", "")
             { Acl = "@connection", Tips = "nondeterministic_output_order" },
