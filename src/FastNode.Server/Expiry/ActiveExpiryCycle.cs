@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using FastNode.Server.Storage;
-
 namespace FastNode.Server.Expiry;
 
 /// <summary>
@@ -27,19 +25,10 @@ public sealed class ActiveExpiryCycle(ServerState server)
             if (db.ExpiryHeld) continue;   // loading or a replica (expiries arrive as DELs in the stream), or writes paused
             for (int s = 0; s < db.ShardCount; s++)
             {
-                var shard = db.ShardAt(s);
                 while (true)
                 {
-                    int expired;
-                    lock (shard.Lock)
-                    {
-                        if (shard.VolatileCount == 0)
-                        {
-                            shard.ShrinkIfEmpty();
-                            break;
-                        }
-                        expired = shard.ExpireSample(server.NowMs, SamplesPerRound);
-                    }
+                    int expired = db.ExpireSample(s, server.NowMs, SamplesPerRound);
+                    if (expired < 0) break;
                     deleted += expired;
                     if (Stopwatch.GetTimestamp() > deadline)
                     {

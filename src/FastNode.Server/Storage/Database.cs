@@ -293,6 +293,38 @@ public sealed class Database
         return total;
     }
 
+    /// <summary>
+    /// One step of active expiry in one shard (its lock held for one sample only): tests up to <paramref name="samples"/>
+    /// keys that have a TTL and deletes the expired ones. Returns how many it deleted, or -1 when the shard has no key
+    /// with a TTL left (its arrays are given back if it emptied).
+    /// </summary>
+    public int ExpireSample(int shardIndex, long nowMs, int samples)
+    {
+        var shard = _shards[shardIndex];
+        lock (shard.Lock)
+        {
+            if (shard.VolatileCount == 0)
+            {
+                shard.ShrinkIfEmpty();
+                return -1;
+            }
+            return shard.ExpireSample(nowMs, samples);
+        }
+    }
+
+    /// <summary>Keys expired and keyspace hits and misses so far, summed over the shards (INFO stats); read without locks.</summary>
+    public (long Expired, long Hits, long Misses) KeyspaceCounters()
+    {
+        long expired = 0, hits = 0, misses = 0;
+        foreach (var shard in _shards)
+        {
+            expired += Volatile.Read(ref shard.Expired);
+            hits += Volatile.Read(ref shard.Hits);
+            misses += Volatile.Read(ref shard.Misses);
+        }
+        return (expired, hits, misses);
+    }
+
     public void Flush()
     {
         CaptureAllBeforeWrite();

@@ -170,14 +170,10 @@ public static class InfoSections
         long expired = 0, hits = 0, misses = 0;
         for (int db = 0; db < server.DatabaseCount; db++)
         {
-            var database = server.Database(db);
-            for (int s = 0; s < database.ShardCount; s++)
-            {
-                var shard = database.ShardAt(s);
-                expired += Volatile.Read(ref shard.Expired);
-                hits += Volatile.Read(ref shard.Hits);
-                misses += Volatile.Read(ref shard.Misses);
-            }
+            var counters = server.Database(db).KeyspaceCounters();
+            expired += counters.Expired;
+            hits += counters.Hits;
+            misses += counters.Misses;
         }
         var metrics = server.Metrics;
         info.Section("Stats")
