@@ -156,6 +156,80 @@ public sealed class ReplicationTests
         Assert.That(long.Parse(after["sync_partial_ok"]), Is.EqualTo(long.Parse(before["sync_partial_ok"]) + 1));
     }
 
+    /// <summary>A FastNode with a directory of its own (its dump.rdb must not be another node's).</summary>
+    private ServerProcesses.Running FastNodeIn(string name, int port, string extra = "")
+    {
+        string dir = Directory.CreateDirectory(Path.Combine(_dir, name)).FullName;
+        return _processes.FastNode(port, $"--dir {dir} {extra}").Ready();
+    }
+
+    [Test]
+    public void ReplicaRestartedFromItsDumpContinuesPartially()
+    {
+        var primary = FastNodeIn("primary", ServerProcesses.FreePort());
+        int replicaPort = ServerProcesses.FreePort();
+        var replica = FastNodeIn("replica", replicaPort, $"--replicaof 127.0.0.1 {primary.Port}");
+        DatasetDump.Fill(primary.Port);
+        WaitInSync(primary, replica);
+        Assert.That(Call(replica.Port, "SAVE"), Is.EqualTo("+OK\r\n"));
+        replica.Kill9();
+        using (var c = RawClient.Connect(primary.Port))
+        {
+            c.Call("SELECT", "2");   // the stream goes on in another database than the dump's point had selected
+            for (int i = 0; i < 100; i++) c.Call("SET", "after:" + i, i.ToString());
+        }
+        var before = Info(primary.Port, "stats");
+
+        replica = FastNodeIn("replica", replicaPort, $"--replicaof 127.0.0.1 {primary.Port}");
+        WaitInSync(primary, replica);
+        var after = Info(primary.Port, "stats");
+        Assert.That(after["sync_full"], Is.EqualTo(before["sync_full"]), "no full sync after the restart");
+        Assert.That(long.Parse(after["sync_partial_ok"]), Is.EqualTo(long.Parse(before["sync_partial_ok"]) + 1));
+        AssertSameData(primary, replica);
+    }
+
+    [Test]
+    public void FastNodeReplicaOfRedisRestartedFromItsDumpContinuesPartially()
+    {
+        var primary = Redis();
+        int replicaPort = ServerProcesses.FreePort();
+        var replica = FastNodeIn("replica", replicaPort, $"--replicaof 127.0.0.1 {primary.Port}");
+        for (int i = 0; i < 100; i++) Call(primary.Port, "SET", "before:" + i, i.ToString());
+        WaitInSync(primary, replica);
+        Assert.That(Call(replica.Port, "SAVE"), Is.EqualTo("+OK\r\n"));
+        replica.Kill9();
+        for (int i = 0; i < 100; i++) Call(primary.Port, "SET", "after:" + i, i.ToString());
+        var before = Info(primary.Port, "stats");
+
+        replica = FastNodeIn("replica", replicaPort, $"--replicaof 127.0.0.1 {primary.Port}");
+        WaitInSync(primary, replica);
+        var after = Info(primary.Port, "stats");
+        Assert.That(after["sync_full"], Is.EqualTo(before["sync_full"]), "redis-server did not sync it in full again");
+        Assert.That(long.Parse(after["sync_partial_ok"]), Is.EqualTo(long.Parse(before["sync_partial_ok"]) + 1));
+        AssertSameData(primary, replica);
+    }
+
+    [Test]
+    public void ReplicasContinuePartiallyWithAPrimaryRestartedFromItsDump()
+    {
+        int primaryPort = ServerProcesses.FreePort();
+        var primary = FastNodeIn("primary", primaryPort);
+        var replica = FastNodeIn("replica", ServerProcesses.FreePort(), $"--replicaof 127.0.0.1 {primaryPort}");
+        DatasetDump.Fill(primary.Port);
+        WaitInSync(primary, replica);
+        Assert.That(Call(primary.Port, "SAVE"), Is.EqualTo("+OK\r\n"));
+        primary.Kill9();
+
+        primary = FastNodeIn("primary", primaryPort);
+        Assert.That(Info(primary.Port)["master_replid2"], Is.EqualTo(Info(replica.Port)["master_replid"]), "the old history is the second id");
+        WaitInSync(primary, replica);
+        var stats = Info(primary.Port, "stats");
+        Assert.That((stats["sync_full"], stats["sync_partial_ok"]), Is.EqualTo(("0", "1")), "the replica continued partially");
+        Call(primary.Port, "SET", "after", "1");
+        WaitUntil(() => Call(replica.Port, "GET", "after") == "$1\r\n1\r\n", "the replica follows the restarted primary");
+        AssertSameData(primary, replica);
+    }
+
     [Test]
     public void ReplicaKilledUnderLoadCatchesUpAfterRestart()
     {

@@ -127,6 +127,15 @@ public sealed class ChangeFeed : IKeyspaceObserver
         }
     }
 
+    /// <summary>The database the stream has selected as of its last record (0 when none yet). Read with writers paused.</summary>
+    public int SelectedDb
+    {
+        get
+        {
+            lock (_append) return Math.Max(0, _selectedDb);
+        }
+    }
+
     /// <summary>Sets the offset (a replica that loaded its primary's snapshot continues at the primary's offset).</summary>
     public void ResetOffset(long offset)
     {

@@ -72,6 +72,7 @@ public static class RdbFile
         {
             using var input = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
             var result = RdbLoader.Load(input, server, new RdbLoadOptions { Logger = log });
+            server.Replication.RestoreSaveInfo(result.Aux, willReplicate: server.Options.ReplicaOf.Length > 0);
             state.LastLoadKeysLoaded = result.KeysLoaded;
             state.LastLoadKeysExpired = result.KeysExpired;
             log.LogInformation("Done loading RDB, keys loaded: {Loaded}, keys expired: {Expired}.", result.KeysLoaded, result.KeysExpired);
@@ -85,10 +86,11 @@ public static class RdbFile
     }
 
     /// <summary>Writes the snapshot to <paramref name="path"/> atomically (temp file, fsync, rename, fsync dir).</summary>
-    public static void WriteAtomically(ServerState server, string path, RdbSaveOptions options)
+    /// <paramref name="atPoint"/> runs at the snapshot's point, with writers paused.
+    public static void WriteAtomically(ServerState server, string path, RdbSaveOptions options, Action? atPoint = null)
     {
         string temp = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $"temp-{Environment.ProcessId}.rdb");
-        FileSync.ReplaceAtomically(path, temp, file => RdbSnapshot.Write(server, file, options));
+        FileSync.ReplaceAtomically(path, temp, file => RdbSnapshot.Write(server, file, options, atPoint));
     }
 
     private static bool WriteAndLog(ServerState server, string success)
@@ -100,13 +102,17 @@ public static class RdbFile
             long total = 0;
             for (int i = 0; i < server.DatabaseCount; i++) total += server.Database(i).ApproximateCount;
             state.SaveKeysTotal = total;
+            // The replication history at the point (repl-id, repl-offset, repl-stream-db): a replica restarted from this
+            // file asks its primary to continue from there instead of syncing in full.
+            var replicationInfo = new List<KeyValuePair<string, string>>();
             var options = new RdbSaveOptions
             {
                 Compression = server.Options.RdbCompression,
                 Checksum = server.Options.RdbChecksum,
                 Progress = keys => state.SaveKeysProcessed = keys,
+                ExtraAux = replicationInfo,
             };
-            WriteAtomically(server, server.Options.RdbPath, options);
+            WriteAtomically(server, server.Options.RdbPath, options, () => replicationInfo.AddRange(server.Replication.SaveInfo()));
             log.LogInformation("{Message}", success);
             return true;
         }

@@ -31,8 +31,9 @@ public sealed class RdbSnapshot : ISnapshotEncoder
     }
 
     /// <summary>Writes header, AUX fields, every non-empty database, EOF and the checksum. Returns the keys written.</summary>
-    public static long Write(ServerState server, Stream output, RdbSaveOptions? options = null) =>
-        SnapshotCapture.Start(server, new RdbSnapshot(server, options)).WriteTo(output);
+    /// <paramref name="atPoint"/> runs at the snapshot's point, with writers paused (to read what the header records).
+    public static long Write(ServerState server, Stream output, RdbSaveOptions? options = null, Action? atPoint = null) =>
+        SnapshotCapture.Start(server, new RdbSnapshot(server, options), atPoint).WriteTo(output);
 
     public void WriteHeader(IBufferWriter<byte> output)
     {

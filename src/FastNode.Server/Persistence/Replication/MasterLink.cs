@@ -36,9 +36,10 @@ public sealed class MasterLink
 
     private readonly bool _failover;  // this server was a primary handing over to this one (FAILOVER)
 
-    public MasterLink(ServerState server, ReplicationState replication, string host, int port, bool failover = false)
+    public MasterLink(ServerState server, ReplicationState replication, string host, int port, bool failover = false, int streamDb = 0)
     {
         _failover = failover;
+        _streamDb = streamDb;
         _server = server;
         _replication = replication;
         _log = server.Loggers.CreateLogger("FastNode.Replication");

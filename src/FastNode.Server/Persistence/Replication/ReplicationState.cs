@@ -25,6 +25,7 @@ public sealed class ReplicationState
     private ReplicaFeed[] _replicas = [];
     private readonly List<ReplicaWait> _waits = [];
     private long _lastPingMs;
+    private int _restoredStreamDb;   // the stream's database in a dump this server restarted from, for its first link
 
     public ReplicationState(ServerState server)
     {
@@ -138,6 +139,65 @@ public sealed class ReplicationState
         _server.Feed.RemoveSink(replica);
         lock (_lock) _replicas = Array.FindAll(_replicas, r => !ReferenceEquals(r, replica));
         replica.Capture?.Detach();
+    }
+
+    /// <summary>
+    /// The replication AUX fields an RDB saved now carries (Redis's rdbPopulateSaveInfo): the history id, the offset and
+    /// the stream's database at the snapshot's point, for a replica (its primary's history) or a primary with a backlog
+    /// (its own); none otherwise. Call at the point, with writers paused.
+    /// </summary>
+    public IEnumerable<KeyValuePair<string, string>> SaveInfo()
+    {
+        int streamDb;
+        lock (_lock)
+        {
+            if (Link is { } link) streamDb = link.StreamDb;
+            else if (Backlog is not null) streamDb = _server.Feed.SelectedDb;
+            else return [];
+            if (!HistoryKnown && Link is not null) return [];
+        }
+        return
+        [
+            new("repl-stream-db", streamDb.ToString(CultureInfo.InvariantCulture)),
+            new("repl-id", ReplId),
+            new("repl-offset", _server.Feed.Offset.ToString(CultureInfo.InvariantCulture)),
+        ];
+    }
+
+    /// <summary>
+    /// Start-up from a dump with replication AUX fields (Redis's loadDataFromDisk): a server that will follow a primary
+    /// continues that history, so its link asks for a partial resync from the offset; a primary keeps the history as its
+    /// second id, so replicas of the server it was can continue from it.
+    /// </summary>
+    public void RestoreSaveInfo(IReadOnlyDictionary<string, string> aux, bool willReplicate)
+    {
+        if (!aux.TryGetValue("repl-id", out var id) || id.Length != 40
+            || !aux.TryGetValue("repl-offset", out var offsetText) || !long.TryParse(offsetText, CultureInfo.InvariantCulture, out long offset) || offset < 0
+            || !aux.TryGetValue("repl-stream-db", out var dbText) || !int.TryParse(dbText, CultureInfo.InvariantCulture, out int streamDb)
+            || streamDb < 0 || streamDb >= _server.DatabaseCount) return;
+        _server.Feed.Gate.Pause(() =>
+        {
+            lock (_lock)
+            {
+                _server.Feed.ResetOffset(offset);
+                if (willReplicate)
+                {
+                    ReplId = id;
+                    HistoryKnown = true;
+                    _restoredStreamDb = streamDb;
+                }
+                else
+                {
+                    ReplId2 = id;
+                    SecondOffset = offset + 1;
+                }
+                // A backlog from the restored offset: it is where replicas continue (and, being there, it keeps
+                // BecomeReplica from starting a new history).
+                Backlog = new BacklogRing(BacklogSize(), offset);
+                _server.Feed.AddSink(Backlog);
+            }
+        });
+        _log.LogInformation("Replication history {Id} at offset {Offset} restored from the dump", id, offset);
     }
 
     /// <summary>Creates the backlog (inside a pause of the gate). As Redis, a primary's first backlog starts a new history.</summary>
@@ -276,7 +336,8 @@ public sealed class ReplicationState
                 EnsureBacklog();
                 _server.Feed.Relaying = true;
                 for (int d = 0; d < _server.DatabaseCount; d++) _server.Database(d).ExpiryPaused = true;
-                Link = link = new MasterLink(_server, this, host, port, failover);
+                Link = link = new MasterLink(_server, this, host, port, failover, _restoredStreamDb);
+                _restoredStreamDb = 0;
             }
         });
         old?.Stop();
