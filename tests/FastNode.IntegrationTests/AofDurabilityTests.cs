@@ -8,29 +8,14 @@ namespace FastNode.IntegrationTests;
 /// read by Redis's own tools and by redis-server (and Redis's AOF read by FastNode).
 /// </summary>
 [NonParallelizable]
-public sealed class AofDurabilityTests
+public sealed class AofDurabilityTests : ProcessTestBase
 {
-    private ServerProcesses _processes = null!;
-    private string _dir = null!;
+    protected override string DirPrefix => "fastnode-aof-";
 
-    [SetUp]
-    public void SetUp()
-    {
-        _processes = new ServerProcesses();
-        _dir = Directory.CreateTempSubdirectory("fastnode-aof-").FullName;
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        _processes.Dispose();
-        Directory.Delete(_dir, recursive: true);
-    }
-
-    private string AofDir => Path.Combine(_dir, "appendonlydir");
+    private string AofDir => Path.Combine(Dir, "appendonlydir");
 
     private ServerProcesses.Running StartFastNode(int port, string extra = "") =>
-        _processes.FastNode(port, $"--dir {_dir} --appendonly yes {extra}").Ready();
+        Processes.FastNode(port, $"--dir {Dir} --appendonly yes {extra}").Ready();
 
     /// <summary>
     /// Writers that each SET their own keys in order and INCR their own counter, one command at a time, until the server
@@ -206,7 +191,7 @@ public sealed class AofDurabilityTests
         bytes[second] = (byte)'!';
         File.WriteAllBytes(increment, bytes);
 
-        var failed = _processes.FastNode(port, $"--dir {_dir} --appendonly yes");
+        var failed = Processes.FastNode(port, $"--dir {Dir} --appendonly yes");
         Assert.That(failed.WaitForExit(), Is.Not.Zero);
         string log = failed.Log;
         Assert.That(log, Does.Contain($"Bad file format reading the append only file {Path.GetFileName(increment)} at offset {second}"));
@@ -239,7 +224,7 @@ public sealed class AofDurabilityTests
         Assert.That(check.Output, Does.Contain("All AOF files and manifest are valid"));
 
         int redisPort = ServerProcesses.FreePort();
-        _processes.Redis(redisPort, $"--dir {_dir} --appendonly yes").Ready();
+        Processes.Redis(redisPort, $"--dir {Dir} --appendonly yes").Ready();
         Assert.That(DatasetDump.Read(redisPort), Is.EqualTo(expected));
     }
 
@@ -249,7 +234,7 @@ public sealed class AofDurabilityTests
     {
         if (!ServerProcesses.RedisInstalled) Assert.Ignore("redis-server is not installed");
         int redisPort = ServerProcesses.FreePort();
-        var redis = _processes.Redis(redisPort, $"--dir {_dir} --appendonly yes --aof-use-rdb-preamble {preamble}").Ready();
+        var redis = Processes.Redis(redisPort, $"--dir {Dir} --appendonly yes --aof-use-rdb-preamble {preamble}").Ready();
         DatasetDump.Fill(redisPort);
         // A rewrite puts the data so far into the base file (an RDB preamble with "yes"); the rest goes to an increment.
         using (var client = RawClient.Connect(redisPort))
@@ -277,7 +262,7 @@ public sealed class AofDurabilityTests
     public void ConfigSetAppendonlyYesWritesABaseOfTheDatasetThenAppends()
     {
         int port = ServerProcesses.FreePort();
-        var server = _processes.FastNode(port, $"--dir {_dir} --aof-use-rdb-preamble no --appendfsync always").Ready();
+        var server = Processes.FastNode(port, $"--dir {Dir} --aof-use-rdb-preamble no --appendfsync always").Ready();
         using (var client = RawClient.Connect(port))
         {
             Assert.That(client.Call("SET", "before", "1"), Is.EqualTo("+OK\r\n"));

@@ -10,33 +10,9 @@ namespace FastNode.IntegrationTests;
 /// old primary's PSYNC ... FAILOVER is understood by either side). Every process is killed by pid in TearDown.
 /// </summary>
 [NonParallelizable]
-public sealed class FailoverTests
+public sealed class FailoverTests : ProcessTestBase
 {
-    private ServerProcesses _processes = null!;
-    private string _dir = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        _processes = new ServerProcesses();
-        _dir = Directory.CreateTempSubdirectory("fastnode-failover-").FullName;
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        _processes.Dispose();
-        Directory.Delete(_dir, recursive: true);
-    }
-
-    private ServerProcesses.Running FastNode(string extra = "") =>
-        _processes.FastNode(ServerProcesses.FreePort(), $"--dir {_dir} {extra}").Ready();
-
-    private ServerProcesses.Running Redis(string extra = "")
-    {
-        if (!ServerProcesses.RedisInstalled) Assert.Ignore("redis-server is not installed");
-        return _processes.Redis(ServerProcesses.FreePort(), $"--dir {_dir} --repl-diskless-sync-delay 0 {extra}").Ready();
-    }
+    protected override string DirPrefix => "fastnode-failover-";
 
     private static void Linked(ServerProcesses.Running replica, ServerProcesses.Running primary) =>
         WaitUntil(() => Info(replica.Port) is var r && r["master_port"] == primary.Port.ToString() && r["master_link_status"] == "up"

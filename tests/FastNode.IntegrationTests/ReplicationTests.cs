@@ -10,37 +10,12 @@ namespace FastNode.IntegrationTests;
 /// Every wait is a poll with a bounded deadline; every process is killed by pid in TearDown.
 /// </summary>
 [NonParallelizable]
-public sealed class ReplicationTests
+public sealed class ReplicationTests : ProcessTestBase
 {
-    private ServerProcesses _processes = null!;
-    private string _dir = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        _processes = new ServerProcesses();
-        _dir = Directory.CreateTempSubdirectory("fastnode-repl-").FullName;
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        _processes.Dispose();
-        Directory.Delete(_dir, recursive: true);
-    }
-
-    private ServerProcesses.Running FastNode(string extra = "") =>
-        _processes.FastNode(ServerProcesses.FreePort(), $"--dir {_dir} {extra}").Ready();
+    protected override string DirPrefix => "fastnode-repl-";
 
     private ServerProcesses.Running FastNodeReplicaOf(ServerProcesses.Running primary, string extra = "") =>
         FastNode($"--replicaof 127.0.0.1 {primary.Port} {extra}");
-
-    private ServerProcesses.Running Redis(string extra = "")
-    {
-        if (!ServerProcesses.RedisInstalled) Assert.Ignore("redis-server is not installed");
-        // Diskless sync starts at once (Redis waits 5 s by default for more replicas to join).
-        return _processes.Redis(ServerProcesses.FreePort(), $"--dir {_dir} --repl-diskless-sync-delay 0 {extra}").Ready();
-    }
 
 
     /// <summary>The replica's link is up and it processed everything the primary had appended when asked.</summary>
@@ -159,8 +134,8 @@ public sealed class ReplicationTests
     /// <summary>A FastNode with a directory of its own (its dump.rdb must not be another node's).</summary>
     private ServerProcesses.Running FastNodeIn(string name, int port, string extra = "")
     {
-        string dir = Directory.CreateDirectory(Path.Combine(_dir, name)).FullName;
-        return _processes.FastNode(port, $"--dir {dir} {extra}").Ready();
+        string dir = Directory.CreateDirectory(Path.Combine(Dir, name)).FullName;
+        return Processes.FastNode(port, $"--dir {dir} {extra}").Ready();
     }
 
     [Test]
@@ -235,7 +210,7 @@ public sealed class ReplicationTests
     {
         var primary = FastNode();
         int replicaPort = ServerProcesses.FreePort();
-        var replica = _processes.FastNode(replicaPort, $"--dir {_dir} --replicaof 127.0.0.1 {primary.Port}").Ready();
+        var replica = Processes.FastNode(replicaPort, $"--dir {Dir} --replicaof 127.0.0.1 {primary.Port}").Ready();
         WaitInSync(primary, replica);
 
         using var stop = new CancellationTokenSource();
@@ -271,7 +246,7 @@ public sealed class ReplicationTests
         Thread.Sleep(500);
         replica.Kill9();
         Thread.Sleep(300);
-        replica = _processes.FastNode(replicaPort, $"--dir {_dir} --replicaof 127.0.0.1 {primary.Port}").Ready();
+        replica = Processes.FastNode(replicaPort, $"--dir {Dir} --replicaof 127.0.0.1 {primary.Port}").Ready();
         Thread.Sleep(500);
         stop.Cancel();
         load.Wait(TimeSpan.FromSeconds(30));
@@ -540,7 +515,7 @@ public sealed class ReplicationTests
         if (!File.Exists("/usr/bin/redis-cli") || !File.Exists("/usr/bin/redis-check-rdb")) Assert.Ignore("redis-tools are not installed");
         var primary = FastNode();
         DatasetDump.Fill(primary.Port);
-        string file = Path.Combine(_dir, "copy.rdb");
+        string file = Path.Combine(Dir, "copy.rdb");
         var (code, output) = ServerProcesses.Run("/usr/bin/redis-cli", $"-p {primary.Port} --rdb {file}");
         Assert.That(code, Is.EqualTo(0), output);
         var (checkCode, checkOutput) = ServerProcesses.Run("/usr/bin/redis-check-rdb", file);

@@ -11,38 +11,35 @@ namespace FastNode.IntegrationTests;
 /// Every process is killed by pid in TearDown.
 /// </summary>
 [NonParallelizable]
-public sealed class SentinelTests
+public sealed class SentinelTests : ProcessTestBase
 {
     private const string Name = "mymaster";
 
-    private ServerProcesses _processes = null!;
-    private string _dir = null!;
     private readonly List<ServerProcesses.Running> _started = [];
 
+    protected override string DirPrefix => "fastnode-sentinel-";
+
     [SetUp]
-    public void SetUp()
+    public void RequireSentinel()
     {
         if (!ServerProcesses.SentinelInstalled) Assert.Ignore("redis-sentinel is not installed (apt-get install redis-sentinel)");
-        _processes = new ServerProcesses();
-        _dir = Directory.CreateTempSubdirectory("fastnode-sentinel-").FullName;
     }
 
+    /// <summary>Runs before the base class kills the processes: a failed run shows what each of them logged.</summary>
     [TearDown]
-    public void TearDown()
+    public void ShowLogsOfAFailedRun()
     {
         if (TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed)
         {
             foreach (var running in _started) TestContext.Out.WriteLine($"---- log of the process on port {running.Port}:\n{running.Log}");
         }
         _started.Clear();
-        _processes?.Dispose();
-        if (_dir is not null) Directory.Delete(_dir, recursive: true);
     }
 
     [Test]
     public void Sentinels_promote_a_FastNode_replica_when_the_primary_is_killed_and_clients_follow()
     {
-        var primary = Started(_processes.FastNode(ServerProcesses.FreePort(), $"--dir {_dir}").Ready());
+        var primary = Started(Processes.FastNode(ServerProcesses.FreePort(), $"--dir {Dir}").Ready());
         var replicas = new[] { ReplicaOf(primary), ReplicaOf(primary) };
         foreach (var replica in replicas) WaitUntil(() => Info(replica.Port)["master_link_status"] == "up", $"replica {replica.Port} linked");
         for (int i = 0; i < 100; i++) Call(primary.Port, "SET", $"before:{i}", i.ToString());
@@ -90,24 +87,24 @@ public sealed class SentinelTests
     }
 
     private ServerProcesses.Running ReplicaOf(ServerProcesses.Running primary) =>
-        Started(_processes.FastNode(ServerProcesses.FreePort(), $"--dir {_dir} --replicaof 127.0.0.1 {primary.Port}").Ready());
+        Started(Processes.FastNode(ServerProcesses.FreePort(), $"--dir {Dir} --replicaof 127.0.0.1 {primary.Port}").Ready());
 
     /// <summary>A sentinel with a quorum of 2 and a one-second down-after, its config in a file of its own.</summary>
     private ServerProcesses.Running StartSentinel(int index, int primaryPort)
     {
         int port = ServerProcesses.FreePort();
-        string config = Path.Combine(_dir, $"sentinel-{index}.conf");
+        string config = Path.Combine(Dir, $"sentinel-{index}.conf");
         File.WriteAllText(config, $"""
             port {port}
             bind 127.0.0.1
-            dir {_dir}
+            dir {Dir}
             sentinel monitor {Name} 127.0.0.1 {primaryPort} 2
             sentinel down-after-milliseconds {Name} 1000
             sentinel failover-timeout {Name} 10000
             sentinel parallel-syncs {Name} 1
 
             """);
-        return Started(_processes.Sentinel(port, config).Ready());
+        return Started(Processes.Sentinel(port, config).Ready());
     }
 
     /// <summary>The port in SENTINEL GET-MASTER-ADDR-BY-NAME's reply (*2 $ip $port).</summary>

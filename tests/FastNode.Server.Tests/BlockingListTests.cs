@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
-
 namespace FastNode.Server.Tests;
 
 /// <summary>
@@ -7,56 +5,20 @@ namespace FastNode.Server.Tests;
 /// wake-up on push, first come first served (per key and across keys, as Redis), timeouts, disconnects, the BLMOVE
 /// hand-off, and transactions (which never block, and serve waiters only once EXEC is done).
 /// </summary>
-public sealed class BlockingListTests
+public sealed class BlockingListTests : MultiClientTestBase
 {
     private const string NilArray = "*-1\r\n";
-
-    private FakeTimeProvider _time = null!;
-    private ServerState _server = null!;
-    private readonly List<InMemoryClient> _clients = [];
-
-    [SetUp]
-    public void SetUp()
-    {
-        _time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000));
-        _server = InMemoryClient.NewServer(time: _time);
-    }
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        foreach (var c in _clients) await c.DisposeAsync();
-        _clients.Clear();
-    }
-
-    private InMemoryClient Client()
-    {
-        var c = new InMemoryClient(_server);
-        _clients.Add(c);
-        return c;
-    }
 
     private static string Bulk(string s) => $"${s.Length}\r\n{s}\r\n";
 
     private static string Pair(string key, string value) => $"*2\r\n{Bulk(key)}{Bulk(value)}";
-
-    /// <summary>Sends a blocking command and returns once the server has parked the client.</summary>
-    private static async Task BlockAsync(InMemoryClient client, params string[] command)
-    {
-        await client.SendAsync(Resp.Command(command));
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        while (client.Session.PendingBlock is null)
-        {
-            await Task.Delay(1, timeout.Token);
-        }
-    }
 
     [Test]
     public async Task PushWakesABlockedClient()
     {
         var waiter = Client();
         var pusher = Client();
-        await BlockAsync(waiter, "BLPOP", "k", "0");
+        await SendAndWaitParkedAsync(waiter, "BLPOP", "k", "0");
         Assert.That(await pusher.CallAsync("RPUSH", "k", "x"), Is.EqualTo(":1\r\n"), "the push reports the length before serving");
         Assert.That(await waiter.ReadReplyAsync(), Is.EqualTo(Pair("k", "x")));
         Assert.That(await pusher.CallAsync("EXISTS", "k"), Is.EqualTo(":0\r\n"), "the served element is gone and so is the list");
@@ -70,9 +32,9 @@ public sealed class BlockingListTests
         var b = Client();
         var c = Client();
         var pusher = Client();
-        await BlockAsync(a, "BRPOP", "k", "0");
-        await BlockAsync(b, "BLPOP", "k", "0");
-        await BlockAsync(c, "BLPOP", "k", "0");
+        await SendAndWaitParkedAsync(a, "BRPOP", "k", "0");
+        await SendAndWaitParkedAsync(b, "BLPOP", "k", "0");
+        await SendAndWaitParkedAsync(c, "BLPOP", "k", "0");
         Assert.That(await pusher.CallAsync("LPUSH", "k", "1", "2", "3"), Is.EqualTo(":3\r\n"));
         Assert.That(await a.ReadReplyAsync(), Is.EqualTo(Pair("k", "1")), "list is [3 2 1]: BRPOP takes the tail");
         Assert.That(await b.ReadReplyAsync(), Is.EqualTo(Pair("k", "3")));
@@ -85,8 +47,8 @@ public sealed class BlockingListTests
         var a = Client();
         var b = Client();
         var pusher = Client();
-        await BlockAsync(a, "BLPOP", "k", "0");
-        await BlockAsync(b, "BLPOP", "other", "k", "0");
+        await SendAndWaitParkedAsync(a, "BLPOP", "k", "0");
+        await SendAndWaitParkedAsync(b, "BLPOP", "other", "k", "0");
         await pusher.CallAsync("RPUSH", "k", "first");
         Assert.That(await a.ReadReplyAsync(), Is.EqualTo(Pair("k", "first")));
         Assert.That(b.Session.PendingBlock, Is.Not.Null);
@@ -100,8 +62,8 @@ public sealed class BlockingListTests
         var a = Client();
         var c = Client();
         var pusher = Client();
-        await BlockAsync(a, "BLPOP", "k1", "k2", "0");
-        await BlockAsync(c, "BLPOP", "k1", "0");
+        await SendAndWaitParkedAsync(a, "BLPOP", "k1", "k2", "0");
+        await SendAndWaitParkedAsync(c, "BLPOP", "k1", "0");
         await pusher.CallAsync("MULTI");
         await pusher.CallAsync("RPUSH", "k2", "x");
         await pusher.CallAsync("RPUSH", "k1", "y");
@@ -115,7 +77,7 @@ public sealed class BlockingListTests
     {
         var waiter = Client();
         var tx = Client();
-        await BlockAsync(waiter, "BLPOP", "k", "0");
+        await SendAndWaitParkedAsync(waiter, "BLPOP", "k", "0");
         await tx.CallAsync("MULTI");
         await tx.CallAsync("LPUSH", "k", "a");
         await tx.CallAsync("LPOP", "k");
@@ -130,13 +92,13 @@ public sealed class BlockingListTests
     {
         var waiter = Client();
         var pusher = Client();
-        await BlockAsync(waiter, "BLPOP", "k", "1.5");
-        _time.Advance(TimeSpan.FromMilliseconds(1499));
+        await SendAndWaitParkedAsync(waiter, "BLPOP", "k", "1.5");
+        Time.Advance(TimeSpan.FromMilliseconds(1499));
         await pusher.CallAsync("RPUSH", "k", "late");
         Assert.That(await waiter.ReadReplyAsync(), Is.EqualTo(Pair("k", "late")), "still waiting 1 ms before the deadline");
 
-        await BlockAsync(waiter, "BLPOP", "k", "1.5");
-        _time.Advance(TimeSpan.FromMilliseconds(1500));
+        await SendAndWaitParkedAsync(waiter, "BLPOP", "k", "1.5");
+        Time.Advance(TimeSpan.FromMilliseconds(1500));
         Assert.That(await waiter.ReadReplyAsync(), Is.EqualTo(NilArray));
         Assert.That(await pusher.CallAsync("RPUSH", "k", "kept"), Is.EqualTo(":1\r\n"));
         Assert.That(await pusher.CallAsync("LLEN", "k"), Is.EqualTo(":1\r\n"), "the timed-out client left no registration behind");
@@ -153,13 +115,13 @@ public sealed class BlockingListTests
         ];
         foreach (var command in commands)
         {
-            await BlockAsync(waiter, command);
-            _time.Advance(TimeSpan.FromSeconds(1));
+            await SendAndWaitParkedAsync(waiter, command);
+            Time.Advance(TimeSpan.FromSeconds(1));
             Assert.That(await waiter.ReadReplyAsync(), Is.EqualTo(NilArray), string.Join(' ', command));
         }
         await waiter.CallAsync("HELLO", "3");
-        await BlockAsync(waiter, "BLPOP", "k", "0.01");
-        _time.Advance(TimeSpan.FromMilliseconds(10));
+        await SendAndWaitParkedAsync(waiter, "BLPOP", "k", "0.01");
+        Time.Advance(TimeSpan.FromMilliseconds(10));
         Assert.That(await waiter.ReadReplyAsync(), Is.EqualTo("_\r\n"));
     }
 
@@ -169,7 +131,7 @@ public sealed class BlockingListTests
         var waiter = Client();
         var pusher = Client();
         await waiter.CallAsync("HELLO", "3");
-        await BlockAsync(waiter, "BLMPOP", "0", "1", "k", "RIGHT", "COUNT", "2");
+        await SendAndWaitParkedAsync(waiter, "BLMPOP", "0", "1", "k", "RIGHT", "COUNT", "2");
         await pusher.CallAsync("RPUSH", "k", "1", "2", "3");
         Assert.That(await waiter.ReadReplyAsync(), Is.EqualTo($"*2\r\n{Bulk("k")}*2\r\n{Bulk("3")}{Bulk("2")}"));
         Assert.That(await pusher.CallAsync("LRANGE", "k", "0", "-1"), Is.EqualTo($"*1\r\n{Bulk("1")}"));
@@ -178,17 +140,17 @@ public sealed class BlockingListTests
     [Test]
     public async Task DisconnectedWaiterIsSkipped()
     {
-        var gone = new InMemoryClient(_server);
+        var gone = new InMemoryClient(Server);
         var next = Client();
         var pusher = Client();
-        await BlockAsync(gone, "BLPOP", "k", "0");
-        await BlockAsync(next, "BLPOP", "k", "0");
+        await SendAndWaitParkedAsync(gone, "BLPOP", "k", "0");
+        await SendAndWaitParkedAsync(next, "BLPOP", "k", "0");
         await gone.DisposeAsync();
         await pusher.CallAsync("RPUSH", "k", "x");
         Assert.That(await next.ReadReplyAsync(), Is.EqualTo(Pair("k", "x")));
 
-        var alone = new InMemoryClient(_server);
-        await BlockAsync(alone, "BLPOP", "k2", "0");
+        var alone = new InMemoryClient(Server);
+        await SendAndWaitParkedAsync(alone, "BLPOP", "k2", "0");
         await alone.DisposeAsync();
         await pusher.CallAsync("RPUSH", "k2", "y");
         Assert.That(await pusher.CallAsync("LLEN", "k2"), Is.EqualTo(":1\r\n"), "nobody is left waiting on k2");
@@ -200,8 +162,8 @@ public sealed class BlockingListTests
         var mover = Client();
         var popper = Client();
         var pusher = Client();
-        await BlockAsync(mover, "BLMOVE", "src", "dst", "LEFT", "RIGHT", "0");
-        await BlockAsync(popper, "BLPOP", "dst", "0");
+        await SendAndWaitParkedAsync(mover, "BLMOVE", "src", "dst", "LEFT", "RIGHT", "0");
+        await SendAndWaitParkedAsync(popper, "BLPOP", "dst", "0");
         Assert.That(await pusher.CallAsync("RPUSH", "src", "x", "y"), Is.EqualTo(":2\r\n"));
         Assert.That(await mover.ReadReplyAsync(), Is.EqualTo(Bulk("x")));
         Assert.That(await popper.ReadReplyAsync(), Is.EqualTo(Pair("dst", "x")));
@@ -215,8 +177,8 @@ public sealed class BlockingListTests
         var mover = Client();
         var other = Client();
         var pusher = Client();
-        await BlockAsync(mover, "BRPOPLPUSH", "src", "dst", "0");
-        await BlockAsync(other, "BLPOP", "src", "0");
+        await SendAndWaitParkedAsync(mover, "BRPOPLPUSH", "src", "dst", "0");
+        await SendAndWaitParkedAsync(other, "BLPOP", "src", "0");
         await pusher.CallAsync("SET", "dst", "string");
         await pusher.CallAsync("LPUSH", "src", "x");
         Assert.That(await mover.ReadReplyAsync(), Is.EqualTo("-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"));
@@ -227,7 +189,7 @@ public sealed class BlockingListTests
     [TestCase(false)]
     public async Task BlMoveWhoseDestinationShardIsBusyIsServedOnceItIsFree(bool higherShard)
     {
-        var db = _server.Database(0);
+        var db = Server.Database(0);
         string source = "src", destination = "dst0";
         int ShardOf(string key) => db.ShardIndex(Storage.KeyHasher.Hash(System.Text.Encoding.UTF8.GetBytes(key)));
         for (int j = 1; ShardOf(source) == 0 || ShardOf(source) == db.ShardCount - 1; j++) source = $"src{j}";
@@ -237,7 +199,7 @@ public sealed class BlockingListTests
 
         var mover = Client();
         var pusher = Client();
-        await BlockAsync(mover, "BLMOVE", source, destination, "LEFT", "RIGHT", "0");
+        await SendAndWaitParkedAsync(mover, "BLMOVE", source, destination, "LEFT", "RIGHT", "0");
         using var locked = new ManualResetEventSlim();
         using var release = new ManualResetEventSlim();
         var holder = new Thread(() =>
@@ -266,8 +228,8 @@ public sealed class BlockingListTests
         var a = Client();
         var b = Client();
         var pusher = Client();
-        await BlockAsync(a, "BLMOVE", "x", "y", "LEFT", "LEFT", "0");
-        await BlockAsync(b, "BLMOVE", "y", "x", "LEFT", "LEFT", "0");
+        await SendAndWaitParkedAsync(a, "BLMOVE", "x", "y", "LEFT", "LEFT", "0");
+        await SendAndWaitParkedAsync(b, "BLMOVE", "y", "x", "LEFT", "LEFT", "0");
         await pusher.CallAsync("RPUSH", "x", "e");
         Assert.That(await a.ReadReplyAsync(), Is.EqualTo(Bulk("e")));
         Assert.That(await b.ReadReplyAsync(), Is.EqualTo(Bulk("e")));
@@ -280,7 +242,7 @@ public sealed class BlockingListTests
     {
         var mover = Client();
         var pusher = Client();
-        await BlockAsync(mover, "BLMOVE", "k", "k", "LEFT", "RIGHT", "0");
+        await SendAndWaitParkedAsync(mover, "BLMOVE", "k", "k", "LEFT", "RIGHT", "0");
         await pusher.CallAsync("RPUSH", "k", "1", "2");
         Assert.That(await mover.ReadReplyAsync(), Is.EqualTo(Bulk("1")));
         Assert.That(await pusher.CallAsync("LRANGE", "k", "0", "-1"), Is.EqualTo($"*2\r\n{Bulk("2")}{Bulk("1")}"));
@@ -291,7 +253,7 @@ public sealed class BlockingListTests
     {
         var waiter = Client();
         var mover = Client();
-        await BlockAsync(waiter, "BLPOP", "k", "0");
+        await SendAndWaitParkedAsync(waiter, "BLPOP", "k", "0");
         await mover.CallAsync("RPUSH", "src", "q");
         Assert.That(await mover.CallAsync("LMOVE", "src", "k", "LEFT", "LEFT"), Is.EqualTo(Bulk("q")));
         Assert.That(await waiter.ReadReplyAsync(), Is.EqualTo(Pair("k", "q")));
@@ -303,17 +265,17 @@ public sealed class BlockingListTests
     public async Task KeyCreatedServesWaitersOfAListPutThereByAnotherCommand()
     {
         var waiter = Client();
-        await BlockAsync(waiter, "BLPOP", "k", "0");
-        var db = _server.Database(0);
+        await SendAndWaitParkedAsync(waiter, "BLPOP", "k", "0");
+        var db = Server.Database(0);
         var key = System.Text.Encoding.UTF8.GetBytes("k");
-        using (var k = db.Open(key, _server.NowMs, Storage.Lookup.Write))
+        using (var k = db.Open(key, Server.NowMs, Storage.Lookup.Write))
         {
             var list = k.Add(Storage.ValueKind.List, new Storage.Lists.ListValue());
             list.Push(Storage.Lists.ListEnd.Right, "moved"u8);
         }
-        Blocking.ListBlocking.KeyCreated(_server, db, 0, key, inExec: false);
+        Blocking.ListBlocking.KeyCreated(Server, db, 0, key, inExec: false);
         Assert.That(await waiter.ReadReplyAsync(), Is.EqualTo(Pair("k", "moved")));
-        using (var k = db.Open(key, _server.NowMs, Storage.Lookup.Peek)) Assert.That(k.Exists, Is.False);
+        using (var k = db.Open(key, Server.NowMs, Storage.Lookup.Peek)) Assert.That(k.Exists, Is.False);
     }
 
     [Test]
@@ -337,10 +299,7 @@ public sealed class BlockingListTests
         var waiter = Client();
         var pusher = Client();
         await waiter.SendAsync(Resp.CommandText("BLPOP", "k", "0") + Resp.CommandText("ECHO", "after"));
-        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
-        {
-            while (waiter.Session.PendingBlock is null) await Task.Delay(1, timeout.Token);
-        }
+        await WaitParkedAsync(waiter);
         await pusher.CallAsync("RPUSH", "k", "v");
         Assert.That(await waiter.ReadReplyAsync(), Is.EqualTo(Pair("k", "v")));
         Assert.That(await waiter.ReadReplyAsync(), Is.EqualTo(Bulk("after")));
@@ -351,7 +310,7 @@ public sealed class BlockingListTests
     {
         var waiter = Client();
         var pusher = Client();
-        await BlockAsync(waiter, "BLPOP", "k", "k", "0");
+        await SendAndWaitParkedAsync(waiter, "BLPOP", "k", "k", "0");
         await pusher.CallAsync("RPUSH", "k", "1", "2");
         Assert.That(await waiter.ReadReplyAsync(), Is.EqualTo(Pair("k", "1")));
         Assert.That(await pusher.CallAsync("LLEN", "k"), Is.EqualTo(":1\r\n"));
@@ -362,7 +321,7 @@ public sealed class BlockingListTests
     {
         var waiter = Client();
         var admin = Client();
-        await BlockAsync(waiter, "BLMOVE", "k", "d", "LEFT", "LEFT", "0");
+        await SendAndWaitParkedAsync(waiter, "BLMOVE", "k", "d", "LEFT", "LEFT", "0");
         Assert.That(await admin.CallAsync("CLIENT", "UNBLOCK", waiter.Session.Id.ToString()), Is.EqualTo(":1\r\n"));
         Assert.That(await waiter.ReadReplyAsync(), Is.EqualTo(NilArray));
         await admin.CallAsync("RPUSH", "k", "x");
@@ -378,7 +337,7 @@ public sealed class BlockingListTests
         {
             var c = Client();
             clients.Add(c);
-            await BlockAsync(c, "BLPOP", $"k{i % 4}", $"k{(i + 1) % 4}", "0");
+            await SendAndWaitParkedAsync(c, "BLPOP", $"k{i % 4}", $"k{(i + 1) % 4}", "0");
         }
         var pusher = Client();
         for (int i = 0; i < waiters; i++) await pusher.CallAsync("RPUSH", $"k{i % 4}", $"v{i}");

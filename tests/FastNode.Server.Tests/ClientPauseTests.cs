@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
-
 namespace FastNode.Server.Tests;
 
 /// <summary>
@@ -7,41 +5,8 @@ namespace FastNode.Server.Tests;
 /// covered command waits (it is never refused) and runs when the pause ends; WRITE lets reads through; the latest
 /// kind applies while the end only moves later; keys are not expired while writes are paused.
 /// </summary>
-public sealed class ClientPauseTests
+public sealed class ClientPauseTests : MultiClientTestBase
 {
-    private FakeTimeProvider _time = null!;
-    private ServerState _server = null!;
-    private readonly List<InMemoryClient> _clients = [];
-
-    [SetUp]
-    public void SetUp()
-    {
-        _time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000));
-        _server = InMemoryClient.NewServer(time: _time);
-    }
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        foreach (var c in _clients) await c.DisposeAsync();
-        _clients.Clear();
-    }
-
-    private InMemoryClient Client()
-    {
-        var c = new InMemoryClient(_server);
-        _clients.Add(c);
-        return c;
-    }
-
-    /// <summary>Sends a command and returns once the server has held the client back.</summary>
-    private static async Task HeldAsync(InMemoryClient client, params string[] command)
-    {
-        await client.SendAsync(Resp.Command(command));
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        while (client.Session.PendingBlock is null) await Task.Delay(1, timeout.Token);
-    }
-
     [Test]
     public async Task AWritePauseHoldsWritesAndLetsReadsThrough()
     {
@@ -49,7 +14,7 @@ public sealed class ClientPauseTests
         var writer = Client();
         var reader = Client();
         Assert.That(await admin.CallAsync("CLIENT", "PAUSE", "10000", "WRITE"), Is.EqualTo("+OK\r\n"));
-        await HeldAsync(writer, "SET", "k", "v");
+        await SendAndWaitParkedAsync(writer, "SET", "k", "v");
         Assert.That(await reader.CallAsync("GET", "k"), Is.EqualTo("$-1\r\n"), "reads answer during a write pause, and the write has not run");
         Assert.That(await admin.CallAsync("CLIENT", "UNPAUSE"), Is.EqualTo("+OK\r\n"));
         Assert.That(await writer.ReadReplyAsync(), Is.EqualTo("+OK\r\n"));
@@ -62,11 +27,11 @@ public sealed class ClientPauseTests
         var admin = Client();
         var client = Client();
         await admin.CallAsync("CLIENT", "PAUSE", "1000");
-        await HeldAsync(client, "PING");
-        _time.Advance(TimeSpan.FromMilliseconds(999));
+        await SendAndWaitParkedAsync(client, "PING");
+        Time.Advance(TimeSpan.FromMilliseconds(999));
         await Task.Delay(20);
         Assert.That(client.Session.PendingBlock, Is.Not.Null, "still held 1 ms before the end");
-        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Time.Advance(TimeSpan.FromMilliseconds(1));
         Assert.That(await client.ReadReplyAsync(), Is.EqualTo("+PONG\r\n"));
     }
 
@@ -77,15 +42,15 @@ public sealed class ClientPauseTests
         var second = Client();
         var client = Client();
         await admin.CallAsync("CLIENT", "PAUSE", "300", "ALL");
-        await HeldAsync(second, "CLIENT", "PAUSE", "1000", "WRITE");
-        _time.Advance(TimeSpan.FromMilliseconds(300));
+        await SendAndWaitParkedAsync(second, "CLIENT", "PAUSE", "1000", "WRITE");
+        Time.Advance(TimeSpan.FromMilliseconds(300));
         Assert.That(await second.ReadReplyAsync(), Is.EqualTo("+OK\r\n"), "it ran when the ALL pause ended");
         Assert.That(await client.CallAsync("PING"), Is.EqualTo("+PONG\r\n"), "WRITE is the kind in force now: reads run");
-        await HeldAsync(client, "SET", "k", "v");
-        _time.Advance(TimeSpan.FromMilliseconds(999));
+        await SendAndWaitParkedAsync(client, "SET", "k", "v");
+        Time.Advance(TimeSpan.FromMilliseconds(999));
         await Task.Delay(20);
         Assert.That(client.Session.PendingBlock, Is.Not.Null, "writes stay paused for the 1000 ms asked");
-        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Time.Advance(TimeSpan.FromMilliseconds(1));
         Assert.That(await client.ReadReplyAsync(), Is.EqualTo("+OK\r\n"));
     }
 
@@ -96,11 +61,11 @@ public sealed class ClientPauseTests
         var client = Client();
         await admin.CallAsync("CLIENT", "PAUSE", "1000", "WRITE");
         await admin.CallAsync("CLIENT", "PAUSE", "100", "WRITE");
-        await HeldAsync(client, "SET", "k", "v");
-        _time.Advance(TimeSpan.FromMilliseconds(500));
+        await SendAndWaitParkedAsync(client, "SET", "k", "v");
+        Time.Advance(TimeSpan.FromMilliseconds(500));
         await Task.Delay(20);
         Assert.That(client.Session.PendingBlock, Is.Not.Null, "the end stays at 1000 ms, not 100");
-        _time.Advance(TimeSpan.FromMilliseconds(500));
+        Time.Advance(TimeSpan.FromMilliseconds(500));
         Assert.That(await client.ReadReplyAsync(), Is.EqualTo("+OK\r\n"));
     }
 
@@ -111,10 +76,7 @@ public sealed class ClientPauseTests
         var client = Client();
         await admin.CallAsync("CLIENT", "PAUSE", "10000", "WRITE");
         await client.SendAsync(Resp.CommandText("INCR", "n") + Resp.CommandText("GET", "n") + Resp.CommandText("INCR", "n"));
-        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
-        {
-            while (client.Session.PendingBlock is null) await Task.Delay(1, timeout.Token);
-        }
+        await WaitParkedAsync(client);
         await admin.CallAsync("CLIENT", "UNPAUSE");
         Assert.That(await client.ReadReplyAsync(), Is.EqualTo(":1\r\n"));
         Assert.That(await client.ReadReplyAsync(), Is.EqualTo("$1\r\n1\r\n"));
@@ -131,11 +93,11 @@ public sealed class ClientPauseTests
         await admin.CallAsync("CLIENT", "PAUSE", "10000", "WRITE");
         Assert.That(await client.CallAsync("EXEC"), Is.EqualTo("*1\r\n$-1\r\n"), "a transaction of reads runs");
         await client.CallAsync("MULTI");
-        await HeldAsync(client, "SET", "k", "v");
+        await SendAndWaitParkedAsync(client, "SET", "k", "v");
         await admin.CallAsync("CLIENT", "UNPAUSE");
         Assert.That(await client.ReadReplyAsync(), Is.EqualTo("+QUEUED\r\n"), "a write is held even while it would only be queued, as in Redis");
         await admin.CallAsync("CLIENT", "PAUSE", "10000", "WRITE");
-        await HeldAsync(client, "EXEC");
+        await SendAndWaitParkedAsync(client, "EXEC");
         await admin.CallAsync("CLIENT", "UNPAUSE");
         Assert.That(await client.ReadReplyAsync(), Is.EqualTo("*1\r\n+OK\r\n"));
     }
@@ -147,7 +109,7 @@ public sealed class ClientPauseTests
         var client = Client();
         await client.CallAsync("SET", "k", "v", "PX", "100");
         await admin.CallAsync("CLIENT", "PAUSE", "10000", "WRITE");
-        _time.Advance(TimeSpan.FromMilliseconds(200));
+        Time.Advance(TimeSpan.FromMilliseconds(200));
         Assert.That(await client.CallAsync("GET", "k"), Is.EqualTo("$-1\r\n"), "an expired key reads as missing");
         Assert.That(await client.CallAsync("DBSIZE"), Is.EqualTo(":1\r\n"), "but is not deleted while writes are paused");
         await admin.CallAsync("CLIENT", "UNPAUSE");
@@ -159,12 +121,12 @@ public sealed class ClientPauseTests
     public async Task AHeldClientThatLeavesIsForgotten()
     {
         var admin = Client();
-        var client = new InMemoryClient(_server);
+        var client = new InMemoryClient(Server);
         await admin.CallAsync("CLIENT", "PAUSE", "10000");
-        await HeldAsync(client, "PING");
-        Assert.That(_server.Pause.PostponedCount, Is.EqualTo(1));
+        await SendAndWaitParkedAsync(client, "PING");
+        Assert.That(Server.Pause.PostponedCount, Is.EqualTo(1));
         await client.DisposeAsync();
-        Assert.That(_server.Pause.PostponedCount, Is.EqualTo(0));
+        Assert.That(Server.Pause.PostponedCount, Is.EqualTo(0));
     }
 
     [TestCase("CLIENT|PAUSE", "-ERR wrong number of arguments for 'client|pause' command\r\n")]

@@ -4,7 +4,6 @@ using FastNode.Server.Network;
 using FastNode.Server.Sessions;
 using FastNode.Server.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 
 namespace FastNode.Server.Tests;
 
@@ -12,7 +11,7 @@ namespace FastNode.Server.Tests;
 /// LOCK.* and SEM.* (docs/locks.md is the specification), byte for byte, on a fake clock: fencing tokens, leases,
 /// FIFO hand-off to blocked waiters (on release and at the expiry deadline), disconnects, type and argument errors.
 /// </summary>
-public sealed class LockCommandsTests
+public sealed class LockCommandsTests : MultiClientTestBase
 {
     private const string Nil = "$-1\r\n";
     private const string NilArray = "*-1\r\n";
@@ -22,33 +21,6 @@ public sealed class LockCommandsTests
     private const string NotInteger = "-ERR value is not an integer or out of range\r\n";
     private const string Syntax = "-ERR syntax error\r\n";
     private const string TtlRange = "-ERR ttl_ms must be between 1 and 86400000\r\n";
-
-    private FakeTimeProvider _time = null!;
-    private ServerState _server = null!;
-    private readonly List<InMemoryClient> _clients = [];
-
-    [SetUp]
-    public void SetUp()
-    {
-        _time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000));
-        _server = InMemoryClient.NewServer(time: _time);
-    }
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        foreach (var c in _clients) await c.DisposeAsync();
-        _clients.Clear();
-    }
-
-    private InMemoryClient Client()
-    {
-        var c = new InMemoryClient(_server);
-        _clients.Add(c);
-        return c;
-    }
-
-    private void AdvanceMs(long ms) => _time.Advance(TimeSpan.FromMilliseconds(ms));
 
     private static long Token(string reply)
     {
@@ -210,7 +182,7 @@ public sealed class LockCommandsTests
     {
         var holder = Client();
         var observer = Client();
-        var leaving = new InMemoryClient(_server);
+        var leaving = new InMemoryClient(Server);
         var staying = Client();
         Token(await holder.CallAsync("LOCK.ACQUIRE", "l", "a", "10000"));
         await leaving.SendAsync(Resp.Command("LOCK.ACQUIRE", "l", "gone", "10000", "WAIT", "0"));
@@ -330,7 +302,7 @@ public sealed class LockCommandsTests
     public async Task RenamedLockKeepsItsHolderInTheSameOrAnotherShard()
     {
         var c = Client();
-        var db = _server.Database(0);
+        var db = Server.Database(0);
         int ShardOf(string key) => db.ShardIndex(KeyHasher.Hash(System.Text.Encoding.UTF8.GetBytes(key)));
         string src = "lock:src";
         string same = Enumerable.Range(0, 1000).Select(i => $"same:{i}").First(k => ShardOf(k) == ShardOf(src));
