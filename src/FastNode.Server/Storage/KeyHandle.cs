@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 
 namespace FastNode.Server.Storage;
@@ -209,16 +210,30 @@ public ref struct KeyHandle
 
     /// <summary>
     /// Gives the string a length of <paramref name="length"/> bytes (at least its current length), keeping its bytes
-    /// and zero-filling the new tail, and returns the whole value to write into (APPEND, SETRANGE). Creates an empty
-    /// string first when the key is missing. Only for a missing key or a string.
+    /// and zero-filling the new tail, and returns the whole value to write into (APPEND, SETRANGE). A missing key
+    /// becomes a zero-filled string of exactly that length. Only for a missing key or a string.
     /// </summary>
     public Span<byte> ExtendString(int length)
     {
-        if (_index < 0) SetString(ReadOnlySpan<byte>.Empty);
-        ref var e = ref Entry;
-        int old = e.ValueLength;
-        var buffer = StringValue.Reserve(_shard, ref e, length);
+        int old;
+        Span<byte> buffer;
+        if (_index < 0)
+        {
+            // Room for exactly this length (a SETRANGE target rarely grows again), written in place even when large:
+            // nobody can have read the new value yet.
+            _index = _shard.Add(_hash, _key, ValueKind.String);
+            StringValue.Assign(_shard, ref Entry, ReadOnlySpan<byte>.Empty, length);
+            old = 0;
+            buffer = Entry.StringCapacity;
+        }
+        else
+        {
+            old = Entry.ValueLength;
+            Debug.Assert(length >= old, "ExtendString never shortens a value");
+            buffer = StringValue.Reserve(_shard, ref Entry, length);
+        }
         buffer.Slice(old, length - old).Clear();
+        ref var e = ref Entry;
         e.ValueLength = length;
         e.LastAccess = (uint)(_nowMs / 1000);
         return buffer.Slice(0, length);
