@@ -26,6 +26,9 @@ public ref struct KeyHandle
     private Lock.Scope _lock;
     private int _index;     // the entry, or -1 while the key is absent
 
+    // Inlined into each command (with the lookup a constant) like the lock statement it replaces: try/finally with a
+    // flag rather than catch/rethrow, because the JIT does not inline a method with a catch (a call per command).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal KeyHandle(Shard shard, ulong hash, ReadOnlySpan<byte> key, long nowMs, Lookup lookup)
     {
         _shard = shard;
@@ -33,17 +36,20 @@ public ref struct KeyHandle
         _key = key;
         _nowMs = nowMs;
         _lock = shard.Lock.EnterScope();
+        bool found = false;
         try
         {
             _index = Find(shard, hash, key, nowMs, lookup);
+            found = true;
         }
-        catch
+        finally
         {
-            _lock.Dispose();
-            throw;
+            // Only when the lookup threw (lazy expiry calls the keyspace observer): the caller gets no handle to dispose.
+            if (!found) _lock.Dispose();
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Find(Shard shard, ulong hash, ReadOnlySpan<byte> key, long nowMs, Lookup lookup)
     {
         if (lookup == Lookup.Read) return shard.Find(hash, key, nowMs);

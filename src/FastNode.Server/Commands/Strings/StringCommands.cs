@@ -72,28 +72,16 @@ public static class StringCommands
         else ctx.Writer.WriteNullBulk();
     }
 
-    /// <summary>
-    /// Stores a string. With options.Get the old value (or nil) is written here, while the key is open, because it may
-    /// be overwritten in place a moment later. Returns whether the value was stored.
-    /// </summary>
+    /// <summary>Stores a string (SET's own options in <paramref name="options"/>). Returns whether the value was stored.</summary>
     private static bool Store(ref CommandContext ctx, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, in SetOptions options, out bool wrongType)
     {
+        if (options.Get) return StoreAndGet(ref ctx, key, value, options, out wrongType);
         wrongType = false;
         {
-            // SET ... GET reads the key like GET does (a keyspace hit or miss); a plain SET neither counts nor stamps
-            // before it knows it writes (a refused NX leaves the access time alone).
-            using var k = ctx.Open(key, options.Get ? Lookup.Read : Lookup.Peek);
-            if (options.Get)
-            {
-                if (k.Exists && !k.IsString)
-                {
-                    wrongType = true;
-                    return false;
-                }
-                if (k.Exists) ctx.Writer.WriteBulkString(k.String);
-                else ctx.Writer.WriteNullBulk();
-            }
-            if (options.Nx && k.Exists || options.Xx && !k.Exists)
+            // A plain SET neither counts a hit nor stamps the access time before it knows it writes (a refused NX
+            // leaves the key as it was).
+            using var k = ctx.Open(key, Lookup.Peek);
+            if (Refused(options, k.Exists))
             {
                 ctx.SkipPropagation();
                 return false;
@@ -104,6 +92,37 @@ public static class StringCommands
         if (ctx.Propagating) PropagateSet(ref ctx, key, value, options.KeepTtl, options.ExpireAt);
         return true;
     }
+
+    /// <summary>
+    /// SET ... GET and GETSET: like <see cref="Store"/>, reading the key as GET does (a keyspace hit or miss) and
+    /// writing the old value (or nil) while the key is open, because it may be overwritten in place a moment later.
+    /// </summary>
+    private static bool StoreAndGet(ref CommandContext ctx, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, in SetOptions options, out bool wrongType)
+    {
+        wrongType = false;
+        {
+            using var k = ctx.Open(key, Lookup.Read);
+            if (k.Exists && !k.IsString)
+            {
+                wrongType = true;
+                return false;
+            }
+            if (k.Exists) ctx.Writer.WriteBulkString(k.String);
+            else ctx.Writer.WriteNullBulk();
+            if (Refused(options, k.Exists))
+            {
+                ctx.SkipPropagation();
+                return false;
+            }
+            k.SetString(value);
+            if (!options.KeepTtl) k.SetExpireAt(options.ExpireAt);
+        }
+        if (ctx.Propagating) PropagateSet(ref ctx, key, value, options.KeepTtl, options.ExpireAt);
+        return true;
+    }
+
+    /// <summary>NX with the key present, or XX with it missing: nothing is stored.</summary>
+    private static bool Refused(in SetOptions options, bool exists) => options.Nx && exists || options.Xx && !exists;
 
     /// <summary>
     /// Every form of SET (SETEX, SETNX, GETSET, SET ... EX/NX/GET) propagates as what it did: SET key value with the
