@@ -36,16 +36,16 @@ public ref struct KeyHandle
         _key = key;
         _nowMs = nowMs;
         _lock = shard.Lock.EnterScope();
-        bool found = false;
+        bool lookedUp = false;
         try
         {
             _index = Find(shard, hash, key, nowMs, lookup);
-            found = true;
+            lookedUp = true;
         }
         finally
         {
             // Only when the lookup threw (lazy expiry calls the keyspace observer): the caller gets no handle to dispose.
-            if (!found) _lock.Dispose();
+            if (!lookedUp) _lock.Dispose();
         }
     }
 
