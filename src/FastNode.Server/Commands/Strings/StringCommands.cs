@@ -72,7 +72,11 @@ public static class StringCommands
         else ctx.Writer.WriteNullBulk();
     }
 
-    /// <summary>Stores a string (SET's own options in <paramref name="options"/>). Returns whether the value was stored.</summary>
+    /// <summary>
+    /// Stores a string (SET's own options in <paramref name="options"/>). Returns whether the value was stored. Kept
+    /// apart from <see cref="StoreAndGet"/> so each opens its key with a constant lookup the JIT folds away (choosing
+    /// it at run time cost a pipelined SET 5%).
+    /// </summary>
     private static bool Store(ref CommandContext ctx, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, in SetOptions options, out bool wrongType)
     {
         if (options.Get) return StoreAndGet(ref ctx, key, value, options, out wrongType);
