@@ -26,6 +26,9 @@ public ref struct KeyHandle
     private Lock.Scope _lock;
     private int _index;     // the entry, or -1 while the key is absent
 
+    // Inlined into each command (with the lookup a constant) like the lock statement it replaces: try/finally with a
+    // flag rather than catch/rethrow, because the JIT does not inline a method with a catch (a call per command).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal KeyHandle(Shard shard, ulong hash, ReadOnlySpan<byte> key, long nowMs, Lookup lookup)
     {
         _shard = shard;
@@ -33,17 +36,20 @@ public ref struct KeyHandle
         _key = key;
         _nowMs = nowMs;
         _lock = shard.Lock.EnterScope();
+        bool lookedUp = false;
         try
         {
             _index = Find(shard, hash, key, nowMs, lookup);
+            lookedUp = true;
         }
-        catch
+        finally
         {
-            _lock.Dispose();
-            throw;
+            // Only when the lookup threw (lazy expiry calls the keyspace observer): the caller gets no handle to dispose.
+            if (!lookedUp) _lock.Dispose();
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Find(Shard shard, ulong hash, ReadOnlySpan<byte> key, long nowMs, Lookup lookup)
     {
         if (lookup == Lookup.Read) return shard.Find(hash, key, nowMs);
@@ -295,16 +301,30 @@ public ref struct KeyHandle
 
     /// <summary>
     /// Gives the string a length of <paramref name="length"/> bytes (at least its current length), keeping its bytes
-    /// and zero-filling the new tail, and returns the whole value to write into (APPEND, SETRANGE). Creates an empty
-    /// string first when the key is missing. Only for a missing key or a string.
+    /// and zero-filling the new tail, and returns the whole value to write into (APPEND, SETRANGE). A missing key
+    /// becomes a zero-filled string of exactly that length. Only for a missing key or a string.
     /// </summary>
     public Span<byte> ExtendString(int length)
     {
-        if (_index < 0) SetString(ReadOnlySpan<byte>.Empty);
-        ref var e = ref Entry;
-        int old = e.ValueLength;
-        var buffer = StringValue.Reserve(_shard, ref e, length);
+        int old;
+        Span<byte> buffer;
+        if (_index < 0)
+        {
+            // Room for exactly this length (a SETRANGE target rarely grows again), written in place even when large:
+            // nobody can have read the new value yet.
+            _index = _shard.Add(_hash, _key, ValueKind.String);
+            StringValue.Assign(_shard, ref Entry, ReadOnlySpan<byte>.Empty, length);
+            old = 0;
+            buffer = Entry.StringCapacity;
+        }
+        else
+        {
+            old = Entry.ValueLength;
+            Debug.Assert(length >= old, "ExtendString never shortens a value");
+            buffer = StringValue.Reserve(_shard, ref Entry, length);
+        }
         buffer.Slice(old, length - old).Clear();
+        ref var e = ref Entry;
         e.ValueLength = length;
         e.LastAccess = (uint)(_nowMs / 1000);
         return buffer.Slice(0, length);

@@ -1,13 +1,12 @@
 using FastNode.Protocol;
-using FastNode.Server.Commands.Keys;
 using FastNode.Server.Storage;
 
 namespace FastNode.Server.Commands.Expiry;
 
 /// <summary>
 /// EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT (with NX/XX/GT/LT), TTL, PTTL, EXPIRETIME, PEXPIRETIME and PERSIST.
-/// Expiry times are absolute Unix milliseconds in <see cref="Entry.ExpireAt"/> (0 = none), always set through
-/// <see cref="Shard.SetExpireAt"/> so the shard's TTL index (used by the active expiry cycle) stays in step.
+/// Expiry times are absolute Unix milliseconds (0 = none), read through <see cref="KeyHandle.ExpireAt"/> and set through
+/// <see cref="KeyHandle.SetExpireAt"/>, which keeps the shard's TTL index (used by the active expiry cycle) in step.
 /// </summary>
 public static class ExpiryCommands
 {
@@ -30,16 +29,12 @@ public static class ExpiryCommands
 
     public static void Persist(ref CommandContext ctx)
     {
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
         bool removed = false;
-        lock (shard.Lock)
         {
-            int i = shard.FindLive(hash, key, ctx.NowMs);
-            if (i >= 0 && shard.At(i).ExpireAt != 0)
+            using var k = ctx.Open(ctx.Args[1], Lookup.Peek);
+            if (k.ExpireAt != 0)
             {
-                shard.SetExpireAt(i, 0);
+                k.SetExpireAt(0);
                 removed = true;
             }
         }
@@ -85,19 +80,16 @@ public static class ExpiryCommands
         }
 
         var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
         bool applied = false, deleted = false;
-        lock (shard.Lock)
         {
-            int i = shard.FindLive(hash, key, now);
-            if (i >= 0 && condition.Allows(shard.At(i).ExpireAt, when))
+            using var k = ctx.Open(key, Lookup.Peek);
+            if (k.Exists && condition.Allows(k.ExpireAt, when))
             {
                 // A time already past deletes the key at once (and still answers 1), as Redis does on a master; a
                 // recorded stream being applied sets it as it is, as Redis does while loading or on a replica.
                 deleted = when <= now && !ctx.Db.ExpiryPaused;
-                if (deleted) shard.Remove(i);
-                else shard.SetExpireAt(i, when);
+                if (deleted) k.Delete();
+                else k.SetExpireAt(when);
                 applied = true;
             }
         }
@@ -117,20 +109,16 @@ public static class ExpiryCommands
 
     private static void ReadExpiry(ref CommandContext ctx, Report report)
     {
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
         long now = ctx.NowMs;
         long expireAt;
-        lock (shard.Lock)
         {
-            int i = KeyLookup.FindNoTouch(shard, hash, key, now);
-            if (i < 0)
+            using var k = ctx.Open(ctx.Args[1], Lookup.NoTouch);
+            if (!k.Exists)
             {
                 ctx.Writer.WriteRaw(RespReplies.MinusTwo);
                 return;
             }
-            expireAt = shard.At(i).ExpireAt;
+            expireAt = k.ExpireAt;
         }
         if (expireAt == 0)
         {

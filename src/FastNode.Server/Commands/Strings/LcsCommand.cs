@@ -83,29 +83,22 @@ public static class LcsCommand
         a = b = ReadOnlyMemory<byte>.Empty;
         var db = ctx.Db;
         ulong hashA = KeyHasher.Hash(ctx.Args[1]), hashB = KeyHasher.Hash(ctx.Args[2]);
-        var locks = new MultiShardLock(db, stackalloc ulong[MultiShardLock.WordsFor(db)]);
+        using var locks = new MultiShardLock(db, stackalloc ulong[MultiShardLock.WordsFor(db)]);
         locks.Add(hashA);
         locks.Add(hashB);
         locks.EnterAll();
-        try
-        {
-            return TryCopy(db.ShardFor(hashA), hashA, ctx.Args[1], ctx.NowMs, out a) & TryCopy(db.ShardFor(hashB), hashB, ctx.Args[2], ctx.NowMs, out b);
-        }
-        finally
-        {
-            locks.ExitAll();
-        }
+        return TryCopy(db, hashA, ctx.Args[1], ctx.NowMs, out a) & TryCopy(db, hashB, ctx.Args[2], ctx.NowMs, out b);
     }
 
-    private static bool TryCopy(Shard shard, ulong hash, ReadOnlySpan<byte> key, long nowMs, out ReadOnlyMemory<byte> value)
+    private static bool TryCopy(Database db, ulong hash, ReadOnlySpan<byte> key, long nowMs, out ReadOnlyMemory<byte> value)
     {
         value = ReadOnlyMemory<byte>.Empty;
-        int i = shard.Find(hash, key, nowMs);
-        if (i < 0) return true;
-        ref var e = ref shard.At(i);
-        if (!e.IsString) return false;
+        using var k = db.Open(hash, key, nowMs, Lookup.Read);
+        if (!k.Exists) return true;
+        if (!k.IsString) return false;
         // A large array is never modified again, so it can be shared; a small one may be rewritten in place.
-        value = StringValue.IsImmutable(e) ? e.StringBytes.AsMemory(0, e.ValueLength) : e.StringSpan.ToArray();
+        var large = k.ImmutableString(out int length);
+        value = large is not null ? large.AsMemory(0, length) : k.String.ToArray();
         return true;
     }
 

@@ -20,28 +20,27 @@ public static class MultiKeyStringCommands
         ulong[]? rented = null;
         Span<ulong> hashes = keys <= StackKeys ? stackalloc ulong[keys] : (rented = ArrayPool<ulong>.Shared.Rent(keys));
         var db = ctx.Db;
-        var locks = new MultiShardLock(db, stackalloc ulong[MultiShardLock.WordsFor(db)]);
-        for (int k = 0; k < keys; k++)
+        using var locks = new MultiShardLock(db, stackalloc ulong[MultiShardLock.WordsFor(db)]);
+        for (int n = 0; n < keys; n++)
         {
-            hashes[k] = KeyHasher.Hash(ctx.Args[k + 1]);
-            locks.Add(hashes[k]);
+            hashes[n] = KeyHasher.Hash(ctx.Args[n + 1]);
+            locks.Add(hashes[n]);
         }
         ctx.Writer.WriteArrayHeader(keys);
         locks.EnterAll();
         try
         {
-            for (int k = 0; k < keys; k++)
+            long now = ctx.NowMs;
+            for (int n = 0; n < keys; n++)
             {
-                var shard = db.ShardFor(hashes[k]);
-                int i = shard.Find(hashes[k], ctx.Args[k + 1], ctx.NowMs);
+                using var k = db.Open(hashes[n], ctx.Args[n + 1], now, Lookup.Read);
                 // MGET answers nil for a key of another type rather than an error.
-                if (i >= 0 && shard.At(i).IsString) ctx.Writer.WriteBulkString(shard.At(i).StringSpan);
+                if (k.IsString) ctx.Writer.WriteBulkString(k.String);
                 else ctx.Writer.WriteNullBulk();
             }
         }
         finally
         {
-            locks.ExitAll();
             if (rented is not null) ArrayPool<ulong>.Shared.Return(rented);
         }
     }
@@ -77,7 +76,7 @@ public static class MultiKeyStringCommands
         ulong[]? rented = null;
         Span<ulong> hashes = pairs <= StackKeys ? stackalloc ulong[pairs] : (rented = ArrayPool<ulong>.Shared.Rent(pairs));
         var db = ctx.Db;
-        var locks = new MultiShardLock(db, stackalloc ulong[MultiShardLock.WordsFor(db)]);
+        using var locks = new MultiShardLock(db, stackalloc ulong[MultiShardLock.WordsFor(db)]);
         for (int p = 0; p < pairs; p++)
         {
             hashes[p] = KeyHasher.Hash(ctx.Args[1 + 2 * p]);
@@ -91,25 +90,20 @@ public static class MultiKeyStringCommands
             {
                 for (int p = 0; p < pairs; p++)
                 {
-                    if (db.ShardFor(hashes[p]).FindLive(hashes[p], ctx.Args[1 + 2 * p], now) >= 0) return false;
+                    using var k = db.Open(hashes[p], ctx.Args[1 + 2 * p], now, Lookup.Peek);
+                    if (k.Exists) return false;
                 }
             }
             for (int p = 0; p < pairs; p++)
             {
-                var key = ctx.Args[1 + 2 * p];
-                var shard = db.ShardFor(hashes[p]);
-                int i = shard.FindLive(hashes[p], key, now);
-                if (i < 0) i = shard.Add(hashes[p], key, ValueKind.String);
-                ref var e = ref shard.At(i);
-                StringValue.Assign(shard, ref e, ctx.Args[2 + 2 * p]);
-                e.LastAccess = (uint)(now / 1000);
-                shard.SetExpireAt(i, 0);
+                using var k = db.Open(hashes[p], ctx.Args[1 + 2 * p], now, Lookup.Peek);
+                k.SetString(ctx.Args[2 + 2 * p]);
+                k.SetExpireAt(0);
             }
             return true;
         }
         finally
         {
-            locks.ExitAll();
             if (rented is not null) ArrayPool<ulong>.Shared.Return(rented);
         }
     }

@@ -4,81 +4,45 @@ using FastNode.Server.Storage;
 namespace FastNode.Server.Commands.Strings;
 
 /// <summary>
-/// APPEND, STRLEN, GETRANGE/SUBSTR and SETRANGE: commands that read or edit part of a string.
-/// Edits follow <see cref="StringValue"/>'s contract: a buffer of at most <see cref="StringValue.MutableLimit"/> bytes may
-/// be changed in place (readers copy it under the lock), a larger one is never written again once stored, so every
-/// edit of a large value builds a new array (readers may copy large values after releasing the lock);
-/// <see cref="StringValue.Reserve"/> decides which.
+/// APPEND, STRLEN, GETRANGE/SUBSTR and SETRANGE: commands that read or edit part of a string. Edits go through
+/// <see cref="KeyHandle.ExtendString"/>, which keeps the value's contract: a small value may be rewritten in place, a
+/// large one is rebuilt in a new array, so GETRANGE may copy a large value after closing the key.
 /// </summary>
 public static class StringRangeCommands
 {
     public static void Append(ref CommandContext ctx)
     {
-        var key = ctx.Args[1];
         var value = ctx.Args[2];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        long length;
-        lock (shard.Lock)
+        using var k = ctx.Open(ctx.Args[1], Lookup.Write);
+        if (!k.Exists)
         {
-            int i = FindForWrite(shard, hash, key, ctx.NowMs);
-            if (i < 0)
-            {
-                // Unlike SETRANGE, APPEND of an empty value still creates the key.
-                i = shard.Add(hash, key, ValueKind.String);
-                ref var created = ref shard.At(i);
-                StringValue.Assign(shard, ref created, value);
-                created.LastAccess = (uint)(ctx.NowMs / 1000);
-                length = value.Length;
-            }
-            else
-            {
-                ref var e = ref shard.At(i);
-                if (!e.IsString)
-                {
-                    ctx.Writer.WriteError(RespErrors.WrongType);
-                    return;
-                }
-                length = (long)e.ValueLength + value.Length;
-                if (length > MaxLength(ref ctx))
-                {
-                    ctx.Writer.WriteError(RespErrors.StringTooLong);
-                    return;
-                }
-                if (!value.IsEmpty)
-                {
-                    var buffer = StringValue.Reserve(shard, ref e, (int)length);
-                    value.CopyTo(buffer.Slice(e.ValueLength));
-                    e.ValueLength = (int)length;
-                }
-            }
+            // Unlike SETRANGE, APPEND of an empty value still creates the key.
+            k.SetString(value);
+            ctx.Writer.WriteInteger(value.Length);
+            return;
         }
+        if (!k.IsString)
+        {
+            ctx.Writer.WriteError(RespErrors.WrongType);
+            return;
+        }
+        int current = k.StringLength;
+        long length = (long)current + value.Length;
+        if (length > MaxLength(ref ctx))
+        {
+            ctx.Writer.WriteError(RespErrors.StringTooLong);
+            return;
+        }
+        if (!value.IsEmpty) value.CopyTo(k.ExtendString((int)length).Slice(current));
         ctx.Writer.WriteInteger(length);
     }
 
     public static void StrLen(ref CommandContext ctx)
     {
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        int length;
-        lock (shard.Lock)
-        {
-            int i = shard.Find(hash, key, ctx.NowMs);
-            if (i < 0)
-            {
-                ctx.Writer.WriteRaw(RespReplies.Zero);
-                return;
-            }
-            ref var e = ref shard.At(i);
-            if (!e.IsString)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
-            length = e.ValueLength;
-        }
-        ctx.Writer.WriteInteger(length);
+        using var k = ctx.Open(ctx.Args[1], Lookup.Read);
+        if (!k.Exists) ctx.Writer.WriteRaw(RespReplies.Zero);
+        else if (!k.IsString) ctx.Writer.WriteError(RespErrors.WrongType);
+        else ctx.Writer.WriteInteger(k.StringLength);
     }
 
     /// <summary>GETRANGE key start end (and its old name SUBSTR): inclusive byte range, negative indexes from the end.</summary>
@@ -89,36 +53,33 @@ public static class StringRangeCommands
             ctx.Writer.WriteError(RespErrors.NotInteger);
             return;
         }
-        var key = ctx.Args[1];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
         byte[] large;
-        lock (shard.Lock)
         {
-            int i = shard.Find(hash, key, ctx.NowMs);
-            if (i < 0)
+            using var k = ctx.Open(ctx.Args[1], Lookup.Read);
+            if (!k.Exists)
             {
                 ctx.Writer.WriteRaw(RespReplies.EmptyBulk);
                 return;
             }
-            ref var e = ref shard.At(i);
-            if (!e.IsString)
+            if (!k.IsString)
             {
                 ctx.Writer.WriteError(RespErrors.WrongType);
                 return;
             }
-            if (!ClampRange(e.ValueLength, ref start, ref end))
+            if (!ClampRange(k.StringLength, ref start, ref end))
             {
                 ctx.Writer.WriteRaw(RespReplies.EmptyBulk);
                 return;
             }
-            if (!StringValue.IsImmutable(e))
+            var immutable = k.ImmutableString(out _);
+            if (immutable is null)
             {
-                ctx.Writer.WriteBulkString(e.StringSpan.Slice((int)start, (int)(end - start + 1)));
+                ctx.Writer.WriteBulkString(k.String.Slice((int)start, (int)(end - start + 1)));
                 return;
             }
-            large = e.StringBytes;
+            large = immutable;
         }
+        // Large values are never changed in place: copy the range without holding the shard.
         ctx.Writer.WriteBulkString(large.AsSpan((int)start, (int)(end - start + 1)));
     }
 
@@ -150,59 +111,29 @@ public static class StringRangeCommands
             ctx.Writer.WriteError(RespErrors.OffsetOutOfRange);
             return;
         }
-        var key = ctx.Args[1];
         var value = ctx.Args[3];
-        ulong hash = KeyHasher.Hash(key);
-        var shard = ctx.Db.ShardFor(hash);
-        long length;
-        lock (shard.Lock)
+        using var k = ctx.Open(ctx.Args[1], Lookup.Write);
+        if (k.Exists && !k.IsString)
         {
-            int i = FindForWrite(shard, hash, key, ctx.NowMs);
-            if (i >= 0 && !shard.At(i).IsString)
-            {
-                ctx.Writer.WriteError(RespErrors.WrongType);
-                return;
-            }
-            long current = i < 0 ? 0 : shard.At(i).ValueLength;
-            if (value.IsEmpty)
-            {
-                // Nothing to write: the current length (0 for a missing key, which is not created).
-                ctx.Writer.WriteInteger(current);
-                return;
-            }
-            if (offset > MaxLength(ref ctx) - value.Length)
-            {
-                ctx.Writer.WriteError(RespErrors.StringTooLong);
-                return;
-            }
-            length = Math.Max(current, offset + value.Length);
-            Span<byte> buffer;
-            if (i < 0)
-            {
-                i = shard.Add(hash, key, ValueKind.String);
-                ref var created = ref shard.At(i);
-                StringValue.Assign(shard, ref created, ReadOnlySpan<byte>.Empty, (int)length);
-                created.LastAccess = (uint)(ctx.NowMs / 1000);
-                buffer = created.StringCapacity;
-            }
-            else
-            {
-                buffer = StringValue.Reserve(shard, ref shard.At(i), (int)length);
-            }
-            // The gap past the old end reads as zeros (a reused chunk holds old bytes).
-            if (offset > current) buffer.Slice((int)current, (int)(offset - current)).Clear();
-            value.CopyTo(buffer.Slice((int)offset));
-            shard.At(i).ValueLength = (int)length;
+            ctx.Writer.WriteError(RespErrors.WrongType);
+            return;
         }
+        long current = k.Exists ? k.StringLength : 0;
+        if (value.IsEmpty)
+        {
+            // Nothing to write: the current length (0 for a missing key, which is not created).
+            ctx.Writer.WriteInteger(current);
+            return;
+        }
+        if (offset > MaxLength(ref ctx) - value.Length)
+        {
+            ctx.Writer.WriteError(RespErrors.StringTooLong);
+            return;
+        }
+        long length = Math.Max(current, offset + value.Length);
+        // ExtendString zero-fills past the old end, so a gap before the offset reads as zeros.
+        value.CopyTo(k.ExtendString((int)length).Slice((int)offset));
         ctx.Writer.WriteInteger(length);
-    }
-
-    /// <summary>A write command's lookup (Redis lookupKeyWrite): lazy expiry and access time, no hit/miss counting.</summary>
-    private static int FindForWrite(Shard shard, ulong hash, ReadOnlySpan<byte> key, long nowMs)
-    {
-        int i = shard.FindLive(hash, key, nowMs);
-        if (i >= 0) shard.At(i).LastAccess = (uint)(nowMs / 1000);
-        return i;
     }
 
     /// <summary>proto-max-bulk-len, and never more than a .NET array can hold.</summary>
