@@ -43,6 +43,9 @@ public sealed class ReplicaFeed : IReplicationSink
     /// <summary>wait_bgsave, send_bulk or online (INFO replication's state=).</summary>
     public volatile string State = "wait_bgsave";
 
+    /// <summary>Set while the stream waits for the replica's first ACK after a "$EOF:" snapshot (see ReplicaStreamer).</summary>
+    public volatile bool WaitsForFirstAck;
+
     /// <summary>The offset the replica last acknowledged (REPLCONF ACK).</summary>
     public long AckOffset;
 

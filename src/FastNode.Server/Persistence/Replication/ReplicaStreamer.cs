@@ -26,35 +26,27 @@ public static class ReplicaStreamer
             if (replica.Capture is { } capture)
             {
                 replica.State = "send_bulk";
-                var payload = new MemoryStream();
-                var encoding = Task.Factory.StartNew(() => capture.WriteTo(payload), CancellationToken.None,
-                    TaskCreationOptions.LongRunning, TaskScheduler.Default);
-                // As Redis while it prepares the snapshot: a bare newline every second, which the replica skips, so
-                // its repl-timeout measures silence rather than the time the snapshot takes.
-                while (await Task.WhenAny(encoding, Task.Delay(1000)).ConfigureAwait(false) != encoding)
-                {
-                    if (stopped()) break;
-                    output.Write("\n"u8);
-                    if ((await output.FlushAsync().ConfigureAwait(false)).IsCompleted) break;
-                }
-                await encoding.ConfigureAwait(false);
+                replica.WaitsForFirstAck = replica.CapaEof;
+                bool sent = replica.CapaEof
+                    ? await SendStreamingAsync(capture, output, stopped).ConfigureAwait(false)
+                    : await SendBufferedAsync(capture, output, stopped).ConfigureAwait(false);
                 replica.Capture = null;
-                var header = Encoding.ASCII.GetBytes("$" + payload.Length.ToString(CultureInfo.InvariantCulture) + "\r\n");
-                output.Write(header);
-                output.Write(payload.GetBuffer().AsSpan(0, (int)payload.Length));
-                var sent = await output.FlushAsync().ConfigureAwait(false);
-                if (sent.IsCompleted || replica.RdbOnly) return;
+                if (!sent || replica.RdbOnly) return;
                 replica.AckTimeMs = server.NowMs;
                 replica.State = "online";
             }
 
+            // After a "$EOF:" snapshot the replica cannot tell where the snapshot ends if stream bytes follow the mark
+            // in the same read: as Redis does, the stream starts once the replica's first REPLCONF ACK says it loaded.
+            bool streaming = !replica.WaitsForFirstAck;
             var spare = new ArrayBufferWriter<byte>(64 * 1024);
             Task<ReadResult>? pendingRead = null;
             long lastSend = 0;
             while (!stopped() && !replica.Dropped)
             {
                 pendingRead ??= input.ReadAsync().AsTask();
-                var data = replica.WaitAsync();
+                streaming |= !replica.WaitsForFirstAck;
+                var data = streaming ? replica.WaitAsync() : pendingRead;
                 var first = await Task.WhenAny(pendingRead, data).ConfigureAwait(false);
                 if (first == pendingRead)
                 {
@@ -67,6 +59,7 @@ public static class ReplicaStreamer
                     if (read.IsCompleted || read.IsCanceled || close is not null) break;
                 }
                 if (replica.Dropped) break;
+                if (!streaming) continue;
                 // Under a steady write load, one send per millisecond at most: the records of many batches go out
                 // together (Redis writes to replicas once per event-loop turn). An isolated write goes at once.
                 long sinceLast = System.Diagnostics.Stopwatch.GetTimestamp() - lastSend;
@@ -97,5 +90,75 @@ public static class ReplicaStreamer
             }
             server.Replication.Detach(replica);
         }
+    }
+
+    /// <summary>
+    /// The diskless form for a replica that announced capa eof: "$EOF:&lt;40 random characters&gt;", the snapshot as it is
+    /// encoded, then the same 40 characters. Memory stays bounded by a small pipe between the encoding thread and this
+    /// loop, whatever the dataset's size. Returns false when the connection ended.
+    /// </summary>
+    private static async Task<bool> SendStreamingAsync(Snapshots.SnapshotCapture capture, PipeWriter output, Func<bool> stopped)
+    {
+        var mark = Encoding.ASCII.GetBytes(Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20)));
+        output.Write("$EOF:"u8);
+        output.Write(mark);
+        output.Write("\r\n"u8);
+        var between = new Pipe(new PipeOptions(pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 1 << 19, useSynchronizationContext: false));
+        var encoding = Task.Factory.StartNew(() =>
+        {
+            using var stream = between.Writer.AsStream();
+            try
+            {
+                capture.WriteTo(stream);
+            }
+            finally
+            {
+                between.Writer.Complete();
+            }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        bool open = true;
+        while (open)
+        {
+            var read = await between.Reader.ReadAsync().ConfigureAwait(false);
+            foreach (var segment in read.Buffer) output.Write(segment.Span);
+            between.Reader.AdvanceTo(read.Buffer.End);
+            if (read.IsCompleted) break;
+            open = !(await output.FlushAsync().ConfigureAwait(false)).IsCompleted && !stopped();
+        }
+        // A replica that went away mid-transfer: stop the encoder (its next write fails), then wait for it.
+        between.Reader.Complete();
+        try
+        {
+            await encoding.ConfigureAwait(false);
+        }
+        catch (Exception) when (!open)
+        {
+            return false;
+        }
+        if (!open) return false;
+        output.Write(mark);
+        return !(await output.FlushAsync().ConfigureAwait(false)).IsCompleted;
+    }
+
+    /// <summary>
+    /// "$&lt;length&gt;" and the snapshot, for a replica without capa eof (SYNC, old replicas): the length must come first,
+    /// so the snapshot is encoded into memory whole. Meanwhile, as Redis does, a bare newline goes out every second,
+    /// which the replica skips, so its repl-timeout measures silence rather than the time the snapshot takes.
+    /// </summary>
+    private static async Task<bool> SendBufferedAsync(Snapshots.SnapshotCapture capture, PipeWriter output, Func<bool> stopped)
+    {
+        var payload = new MemoryStream();
+        var encoding = Task.Factory.StartNew(() => capture.WriteTo(payload), CancellationToken.None,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        while (await Task.WhenAny(encoding, Task.Delay(1000)).ConfigureAwait(false) != encoding)
+        {
+            if (stopped()) break;
+            output.Write("\n"u8);
+            if ((await output.FlushAsync().ConfigureAwait(false)).IsCompleted) break;
+        }
+        await encoding.ConfigureAwait(false);
+        output.Write(Encoding.ASCII.GetBytes("$" + payload.Length.ToString(CultureInfo.InvariantCulture) + "\r\n"));
+        output.Write(payload.GetBuffer().AsSpan(0, (int)payload.Length));
+        return !(await output.FlushAsync().ConfigureAwait(false)).IsCompleted;
     }
 }

@@ -219,6 +219,7 @@ public sealed class ReplicationState
     {
         if (offset > Interlocked.Read(ref replica.AckOffset)) Interlocked.Exchange(ref replica.AckOffset, offset);
         replica.AckTimeMs = _server.NowMs;
+        replica.WaitsForFirstAck = false;
         CheckWaits();
         if (Failover.State == FailoverState.WaitingForSync) Failover.Update();
     }
