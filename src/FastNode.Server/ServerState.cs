@@ -36,6 +36,7 @@ public sealed class ServerState
         _databases = new Database[options.Databases];
         for (int i = 0; i < _databases.Length; i++) _databases[i] = new Database(shards, i) { Observer = Feed };
         Replication = new Persistence.Replication.ReplicationState(this);
+        PubSub = new FastNode.Server.PubSub.PubSubRegistry(options.OutputBufferLimits);
         Limits = new ProtocolLimits { MaxBulkLength = options.ProtoMaxBulkLen, MaxQueryBuffer = options.ClientQueryBufferLimit };
     }
 
@@ -53,6 +54,8 @@ public sealed class ServerState
     /// <summary>`dir`: where the AOF folder and the RDB file live.</summary>
     public string DataDirectory => Config.TryGet("dir", out var dir) ? dir.Get() : Environment.CurrentDirectory;
     public ClientRegistry Clients { get; }
+    /// <summary>Channels, patterns and shard channels with their subscribers (PubSub/).</summary>
+    public FastNode.Server.PubSub.PubSubRegistry PubSub { get; }
     public ServerStats Stats { get; } = new();
     public CommandTable Commands { get; } = CommandTable.Create();
     public ProtocolLimits Limits { get; }

@@ -11,6 +11,9 @@ namespace FastNode.Server.Network;
 /// command in it synchronously (replies go straight into the output pipe), then flush once. A client that
 /// pipelines 100 commands gets one send for all of them. Transport-agnostic (two pipes), so tests can drive it
 /// in memory. The only awaits are the read, the flush, and the wait of a blocked command.
+/// Pushes from other connections (PUBLISH fan-out) wait in the session's outbound queue; a push wakes this loop
+/// (<see cref="ClientSession.WakeLoop"/>: a cancelled read, on the thread that serves the connection), and the
+/// CommandProcessor drains the queue into the output, so only this loop ever writes to it.
 /// </summary>
 public sealed class Connection
 {
@@ -22,8 +25,12 @@ public sealed class Connection
     private readonly Action? _closeTransport;
     private DisconnectReason? _reason;
 
+    /// <param name="wake">
+    /// Makes the pending read return soon on the thread that serves this connection (the transport's); by default a
+    /// thread-pool item cancels the read (in-memory connections).
+    /// </param>
     public Connection(PipeReader input, PipeWriter output, ServerState server, ClientSession session,
-        ILogger log, Action? closeTransport = null)
+        ILogger log, Action? closeTransport = null, Action? wake = null)
     {
         _input = input;
         _output = output;
@@ -32,6 +39,7 @@ public sealed class Connection
         _closeTransport = closeTransport;
         _processor = new CommandProcessor(server, session, log);
         session.OnKill(Abort);
+        session.OnWake(wake ?? (() => ThreadPool.UnsafeQueueUserWorkItem(static reader => reader.CancelPendingRead(), input, preferLocal: false)));
     }
 
     public ClientSession Session => _processor.Session;
@@ -62,6 +70,11 @@ public sealed class Connection
                 Session.InputBytes += consumed;
                 Interlocked.Add(ref _server.Stats.TotalNetInputBytes, consumed);
                 _input.AdvanceTo(remaining.Start, buffer.End);
+                if (closeReason is null && OverOutputLimit())
+                {
+                    Abort(DisconnectReason.OutputBufferLimit);
+                    break;
+                }
 
                 // appendfsync always: the replies to writes go out once the AOF holds them on disk (the writer syncs
                 // the records of every connection waiting meanwhile at once); if it cannot, they never go out.
@@ -112,6 +125,12 @@ public sealed class Connection
         finally
         {
             if (Session.PendingBlock is { } blocked) blocked.TryCancel();
+            if (_reason == DisconnectReason.OutputBufferLimit)
+            {
+                _log.LogWarning("Client id={Id} addr={Address} closed for overcoming of output buffer limits ({Class} class, {Bytes} bytes pending)",
+                    Session.Id, Session.RemoteAddress, Session.OutputClass, Session.OutputBufferUsage());
+            }
+            _server.PubSub.Disconnect(Session);
             _server.Clients.Remove(Session);
             await _input.CompleteAsync().ConfigureAwait(false);
             await _output.CompleteAsync().ConfigureAwait(false);
@@ -157,6 +176,8 @@ public sealed class Connection
                         return false;
                     }
                     _input.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+                    // Woken for pushes (RESP3 delivers them while a command blocks, as Redis does).
+                    if (WritePushes() > 0 && (await _output.FlushAsync().ConfigureAwait(false)).IsCompleted) return false;
                     continue;
                 }
                 if (first == timeout && _server.NowMs < blocked.DeadlineMs)
@@ -173,6 +194,7 @@ public sealed class Connection
             Session.Unblock();
             var writer = new RespWriter(_output, Session.Protocol == 3);
             blocked.WriteReply(ref writer);
+            Session.OutputWritten += writer.Written;
             writer.Commit();
             // The pop that served this client was recorded by the command that woke it: wait for the stream as it is now.
             if (_server.Aof.Writer is { SyncsEveryWrite: true } && !await DurableAsync(_server.Feed.Offset).ConfigureAwait(false)) return false;
@@ -190,6 +212,34 @@ public sealed class Connection
                 _input.AdvanceTo(read.Buffer.Start, read.Buffer.End);
             }
         }
+    }
+
+    /// <summary>Writes the pushes queued for this connection into its output (not flushed); returns the bytes written.</summary>
+    private long WritePushes()
+    {
+        if (Session.PubSub is not { QueuedCount: > 0 } subscriber) return 0;
+        var writer = new RespWriter(_output, Session.Protocol == 3);
+        subscriber.DrainTo(ref writer);
+        long written = writer.Written;
+        writer.Commit();
+        Session.OutputWritten += written;
+        Session.OutputBytes += written;
+        return written;
+    }
+
+    /// <summary>
+    /// client-output-buffer-limit after a batch (normal and pubsub classes; a replica's stream is held to its own in
+    /// ReplicaFeed): what waits in the output pipe and the push queue, against the class's hard and soft limits.
+    /// </summary>
+    private bool OverOutputLimit()
+    {
+        var session = Session;
+        if (session.Replica is not null) return false;
+        long used = session.OutputBufferUsage();
+        session.ObserveOutput(used);
+        var limit = _server.Options.OutputBufferLimits[session.OutputClass];
+        long now = limit.Soft > 0 && used >= limit.Soft ? Environment.TickCount64 : 0;
+        return limit.Exceeded(used, now, ref session.OutputSoftLimitSinceMs);
     }
 
     /// <summary>True once the change records up to <paramref name="offset"/> are as durable as appendfsync always asks.</summary>
@@ -217,6 +267,10 @@ public sealed class Connection
     {
         _reason ??= reason;
         _input.CancelPendingRead();
-        if (reason != DisconnectReason.ServerShutdown) _closeTransport?.Invoke();
+        if (reason == DisconnectReason.ServerShutdown) return;
+        // A loop waiting in a paused flush (a client that stopped reading, such as a subscriber past its output
+        // limit) ends now rather than when the transport's close reaches the pipe (never, for an in-memory one).
+        _output.CancelPendingFlush();
+        _closeTransport?.Invoke();
     }
 }
