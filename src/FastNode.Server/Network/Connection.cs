@@ -24,6 +24,8 @@ public sealed class Connection
     private readonly ILogger _log;
     private readonly Action? _closeTransport;
     private DisconnectReason? _reason;
+    /// <summary>The next read was cancelled to resume buffered commands (not only for pushes): it must run a batch.</summary>
+    private bool _resumePending;
 
     /// <param name="wake">
     /// Makes the pending read return soon on the thread that serves this connection (the transport's); by default a
@@ -57,6 +59,20 @@ public sealed class Connection
             {
                 var read = await _input.ReadAsync().ConfigureAwait(false);
                 if (read.IsCanceled && _reason is not null) break;
+                if (read.IsCanceled && !read.IsCompleted && !_resumePending && read.Buffer.IsEmpty && Session.PendingBlock is null)
+                {
+                    // Woken for pushes only (no request came): drain the queue and flush, without a batch.
+                    _input.AdvanceTo(read.Buffer.Start);
+                    WritePushes();
+                    if (OverOutputLimit())
+                    {
+                        Abort(DisconnectReason.OutputBufferLimit);
+                        break;
+                    }
+                    if ((await _output.FlushAsync().ConfigureAwait(false)).IsCompleted) break;
+                    continue;
+                }
+                _resumePending = false;
 
                 var buffer = read.Buffer;
                 if (_server.Options.PipelineHelper && BatchHelper.IsDeep(buffer) && BatchHelper.Shared.TryClaim())
@@ -146,7 +162,11 @@ public sealed class Connection
     /// the commands may also sit in the reader's carry-over buffer, with nothing left in the pipe at all.
     /// The cancel shows up as IsCanceled with _reason still null, which the loop treats as an ordinary read.
     /// </summary>
-    private void ResumeBufferedCommands() => _input.CancelPendingRead();
+    private void ResumeBufferedCommands()
+    {
+        _resumePending = true;
+        _input.CancelPendingRead();
+    }
 
     /// <summary>
     /// Waits for a blocked command to be granted, to time out, or for the client to go away (which is only seen

@@ -14,7 +14,7 @@ namespace FastNode.Server.PubSub;
 /// <see cref="MaxPooledPerClass"/> objects (at most 4 MB kept in all); bigger frames rent from
 /// <see cref="ArrayPool{T}.Shared"/> and their objects are not kept. (ArrayPool.Shared alone is not enough: a batch of
 /// 100 PUBLISHes holds 100 buffers of one size until the subscriber drains them, more than its per-core stacks keep.)
-/// What must stay true: every <see cref="AddRef"/> has exactly one <see cref="Release"/>, and nobody reads
+/// What must stay true: every reference taken (<see cref="AddRefs"/>) is released exactly once, and nobody reads
 /// <see cref="Bytes"/> after its own release.
 /// </summary>
 public sealed class PubSubMessage
@@ -93,11 +93,17 @@ public sealed class PubSubMessage
         }
     }
 
-    public void AddRef() => Interlocked.Increment(ref _refs);
+    /// <summary>
+    /// Adds <paramref name="count"/> references at once: a PUBLISH takes one per subscriber before it fans out (one
+    /// atomic operation per message rather than per subscriber) and gives back the ones nobody took.
+    /// </summary>
+    public void AddRefs(int count) => Interlocked.Add(ref _refs, count);
 
-    public void Release()
+    public void Release() => Release(1);
+
+    public void Release(int count)
     {
-        if (Interlocked.Decrement(ref _refs) == 0) Return(this);
+        if (count != 0 && Interlocked.Add(ref _refs, -count) == 0) Return(this);
     }
 
     /// <summary>`$len\r\n` + the bytes + `\r\n`.</summary>

@@ -90,38 +90,44 @@ public sealed class PubSubRegistry(OutputBufferLimits limits)
         if (subscribers.Length > 0)
         {
             var message = PubSubMessage.Create(shard ? "smessage"u8 : "message"u8, channel, payload);
-            foreach (var subscriber in subscribers)
-            {
-                receivers++;
-                Deliver(subscriber, message, publisher, ref own, limit, nowMs);
-            }
-            message.Release();
+            FanOut(subscribers, message, publisher, ref own, limit, nowMs);
+            receivers += subscribers.Length;
         }
         if (shard) return receivers;
         foreach (var entry in Patterns.Entries)
         {
             if (!GlobMatcher.IsMatch(entry.Pattern, channel)) continue;
             var message = PubSubMessage.CreatePattern(entry.Pattern, channel, payload);
-            foreach (var subscriber in entry.Subscribers)
-            {
-                receivers++;
-                Deliver(subscriber, message, publisher, ref own, limit, nowMs);
-            }
-            message.Release();
+            FanOut(entry.Subscribers, message, publisher, ref own, limit, nowMs);
+            receivers += entry.Subscribers.Length;
         }
         return receivers;
     }
 
-    private static void Deliver(Subscriber subscriber, PubSubMessage message, ClientSession publisher, ref RespWriter own,
+    /// <summary>
+    /// Hands <paramref name="message"/> (holding the caller's one reference) to every subscriber, then drops the
+    /// caller's reference: a reference per subscriber is added up front in one step, and the ones not taken (the
+    /// publisher's own copy, a subscriber closing) are given back in one step.
+    /// </summary>
+    private static void FanOut(Subscriber[] subscribers, PubSubMessage message, ClientSession publisher, ref RespWriter own,
         in OutputBufferLimit limit, long nowMs)
     {
-        if (ReferenceEquals(subscriber.Session, publisher) && publisher.ReplyMode == ReplyMode.On)
+        message.AddRefs(subscribers.Length);
+        int unused = 1;
+        foreach (var subscriber in subscribers)
         {
-            // Anything already queued for this connection came first.
-            subscriber.DrainTo(ref own);
-            message.WriteTo(ref own);
-            return;
+            if (ReferenceEquals(subscriber.Session, publisher) && publisher.ReplyMode == ReplyMode.On)
+            {
+                // The publisher's own subscription: written straight into its reply, after anything already queued.
+                subscriber.DrainTo(ref own);
+                message.WriteTo(ref own);
+                unused++;
+            }
+            else if (!subscriber.Enqueue(message, limit, nowMs))
+            {
+                unused++;
+            }
         }
-        subscriber.Enqueue(message, limit, nowMs);
+        message.Release(unused);
     }
 }

@@ -134,10 +134,10 @@ public sealed class Subscriber
     }
 
     /// <summary>
-    /// Queues a message published by another connection (any thread). Returns false when this subscriber no longer
-    /// takes messages (closed, or closing for its output buffer limit). Wakes the owner's loop if it is not already
-    /// due to come round; closes the connection (off this thread) when the queue and the output pipe together pass
-    /// <paramref name="limit"/>.
+    /// Queues a message published by another connection (any thread), taking over one reference the caller added
+    /// for it. Returns false when this subscriber no longer takes messages (closed, or closing for its output buffer
+    /// limit): the reference is then still the caller's. Wakes the owner's loop if it is not already due to come
+    /// round; closes the connection (off this thread) when the queue and the output pipe together pass <paramref name="limit"/>.
     /// </summary>
     public bool Enqueue(PubSubMessage message, in OutputBufferLimit limit, long nowMs)
     {
@@ -149,7 +149,6 @@ public sealed class Subscriber
             if (_count == _items.Length) Grow();
             _items[(_head + _count) & (_items.Length - 1)] = message;
             _count++;
-            message.AddRef();
             _queuedBytes += message.Length;
             used = _queuedBytes + Session.PipedOutput;
             if (limit.Exceeded(used, nowMs, ref Session.OutputSoftLimitSinceMs))

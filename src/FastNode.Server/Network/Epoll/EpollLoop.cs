@@ -15,7 +15,7 @@ namespace FastNode.Server.Network.Epoll;
 /// </summary>
 internal sealed unsafe class EpollLoop
 {
-    public enum Request { Register, Flush, ResumeReading, EndReceive, Close, Wake }
+    public enum Request { Register, Flush, ResumeReading, EndReceive, Close }
 
     // Events taken per epoll_wait. Small batches keep the tail short: against 256, 16 cut p99 at SET -P 16 from
     // 1.6-1.7 to 1.05-1.3 ms and at SET -P 64 from 3.2-3.8 to 2.2-2.6 ms, at the same throughput and CPU.
@@ -31,6 +31,8 @@ internal sealed unsafe class EpollLoop
     private readonly int _wakeFd;
     private readonly Thread _thread;
     private readonly ConcurrentQueue<(EpollTransport Transport, Request Request)> _requests = new();
+    // Connections with pushes to drain (PUBLISH fan-out), served WakeBudget at a time between rounds of events.
+    private readonly ConcurrentQueue<EpollTransport> _wakes = new();
     private readonly Dictionary<ulong, EpollTransport> _transports = [];
     private ulong _lastId;
     private int _wakePending;
@@ -88,12 +90,21 @@ internal sealed unsafe class EpollLoop
     }
 
     /// <summary>
-    /// Asks the loop to act for a transport, always through the queue: on the loop thread it runs once the events (or
-    /// requests) being handled are done, never inline; from another thread the loop is woken as for <see cref="Post"/>.
+    /// Connections whose pushes are sent per round of events at most. Under a fan-out heavier than one round can send,
+    /// the publishers' next requests are read between rounds, so each subscriber's turn sends everything published to
+    /// it meanwhile in one send: fewer, fuller sends for it and for its client (PUBLISH to 1000 subscribers: about
+    /// 16 messages per send became hundreds). A lighter load never waits: every wake is served in the round it came.
     /// </summary>
-    public void PostLater(EpollTransport transport, Request request)
+    private const int WakeBudget = 16;
+
+    /// <summary>
+    /// Asks the loop to wake a transport's command loop (<see cref="EpollTransport.OnWake"/>), always through a queue:
+    /// on the loop thread it runs after the events being handled, never inline; from another thread the loop is woken
+    /// as for <see cref="Post"/>. Wakes are served <see cref="WakeBudget"/> per round, in order.
+    /// </summary>
+    public void PostWake(EpollTransport transport)
     {
-        _requests.Enqueue((transport, request));
+        _wakes.Enqueue(transport);
         // The loop drains its queue after the events it is handling (and drains on until the queue is empty).
         if (OnLoopThread) return;
         if (Interlocked.Exchange(ref _wakePending, 1) == 0)
@@ -108,7 +119,8 @@ internal sealed unsafe class EpollLoop
         var events = (EpollNative.Event*)NativeMemory.Alloc(MaxEvents, (nuint)sizeof(EpollNative.Event));
         while (true)
         {
-            int n = WaitForEvents(events);
+            // With wakes left from the last round, only look for new events: never sleep on them.
+            int n = _wakes.IsEmpty ? WaitForEvents(events) : EpollNative.epoll_wait(_epfd, events, MaxEvents, 0);
             if (n < 0)
             {
                 if (Marshal.GetLastPInvokeError() == EpollNative.EINTR) continue;
@@ -136,6 +148,23 @@ internal sealed unsafe class EpollLoop
                 {
                     Fail(transport, ex);
                 }
+            }
+            DrainRequests();
+            DrainWakes();
+        }
+    }
+
+    private void DrainWakes()
+    {
+        for (int i = 0; i < WakeBudget && _wakes.TryDequeue(out var transport); i++)
+        {
+            try
+            {
+                transport.OnWake();
+            }
+            catch (Exception ex)
+            {
+                Fail(transport, ex);
             }
             DrainRequests();
         }
@@ -227,7 +256,6 @@ internal sealed unsafe class EpollLoop
                 _transports.Remove(transport.Id);
                 transport.OnClose();
                 break;
-            case Request.Wake: transport.OnWake(); break;
         }
     }
 }

@@ -74,9 +74,10 @@ internal sealed class EpollTransport : IConnectionTransport, IValueTaskSource<bo
     /// <summary>
     /// Queued to the loop even from the loop's own thread: a PUBLISH running there must not run its subscribers'
     /// loops inside its own handler. The loop handles it after the events it is on, so every subscriber it serves
-    /// drains all that batch's messages at once (Redis writes to its clients once per event loop turn too).
+    /// drains all that batch's messages at once (Redis writes to its clients once per event loop turn too); under a
+    /// heavy fan-out, a bounded number per round (<see cref="EpollLoop.PostWake"/>).
     /// </summary>
-    public void Wake() => _loop.PostLater(this, EpollLoop.Request.Wake);
+    public void Wake() => _loop.PostWake(this);
 
     /// <summary>On the loop thread: cancels the command loop's pending read, which runs it here, inline.</summary>
     internal void OnWake()
