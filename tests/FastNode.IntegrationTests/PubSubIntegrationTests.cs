@@ -27,10 +27,12 @@ public sealed class PubSubIntegrationTests
         }
     }
 
-    [Test]
-    public async Task RawConnectionsResp2ExactBytes()
+    [TestCase("epoll")]
+    [TestCase("sockets")]
+    public async Task RawConnectionsResp2ExactBytes(string ioEngine)
     {
-        await using var server = TestServer.Start();
+        // Both transports wake a subscriber's loop their own way (the epoll loop's queue, or a thread-pool item).
+        await using var server = TestServer.Start(o => o.IoEngine = ioEngine);
         using var sub = server.ConnectRaw();
         using var pub = server.ConnectRaw();
         sub.Send(Resp.Command("SUBSCRIBE", "news", "sport"));
