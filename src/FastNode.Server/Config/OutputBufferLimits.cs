@@ -23,7 +23,8 @@ public readonly record struct OutputBufferLimit(long Hard, long Soft, long SoftS
         if (Hard > 0 && used >= Hard) return true;
         if (Soft <= 0 || used < Soft)
         {
-            softSinceMs = 0;
+            // Written only when it changes: this runs for every message queued to a subscriber.
+            if (softSinceMs != 0) softSinceMs = 0;
             return false;
         }
         if (softSinceMs == 0)
