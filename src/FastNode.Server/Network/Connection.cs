@@ -41,8 +41,11 @@ public sealed class Connection
         _closeTransport = closeTransport;
         _processor = new CommandProcessor(server, session, log);
         session.OnKill(Abort);
-        session.OnWake(wake ?? (() => ThreadPool.UnsafeQueueUserWorkItem(static reader => reader.CancelPendingRead(), input, preferLocal: false)));
+        session.OnWake(wake ?? WakeFromThreadPool);
     }
+
+    /// <summary>The default wake-up (no transport of its own): a thread-pool item cancels the pending read.</summary>
+    private void WakeFromThreadPool() => ThreadPool.UnsafeQueueUserWorkItem(static reader => reader.CancelPendingRead(), _input, preferLocal: false);
 
     public ClientSession Session => _processor.Session;
 
