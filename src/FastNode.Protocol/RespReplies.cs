@@ -6,6 +6,7 @@ public static class RespReplies
     public static ReadOnlySpan<byte> Ok => "+OK\r\n"u8;
     public static ReadOnlySpan<byte> Pong => "+PONG\r\n"u8;
     public static ReadOnlySpan<byte> Queued => "+QUEUED\r\n"u8;
+    public static ReadOnlySpan<byte> Reset => "+RESET\r\n"u8;
     public static ReadOnlySpan<byte> Zero => ":0\r\n"u8;
     public static ReadOnlySpan<byte> One => ":1\r\n"u8;
     public static ReadOnlySpan<byte> MinusOne => ":-1\r\n"u8;

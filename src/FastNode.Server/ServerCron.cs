@@ -5,7 +5,7 @@ namespace FastNode.Server;
 
 /// <summary>
 /// Periodic housekeeping, `hz` times a second (Redis serverCron): the active expiry cycle and the idle-client
-/// timeout. Runs on one thread-pool task and never holds more than one shard lock at a time.
+/// timeout, and the output buffer peaks of INFO. Runs on one thread-pool task and never holds more than one shard lock at a time.
 /// </summary>
 public sealed class ServerCron(ServerState server)
 {
@@ -31,6 +31,7 @@ public sealed class ServerCron(ServerState server)
                 // Redis gives the slow expiry cycle 25% of the CPU time of a tick.
                 _expiry.Run(tick / 4);
                 CloseIdleClients();
+                server.Clients.SampleOutputBuffers();
                 server.Aof.RewriteIfGrown();
                 server.Replication.Cron();
                 CheckSaveRules();
@@ -77,7 +78,9 @@ public sealed class ServerCron(ServerState server)
         long cutoff = server.NowMs - timeout * 1000L;
         foreach (var client in server.Clients.All)
         {
-            if (client.LastInteractionMs < cutoff && client.PendingBlock is null) client.Kill(Network.DisconnectReason.IdleTimeout);
+            // As Redis: blocked clients and subscribers (which may legitimately only listen) never time out.
+            if (client.LastInteractionMs < cutoff && client.PendingBlock is null && client.PubSub is not { Active: true })
+                client.Kill(Network.DisconnectReason.IdleTimeout);
         }
     }
 }

@@ -38,6 +38,7 @@ public sealed class ServerState
         for (int i = 0; i < _databases.Length; i++) _databases[i] = new Database(shards, i) { Observer = Feed };
         Replication = new Persistence.Replication.ReplicationState(this);
         Pause = new ClientPause(this);
+        PubSub = new FastNode.Server.PubSub.PubSubRegistry(options.OutputBufferLimits);
         Limits = new ProtocolLimits { MaxBulkLength = options.ProtoMaxBulkLen, MaxQueryBuffer = options.ClientQueryBufferLimit };
     }
 
@@ -62,6 +63,8 @@ public sealed class ServerState
 
     /// <summary>CLIENT PAUSE and a FAILOVER's pause of writes.</summary>
     public ClientPause Pause { get; }
+    /// <summary>Channels, patterns and shard channels with their subscribers (PubSub/).</summary>
+    public FastNode.Server.PubSub.PubSubRegistry PubSub { get; }
     public ServerStats Stats { get; } = new();
     public CommandTable Commands { get; } = CommandTable.Create();
     public ProtocolLimits Limits { get; }

@@ -36,17 +36,24 @@ public sealed class AllocationBudgetTests
     private const string Value = "0123456789abcdef0123456789abcdef";
     private const string OtherValue = "fedcba9876543210fedcba9876543210";
 
-    /// <summary>The batches of HotCommandBenchmarks, by benchmark name: a setup request per index (or null) and the request for index i.</summary>
-    private static readonly Dictionary<string, (Func<int, string[]>? Setup, Func<int, string[]> Command)> Batches = new()
+    /// <summary>
+    /// The batches of HotCommandBenchmarks and PubSubBenchmarks, by benchmark name: a setup request per index (or null),
+    /// the request for index i, and (pub/sub) what a second session subscribes to first: that subscriber's Process then
+    /// runs after every batch, delivering the messages, and is measured with it.
+    /// </summary>
+    private static readonly Dictionary<string, (Func<int, string[]>? Setup, Func<int, string[]> Command, string[]? Subscriber)> Batches = new()
     {
-        ["HotCommandBenchmarks.Ping"] = (null, _ => ["PING"]),
-        ["HotCommandBenchmarks.GetHit"] = (i => ["SET", Key(i), Value], i => ["GET", Key(i)]),
-        ["HotCommandBenchmarks.GetMissing"] = (i => ["SET", Key(i), Value], i => ["GET", $"missing:{i:D3}"]),
-        ["HotCommandBenchmarks.SetOverwrite"] = (i => ["SET", Key(i), OtherValue], i => ["SET", Key(i), Value]),
-        ["HotCommandBenchmarks.Incr"] = (i => ["SET", $"counter:{i:D3}", "1000"], i => ["INCR", $"counter:{i:D3}"]),
-        ["HotCommandBenchmarks.Exists"] = (i => ["SET", Key(i), Value], i => ["EXISTS", Key(i)]),
-        ["HotCommandBenchmarks.Ttl"] = (i => ["SET", Key(i), Value, "EX", "3600"], i => ["TTL", Key(i)]),
+        ["PubSubBenchmarks.PublishOneSubscriber"] = (null, _ => ["PUBLISH", "chat:lobby", ChatMessage], ["SUBSCRIBE", "chat:lobby"]),
+        ["HotCommandBenchmarks.Ping"] = (null, _ => ["PING"], null),
+        ["HotCommandBenchmarks.GetHit"] = (i => ["SET", Key(i), Value], i => ["GET", Key(i)], null),
+        ["HotCommandBenchmarks.GetMissing"] = (i => ["SET", Key(i), Value], i => ["GET", $"missing:{i:D3}"], null),
+        ["HotCommandBenchmarks.SetOverwrite"] = (i => ["SET", Key(i), OtherValue], i => ["SET", Key(i), Value], null),
+        ["HotCommandBenchmarks.Incr"] = (i => ["SET", $"counter:{i:D3}", "1000"], i => ["INCR", $"counter:{i:D3}"], null),
+        ["HotCommandBenchmarks.Exists"] = (i => ["SET", Key(i), Value], i => ["EXISTS", Key(i)], null),
+        ["HotCommandBenchmarks.Ttl"] = (i => ["SET", Key(i), Value, "EX", "3600"], i => ["TTL", Key(i)], null),
     };
+
+    private const string ChatMessage = "{\"room\":\"lobby\",\"user\":\"alice\",\"text\":\"hello everyone, how are you?\"}";
 
     private static string Key(int i) => $"key:{i:D3}";
 
@@ -68,6 +75,7 @@ public sealed class AllocationBudgetTests
             $"perf/allocation-budget.json names '{benchmark}', which this test does not know how to build");
 
         using var session = new Session(appendOnly);
+        if (batch.Subscriber is not null) session.Subscribe(batch.Subscriber);
         if (batch.Setup is not null) session.RunChecked(Encode(batchSize, batch.Setup), batchSize, benchmark + " setup");
         var request = Encode(batchSize, batch.Command);
         session.RunChecked(request, batchSize, benchmark);
@@ -159,11 +167,26 @@ public sealed class AllocationBudgetTests
             if (_dir is not null) Directory.Delete(_dir, recursive: true);
         }
 
+        private CommandProcessor? _subscriber;
+        private readonly NullBufferWriter _subscriberOutput = new();
+
+        /// <summary>A second session of the same server subscribes; from then on every Run ends with its loop's drain.</summary>
+        public void Subscribe(string[] command)
+        {
+            _subscriber = new CommandProcessor(_server, new ClientSession("127.0.0.1:50001", "127.0.0.1:6379", _server.NowMs), NullLogger.Instance);
+            var input = new ReadOnlySequence<byte>(Resp.Command(command));
+            Assert.That(_subscriber.Process(ref input, new ArrayBufferWriter<byte>()), Is.Null);
+        }
+
         /// <summary>The measured call: nothing else happens between the two allocation readings.</summary>
         public void Run(ReadOnlySequence<byte> input, IBufferWriter<byte> output)
         {
             var reason = _processor.Process(ref input, output);
             if (reason is not null || !input.IsEmpty) Assert.Fail($"the batch did not run to its end (close reason: {reason})");
+            if (_subscriber is null) return;
+            // What the subscriber's loop does when woken: an empty batch that drains its queue into its output.
+            var nothing = ReadOnlySequence<byte>.Empty;
+            _subscriber.Process(ref nothing, _subscriberOutput);
         }
 
         /// <summary>Runs a request and checks it got <paramref name="expected"/> replies, none of them an error.</summary>

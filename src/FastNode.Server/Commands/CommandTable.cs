@@ -2,6 +2,7 @@ using FastNode.Protocol;
 using FastNode.Server.Commands.Connection;
 using FastNode.Server.Commands.Expiry;
 using FastNode.Server.Commands.Keys;
+using FastNode.Server.Commands.PubSub;
 using FastNode.Server.Commands.Strings;
 using FastNode.Server.Commands.Transactions;
 using static FastNode.Server.Commands.CommandFlags;
@@ -25,6 +26,7 @@ public sealed class CommandTable
         new("HELLO", -1, NoScript | Loading | Stale | Fast | NoAuth | AllowBusy, 0, 0, 0, ConnectionCommands.Hello, "connection"),
         new("AUTH", -2, NoScript | Loading | Stale | Fast | NoAuth | AllowBusy, 0, 0, 0, ConnectionCommands.Auth, "connection"),
         new("SELECT", 2, Loading | Stale | Fast, 0, 0, 0, ConnectionCommands.Select, "connection"),
+        new("RESET", 1, NoScript | Loading | Stale | Fast | NoAuth | AllowBusy, 0, 0, 0, ConnectionCommands.Reset, "connection"),
         new("CLIENT", -2, Container, 0, 0, 0, null, "connection", Subcommands:
         [
             Sub("client", "CACHING", 3, NoScript | Loading | Stale, ClientCommands.Caching),
@@ -44,6 +46,25 @@ public sealed class CommandTable
             Sub("client", "TRACKINGINFO", 2, NoScript | Loading | Stale, ClientCommands.TrackingInfo),
             Sub("client", "UNBLOCK", -3, Admin | NoScript | Loading | Stale, ClientCommands.Unblock),
             Sub("client", "UNPAUSE", 2, Admin | NoScript | Loading | Stale, ClientPauseCommands.Unpause),
+        ]),
+
+        // pub/sub (Commands/PubSub, PubSub/). The shard forms name their channels as keys (cluster slots), as Redis does.
+        new("SUBSCRIBE", -2, CommandFlags.PubSub | NoScript | Loading | Stale, 0, 0, 0, PubSubCommands.Subscribe, "pubsub"),
+        new("UNSUBSCRIBE", -1, CommandFlags.PubSub | NoScript | Loading | Stale, 0, 0, 0, PubSubCommands.Unsubscribe, "pubsub"),
+        new("PSUBSCRIBE", -2, CommandFlags.PubSub | NoScript | Loading | Stale, 0, 0, 0, PubSubCommands.PSubscribe, "pubsub"),
+        new("PUNSUBSCRIBE", -1, CommandFlags.PubSub | NoScript | Loading | Stale, 0, 0, 0, PubSubCommands.PUnsubscribe, "pubsub"),
+        new("PUBLISH", 3, CommandFlags.PubSub | Loading | Stale | Fast | MayReplicate, 0, 0, 0, PubSubCommands.Publish, "pubsub"),
+        new("SSUBSCRIBE", -2, CommandFlags.PubSub | NoScript | Loading | Stale, 1, -1, 1, PubSubCommands.SSubscribe, "pubsub"),
+        new("SUNSUBSCRIBE", -1, CommandFlags.PubSub | NoScript | Loading | Stale, 1, -1, 1, PubSubCommands.SUnsubscribe, "pubsub"),
+        new("SPUBLISH", 3, CommandFlags.PubSub | Loading | Stale | Fast | MayReplicate, 1, 1, 1, PubSubCommands.SPublish, "pubsub"),
+        new("PUBSUB", -2, Container, 0, 0, 0, null, "pubsub", Subcommands:
+        [
+            Sub("pubsub", "CHANNELS", -2, CommandFlags.PubSub | Loading | Stale, PubSubIntrospectionCommands.Channels),
+            Sub("pubsub", "HELP", 2, Loading | Stale, PubSubIntrospectionCommands.Help),
+            Sub("pubsub", "NUMPAT", 2, CommandFlags.PubSub | Loading | Stale, PubSubIntrospectionCommands.NumPat),
+            Sub("pubsub", "NUMSUB", -2, CommandFlags.PubSub | Loading | Stale, PubSubIntrospectionCommands.NumSub),
+            Sub("pubsub", "SHARDCHANNELS", -2, CommandFlags.PubSub | Loading | Stale, PubSubIntrospectionCommands.ShardChannels),
+            Sub("pubsub", "SHARDNUMSUB", -2, CommandFlags.PubSub | Loading | Stale, PubSubIntrospectionCommands.ShardNumSub),
         ]),
 
         // transactions

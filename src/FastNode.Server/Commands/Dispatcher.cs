@@ -85,6 +85,14 @@ public static class Dispatcher
             }
         }
 
+        // RESP2 subscribed mode (Redis processCommand): only the pub/sub commands, PING, QUIT and RESET. RESP3 has no
+        // such limit; EXEC runs what it queued regardless (the check is at call time, not inside EXEC).
+        if (session.PubSub is { Active: true } && session.Protocol == 2 && !session.InExec && !AllowedWhileSubscribed(def))
+        {
+            Reject(ref ctx, $"ERR Can't execute '{def.FullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
+            return;
+        }
+
         // As Redis's processCommand: under CLIENT PAUSE (or a FAILOVER's pause of writes) a command it covers waits for
         // the pause to end instead of failing; the connection runs it then (even one that MULTI would queue).
         var pause = ctx.Server.Pause;
@@ -153,6 +161,9 @@ public static class Dispatcher
         }
         if (feed.HasAfterCommandRecords) ctx.Session.FeedOffset = Math.Max(ctx.Session.FeedOffset, feed.FlushAfterCommand());
     }
+
+    private static bool AllowedWhileSubscribed(CommandDef def) => def.FullName is "ping" or "subscribe" or "ssubscribe" or "psubscribe"
+        or "unsubscribe" or "sunsubscribe" or "punsubscribe" or "quit" or "reset";
 
     /// <summary>A command refused before it ran; inside MULTI this also dooms the transaction (EXECABORT).</summary>
     private static void Reject(ref CommandContext ctx, string error)

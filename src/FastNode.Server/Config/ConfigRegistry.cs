@@ -98,6 +98,7 @@ public sealed class ConfigRegistry
             return null;
         }));
         Validated("notify-keyspace-events", "", KeyspaceEvents.Normalize);
+        Add(new ConfigSetting("client-output-buffer-limit", options.OutputBufferLimits.Format, options.OutputBufferLimits.Set));
         foreach (var (alias, name) in Aliases) _ordered.Add(new(alias, _settings[alias] = _settings[name]));
     }
 
@@ -324,7 +325,6 @@ public sealed class ConfigRegistry
         ("lazyfree-lazy-user-del", "no"), ("lazyfree-lazy-user-flush", "no"),
         ("slowlog-log-slower-than", "10000"), ("slowlog-max-len", "128"),
         ("latency-monitor-threshold", "0"), ("latency-tracking", "yes"),
-        ("client-output-buffer-limit", "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60"),
         ("protected-mode", "yes"), ("replica-serve-stale-data", "yes"),
         ("replica-priority", "100"), ("repl-diskless-sync", "yes"), ("replica-announced", "yes"),
         ("busy-reply-threshold", "5000"),

@@ -101,6 +101,12 @@ public sealed class ServerOptions
     /// <summary>min-replicas-max-lag: a good replica acknowledged within this many seconds.</summary>
     public int MinReplicasMaxLag { get; set; } = 10;
 
+    /// <summary>
+    /// client-output-buffer-limit: per client class (normal, replica, pubsub) the output buffer at which a client is
+    /// closed (hard), or closed once over the soft limit for longer than its seconds. Defaults are Redis's.
+    /// </summary>
+    public OutputBufferLimits OutputBufferLimits { get; } = new();
+
     /// <summary>loglevel: debug, verbose, notice or warning.</summary>
     public string LogLevel { get; set; } = "notice";
 

@@ -52,7 +52,7 @@ public sealed class CommandProcessor
     public DisconnectReason? Process(ref ReadOnlySequence<byte> buffer, IBufferWriter<byte> output)
     {
         var session = Session;
-        scoped var ctx = new CommandContext(new RespWriter(output, session.Protocol == 3) { ErrorObserver = _server.Stats.Errors.Observer }, session, _server);
+        scoped var ctx = NewContext(output);
         StoppedAtOutputLimit = false;
         try
         {
@@ -69,6 +69,8 @@ public sealed class CommandProcessor
                 }
                 if (!_reader.TryRead(ref buffer, out var args)) break;
                 if (warmedAhead > 0) warmedAhead--;
+                // Pushes that arrived before this command go out before its reply, as in Redis's single output buffer.
+                if (session.PubSub is { } pending) pending.DrainTo(ref ctx.Writer);
 
                 if (session.ReplyMode == ReplyMode.On) Dispatcher.Execute(ref ctx, args);
                 else ExecuteWithoutReply(ref ctx, args);
@@ -81,6 +83,8 @@ public sealed class CommandProcessor
                     break;
                 }
             }
+            // Pushes queued for this connection (what woke it, when the batch is empty), before the one flush.
+            if (session.PubSub is { } subscriber) subscriber.DrainTo(ref ctx.Writer);
             return null;
         }
         catch (RespProtocolException ex)
@@ -93,17 +97,11 @@ public sealed class CommandProcessor
         }
         catch (Exception ex)
         {
-            _log.LogError(ex, "client {Id}: command failed unexpectedly ({Command})", session.Id, ctx.Command?.FullName);
-            ctx.Writer.WriteError(RespErrors.InternalError);
-            return DisconnectReason.InternalError;
+            return Failed(ref ctx, ex);
         }
         finally
         {
-            ctx.LeaveWriteGate();
-            ctx.EndBatch();
-            long written = ctx.Writer.Written;
-            ctx.Writer.Commit();
-            session.OutputBytes += written;
+            EndBatch(ref ctx);
         }
     }
 
@@ -115,7 +113,7 @@ public sealed class CommandProcessor
     public DisconnectReason? RunPostponed(Transactions.QueuedCommand command, IBufferWriter<byte> output)
     {
         var session = Session;
-        scoped var ctx = new CommandContext(new RespWriter(output, session.Protocol == 3) { ErrorObserver = _server.Stats.Errors.Observer }, session, _server);
+        scoped var ctx = NewContext(output);
         try
         {
             session.LastInteractionMs = _server.NowMs;
@@ -125,18 +123,34 @@ public sealed class CommandProcessor
         }
         catch (Exception ex)
         {
-            _log.LogError(ex, "client {Id}: command failed unexpectedly ({Command})", session.Id, ctx.Command?.FullName);
-            ctx.Writer.WriteError(RespErrors.InternalError);
-            return DisconnectReason.InternalError;
+            return Failed(ref ctx, ex);
         }
         finally
         {
-            ctx.LeaveWriteGate();
-            ctx.EndBatch();
-            long written = ctx.Writer.Written;
-            ctx.Writer.Commit();
-            session.OutputBytes += written;
+            EndBatch(ref ctx);
         }
+    }
+
+    private CommandContext NewContext(IBufferWriter<byte> output) =>
+        new(new RespWriter(output, Session.Protocol == 3) { ErrorObserver = _server.Stats.Errors.Observer }, Session, _server);
+
+    /// <summary>A handler threw: logged, "-ERR internal error" written, and the connection is to close.</summary>
+    private DisconnectReason Failed(scoped ref CommandContext ctx, Exception ex)
+    {
+        _log.LogError(ex, "client {Id}: command failed unexpectedly ({Command})", Session.Id, ctx.Command?.FullName);
+        ctx.Writer.WriteError(RespErrors.InternalError);
+        return DisconnectReason.InternalError;
+    }
+
+    /// <summary>After a batch (or a released command): the write gate left, replies committed and counted.</summary>
+    private void EndBatch(scoped ref CommandContext ctx)
+    {
+        ctx.LeaveWriteGate();
+        ctx.EndBatch();
+        long written = ctx.Writer.Written;
+        ctx.Writer.Commit();
+        Session.OutputBytes += written;
+        Session.OutputWritten += written;
     }
 
     /// <summary>
@@ -156,22 +170,35 @@ public sealed class CommandProcessor
     private bool IsAuthenticated(ClientSession session) => session.Authenticated || _server.Options.RequirePass.Length == 0;
 
     /// <summary>
-    /// CLIENT REPLY OFF / SKIP: run the command against a writer that discards its reply. The one reply that still
-    /// goes out is CLIENT REPLY ON's own OK (Redis clears the flag before replying).
+    /// CLIENT REPLY OFF / SKIP: run the command against a writer that discards its reply. The replies that still go
+    /// out are CLIENT REPLY ON's own OK and RESET's (Redis clears the flag before replying).
     /// </summary>
     private void ExecuteWithoutReply(scoped ref CommandContext ctx, CommandArgs args)
     {
         var session = Session;
         var before = session.ReplyMode;
+        if (IsSubscription(args))
+        {
+            // Redis sends (un)subscribe confirmations as pushes, which CLIENT REPLY OFF/SKIP do not silence.
+            Dispatcher.Execute(ref ctx, args);
+            if (before == ReplyMode.SkipNext && session.ReplyMode == ReplyMode.SkipNext) session.ReplyMode = ReplyMode.On;
+            return;
+        }
         var real = ctx.Writer;
         ctx.Writer = new RespWriter(SilentOutput, real.Resp3) { ErrorObserver = real.ErrorObserver };
         Dispatcher.Execute(ref ctx, args);
         bool resp3 = ctx.Writer.Resp3;
         ctx.Writer = real;
         ctx.Writer.Resp3 = resp3;
-        if (session.ReplyMode == ReplyMode.On) ctx.Writer.WriteRaw(RespReplies.Ok);
+        // RESET turns replies back on too, and Redis answers it as usual.
+        if (session.ReplyMode == ReplyMode.On) ctx.Writer.WriteRaw(ctx.Command?.FullName == "reset" ? RespReplies.Reset : RespReplies.Ok);
         else if (before == ReplyMode.SkipNext && session.ReplyMode == ReplyMode.SkipNext) session.ReplyMode = ReplyMode.On;
     }
+
+    /// <summary>(P|S)SUBSCRIBE and (P|S)UNSUBSCRIBE, whose replies are pushes.</summary>
+    private bool IsSubscription(CommandArgs args) =>
+        _server.Commands.Lookup.Find(args[0]) is { } def
+        && def.FullName is "subscribe" or "ssubscribe" or "psubscribe" or "unsubscribe" or "sunsubscribe" or "punsubscribe";
 
     /// <summary>Returns pooled buffers when the connection closes.</summary>
     public void Reset() => _reader.Reset();

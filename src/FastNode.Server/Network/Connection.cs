@@ -11,6 +11,9 @@ namespace FastNode.Server.Network;
 /// command in it synchronously (replies go straight into the output pipe), then flush once. A client that
 /// pipelines 100 commands gets one send for all of them. Transport-agnostic (two pipes), so tests can drive it
 /// in memory. The only awaits are the read, the flush, and the wait of a blocked command.
+/// Pushes from other connections (PUBLISH fan-out) wait in the session's outbound queue; a push wakes this loop
+/// (<see cref="ClientSession.WakeLoop"/>: a cancelled read, on the thread that serves the connection), and the
+/// CommandProcessor drains the queue into the output, so only this loop ever writes to it.
 /// </summary>
 public sealed class Connection
 {
@@ -21,9 +24,15 @@ public sealed class Connection
     private readonly ILogger _log;
     private readonly Action? _closeTransport;
     private DisconnectReason? _reason;
+    /// <summary>The next read was cancelled to resume buffered commands (not only for pushes): it must run a batch.</summary>
+    private bool _resumePending;
 
+    /// <param name="wake">
+    /// Makes the pending read return soon on the thread that serves this connection (the transport's); by default a
+    /// thread-pool item cancels the read (in-memory connections).
+    /// </param>
     public Connection(PipeReader input, PipeWriter output, ServerState server, ClientSession session,
-        ILogger log, Action? closeTransport = null)
+        ILogger log, Action? closeTransport = null, Action? wake = null)
     {
         _input = input;
         _output = output;
@@ -32,7 +41,11 @@ public sealed class Connection
         _closeTransport = closeTransport;
         _processor = new CommandProcessor(server, session, log);
         session.OnKill(Abort);
+        session.OnWake(wake ?? WakeFromThreadPool);
     }
+
+    /// <summary>The default wake-up (no transport of its own): a thread-pool item cancels the pending read.</summary>
+    private void WakeFromThreadPool() => ThreadPool.UnsafeQueueUserWorkItem(static reader => reader.CancelPendingRead(), _input, preferLocal: false);
 
     public ClientSession Session => _processor.Session;
 
@@ -49,6 +62,20 @@ public sealed class Connection
             {
                 var read = await _input.ReadAsync().ConfigureAwait(false);
                 if (read.IsCanceled && _reason is not null) break;
+                if (read.IsCanceled && !read.IsCompleted && !_resumePending && read.Buffer.IsEmpty && Session.PendingBlock is null)
+                {
+                    // Woken for pushes only (no request came): drain the queue and flush, without a batch.
+                    _input.AdvanceTo(read.Buffer.Start);
+                    WritePushes();
+                    if (OverOutputLimit())
+                    {
+                        Abort(DisconnectReason.OutputBufferLimit);
+                        break;
+                    }
+                    if ((await _output.FlushAsync().ConfigureAwait(false)).IsCompleted) break;
+                    continue;
+                }
+                _resumePending = false;
 
                 var buffer = read.Buffer;
                 if (_server.Options.PipelineHelper && BatchHelper.IsDeep(buffer) && BatchHelper.Shared.TryClaim())
@@ -62,6 +89,11 @@ public sealed class Connection
                 Session.InputBytes += consumed;
                 Interlocked.Add(ref _server.Stats.TotalNetInputBytes, consumed);
                 _input.AdvanceTo(remaining.Start, buffer.End);
+                if (closeReason is null && OverOutputLimit())
+                {
+                    Abort(DisconnectReason.OutputBufferLimit);
+                    break;
+                }
 
                 // appendfsync always: the replies to writes go out once the AOF holds them on disk (the writer syncs
                 // the records of every connection waiting meanwhile at once); if it cannot, they never go out.
@@ -112,6 +144,12 @@ public sealed class Connection
         finally
         {
             if (Session.PendingBlock is { } blocked) blocked.TryCancel();
+            if (_reason == DisconnectReason.OutputBufferLimit)
+            {
+                _log.LogWarning("Client id={Id} addr={Address} closed for overcoming of output buffer limits ({Class} class, {Bytes} bytes pending)",
+                    Session.Id, Session.RemoteAddress, Session.OutputClass, Session.OutputBufferUsage());
+            }
+            _server.PubSub.Disconnect(Session);
             _server.Clients.Remove(Session);
             await _input.CompleteAsync().ConfigureAwait(false);
             await _output.CompleteAsync().ConfigureAwait(false);
@@ -127,7 +165,11 @@ public sealed class Connection
     /// the commands may also sit in the reader's carry-over buffer, with nothing left in the pipe at all.
     /// The cancel shows up as IsCanceled with _reason still null, which the loop treats as an ordinary read.
     /// </summary>
-    private void ResumeBufferedCommands() => _input.CancelPendingRead();
+    private void ResumeBufferedCommands()
+    {
+        _resumePending = true;
+        _input.CancelPendingRead();
+    }
 
     /// <summary>
     /// Waits for a blocked command to be granted, to time out, or for the client to go away (which is only seen
@@ -157,6 +199,8 @@ public sealed class Connection
                         return false;
                     }
                     _input.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+                    // Woken for pushes (RESP3 delivers them while a command blocks, as Redis does).
+                    if (WritePushes() > 0 && (await _output.FlushAsync().ConfigureAwait(false)).IsCompleted) return false;
                     continue;
                 }
                 if (first == timeout && _server.NowMs < blocked.DeadlineMs)
@@ -180,6 +224,7 @@ public sealed class Connection
             {
                 var writer = new RespWriter(_output, Session.Protocol == 3);
                 blocked.WriteReply(ref writer);
+                Session.OutputWritten += writer.Written;
                 writer.Commit();
             }
             // The pop that served this client was recorded by the command that woke it: wait for the stream as it is now.
@@ -198,6 +243,34 @@ public sealed class Connection
                 _input.AdvanceTo(read.Buffer.Start, read.Buffer.End);
             }
         }
+    }
+
+    /// <summary>Writes the pushes queued for this connection into its output (not flushed); returns the bytes written.</summary>
+    private long WritePushes()
+    {
+        if (Session.PubSub is not { QueuedCount: > 0 } subscriber) return 0;
+        var writer = new RespWriter(_output, Session.Protocol == 3);
+        subscriber.DrainTo(ref writer);
+        long written = writer.Written;
+        writer.Commit();
+        Session.OutputWritten += written;
+        Session.OutputBytes += written;
+        return written;
+    }
+
+    /// <summary>
+    /// client-output-buffer-limit after a batch (normal and pubsub classes; a replica's stream is held to its own in
+    /// ReplicaFeed): what waits in the output pipe and the push queue, against the class's hard and soft limits.
+    /// </summary>
+    private bool OverOutputLimit()
+    {
+        var session = Session;
+        if (session.Replica is not null) return false;
+        long used = session.OutputBufferUsage();
+        session.ObserveOutput(used);
+        var limit = _server.Options.OutputBufferLimits[session.OutputClass];
+        long now = limit.Soft > 0 && used >= limit.Soft ? Environment.TickCount64 : 0;
+        return limit.Exceeded(used, now, ref session.OutputSoftLimitSinceMs);
     }
 
     /// <summary>True once the change records up to <paramref name="offset"/> are as durable as appendfsync always asks.</summary>
@@ -225,6 +298,10 @@ public sealed class Connection
     {
         _reason ??= reason;
         _input.CancelPendingRead();
-        if (reason != DisconnectReason.ServerShutdown) _closeTransport?.Invoke();
+        if (reason == DisconnectReason.ServerShutdown) return;
+        // A loop waiting in a paused flush (a client that stopped reading, such as a subscriber past its output
+        // limit) ends now rather than when the transport's close reaches the pipe (never, for an in-memory one).
+        _output.CancelPendingFlush();
+        _closeTransport?.Invoke();
     }
 }

@@ -12,4 +12,6 @@ public enum DisconnectReason
     ServerShutdown,
     SocketError,
     InternalError,
+    /// <summary>Its output buffer passed its class's client-output-buffer-limit (a subscriber that stopped reading).</summary>
+    OutputBufferLimit,
 }

@@ -32,4 +32,10 @@ public interface IConnectionTransport
 
     /// <summary>Closes the socket (idempotent, any thread).</summary>
     void Close();
+
+    /// <summary>
+    /// Any thread: makes the command loop's pending read return soon (cancelled), on the thread that serves this
+    /// connection and never inline on the caller's: the loop then drains the pushes queued for it.
+    /// </summary>
+    void Wake();
 }

@@ -116,11 +116,11 @@ public sealed class Listener : IAsyncDisposable
             client.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, _server.Options.TcpKeepAlive);
         }
 
-        IConnectionTransport pump = _server.Options.UsesEpoll
-            ? new Epoll.EpollTransport(client, Epoll.EpollLoop.Next(_server.Options.IoThreads))
-            : new SocketPump(client);
         var session = new ClientSession(client.RemoteEndPoint?.ToString() ?? "?", client.LocalEndPoint?.ToString() ?? "?", _server.NowMs);
-        var connection = new Connection(pump.Input, pump.Output, _server, session, _log, pump.Close);
+        IConnectionTransport pump = _server.Options.UsesEpoll
+            ? new Epoll.EpollTransport(client, Epoll.EpollLoop.Next(_server.Options.IoThreads), session)
+            : new SocketPump(client, session);
+        var connection = new Connection(pump.Input, pump.Output, _server, session, _log, pump.Close, pump.Wake);
         // Register before starting: a connection that ends synchronously removes itself in RunConnectionAsync's
         // finally, which must not run before the entry exists (it would leak one entry per such client).
         _connections[connection] = Task.CompletedTask;

@@ -11,7 +11,7 @@ namespace FastNode.Server.Network;
 /// 3. Pipes run their continuations inline: with inline socket completions the whole receive -> parse -> execute
 ///    -> send chain stays on the thread that saw the data (see PERF-NOTES). Nothing on that path may block.
 /// </summary>
-public sealed class SocketPump : IConnectionTransport
+public sealed class SocketPump : IConnectionTransport, IThreadPoolWorkItem
 {
     // Room for one receive. Every receive that does not take all that is waiting costs another zero-byte wait, receive,
     // parse pass and send: at 16 KB (Redis's PROTO_IOBUF_LEN) a batch of 16 SETs of 1 KB took two of each, and 64 KB
@@ -32,9 +32,16 @@ public sealed class SocketPump : IConnectionTransport
     private readonly Socket _socket;
     private readonly Pipe _input = new(InputOptions);
     private readonly Pipe _output = new(OutputOptions);
+    private readonly Sessions.ClientSession? _session;
     private int _closed;
 
-    public SocketPump(Socket socket) => _socket = socket;
+    /// <param name="session">Counts the bytes sent (<see cref="Sessions.ClientSession.OutputSent"/>), if given.</param>
+    public SocketPump(Socket socket, Sessions.ClientSession? session = null)
+    {
+        _socket = socket;
+        _session = session;
+        if (session is not null) session.OutputSent = 0;
+    }
 
     /// <summary>What the command loop reads requests from.</summary>
     public PipeReader Input => _input.Reader;
@@ -102,6 +109,7 @@ public sealed class SocketPump : IConnectionTransport
                     foreach (var segment in buffer) await _socket.SendAsync(segment, SocketFlags.None).ConfigureAwait(false);
                 }
                 reader.AdvanceTo(buffer.End);
+                if (_session is not null) Volatile.Write(ref _session.OutputSent, _session.OutputSent + buffer.Length);
                 if (result.IsCompleted || result.IsCanceled) break;
             }
         }
@@ -128,6 +136,11 @@ public sealed class SocketPump : IConnectionTransport
             UnexpectedError = ex.SocketErrorCode;
         }
     }
+
+    /// <summary>Cancels the pending read from a thread-pool thread (this object is the work item: nothing allocated).</summary>
+    public void Wake() => ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+
+    void IThreadPoolWorkItem.Execute() => _input.Reader.CancelPendingRead();
 
     /// <summary>Closes the socket (idempotent, any thread). Pending receives and sends end with an abort.</summary>
     public void Close()

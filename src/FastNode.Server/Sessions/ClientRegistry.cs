@@ -11,6 +11,9 @@ public sealed class ClientRegistry(Transactions.WatchRegistry watches)
 
     public int Count => _clients.Count;
 
+    /// <summary>Recent largest output buffers (INFO client_recent_max_output_buffer).</summary>
+    public OutputBufferPeaks OutputPeaks { get; } = new();
+
     public IEnumerable<ClientSession> All => _clients.Values;
 
     public void Add(ClientSession session) => _clients[session.Id] = session;
@@ -21,8 +24,18 @@ public sealed class ClientRegistry(Transactions.WatchRegistry watches)
         {
             Interlocked.Add(ref _closedCommands, session.CommandsProcessed);
             Interlocked.Add(ref _closedOutputBytes, session.OutputBytes);
+            long peak = session.TakeOutputPeak();
+            if (peak > 0) OutputPeaks.Observe(peak);
         }
         watches.UnwatchAll(session);
+    }
+
+    /// <summary>Server cron: samples every client's output buffer into <see cref="OutputPeaks"/>.</summary>
+    public void SampleOutputBuffers()
+    {
+        long max = 0;
+        foreach (var client in _clients.Values) max = Math.Max(max, Math.Max(client.OutputBufferUsage(), client.TakeOutputPeak()));
+        OutputPeaks.Observe(max);
     }
 
     public bool TryGet(long id, out ClientSession session) => _clients.TryGetValue(id, out session!);

@@ -8,6 +8,7 @@ public sealed class ClientSession
 {
     private static long s_nextId;
     private Action<Network.DisconnectReason>? _kill;
+    private Action? _wake;
 
     public ClientSession(string remoteAddress, string localAddress, long nowMs)
     {
@@ -63,7 +64,26 @@ public sealed class ClientSession
     public long CommandsProcessed;
 
     public long InputBytes;
+    /// <summary>Reply bytes since start or CONFIG RESETSTAT (total_net_output_bytes).</summary>
     public long OutputBytes;
+
+    /// <summary>Bytes put into the output pipe since the connection opened (never reset, unlike <see cref="OutputBytes"/>).</summary>
+    public long OutputWritten;
+
+    /// <summary>
+    /// Bytes the transport has handed to the socket, or -1 when no transport counts them (in-memory tests): with
+    /// <see cref="OutputWritten"/> it tells what still waits in the output pipe.
+    /// </summary>
+    public long OutputSent = -1;
+
+    /// <summary>Unix-independent ms (Environment.TickCount64) since the output buffer has been at or over its class's soft limit; 0 when under it.</summary>
+    public long OutputSoftLimitSinceMs;
+
+    /// <summary>The largest output buffer seen since the server cron last sampled this client (client_recent_max_output_buffer).</summary>
+    public long PeakOutput;
+
+    /// <summary>The pub/sub side of this connection (subscriptions and the queue of pushes), created at its first subscription.</summary>
+    public FastNode.Server.PubSub.Subscriber? PubSub;
 
     /// <summary>Commands queued since MULTI, or null outside a transaction.</summary>
     public List<Transactions.QueuedCommand>? Multi;
@@ -89,6 +109,51 @@ public sealed class ClientSession
     public void Unblock() => PendingBlock = null;
 
     public void OnKill(Action<Network.DisconnectReason> kill) => _kill = kill;
+
+    /// <summary>Set by the connection: how to make its loop come round soon on its own thread (see <see cref="WakeLoop"/>).</summary>
+    public void OnWake(Action wake) => _wake = wake;
+
+    /// <summary>
+    /// Any thread: asks the connection's loop to come round soon, on the thread that serves it, and drain what waits
+    /// in its outbound queue. Never runs the loop on the caller's thread.
+    /// </summary>
+    public void WakeLoop() => _wake?.Invoke();
+
+    /// <summary>Closes the connection from a thread pool thread: for callers that must not run its teardown inline (they hold locks, or fan out).</summary>
+    public void KillSoon(Network.DisconnectReason reason) =>
+        ThreadPool.UnsafeQueueUserWorkItem(static state => state.Session.Kill(state.Reason), (Session: this, Reason: reason), preferLocal: false);
+
+    /// <summary>Bytes in the output pipe that the transport has not sent yet (0 when nothing counts them).</summary>
+    public long PipedOutput
+    {
+        get
+        {
+            long sent = Volatile.Read(ref OutputSent);
+            return sent < 0 ? 0 : Math.Max(0, Volatile.Read(ref OutputWritten) - sent);
+        }
+    }
+
+    /// <summary>
+    /// What Redis calls the client's output buffer: for a replica, the stream buffered for it; for others, queued
+    /// pub/sub messages plus the reply bytes not yet sent (CLIENT LIST omem=, client-output-buffer-limit).
+    /// </summary>
+    public long OutputBufferUsage() =>
+        Replica is { } replica ? replica.PendingBytes : (PubSub?.QueuedBytes ?? 0) + PipedOutput;
+
+    /// <summary>The client-output-buffer-limit class this client is held to (a primary's link counts as normal, as in Redis).</summary>
+    public Config.OutputBufferClass OutputClass =>
+        Replica is not null ? Config.OutputBufferClass.Replica
+        : PubSub is { Active: true } ? Config.OutputBufferClass.PubSub
+        : Config.OutputBufferClass.Normal;
+
+    /// <summary>Keeps the largest output buffer seen until the cron takes it (racy max: a lost update only loses a sample).</summary>
+    public void ObserveOutput(long used)
+    {
+        if (used > Volatile.Read(ref PeakOutput)) Volatile.Write(ref PeakOutput, used);
+    }
+
+    /// <summary>The peak since the last call, and starts a new one.</summary>
+    public long TakeOutputPeak() => Interlocked.Exchange(ref PeakOutput, 0);
 
     /// <summary>Closes the connection from another thread (CLIENT KILL, the idle timeout, shutdown).</summary>
     public void Kill(Network.DisconnectReason reason = Network.DisconnectReason.Killed) => _kill?.Invoke(reason);

@@ -1,6 +1,6 @@
 namespace FastNode.Server.Commands.Connection;
 
-/// <summary>Redis's client classes (CLIENT LIST TYPE, CLIENT KILL TYPE). FastNode has no replication links.</summary>
+/// <summary>Redis's client classes (CLIENT LIST TYPE, CLIENT KILL TYPE).</summary>
 public enum ClientType
 {
     Normal,

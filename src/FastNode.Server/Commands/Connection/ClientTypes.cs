@@ -19,7 +19,10 @@ public static class ClientTypes
         return true;
     }
 
-    /// <summary>A replica's connection, the link to this server's primary, or a normal client.</summary>
+    /// <summary>A replica's connection, the link to this server's primary, a subscriber (any subscription), or a normal client.</summary>
     public static ClientType Of(ClientSession client) =>
-        client.Replica is not null ? ClientType.Replica : client.IsMasterLink ? ClientType.Master : ClientType.Normal;
+        client.IsMasterLink ? ClientType.Master
+        : client.Replica is not null ? ClientType.Replica
+        : client.PubSub is { Active: true } ? ClientType.PubSub
+        : ClientType.Normal;
 }

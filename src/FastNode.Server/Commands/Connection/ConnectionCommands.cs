@@ -5,11 +5,24 @@ namespace FastNode.Server.Commands.Connection;
 /// <summary>PING, ECHO, QUIT, HELLO, AUTH, SELECT: commands about the connection itself.</summary>
 public static class ConnectionCommands
 {
+    /// <summary>PING [message]. In RESP2 subscribed mode the reply takes the pub/sub shape: ["pong", message or ""].</summary>
     public static void Ping(ref CommandContext ctx)
     {
+        if (ctx.Args.Count > 2)
+        {
+            ctx.Writer.WriteError(ErrorText.WrongArity("ping"));
+            return;
+        }
+        if (ctx.Session.PubSub is { Active: true } && ctx.Session.Protocol == 2)
+        {
+            ctx.Writer.WriteArrayHeader(2);
+            ctx.Writer.WriteBulkString("pong"u8);
+            if (ctx.Args.Count == 2) ctx.Writer.WriteBulkString(ctx.Args[1]);
+            else ctx.Writer.WriteRaw(RespReplies.EmptyBulk);
+            return;
+        }
         if (ctx.Args.Count == 1) ctx.Writer.WriteRaw(RespReplies.Pong);
-        else if (ctx.Args.Count == 2) ctx.Writer.WriteBulkString(ctx.Args[1]);
-        else ctx.Writer.WriteError(ErrorText.WrongArity("ping"));
+        else ctx.Writer.WriteBulkString(ctx.Args[1]);
     }
 
     public static void Echo(ref CommandContext ctx) => ctx.Writer.WriteBulkString(ctx.Args[1]);
@@ -131,6 +144,33 @@ public static class ConnectionCommands
         }
         ctx.Session.Authenticated = true;
         ctx.Writer.WriteRaw(RespReplies.Ok);
+    }
+
+    /// <summary>
+    /// RESET (Redis clearClientConnectionState): discards MULTI and WATCH, drops every subscription (without
+    /// replies), selects database 0, goes back to RESP2, forgets the name, turns replies back on and ends the
+    /// authentication (with requirepass set, the client must AUTH again). Primary and replica links are refused.
+    /// </summary>
+    public static void Reset(ref CommandContext ctx)
+    {
+        var session = ctx.Session;
+        if (session.Replica is not null || session.IsMasterLink)
+        {
+            ctx.Writer.WriteError("ERR can only reset normal client connections");
+            return;
+        }
+        session.Multi = null;
+        session.MultiDirty = false;
+        ctx.Server.Watches.UnwatchAll(session);
+        session.WatchInvalidated = false;
+        if (session.PubSub is { } subscriber) ctx.Server.PubSub.UnsubscribeAll(subscriber);
+        session.DbIndex = 0;
+        session.Protocol = 2;
+        ctx.Writer.Resp3 = false;
+        session.Authenticated = false;
+        session.Name = null;
+        session.ReplyMode = Sessions.ReplyMode.On;
+        ctx.Writer.WriteRaw(RespReplies.Reset);
     }
 
     public static void Select(ref CommandContext ctx)

@@ -33,13 +33,17 @@ internal sealed class EpollTransport : IConnectionTransport, IValueTaskSource<bo
     private ReadOnlySequence<byte>? _pending;
 
     private int _closeRequested;
+    private readonly Sessions.ClientSession? _session;
 
-    public EpollTransport(Socket socket, EpollLoop loop)
+    /// <param name="session">Counts the bytes sent (<see cref="Sessions.ClientSession.OutputSent"/>), if given.</param>
+    public EpollTransport(Socket socket, EpollLoop loop, Sessions.ClientSession? session = null)
     {
         _socket = socket;
         _socket.Blocking = false;
         _fd = (int)socket.Handle;
         _loop = loop;
+        _session = session;
+        if (session is not null) session.OutputSent = 0;
     }
 
     /// <summary>The key of this transport in its loop's epoll set.</summary>
@@ -65,6 +69,31 @@ internal sealed class EpollTransport : IConnectionTransport, IValueTaskSource<bo
     {
         if (Interlocked.Exchange(ref _closeRequested, 1) != 0) return;
         _loop.Post(this, EpollLoop.Request.Close);
+    }
+
+    /// <summary>
+    /// Queued to the loop even from the loop's own thread: a PUBLISH running there must not run its subscribers'
+    /// loops inside its own handler. The loop handles it after the events it is on, so every subscriber it serves
+    /// drains all that batch's messages at once (Redis writes to its clients once per event loop turn too); under a
+    /// heavy fan-out, a bounded number per round (<see cref="EpollLoop.PostWake"/>).
+    /// </summary>
+    public void Wake() => _loop.PostWake(this);
+
+    /// <summary>On the loop thread: cancels the command loop's pending read, which runs it here, inline.</summary>
+    internal void OnWake()
+    {
+        if (_closedOnLoop) return;
+        // As in OnReadable: a close requested from inside the command loop completes the input after it returned.
+        _inInlineFlush = true;
+        try
+        {
+            _input.Reader.CancelPendingRead();
+        }
+        finally
+        {
+            _inInlineFlush = false;
+        }
+        if (_endReceiveAfterFlush && !_inputFlushPaused) OnEndReceive();
     }
 
     /// <summary>Starts watching the socket; false when it was closed first (or epoll refused it, which ends it).</summary>
@@ -266,6 +295,7 @@ internal sealed class EpollTransport : IConnectionTransport, IValueTaskSource<bo
                 return errno;
             }
             buffer = buffer.Slice(sent);
+            if (_session is not null) Volatile.Write(ref _session.OutputSent, _session.OutputSent + sent);
         }
         return 0;
     }

@@ -301,7 +301,10 @@ public sealed class MasterLink
             _txStart = -1;
         }
         int dbBefore = _streamDb;
-        bool replicationOnly = Ascii.EqualsIgnoreCase(args[0], "PING"u8) || Ascii.EqualsIgnoreCase(args[0], "REPLCONF"u8);
+        // PING, REPLCONF and PUBLISH/SPUBLISH go on to sub-replicas but never into this server's AOF (Redis propagates
+        // a PUBLISH to replicas only).
+        bool replicationOnly = Ascii.EqualsIgnoreCase(args[0], "PING"u8) || Ascii.EqualsIgnoreCase(args[0], "REPLCONF"u8)
+            || Ascii.EqualsIgnoreCase(args[0], "PUBLISH"u8) || Ascii.EqualsIgnoreCase(args[0], "SPUBLISH"u8);
         if (args.Count >= 2 && Ascii.EqualsIgnoreCase(args[0], "REPLCONF"u8) && Ascii.EqualsIgnoreCase(args[1], "GETACK"u8)) _ackRequested = true;
         _server.Feed.Relay(_raw.AsSpan((int)(start - _rawStart), (int)(end - start)), replicationOnly, dbBefore);
         _streamDb = Session!.DbIndex;

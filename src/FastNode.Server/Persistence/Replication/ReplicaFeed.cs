@@ -6,24 +6,34 @@ namespace FastNode.Server.Persistence.Replication;
 /// <summary>
 /// The primary's side of one replica: a sink of the change feed that buffers the stream for the replica's connection,
 /// whose own loop (<see cref="ReplicaStreamer"/>) sends it (a PipeWriter is written by one loop only). The buffer is
-/// bounded by client-output-buffer-limit's replica hard limit: past it the replica is dropped, as Redis does, and
-/// reconnects (partially if the backlog still has what it missed).
+/// bounded by client-output-buffer-limit's replica class, read at every write so CONFIG SET applies at once: at the
+/// hard limit, or over the soft limit for longer than its seconds, the replica is dropped, as Redis does, and
+/// reconnects (partially if the backlog still has what it missed). The limit counts this buffer only: the output pipe
+/// (which pauses the streamer at 4 MB) and the socket's buffer come on top of it.
 /// </summary>
 public sealed class ReplicaFeed : IReplicationSink
 {
     private readonly Lock _lock = new();
-    private readonly long _hardLimit;
+    private readonly Func<Config.OutputBufferLimit> _limit;
     private ArrayBufferWriter<byte> _pending = new(64 * 1024);
     private TaskCompletionSource? _wake;
+    private long _softSinceMs;
 
+    /// <summary>A replica held to a fixed hard limit only (tests).</summary>
     public ReplicaFeed(ClientSession session, ReplicaHandshake handshake, long hardLimit)
+        : this(session, handshake, () => new Config.OutputBufferLimit(hardLimit, 0, 0))
+    {
+    }
+
+    /// <param name="limit">The replica class's current limits (called at every write).</param>
+    public ReplicaFeed(ClientSession session, ReplicaHandshake handshake, Func<Config.OutputBufferLimit> limit)
     {
         Session = session;
         ListeningPort = handshake.ListeningPort;
         AnnouncedIp = handshake.AnnouncedIp;
         CapaEof = handshake.CapaEof;
         RdbOnly = handshake.RdbOnly;
-        _hardLimit = hardLimit;
+        _limit = limit;
     }
 
     public ClientSession Session { get; }
@@ -63,6 +73,15 @@ public sealed class ReplicaFeed : IReplicationSink
 
     public string Ip => AnnouncedIp ?? HostOf(Session.RemoteAddress);
 
+    /// <summary>Bytes buffered and not yet handed to the connection's output (the replica's output buffer).</summary>
+    public long PendingBytes
+    {
+        get
+        {
+            lock (_lock) return _pending.WrittenCount;
+        }
+    }
+
     public void Write(ReadOnlySpan<byte> records)
     {
         TaskCompletionSource? wake;
@@ -70,7 +89,9 @@ public sealed class ReplicaFeed : IReplicationSink
         lock (_lock)
         {
             if (Dropped) return;
-            if (_hardLimit > 0 && _pending.WrittenCount + (long)records.Length > _hardLimit)
+            long used = _pending.WrittenCount + (long)records.Length;
+            Session.ObserveOutput(used);
+            if (_limit().Exceeded(used, Environment.TickCount64, ref _softSinceMs))
             {
                 Dropped = dropNow = true;
                 _pending = new ArrayBufferWriter<byte>(1);

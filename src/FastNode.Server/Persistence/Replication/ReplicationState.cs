@@ -77,7 +77,7 @@ public sealed class ReplicationState
     public string? Attach(ClientSession session, string? replid, long from, out ReplicaFeed replica)
     {
         var handshake = session.Handshake ?? new ReplicaHandshake();
-        replica = new ReplicaFeed(session, handshake, HardLimit());
+        replica = new ReplicaFeed(session, handshake, ReplicaLimit);
         var feed = replica;
         string? line = null;
         bool partial = false;
@@ -408,15 +408,13 @@ public sealed class ReplicationState
 
     private int BacklogSize() => (int)Math.Clamp(_server.Options.ReplBacklogSize, 16 * 1024, int.MaxValue);
 
-    /// <summary>client-output-buffer-limit's hard limit for the replica class (0 = none).</summary>
-    private long HardLimit()
+    /// <summary>
+    /// client-output-buffer-limit's replica class, with Redis's floor: a hard limit below repl-backlog-size counts as
+    /// repl-backlog-size (a replica could otherwise resync partially and be dropped again at once).
+    /// </summary>
+    private Config.OutputBufferLimit ReplicaLimit()
     {
-        if (!_server.Config.TryGet("client-output-buffer-limit", out var setting)) return 256L * 1024 * 1024;
-        var parts = setting.Get().Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        for (int i = 0; i + 1 < parts.Length; i += 4)
-        {
-            if ((parts[i] is "slave" or "replica") && Config.ConfigValue.TryParseMemory(parts[i + 1], out long hard)) return hard;
-        }
-        return 256L * 1024 * 1024;
+        var limit = _server.Options.OutputBufferLimits.Replica;
+        return limit.Hard > 0 && limit.Hard < _server.Options.ReplBacklogSize ? limit with { Hard = _server.Options.ReplBacklogSize } : limit;
     }
 }

@@ -44,7 +44,10 @@ public static class AclCategories
         return ordered;
     }
 
-    /// <summary>The category of a group's data type; "server" and custom groups have none.</summary>
+    /// <summary>
+    /// The category of a group's data type; "server" and custom groups have none. The pubsub group has none either:
+    /// Redis derives @pubsub from the pubsub flag only (PUBSUB HELP, without it, is just @slow).
+    /// </summary>
     private static string? GroupCategory(string group) => group switch
     {
         "generic" => "keyspace",
@@ -57,7 +60,6 @@ public static class AclCategories
         "bitmap" => "bitmap",
         "hyperloglog" => "hyperloglog",
         "geo" => "geo",
-        "pubsub" => "pubsub",
         "connection" => "connection",
         "transactions" => "transaction",
         "scripting" => "scripting",

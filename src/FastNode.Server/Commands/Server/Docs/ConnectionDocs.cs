@@ -12,6 +12,7 @@ public static class ConnectionDocs
         new("PING", "1.0.0", "O(1)", "Checks that the connection is alive.", "[message]")
             { Tips = "request_policy:all_shards response_policy:all_succeeded" },
         new("QUIT", "1.0.0", "O(1)", "Closes the connection after replying.", ""),
+        new("RESET", "6.2.0", "O(1)", "Resets the connection: no transaction, no subscriptions, database 0, RESP2, no name.", ""),
         new("SELECT", "1.0.0", "O(1)", "Switches the connection to another database.", "index=i"),
         new("CLIENT", "2.4.0", "Depends on subcommand.", "Container for commands about client connections.", ""),
         new("CLIENT CACHING", "6.0.0", "O(1)", "Tells whether the next command's keys should be tracked (tracking is not supported).", "YES|NO"),
