@@ -71,7 +71,7 @@ public sealed class ClusterNode : IMembershipSender, IMembershipEvents
         _replication = replication ?? NoReplication.Instance;
         _codec = new BusFrameCodec(BusFrameCodec.ClusterIdOf(options.ClusterName), options.Secret, options.Limits);
         var verdict = new ClusterFailureVerdict(_reports, IsVoter, () => Quorum, () => _membership!.Health,
-            options.NodeTimeoutMs, options.FailureReportValidityMs);
+            options.NodeTimeoutMs, options.Membership.ProbeIntervalMs, options.FailureReportValidityMs);
         _membership = new SwimMembership(id, config, options.Membership, this, this, verdict, random, Now);
         _currentEpoch = config.ConfigEpoch;
     }
@@ -122,7 +122,9 @@ public sealed class ClusterNode : IMembershipSender, IMembershipEvents
     public bool CanWrite(int slot)
     {
         long now = Now;
-        return Config.IsPrimary && _map.Owner(slot) == Id && _coverageOk && now < _leaseUntil && now >= _acceptWritesFrom;
+        if (!Config.IsPrimary || _map.Owner(slot) != Id || !_coverageOk) return false;
+        if (!_options.WriteLease) return _majorityOk;
+        return now < _leaseUntil && now >= _acceptWritesFrom;
     }
 
     /// <summary>CLUSTER COUNT-FAILURE-REPORTS (reports this node holds as one of the suspect's counters).</summary>
@@ -188,6 +190,7 @@ public sealed class ClusterNode : IMembershipSender, IMembershipEvents
             case FailoverAuthRequestMessage request: OnAuthRequest(header, request, now); break;
             case FailoverAuthAckMessage vote: OnAuthAck(header.Sender, vote); break;
             case StateSyncMessage sync: OnStateSync(header.Sender, sync, now); break;
+            case GossipMessage gossip: _membership.HandleGossip(gossip, now); break;
         }
         return FrameRejection.None;
     }
@@ -358,12 +361,17 @@ public sealed class ClusterNode : IMembershipSender, IMembershipEvents
         if (IAmVoter && member.Id != Id) _membership.RequestProbe(member.Id);
     }
 
-    void IMembershipEvents.MemberDead(Member member)
+    void IMembershipEvents.MemberDead(Member member) => _configDirty = true;
+
+    void IMembershipEvents.DeclaredDead(Member member, DeadItem verdict)
     {
-        _configDirty = true;
-        if (_membership.Find(member.Id) is { } m && m.State == MemberState.Dead && IsCounterFor(member.Id))
+        // Redis broadcasts FAIL at once: the voters and the failed node's replicas must act on it, so they hear it
+        // directly rather than after a few rounds of gossip.
+        var message = new GossipMessage([verdict]);
+        foreach (var m in _membership.Members)
         {
-            Stats.FailuresDeclared++;
+            bool mustKnow = IsVoter(m.Id) || (m.Config.Role == NodeRole.Replica && m.Config.PrimaryId == member.Id);
+            if (m.Id != Id && m.Id != member.Id && m.IsProbeable && mustKnow) Send(m.Id, m.Config.Address.Bus, message);
         }
     }
 
@@ -390,8 +398,6 @@ public sealed class ClusterNode : IMembershipSender, IMembershipEvents
         RendezvousHash.Top(suspect,
             _voters.Where(v => v != suspect && _membership.Find(v)?.State == MemberState.Alive),
             _options.FailureReportCounters);
-
-    private bool IsCounterFor(NodeId suspect) => FailureCounters(suspect).Contains(Id);
 
     void IMembershipSender.Send(NodeId to, BusEndpoint endpoint, IBusMessage message) => Send(to, endpoint, message);
 
@@ -505,7 +511,7 @@ public sealed class ClusterNode : IMembershipSender, IMembershipEvents
 
     private void MaintainLease(long now)
     {
-        if (!IAmVoter || !Config.IsPrimary)
+        if (!IAmVoter || !Config.IsPrimary || !_options.WriteLease)
         {
             _leaseUntil = 0;
             return;
@@ -518,6 +524,7 @@ public sealed class ClusterNode : IMembershipSender, IMembershipEvents
         var live = others.Where(v => _membership.Find(v)?.IsProbeable == true).ToList();
         foreach (var id in _lease.DueForPing(live, Quorum, now, window, _options.Membership.ProbeTimeoutMs))
         {
+            Stats.LeasePings++;
             _membership.SendPing(_membership.Find(id)!, now);
         }
     }
@@ -603,9 +610,15 @@ public sealed class ClusterNode : IMembershipSender, IMembershipEvents
         _election.Reset();
         _lease.Forget();
         // The old primary may hold a lease granted just before our voters withdrew; it runs out within one window.
-        _acceptWritesFrom = now + _options.EffectiveLeaseWindowMs;
+        if (_options.WriteLease) _acceptWritesFrom = now + _options.EffectiveLeaseWindowMs;
         Stats.ElectionsWon++;
         ChangeSelf(Config with { Role = NodeRole.Primary, PrimaryId = NodeId.None, ConfigEpoch = epoch, Slots = slots });
+        // Redis's winner broadcasts a PONG so every node learns the new owner at once; so do we.
+        var announcement = new GossipMessage([new AliveItem(Id, _membership.Self.Incarnation, Config)]);
+        foreach (var m in _membership.Members)
+        {
+            if (m.Id != Id && m.IsProbeable) Send(m.Id, m.Config.Address.Bus, announcement);
+        }
     }
 
     private void SyncIfDiverged(long now)
@@ -636,7 +649,7 @@ public sealed class ClusterNode : IMembershipSender, IMembershipEvents
             }
         }
         bool majority;
-        if (IAmVoter && Config.IsPrimary) majority = now < _leaseUntil;
+        if (IAmVoter && Config.IsPrimary && _options.WriteLease) majority = now < _leaseUntil;
         else majority = _voters.Count(v => _membership.Find(v)?.State == MemberState.Alive) >= Quorum;
         if (coverage != _coverageOk || majority != _majorityOk) _snapshotStale = true;
         _coverageOk = coverage;

@@ -6,7 +6,7 @@ namespace FastNode.Cluster.Failover;
 /// <summary>
 /// Redis's FAIL rule as a suspicion verdict: a suspect becomes FAIL once failure reports from a majority of the
 /// primaries serving slots arrived within node-timeout × 2, and it has been silent (no frame, no refutation) for
-/// node-timeout since this node began suspecting it. Only the few nodes reports are sent to can reach the quorum;
+/// node-timeout. Only the few nodes reports are sent to can reach the quorum;
 /// everyone else learns FAIL from their gossip. A node whose own health is doubtful declares nothing (Lifeguard).
 /// </summary>
 public sealed class ClusterFailureVerdict(
@@ -15,12 +15,15 @@ public sealed class ClusterFailureVerdict(
     Func<int> quorum,
     Func<LocalHealth> health,
     long nodeTimeoutMs,
+    long probeIntervalMs,
     long reportValidityMs) : ISuspicionVerdict
 {
     public bool IsDead(Member member, Suspicion suspicion, long now, int memberCount)
     {
         if (health().IsDoubtful) return false;
-        long silentSince = Math.Max(member.LastHeardAt, suspicion.StartedAt);
+        // Redis counts node-timeout from the last pong. Where this node talked to the suspect recently that is
+        // LastHeardAt; otherwise the best bound is one probe period before the suspicion began.
+        long silentSince = Math.Max(member.LastHeardAt, suspicion.StartedAt - probeIntervalMs);
         if (now - silentSince < nodeTimeoutMs) return false;
         return reports.Count(member.Id, suspicion.Incarnation, now, reportValidityMs, isVoter) >= quorum();
     }

@@ -15,6 +15,9 @@ public interface IMembershipEvents
     /// <summary>A member was declared dead (Redis FAIL).</summary>
     void MemberDead(Member member);
 
+    /// <summary>This node's own verdict made the member dead (it is also reported through <see cref="MemberDead"/>).</summary>
+    void DeclaredDead(Member member, Wire.DeadItem verdict);
+
     /// <summary>A member left on purpose.</summary>
     void MemberLeft(Member member);
 

@@ -67,6 +67,8 @@ public sealed class SwimMembership
 
     public LocalHealth Health { get; }
 
+    public MembershipCounters Counters { get; } = new();
+
     public MembershipOptions Options => _options;
 
     /// <summary>Gossip items waiting to be sent (for tests and metrics).</summary>
@@ -114,7 +116,11 @@ public sealed class SwimMembership
     }
 
     /// <summary>An extra Ping outside the probe schedule (the write lease uses it); its Ack is reported by <see cref="HandleAck"/>.</summary>
-    public void SendPing(Member target, long now) => SendPingTo(target, now, withBuddyItem: false);
+    public void SendPing(Member target, long now)
+    {
+        Counters.ExtraPings++;
+        SendPingTo(target, now, withBuddyItem: false);
+    }
 
     /// <summary>Members learned out of band (a state sync, or a simulator seeding a running cluster).</summary>
     public void Merge(IReadOnlyList<MemberRecord> records, NodeId reporter, long now)
@@ -178,6 +184,8 @@ public sealed class SwimMembership
         _sender.Send(request.Target, request.TargetEndpoint, new PingMessage(sequence, request.Target, TakeGossip(null)));
     }
 
+    public void HandleGossip(GossipMessage gossip, long now) => ApplyGossip(gossip.Gossip, now);
+
     public void HandleNack(NackMessage nack)
     {
         if (_probe is not null && _probe.Sequence == nack.Sequence) _probe.NacksReceived++;
@@ -191,6 +199,7 @@ public sealed class SwimMembership
         if (target is null) return;
         uint sequence = SendPingTo(target, now, withBuddyItem: true);
         _probe = new ProbeRound(target, sequence, now);
+        Counters.Probes++;
     }
 
     private Member? NextProbeTarget()
@@ -262,6 +271,7 @@ public sealed class SwimMembership
         int missed = probe.ExpectedNacks > 0 ? probe.ExpectedNacks - probe.NacksReceived : 1;
         Health.Apply(Math.Max(missed, 0));
         _probe = null;
+        Counters.FailedProbes++;
         ProbeFailed(probe.Target, now);
     }
 
@@ -291,7 +301,11 @@ public sealed class SwimMembership
         if (target.State == MemberState.Alive)
         {
             var item = new SuspectItem(target.Id, target.Incarnation, Self.Id);
-            if (_table.ApplySuspect(item, now, out _) == MemberTable.Outcome.News) Announce(item, target);
+            if (_table.ApplySuspect(item, now, out _) == MemberTable.Outcome.News)
+            {
+                Counters.SuspicionsRaised++;
+                Announce(item, target);
+            }
         }
         else if (target.State == MemberState.Suspect && target.Suspicion!.Confirm(Self.Id, now))
         {
@@ -310,7 +324,9 @@ public sealed class SwimMembership
             if (m.State != MemberState.Dead) continue;
             if (_random.Next(++seen) == 0) chosen = m;
         }
-        if (chosen is not null) SendPingTo(chosen, now, withBuddyItem: true);
+        if (chosen is null) return;
+        Counters.ExtraPings++;
+        SendPingTo(chosen, now, withBuddyItem: true);
     }
 
     private void ExpirePending(long now)
@@ -362,7 +378,10 @@ public sealed class SwimMembership
     public void DeclareDead(Member member, long now)
     {
         var item = new DeadItem(member.Id, member.Incarnation, Self.Id);
-        if (_table.ApplyDead(item, now, out _) == MemberTable.Outcome.News) Announce(item, member);
+        if (_table.ApplyDead(item, now, out _) != MemberTable.Outcome.News) return;
+        Counters.DeathsDeclared++;
+        Announce(item, member);
+        _events.DeclaredDead(member, item);
     }
 
     // ---- gossip --------------------------------------------------------------------------------------------
@@ -442,6 +461,7 @@ public sealed class SwimMembership
     private void Refute(long incarnation)
     {
         Self.Incarnation = Math.Max(Self.Incarnation, incarnation) + 1;
+        Counters.Refutations++;
         _broadcasts.Enqueue(new AliveItem(Self.Id, Self.Incarnation, Self.Config));
         // Lifeguard: being suspected means others could not reach us in time; slow down our own verdicts.
         Health.Apply(1);

@@ -23,10 +23,18 @@ public sealed record ClusterOptions
     public bool RequireFullCoverage { get; init; } = true;
 
     /// <summary>
-    /// A primary accepts writes only while a majority of primaries granted it a lease within this window (see
-    /// docs/cluster.md, "Write lease"). Must not exceed node-timeout. Default node-timeout / 2.
+    /// A primary accepts writes only while a majority of primaries granted it a lease within this window, and a
+    /// promoted replica waits this long before its first write (see docs/cluster.md, "Write lease"). Must not exceed
+    /// node-timeout. Default: node-timeout / 2, at most 2 s (renewals cost quorum + 1 pings per half window).
     /// </summary>
     public int? LeaseWindowMs { get; init; }
+
+    /// <summary>
+    /// Keep the write lease (on by default). Off, a primary's cluster_state follows Redis's rule alone (a majority of
+    /// primaries not suspected), which costs no lease pings but can let a cut-off primary accept writes for up to
+    /// node-timeout after a replica elsewhere was promoted, as in Redis.
+    /// </summary>
+    public bool WriteLease { get; init; } = true;
 
     /// <summary>Redis's election delay: fixed part, random part, and per rank (rank 0 = best replication offset).</summary>
     public int ElectionFixedDelayMs { get; init; } = 500;
@@ -46,7 +54,7 @@ public sealed record ClusterOptions
 
     public FrameLimits Limits { get; init; } = FrameLimits.Default;
 
-    public int EffectiveLeaseWindowMs => LeaseWindowMs ?? NodeTimeoutMs / 2;
+    public int EffectiveLeaseWindowMs => LeaseWindowMs ?? Math.Min(NodeTimeoutMs / 2, 2000);
 
     /// <summary>Redis: failure reports older than node-timeout × 2 no longer count.</summary>
     public int FailureReportValidityMs => NodeTimeoutMs * 2;

@@ -14,7 +14,7 @@ public sealed class ClusterStats
     public long StateSyncsStarted { get; internal set; }
     public long ElectionsStarted { get; internal set; }
     public long ElectionsWon { get; internal set; }
-    public long FailuresDeclared { get; internal set; }
+    public long LeasePings { get; internal set; }
 
     public long SentOf(MessageType type) => _sentByType[(int)type];
 

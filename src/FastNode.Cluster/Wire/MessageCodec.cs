@@ -23,9 +23,10 @@ public static class MessageCodec
             MessageType.FailoverAuthAck => TryAuthAck(ref r, out message),
             MessageType.StateSync => TryStateSync(ref r, limits, out message, out rejection),
             MessageType.Announce => TryAnnounce(out message),
+            MessageType.Gossip => TryGossip(ref r, limits, out message, out rejection),
             _ => false,
         };
-        if (!ok) return type is >= MessageType.Ping and <= MessageType.Announce ? rejection : FrameRejection.UnknownType;
+        if (!ok) return type is >= MessageType.Ping and <= MessageType.Gossip ? rejection : FrameRejection.UnknownType;
         if (!r.AtEnd)
         {
             message = null;
@@ -125,6 +126,14 @@ public static class MessageCodec
             members.Add(new MemberRecord(id, incarnation, (MemberState)state, config!));
         }
         message = new StateSyncMessage(isReply == 1, members);
+        return true;
+    }
+
+    private static bool TryGossip(ref WireReader r, FrameLimits limits, out IBusMessage? message, out FrameRejection rejection)
+    {
+        message = null;
+        if (!GossipCodec.TryReadList(ref r, limits, out var gossip, out rejection)) return false;
+        message = new GossipMessage(gossip);
         return true;
     }
 

@@ -12,4 +12,5 @@ public enum MessageType : byte
     FailoverAuthAck = 7,
     StateSync = 8,
     Announce = 9,
+    Gossip = 10,
 }
