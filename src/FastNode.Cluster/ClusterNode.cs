@@ -257,6 +257,9 @@ public sealed class ClusterNode : IMembershipSender, IMembershipEvents
         });
     }
 
+    /// <summary>cluster-replica-no-failover: announced to the cluster as the nofailover flag.</summary>
+    public void SetNoFailover(bool noFailover) => ChangeSelf(Config with { NoFailover = noFailover });
+
     /// <summary>Leave the cluster on purpose.</summary>
     public void Leave() => _membership.Leave();
 
@@ -334,14 +337,13 @@ public sealed class ClusterNode : IMembershipSender, IMembershipEvents
         if (peer is not null) Send(peer.Id, peer.Config.Address.Bus, new StateSyncMessage(true, _membership.ExportState()));
     }
 
+    /// <summary>
+    /// Notes a peer whose digest differs from ours. The clock restarts only when our own digest changes: a matching
+    /// frame from a peer as stale as we are proves nothing, so it must not hold off the sync.
+    /// </summary>
     private void TrackDigest(FrameHeader header, long now)
     {
-        if (_configDirty) return;
-        if (header.ConfigDigest == _digest)
-        {
-            _mismatchSince = 0;
-            return;
-        }
+        if (_configDirty || header.ConfigDigest == _digest) return;
         if (_mismatchSince == 0) _mismatchSince = now;
         _mismatchPeer = header.Sender;
     }
@@ -365,13 +367,12 @@ public sealed class ClusterNode : IMembershipSender, IMembershipEvents
 
     void IMembershipEvents.DeclaredDead(Member member, DeadItem verdict)
     {
-        // Redis broadcasts FAIL at once: the voters and the failed node's replicas must act on it, so they hear it
-        // directly rather than after a few rounds of gossip.
+        // Redis broadcasts FAIL to every node at once (clusterSendFail): voters and the failed node's replicas must
+        // act on it, and clients asking any node must stop being sent there. One frame per member per verdict.
         var message = new GossipMessage([verdict]);
         foreach (var m in _membership.Members)
         {
-            bool mustKnow = IsVoter(m.Id) || (m.Config.Role == NodeRole.Replica && m.Config.PrimaryId == member.Id);
-            if (m.Id != Id && m.Id != member.Id && m.IsProbeable && mustKnow) Send(m.Id, m.Config.Address.Bus, message);
+            if (m.Id != Id && m.Id != member.Id && m.IsProbeable) Send(m.Id, m.Config.Address.Bus, message);
         }
     }
 
@@ -441,7 +442,9 @@ public sealed class ClusterNode : IMembershipSender, IMembershipEvents
             var config = _membership.Find(owner)!.Config;
             if (config.Slots.Slots().All(s => _map.Owner(s) == owner)) _goodStanding.Add(owner);
         }
-        _digest = State.ConfigDigest.Compute(_membership.Members);
+        ulong digest = State.ConfigDigest.Compute(_membership.Members);
+        if (digest != _digest) _mismatchSince = 0;
+        _digest = digest;
         _snapshotStale = true;
         ConfigVersion++;
     }

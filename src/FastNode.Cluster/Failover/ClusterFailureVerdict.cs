@@ -21,9 +21,11 @@ public sealed class ClusterFailureVerdict(
     public bool IsDead(Member member, Suspicion suspicion, long now, int memberCount)
     {
         if (health().IsDoubtful) return false;
-        // Redis counts node-timeout from the last pong. Where this node talked to the suspect recently that is
-        // LastHeardAt; otherwise the best bound is one probe period before the suspicion began.
-        long silentSince = Math.Max(member.LastHeardAt, suspicion.StartedAt - probeIntervalMs);
+        // Redis counts node-timeout from the last pong. Where this node heard from the suspect within node-timeout
+        // before suspecting it, that is LastHeardAt; otherwise the best bound is one period before the suspicion.
+        long silentSince = suspicion.StartedAt - member.LastHeardAt <= nodeTimeoutMs
+            ? member.LastHeardAt
+            : suspicion.StartedAt - probeIntervalMs;
         if (now - silentSince < nodeTimeoutMs) return false;
         return reports.Count(member.Id, suspicion.Incarnation, now, reportValidityMs, isVoter) >= quorum();
     }

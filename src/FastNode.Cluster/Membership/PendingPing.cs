@@ -15,4 +15,7 @@ internal sealed class PendingPing(NodeId target, long sentAt)
     public uint RelaySequence { get; init; }
 
     public bool NackSent { get; set; }
+
+    /// <summary>No Ack came in time and a full probe of the target was requested.</summary>
+    public bool Escalated { get; set; }
 }

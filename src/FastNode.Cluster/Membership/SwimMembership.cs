@@ -119,7 +119,7 @@ public sealed class SwimMembership
     public void SendPing(Member target, long now)
     {
         Counters.ExtraPings++;
-        SendPingTo(target, now, withBuddyItem: false);
+        SendPingTo(target, now, withBuddyItem: false, withGossip: false);
     }
 
     /// <summary>Members learned out of band (a state sync, or a simulator seeding a running cluster).</summary>
@@ -239,12 +239,14 @@ public sealed class SwimMembership
         }
     }
 
-    private uint SendPingTo(Member target, long now, bool withBuddyItem)
+    private uint SendPingTo(Member target, long now, bool withBuddyItem, bool withGossip = true)
     {
         uint sequence = ++_nextSequence;
         _pending[sequence] = new PendingPing(target.Id, now);
         if (target.PingPendingSince == 0) target.PingPendingSince = now;
-        var gossip = TakeGossip(withBuddyItem ? BuddyItem(target) : null);
+        // Extra pings go out often and to the same few members; gossip on them would spend items' retransmit
+        // budget on members that already know, so they carry none.
+        var gossip = withGossip ? TakeGossip(withBuddyItem ? BuddyItem(target) : null) : [];
         _sender.Send(target.Id, target.Config.Address.Bus, new PingMessage(sequence, target.Id, gossip));
         return sequence;
     }
@@ -332,11 +334,20 @@ public sealed class SwimMembership
     private void ExpirePending(long now)
     {
         if (_pending.Count == 0) return;
-        long nackAfter = _options.ProbeTimeoutMs * 4 / 5;
+        // The requester decides at the end of its period, ProbeInterval - ProbeTimeout after asking us; a Nack sent
+        // halfway through the probe timeout arrives well before that even when ticks are 100 ms apart.
+        long nackAfter = _options.ProbeTimeoutMs / 2;
         long forgetAfter = Health.Scale(_options.ProbeIntervalMs) * 3;
         List<uint>? expired = null;
         foreach (var (sequence, pending) in _pending)
         {
+            // An unanswered extra ping is evidence too: probe that member next, indirect probes included.
+            if (pending.RelayFor.IsNone && !pending.Escalated && pending.Target != _probe?.Target.Id
+                && now - pending.SentAt >= Health.Scale(_options.ProbeTimeoutMs))
+            {
+                pending.Escalated = true;
+                RequestProbe(pending.Target);
+            }
             if (!pending.RelayFor.IsNone && !pending.NackSent && now - pending.SentAt >= nackAfter)
             {
                 pending.NackSent = true;

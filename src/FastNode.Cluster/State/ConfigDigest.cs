@@ -6,7 +6,7 @@ using K4os.Hash.xxHash;
 namespace FastNode.Cluster.State;
 
 /// <summary>
-/// A 64-bit fingerprint of the cluster configuration (every member's announced config, not its liveness), sent in
+/// A 64-bit fingerprint of the cluster configuration (every member's announced config and FAIL flag), sent in
 /// every frame header. Two nodes with equal digests agree on slots, roles and epochs; a lasting mismatch triggers a
 /// state sync. Order-independent (a sum of per-member hashes), so member order does not matter.
 /// </summary>
@@ -23,7 +23,10 @@ public static class ConfigDigest
             if (m.State == MemberState.Left) continue;
             Span<byte> id = stackalloc byte[Nodes.NodeId.ByteLength];
             m.Id.WriteTo(id);
-            digest += XXH64.DigestOf(id) ^ HashOf(m.Config);
+            // FAIL is part of what nodes must agree on (CLUSTER NODES shows it, elections need it), and gossip
+            // can miss a node, so it is in the digest and a node that missed it gets it from a sync.
+            ulong failed = m.State == MemberState.Dead ? 0x9E3779B97F4A7C15UL : 0;
+            digest += XXH64.DigestOf(id) ^ HashOf(m.Config) ^ failed;
         }
         return digest;
     }

@@ -47,7 +47,7 @@ public sealed class SimCluster
         records.Sort((a, b) => ids.IndexOf(a.Id).CompareTo(ids.IndexOf(b.Id)));
         for (int i = 0; i < records.Count; i++)
         {
-            var node = CreateNode(records[i].Id, records[i].Config, out var transport);
+            var node = CreateNode(i, records[i].Id, records[i].Config, out var transport);
             var host = new SimHost(i, node, _random.Next(setup.TickMs));
             transport.Host = host;
             host.Node.Seed(records);
@@ -81,10 +81,11 @@ public sealed class SimCluster
         new($"10.{(index >> 16) & 255}.{(index >> 8) & 255}.{index & 255}", 6379, 16379);
 
     // The transport needs its host (to count sends) and the host needs the node: the caller ties the two.
-    private ClusterNode CreateNode(NodeId id, NodeConfig config, out SimTransport transport)
+    private ClusterNode CreateNode(int index, NodeId id, NodeConfig config, out SimTransport transport)
     {
         transport = new SimTransport(Network, Clock);
-        return new ClusterNode(id, config, Setup.Options, transport, Clock, new Random(_random.Next()));
+        return new ClusterNode(id, config, Setup.Options, transport, Clock, new Random(_random.Next()),
+            Setup.Replication?.Invoke(index));
     }
 
     // ---- running ------------------------------------------------------------------------------------------
@@ -139,7 +140,7 @@ public sealed class SimCluster
     public void Restart(SimHost host, NodesConf savedConf)
     {
         var myself = savedConf.Myself!;
-        var node = CreateNode(myself.Id, NodesConfMapping.ToConfig(myself), out var transport);
+        var node = CreateNode(host.Index, myself.Id, NodesConfMapping.ToConfig(myself), out var transport);
         node.Seed(NodesConfMapping.OtherMembers(savedConf));
         node.RestoreEpochs(savedConf.CurrentEpoch, savedConf.LastVoteEpoch);
         host.Node = node;

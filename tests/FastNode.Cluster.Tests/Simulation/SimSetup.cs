@@ -1,3 +1,4 @@
+using FastNode.Cluster.Failover;
 using FastNode.Cluster.Membership;
 using FastNode.Cluster.State;
 
@@ -19,6 +20,9 @@ public sealed record SimSetup
 
     /// <summary>Simulation time step: deliveries and ticks happen on these boundaries.</summary>
     public int StepMs { get; init; } = 5;
+
+    /// <summary>Replication progress per node index (offsets for replica ranking); none by default.</summary>
+    public Func<int, IReplicationProgress>? Replication { get; init; }
 
     public int Nodes => Primaries * (1 + ReplicasPerPrimary);
 
