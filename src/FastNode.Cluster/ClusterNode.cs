@@ -639,7 +639,7 @@ public sealed class ClusterNode : IMembershipSender, IMembershipEvents
     /// <summary>
     /// Redis's cluster_state: fail when a slot has no live owner (with full coverage required) or when this node
     /// cannot count on a majority of the primaries: for a primary serving slots its write lease, for any other node
-    /// the primaries it does not suspect.
+    /// the primaries it does not suspect, as long as its own local health is not doubtful.
     /// </summary>
     private void UpdateHealth(long now)
     {
@@ -653,7 +653,13 @@ public sealed class ClusterNode : IMembershipSender, IMembershipEvents
         }
         bool majority;
         if (IAmVoter && Config.IsPrimary && _options.WriteLease) majority = now < _leaseUntil;
-        else majority = _voters.Count(v => _membership.Find(v)?.State == MemberState.Alive) >= Quorum;
+        else
+        {
+            // Redis's rule, plus Lifeguard: a node whose own probes keep failing is more likely cut off than
+            // surrounded by failures, and it probes too slowly by then to learn the rest in time.
+            majority = _voters.Count(v => _membership.Find(v)?.State == MemberState.Alive) >= Quorum
+                && !_membership.Health.IsDoubtful;
+        }
         if (coverage != _coverageOk || majority != _majorityOk) _snapshotStale = true;
         _coverageOk = coverage;
         _majorityOk = majority;

@@ -181,7 +181,8 @@ public sealed class SwimMembership
         if (request.Target == Self.Id) return;
         uint sequence = ++_nextSequence;
         _pending[sequence] = new PendingPing(request.Target, now) { RelayFor = from, RelaySequence = request.Sequence };
-        _sender.Send(request.Target, request.TargetEndpoint, new PingMessage(sequence, request.Target, TakeGossip(null)));
+        // The requester could not reach the target, so it may well be down: no gossip spent on it.
+        _sender.Send(request.Target, request.TargetEndpoint, new PingMessage(sequence, request.Target, []));
     }
 
     public void HandleGossip(GossipMessage gossip, long now) => ApplyGossip(gossip.Gossip, now);
@@ -244,9 +245,13 @@ public sealed class SwimMembership
         uint sequence = ++_nextSequence;
         _pending[sequence] = new PendingPing(target.Id, now);
         if (target.PingPendingSince == 0) target.PingPendingSince = now;
-        // Extra pings go out often and to the same few members; gossip on them would spend items' retransmit
-        // budget on members that already know, so they carry none.
-        var gossip = withGossip ? TakeGossip(withBuddyItem ? BuddyItem(target) : null) : [];
+        // Each piggy-backed item spends one of its few transmissions, so none is spent where it is unlikely to
+        // arrive or to be news: extra pings go often to the same few members and carry nothing, and a member we
+        // already suspect gets only its own suspicion (so it can refute), not the queue.
+        var buddy = withBuddyItem ? BuddyItem(target) : null;
+        var gossip = !withGossip ? []
+            : target.State == MemberState.Alive ? TakeGossip(buddy)
+            : buddy is null ? [] : [buddy];
         _sender.Send(target.Id, target.Config.Address.Bus, new PingMessage(sequence, target.Id, gossip));
         return sequence;
     }
