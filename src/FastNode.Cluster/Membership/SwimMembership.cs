@@ -467,6 +467,11 @@ public sealed class SwimMembership
             case SuspectItem or DeadItem when item.Incarnation >= Self.Incarnation:
                 Refute(item.Incarnation);
                 break;
+            case SuspectItem or DeadItem when !_broadcasts.Holds(Self.Id):
+                // Someone still holds an accusation we refuted long ago (our Alive ran out of retransmissions
+                // before reaching it). Announce our current incarnation again; the reply to its ping carries it.
+                _broadcasts.Enqueue(new AliveItem(Self.Id, Self.Incarnation, Self.Config));
+                break;
             case AliveItem or LeftItem when item.Incarnation > Self.Incarnation:
                 // Someone holds a newer "us" than we do: we restarted and lost our incarnation. Take the lead back.
                 Refute(item.Incarnation);

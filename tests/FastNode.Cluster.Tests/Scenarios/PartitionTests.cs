@@ -24,7 +24,21 @@ public class PartitionTests
         sim.Network.Heal();
         long took = sim.RunUntil(sim.Converged, 60_000, sim.CheckSingleWriter, 50);
         TestContext.Out.WriteLine($"converged {took} ms after healing");
+        if (took < 0) Describe(sim);
         Assert.That(took, Is.GreaterThanOrEqualTo(0), "no convergence within 60 s of healing");
+    }
+
+    /// <summary>Each node's view, for a scenario that did not converge.</summary>
+    private static void Describe(SimCluster sim)
+    {
+        foreach (var x in sim.Hosts)
+        {
+            var n = x.Node;
+            TestContext.Out.WriteLine($"{x} {n.Config.Role} of {n.Config.PrimaryId.Short} ep={n.Config.ConfigEpoch} slots={n.Config.Slots.Count} " +
+                $"{n.Health} digest={n.ConfigDigest % 100000} cur={n.CurrentEpoch} lhm={n.Membership.Health.Score} syncs={n.Stats.StateSyncsStarted}");
+            TestContext.Out.WriteLine("    " + string.Join(" ", n.Membership.Members.Select(m =>
+                $"{m.Id.Short[..4]}:{m.State.ToString()[0]}{m.Incarnation}{(m.Config.IsPrimary ? "P" + m.Config.ConfigEpoch + "/" + m.Config.Slots.Count : "R")}")));
+        }
     }
 
     private static void NoConflicts(SimCluster sim) =>
