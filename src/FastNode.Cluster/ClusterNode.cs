@@ -234,20 +234,27 @@ public sealed class ClusterNode : IMembershipSender, IMembershipEvents
         ChangeSelf(Config with { ConfigEpoch = epoch });
     }
 
-    /// <summary>CLUSTER BUMPEPOCH: a new configEpoch without agreement; returns true when it changed.</summary>
+    /// <summary>
+    /// CLUSTER BUMPEPOCH (Redis's bump without consensus): take a new configEpoch unless ours is already the highest
+    /// epoch known. Returns true for BUMPED, false for STILL.
+    /// </summary>
     public bool BumpEpoch()
     {
-        long highest = _membership.Members.Where(m => m.Config.IsPrimary).Max(m => m.Config.ConfigEpoch);
-        if (Config.ConfigEpoch != 0 && Config.ConfigEpoch >= highest) return false;
+        long highest = Math.Max(_currentEpoch, _membership.Members.Max(m => m.Config.ConfigEpoch));
+        if (Config.ConfigEpoch != 0 && Config.ConfigEpoch == highest) return false;
         _currentEpoch++;
         ChangeSelf(Config with { ConfigEpoch = _currentEpoch });
         return true;
     }
 
-    /// <summary>CLUSTER REPLICATE: follow a primary (the server checks this node has no slots and no keys).</summary>
-    public void Replicate(NodeId primary)
+    /// <summary>
+    /// CLUSTER REPLICATE: follow a primary (the server checks this node has no slots and no keys). False when the
+    /// node is unknown or is not a primary.
+    /// </summary>
+    public bool TryReplicate(NodeId primary)
     {
-        var target = _membership.Find(primary) ?? throw new ArgumentException($"unknown node {primary}");
+        var target = _membership.Find(primary);
+        if (target is null || target.Id == Id || !target.Config.IsPrimary) return false;
         ChangeSelf(Config with
         {
             Role = NodeRole.Replica,
@@ -255,6 +262,7 @@ public sealed class ClusterNode : IMembershipSender, IMembershipEvents
             ShardId = target.Config.ShardId,
             Slots = SlotSet.Empty,
         });
+        return true;
     }
 
     /// <summary>cluster-replica-no-failover: announced to the cluster as the nofailover flag.</summary>

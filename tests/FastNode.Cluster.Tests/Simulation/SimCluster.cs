@@ -81,11 +81,25 @@ public sealed class SimCluster
         new($"10.{(index >> 16) & 255}.{(index >> 8) & 255}.{index & 255}", 6379, 16379);
 
     // The transport needs its host (to count sends) and the host needs the node: the caller ties the two.
-    private ClusterNode CreateNode(int index, NodeId id, NodeConfig config, out SimTransport transport)
+    private ClusterNode CreateNode(int index, NodeId id, NodeConfig config, out SimTransport transport,
+        ClusterOptions? options = null)
     {
         transport = new SimTransport(Network, Clock);
-        return new ClusterNode(id, config, Setup.Options, transport, Clock, new Random(_random.Next()),
+        return new ClusterNode(id, config, options ?? Setup.Options, transport, Clock, new Random(_random.Next()),
             Setup.Replication?.Invoke(index));
+    }
+
+    /// <summary>Starts a fresh node that knows nobody (an empty primary), as a new process before CLUSTER MEET.</summary>
+    public SimHost AddNode(ClusterOptions? options = null)
+    {
+        int index = _hosts.Count;
+        var id = NodeId.NewRandom(_random);
+        var node = CreateNode(index, id, NodeConfig.NewPrimary(AddressOf(index), id), out var transport, options);
+        var host = new SimHost(index, node, Now + 1);
+        transport.Host = host;
+        _hosts.Add(host);
+        Network.Attach(host);
+        return host;
     }
 
     // ---- running ------------------------------------------------------------------------------------------
