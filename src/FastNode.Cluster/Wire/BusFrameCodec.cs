@@ -113,7 +113,7 @@ public sealed class BusFrameCodec
 
         long currentEpoch = BinaryPrimitives.ReadInt64LittleEndian(frame[40..]);
         long offset = BinaryPrimitives.ReadInt64LittleEndian(frame[56..]);
-        if (currentEpoch < 0 || offset < 0) return FrameRejection.MalformedPayload;
+        if (currentEpoch is < 0 or >= WireReader.MaxCount || offset < 0) return FrameRejection.MalformedPayload;
         var header = new FrameHeader(type, flags, ClusterId, NodeId.FromBytes(frame[20..]), currentEpoch,
             BinaryPrimitives.ReadUInt64LittleEndian(frame[48..]), offset, version);
 

@@ -67,13 +67,18 @@ public ref struct WireReader
         return true;
     }
 
-    /// <summary>A signed 64-bit value that must not be negative (epochs, incarnations, offsets).</summary>
+    /// <summary>
+    /// Epochs, incarnations and offsets: never negative, and below 2^62 so that the +1 a node adds to refute or to
+    /// start an election can never overflow, whatever a peer sent.
+    /// </summary>
+    public const long MaxCount = 1L << 62;
+
     public bool TryCount64(out long value)
     {
         value = 0;
         if (!TryTake(8, out var s)) return false;
         value = BinaryPrimitives.ReadInt64LittleEndian(s);
-        return value >= 0;
+        return value is >= 0 and < MaxCount;
     }
 
     public bool TryId(out NodeId id)

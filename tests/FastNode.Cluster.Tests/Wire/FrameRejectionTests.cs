@@ -136,6 +136,13 @@ public class FrameRejectionTests
     }
 
     [Test]
+    public void IncarnationTooCloseToOverflowIsRefused()
+    {
+        var item = new LeftItem(WireSamples.A, long.MaxValue);
+        Assert.That(Decode(Frame(_open, new GossipMessage([item]))), Is.EqualTo(FrameRejection.MalformedPayload));
+    }
+
+    [Test]
     public void NegativeEpochInTheHeader()
     {
         byte[] frame = Frame(_open);
