@@ -1,0 +1,35 @@
+using FastNode.Cluster.Wire;
+
+namespace FastNode.Cluster.State;
+
+/// <summary>Bus counters of one node, for INFO-style reporting and the simulator's figures.</summary>
+public sealed class ClusterStats
+{
+    private readonly long[] _sentByType = new long[16];
+    private readonly long[] _rejected = new long[Enum.GetValues<FrameRejection>().Length];
+
+    public long FramesSent { get; private set; }
+    public long BytesSent { get; private set; }
+    public long FramesReceived { get; private set; }
+    public long StateSyncsStarted { get; internal set; }
+    public long ElectionsStarted { get; internal set; }
+    public long ElectionsWon { get; internal set; }
+    public long LeasePings { get; internal set; }
+
+    public long SentOf(MessageType type) => _sentByType[(int)type];
+
+    public long Rejected(FrameRejection why) => _rejected[(int)why];
+
+    public long RejectedTotal => _rejected.Sum();
+
+    internal void Sent(MessageType type, int bytes)
+    {
+        FramesSent++;
+        BytesSent += bytes;
+        _sentByType[(int)type]++;
+    }
+
+    internal void Received() => FramesReceived++;
+
+    internal void Reject(FrameRejection why) => _rejected[(int)why]++;
+}
