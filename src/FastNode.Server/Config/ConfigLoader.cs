@@ -10,7 +10,11 @@ public static class ConfigLoader
 {
     public const string EnvironmentPrefix = "FASTNODE_";
 
-    public static List<KeyValuePair<string, string>> Load(string[] args, IDictionary<string, string?>? environment = null)
+    public static List<KeyValuePair<string, string>> Load(string[] args, IDictionary<string, string?>? environment = null) =>
+        Load(args, out _, environment);
+
+    /// <param name="configFile">The config file's absolute path, or null when none was given (CONFIG REWRITE writes it).</param>
+    public static List<KeyValuePair<string, string>> Load(string[] args, out string? configFile, IDictionary<string, string?>? environment = null)
     {
         var settings = new List<KeyValuePair<string, string>>();
         int i = 0;
@@ -26,6 +30,7 @@ public static class ConfigLoader
             if (name == "config") file = value;
         }
         if (file is not null) settings.AddRange(ParseFile(file));
+        configFile = file is null ? null : Path.GetFullPath(file);
 
         environment ??= ReadEnvironment();
         foreach (var (key, value) in environment)

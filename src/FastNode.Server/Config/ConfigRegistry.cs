@@ -109,6 +109,18 @@ public sealed class ConfigRegistry
 
     public bool TryGet(string name, out ConfigSetting setting) => _settings.TryGetValue(name, out setting!);
 
+    /// <summary>The setting's own name for a name or alias in any case (slaveof -> replicaof), or null when unknown.</summary>
+    public string? OwnName(string name)
+    {
+        if (!_settings.TryGetValue(name, out var setting)) return null;
+        foreach (var (own, candidate) in _ordered)
+        {
+            // Aliases are listed after every setting, so the first entry for the setting carries its own name.
+            if (ReferenceEquals(candidate, setting)) return own;
+        }
+        return null;
+    }
+
     /// <summary>Applies a value at start-up (file, environment, command line): immutable settings are allowed here.</summary>
     public string? Load(string name, string value)
     {

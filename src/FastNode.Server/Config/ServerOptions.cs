@@ -6,6 +6,9 @@ namespace FastNode.Server.Config;
 /// </summary>
 public sealed class ServerOptions
 {
+    /// <summary>The config file the server started from (absolute), "" when none: CONFIG REWRITE writes it back.</summary>
+    public string ConfigFile { get; set; } = "";
+
     /// <summary>port: TCP port to listen on (0 picks a free one; tests use that).</summary>
     public int Port { get; set; } = 6379;
     /// <summary>bind: space-separated addresses to listen on.</summary>

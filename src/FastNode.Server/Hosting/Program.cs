@@ -19,7 +19,8 @@ public static class Program
         var options = new ServerOptions();
         try
         {
-            settings = ConfigLoader.Load(args);
+            settings = ConfigLoader.Load(args, out var configFile);
+            options.ConfigFile = configFile ?? "";
             // Validate early so a bad setting is one line, not a stack trace.
             var probed = new ServerOptions();
             var probe = new ConfigRegistry(probed);

@@ -113,13 +113,56 @@ public static class ConfigCommands
     }
 
     /// <summary>FastNode is not tied to a config file it could rewrite (settings may also come from the environment).</summary>
-    public static void Rewrite(ref CommandContext ctx) => ctx.Writer.WriteError("ERR The server is running without a config file");
+    /// <summary>CONFIG REWRITE: the config file the server started from now says what is in force (see <see cref="Config.ConfigRewriter"/>).</summary>
+    public static void Rewrite(ref CommandContext ctx)
+    {
+        var server = ctx.Server;
+        string path = server.Options.ConfigFile;
+        if (path.Length == 0)
+        {
+            ctx.Writer.WriteError("ERR The server is running without a config file");
+            return;
+        }
+        try
+        {
+            var old = File.Exists(path) ? File.ReadAllLines(path) : [];
+            var lines = Config.ConfigRewriter.Rewrite(old, SettingsInForce(server), server.Config.OwnName);
+            string temp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.rewrite-{Environment.ProcessId}");
+            FastNode.Server.Persistence.FileSync.ReplaceAtomically(path, temp, stream =>
+            {
+                using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false), leaveOpen: true);
+                foreach (var line in lines) writer.Write(line + "\n");
+            });
+            ctx.Writer.WriteRaw(RespReplies.Ok);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            ctx.Writer.WriteError("ERR Rewriting config file: " + ex.Message);
+        }
+    }
+
+    /// <summary>Every setting by its own name with its value now; replicaof is the replication link, not the start-up value.</summary>
+    private static List<Config.ConfigRewriter.Current> SettingsInForce(ServerState server)
+    {
+        var defaults = new Config.ConfigRegistry(new Config.ServerOptions());
+        var settings = new List<Config.ConfigRewriter.Current>();
+        foreach (var (name, setting) in server.Config.All)
+        {
+            if (server.Config.OwnName(name) != name) continue;   // an alias
+            string value = name == "replicaof"
+                ? server.Replication.Link is { } link ? $"{link.Host} {link.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : ""
+                : setting.Get();
+            string? fallback = defaults.TryGet(name, out var plain) ? plain.Get() : null;
+            settings.Add(new(name, value, value == fallback));
+        }
+        return settings;
+    }
 
     public static void Help(ref CommandContext ctx) => HelpText.Write(ref ctx, "CONFIG",
     [
         "GET <pattern> [<pattern> ...]", "    Return the settings whose names match a glob pattern, with their values.",
         "SET <directive> <value> [<directive> <value> ...]", "    Change settings; if one value is refused, none changes.",
         "RESETSTAT", "    Zero the statistics reported by INFO.",
-        "REWRITE", "    Not available: FastNode does not rewrite its configuration file.",
+        "REWRITE", "    Rewrite the configuration file the server started from with the settings in force.",
     ]);
 }

@@ -36,7 +36,7 @@ public static class InfoSections
             .Line("configured_hz", server.Options.Hz)
             .Line("lru_clock", (nowMs / 1000) & ((1 << 24) - 1))
             .Line("executable", Environment.ProcessPath ?? "")
-            .Line("config_file", "")
+            .Line("config_file", server.Options.ConfigFile)
             .Line("io_threads_active", 0);
     }
 
