@@ -14,4 +14,7 @@ public sealed class AssemblySetup
         ThreadPool.GetMinThreads(out int workers, out int io);
         ThreadPool.SetMinThreads(Math.Max(workers, 128), Math.Max(io, 128));
     }
+
+    [OneTimeTearDown]
+    public void DeleteTestDirectories() => TestDirectories.DeleteAll();
 }

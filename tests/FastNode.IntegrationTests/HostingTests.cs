@@ -27,7 +27,7 @@ public sealed class HostingTests
             RedirectStandardError = true,
             UseShellExecute = false,
             // A private working directory: the default dir, where SIGTERM's save writes dump.rdb (and start-up loads it).
-            WorkingDirectory = Directory.CreateTempSubdirectory("fastnode-host-").FullName,
+            WorkingDirectory = TestDirectories.Create("fastnode-host-"),
         };
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         return Process.Start(info)!;

@@ -14,7 +14,7 @@ public sealed class MigrateTests
     public async Task MovesCopiesAndReplacesBetweenFastNodes()
     {
         await using var source = TestServer.Start();
-        string dir = Directory.CreateTempSubdirectory("fastnode-migrate-").FullName;
+        string dir = TestDirectories.Create("fastnode-migrate-");
         int targetPort = ChildProcess.FreePort();
         using var target = ChildProcess.StartFastNode(targetPort, dir, "--save \"\"");
         target.WaitUntilReady(targetPort);
@@ -50,7 +50,7 @@ public sealed class MigrateTests
     public async Task AuthIsSentFirstAndItsErrorReported()
     {
         await using var source = TestServer.Start();
-        string dir = Directory.CreateTempSubdirectory("fastnode-migrate-").FullName;
+        string dir = TestDirectories.Create("fastnode-migrate-");
         int targetPort = ChildProcess.FreePort();
         using var target = ChildProcess.StartFastNode(targetPort, dir, "--save \"\" --requirepass secret");
         target.WaitUntilReady(targetPort);
@@ -70,7 +70,7 @@ public sealed class MigrateTests
     public async Task ErrorsMatchRedisServer()
     {
         if (!ChildProcess.OnPath("redis-server")) Assert.Ignore("redis-server is needed");
-        string dir = Directory.CreateTempSubdirectory("fastnode-migrate-").FullName;
+        string dir = TestDirectories.Create("fastnode-migrate-");
         int redisPort = ChildProcess.FreePort();
         using var redisProcess = ChildProcess.StartRedis(redisPort, dir);
         redisProcess.WaitUntilReady(redisPort);
