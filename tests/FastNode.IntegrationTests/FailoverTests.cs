@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using static FastNode.IntegrationTests.Probe;
 
 namespace FastNode.IntegrationTests;
@@ -50,7 +49,7 @@ public sealed class FailoverTests : ProcessTestBase
         var primary = FastNode();
         var replica = FastNode($"--replicaof 127.0.0.1 {primary.Port}");
         Linked(replica, primary);
-        using (var stop = Process.Start("kill", $"-STOP {replica.Process.Id}")!) stop.WaitForExit();
+        replica.Pause();
         try
         {
             Call(primary.Port, "SET", "unacknowledged", "1");   // the stopped replica cannot acknowledge this one
@@ -61,15 +60,14 @@ public sealed class FailoverTests : ProcessTestBase
             Assert.That(Call(primary.Port, "GET", "during"), Is.EqualTo("$-1\r\n"), "reads go on; the write waits");
             Assert.That(Call(primary.Port, "FAILOVER"), Is.EqualTo("-ERR FAILOVER already in progress.\r\n"));
             Assert.That(Call(primary.Port, "REPLICAOF", "NO", "ONE"), Is.EqualTo("-ERR REPLICAOF not allowed while failing over.\r\n"));
-            using (var cont = Process.Start("kill", $"-CONT {replica.Process.Id}")!) cont.WaitForExit();
+            replica.Resume();
             // The replica catches up, takes over; the held write then meets a replica.
             Assert.That(writer.ReadReply(20_000), Is.EqualTo("-READONLY You can't write against a read only replica.\r\n"));
             WaitUntil(() => Info(replica.Port)["role"] == "master", "the replica took over");
         }
         finally
         {
-            using var cont = Process.Start("kill", $"-CONT {replica.Process.Id}")!;
-            cont.WaitForExit();
+            replica.Resume();
         }
     }
 
@@ -79,7 +77,7 @@ public sealed class FailoverTests : ProcessTestBase
         var primary = FastNode();
         var replica = FastNode($"--replicaof 127.0.0.1 {primary.Port}");
         Linked(replica, primary);
-        using (var stop = Process.Start("kill", $"-STOP {replica.Process.Id}")!) stop.WaitForExit();
+        replica.Pause();
         try
         {
             Call(primary.Port, "SET", "unacknowledged", "1");   // the stopped replica cannot acknowledge this one
@@ -98,8 +96,7 @@ public sealed class FailoverTests : ProcessTestBase
         }
         finally
         {
-            using var cont = Process.Start("kill", $"-CONT {replica.Process.Id}")!;
-            cont.WaitForExit();
+            replica.Resume();
         }
         WaitUntil(() => Info(replica.Port)["role"] == "master", "FORCE handed over to the replica that had not acknowledged");
         WaitUntil(() => Info(primary.Port)["master_link_status"] == "up", "the old primary follows it");

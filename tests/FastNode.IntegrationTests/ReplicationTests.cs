@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using StackExchange.Redis;
 using static FastNode.IntegrationTests.Probe;
 
@@ -262,7 +261,7 @@ public sealed class ReplicationTests : ProcessTestBase
         var replica = FastNodeReplicaOf(primary);
         WaitInSync(primary, replica);
         // A stopped replica reads nothing: what the primary has for it piles up past the 1 MB hard limit.
-        using (var stop = Process.Start("kill", $"-STOP {replica.Process.Id}")!) stop.WaitForExit();
+        replica.Pause();
         try
         {
             using var c = RawClient.Connect(primary.Port);
@@ -273,8 +272,7 @@ public sealed class ReplicationTests : ProcessTestBase
         }
         finally
         {
-            using var cont = Process.Start("kill", $"-CONT {replica.Process.Id}")!;
-            cont.WaitForExit();
+            replica.Resume();
         }
         Assert.That(primary.Log, Does.Contain("output buffer"));
         // It missed more than the backlog holds: it comes back with a full sync and the same data.

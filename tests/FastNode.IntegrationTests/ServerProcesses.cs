@@ -127,6 +127,18 @@ public sealed class ServerProcesses : IDisposable
             process.WaitForExit(10_000);
         }
 
+        /// <summary>SIGSTOP: the process stays, frozen (its sockets accept but nothing answers) until <see cref="Resume"/>.</summary>
+        public void Pause() => Signal("STOP");
+
+        /// <summary>SIGCONT after <see cref="Pause"/> (harmless when not paused: call it from finally).</summary>
+        public void Resume() => Signal("CONT");
+
+        private void Signal(string name)
+        {
+            using var kill = Process.Start("kill", $"-{name} {process.Id}")!;
+            kill.WaitForExit();
+        }
+
         /// <summary>SIGTERM and a bounded wait for a clean exit.</summary>
         public void Stop()
         {
