@@ -106,4 +106,30 @@ public sealed class ClusterProcessTests : ProcessTestBase
             Assert.That(keys, Is.InRange(50, 200), $"node {port} holds {keys} of 300 keys");
         }
     }
+    [Test]
+    public void RedisCliClusterCreateBuildsTheCluster()
+    {
+        if (!File.Exists("/usr/bin/redis-cli")) Assert.Ignore("redis-cli is not installed");
+        StartNodes(3);
+        string nodes = string.Join(' ', _nodes.Select(n => $"127.0.0.1:{n.Port}"));
+        var create = ServerProcesses.Run("/usr/bin/redis-cli", $"--cluster create {nodes} --cluster-yes");
+        Assert.That(create.ExitCode, Is.Zero, create.Output);
+        Assert.That(create.Output, Does.Contain("[OK] All 16384 slots covered."));
+        var check = ServerProcesses.Run("/usr/bin/redis-cli", $"--cluster check 127.0.0.1:{_nodes[1].Port}");
+        Assert.That(check.Output, Does.Contain("[OK] All nodes agree about slots configuration."), check.Output);
+        var set = ServerProcesses.Run("/usr/bin/redis-cli", $"-c -p {_nodes[0].Port} SET foo bar");
+        Assert.That(set.Output.Trim(), Is.EqualTo("OK"), set.Output);
+    }
+
+    [Test]
+    public void ACorruptNodesConfStopsStartUpNamingTheFile()
+    {
+        string path = Path.Combine(Dir, "nodes.conf");
+        File.WriteAllText(path, "this is not a nodes.conf line\n");
+        int port = ServerProcesses.FreePort();
+        var node = Processes.FastNode(port, $"--dir {Dir} --cluster-enabled yes --cluster-port {ServerProcesses.FreePort()}");
+        Assert.That(node.WaitForExit(), Is.EqualTo(1));
+        var lines = node.Log.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.That(lines, Has.Exactly(1).Contains(path), node.Log);
+    }
 }

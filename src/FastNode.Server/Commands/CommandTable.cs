@@ -349,7 +349,7 @@ public sealed class CommandTable
             Sub("cluster", "REPLICATE", 3, Admin | Stale | NoAsyncLoading, Cluster.ClusterModeCommands.Replicate),
             Sub("cluster", "RESET", -2, Admin | NoScript | Stale, Cluster.ClusterModeCommands.NotYet),
             Sub("cluster", "SAVECONFIG", 2, Admin | Stale | NoAsyncLoading, Cluster.ClusterModeCommands.SaveConfig),
-            Sub("cluster", "SET-CONFIG-EPOCH", 3, Admin | Stale | NoAsyncLoading, Cluster.ClusterModeCommands.NotYet),
+            Sub("cluster", "SET-CONFIG-EPOCH", 3, Admin | Stale | NoAsyncLoading, Cluster.ClusterModeCommands.SetConfigEpoch),
             Sub("cluster", "SETSLOT", -4, Admin | Stale | NoAsyncLoading, Cluster.ClusterModeCommands.NotYet),
             Sub("cluster", "SHARDS", 2, Stale, Cluster.ClusterModeCommands.Shards),
             Sub("cluster", "SLAVES", 3, Admin | Stale, Cluster.ClusterModeCommands.NotYet),

@@ -319,6 +319,30 @@ public static class ClusterModeCommands
         ctx.Writer.WriteRaw(RespReplies.Ok);
     }
 
+    /// <summary>CLUSTER SET-CONFIG-EPOCH (redis-cli --cluster create gives each new primary its own epoch).</summary>
+    public static void SetConfigEpoch(ref CommandContext ctx)
+    {
+        if (!Enabled(ref ctx, out var cluster)) return;
+        if (!Numbers.TryParseInt64(ctx.Args[2], out long epoch))
+        {
+            ctx.Writer.WriteError(RespErrors.NotInteger);
+            return;
+        }
+        var snapshot = cluster.View.Snapshot;
+        if (epoch < 0) ctx.Writer.WriteError($"ERR Invalid config epoch specified: {epoch}");
+        else if (snapshot.Nodes.Count > 1) ctx.Writer.WriteError("ERR The user can assign a config epoch only when the node does not know any other node.");
+        else if (snapshot.Myself.Config.ConfigEpoch != 0) ctx.Writer.WriteError("ERR Node config epoch is already non-zero");
+        else
+        {
+            cluster.Invoke(node =>
+            {
+                node.SetConfigEpoch(epoch);
+                return true;
+            });
+            ctx.Writer.WriteRaw(RespReplies.Ok);
+        }
+    }
+
     public static void SaveConfig(ref CommandContext ctx)
     {
         if (!Enabled(ref ctx, out var cluster)) return;
