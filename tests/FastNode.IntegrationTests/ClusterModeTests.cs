@@ -119,6 +119,23 @@ public sealed class ClusterModeTests
     }
 
     [Test]
+    public void ATransactionMustStayInOneSlot()
+    {
+        _client.Call("CLUSTER", "ADDSLOTSRANGE", "0", "16383");
+        WaitForOk(_client);
+        Assert.That(_client.Call("MULTI"), Is.EqualTo("+OK\r\n"));
+        Assert.That(_client.Call("SET", "a", "1"), Is.EqualTo("+QUEUED\r\n"));
+        Assert.That(_client.Call("SET", "b", "2"), Is.EqualTo("+QUEUED\r\n"));
+        Assert.That(_client.Call("EXEC"), Is.EqualTo("-CROSSSLOT Keys in request don't hash to the same slot\r\n"));
+        Assert.That(_client.Call("EXEC"), Is.EqualTo("-ERR EXEC without MULTI\r\n"));
+        Assert.That(_client.Call("EXISTS", "a"), Is.EqualTo(":0\r\n"));
+        _client.Call("MULTI");
+        _client.Call("SET", "{u}a", "1");
+        _client.Call("INCR", "{u}b");
+        Assert.That(_client.Call("EXEC"), Is.EqualTo("*2\r\n+OK\r\n:1\r\n"));
+    }
+
+    [Test]
     public void NodesConfIsSavedAndKeepsTheId()
     {
         _client.Call("CLUSTER", "ADDSLOTSRANGE", "0", "10");
