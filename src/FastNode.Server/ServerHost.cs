@@ -37,6 +37,9 @@ public sealed class ServerHost : IAsyncDisposable
         if (_bound) return;
         Listener.Bind();
         _bound = true;
+        // Cluster mode: nodes.conf is read (a corrupt one throws ClusterConfigException) and the bus port bound now,
+        // once the client port is known (the bus port defaults to it + 10000).
+        if (State.Options.ClusterEnabled) State.Cluster = FastNode.Server.Cluster.ClusterHost.Start(State);
     }
 
     /// <summary>
@@ -71,6 +74,7 @@ public sealed class ServerHost : IAsyncDisposable
         await Listener.StopAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         await _cron.ConfigureAwait(false);
         State.Replication.Link?.Stop();
+        State.Cluster?.Dispose();
         // As Redis on shutdown: what the AOF has pending is written and synced.
         State.Aof.FlushAndClose();
     }

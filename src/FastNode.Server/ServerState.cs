@@ -72,6 +72,8 @@ public sealed class ServerState
     public long StartTimestamp { get; }
     /// <summary>Save bookkeeping: dirty counter, last save, background save status (INFO persistence).</summary>
     public Persistence.PersistenceState Persistence { get; }
+    /// <summary>Cluster mode (cluster-enabled yes): the cluster thread and its published view; null on a standalone server.</summary>
+    public FastNode.Server.Cluster.ClusterHost? Cluster { get; set; }
     /// <summary>The TCP port actually bound (differs from Options.Port when that was 0).</summary>
     public int BoundPort { get; set; }
     /// <summary>A 40-hex-digit id for INFO run_id, new at every start.</summary>

@@ -95,6 +95,26 @@ public sealed class AllocationBudgetTests
         }
     }
 
+    /// <summary>Cluster mode keeps the hot commands at 0 B: the slot check reads the published view and allocates nothing.</summary>
+    [TestCase("HotCommandBenchmarks.Ping")]
+    [TestCase("HotCommandBenchmarks.GetHit")]
+    [TestCase("HotCommandBenchmarks.SetOverwrite")]
+    [TestCase("HotCommandBenchmarks.Incr")]
+    [TestCase("HotCommandBenchmarks.Exists")]
+    public void ClusterModeBatchStaysAtZero(string benchmark)
+    {
+        var batch = Batches[benchmark];
+        var budget = Budget.Load();
+        using var session = new Session(appendOnly: false, cluster: true);
+        if (batch.Setup is not null) session.RunChecked(Encode(budget.BatchSize, batch.Setup), budget.BatchSize, benchmark + " setup");
+        var request = Encode(budget.BatchSize, batch.Command);
+        session.RunChecked(request, budget.BatchSize, benchmark);
+        var (perOp, allocatingBatches) = Measure(session, request, budget.BatchSize);
+        TestContext.Out.WriteLine($"{benchmark} (cluster mode): {perOp:F3} B/command, {allocatingBatches} of {MeasuredBatches} batches allocated");
+        Assert.That(perOp, Is.LessThan(budget.ZeroTolerance), $"{benchmark} in cluster mode: bytes per command");
+        Assert.That(allocatingBatches, Is.LessThanOrEqualTo(MaxAllocatingBatches), $"{benchmark} in cluster mode: allocating batches");
+    }
+
     /// <summary>Guards the measurement itself: a batch whose replies are built as strings must show up as allocating.</summary>
     [Test]
     public void MeasurementSeesAllocations()
@@ -142,16 +162,35 @@ public sealed class AllocationBudgetTests
         private readonly ServerState _server;
         private readonly string? _dir;
 
-        public Session(bool appendOnly)
+        public Session(bool appendOnly, bool cluster = false)
         {
             var settings = new List<KeyValuePair<string, string>>();
-            if (appendOnly)
+            if (appendOnly || cluster)
             {
                 _dir = Directory.CreateTempSubdirectory("fastnode-alloc-").FullName;
                 settings.Add(new("dir", _dir));
-                settings.Add(new("appendonly", "yes"));
             }
+            if (appendOnly) settings.Add(new("appendonly", "yes"));
             _server = new ServerState(new ServerOptions { Port = 0 }, settings: settings);
+            if (cluster)
+            {
+                // A node alone with every slot: each command goes through the whole slot check and runs here.
+                var free = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+                free.Start();
+                _server.Options.ClusterPort = ((System.Net.IPEndPoint)free.LocalEndpoint).Port;
+                free.Stop();
+                _server.Options.ClusterEnabled = true;
+                _server.BoundPort = 6379;
+                _server.Cluster = FastNode.Server.Cluster.ClusterHost.Start(_server);
+                _server.Cluster.Invoke(node =>
+                {
+                    node.AddSlots(FastNode.Cluster.Nodes.SlotSet.All);
+                    return true;
+                });
+                var deadline = DateTime.UtcNow.AddSeconds(30);
+                while (!_server.Cluster.View.Ok && DateTime.UtcNow < deadline) Thread.Sleep(20);
+                Assert.That(_server.Cluster.View.Ok, Is.True, "cluster_state:ok");
+            }
             if (appendOnly)
             {
                 _server.Aof.StartAsync().GetAwaiter().GetResult();
@@ -163,6 +202,7 @@ public sealed class AllocationBudgetTests
 
         public void Dispose()
         {
+            _server.Cluster?.Dispose();
             _server.Aof.Disable();
             if (_dir is not null) Directory.Delete(_dir, recursive: true);
         }

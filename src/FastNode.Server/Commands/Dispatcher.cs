@@ -50,6 +50,15 @@ public static class Dispatcher
             return;
         }
 
+        // Cluster mode (Redis's getNodeByQuery): CROSSSLOT, CLUSTERDOWN or MOVED before anything else refuses. One
+        // predictable branch when cluster mode is off.
+        if (ctx.Server.Cluster is { } cluster
+            && FastNode.Server.Cluster.SlotRouting.Check(cluster, session, def, args, ctx.Server.Options.ClusterAllowReadsWhenDown) is { } clusterError)
+        {
+            Reject(ref ctx, clusterError);
+            return;
+        }
+
         // Redis's writeCommandsDeniedByDiskError: after a failed background save, writes (and PING) get MISCONF.
         if (!ctx.Server.Persistence.LastBgsaveOk && !session.IsMasterLink && ((def.Flags & CommandFlags.Write) != 0 || def.Name == "PING")
             && ctx.Server.Persistence.RefusesWrites(ctx.Server.Options))

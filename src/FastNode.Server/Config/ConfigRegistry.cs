@@ -99,6 +99,20 @@ public sealed class ConfigRegistry
         }));
         Validated("notify-keyspace-events", "", KeyspaceEvents.Normalize);
         Add(new ConfigSetting("client-output-buffer-limit", options.OutputBufferLimits.Format, options.OutputBufferLimits.Set));
+        Add(new ConfigSetting("cluster-enabled", () => options.ClusterEnabled ? "yes" : "no", v =>
+        {
+            if (!ConfigValue.TryParseBool(v, out bool b)) return NotBool;
+            options.ClusterEnabled = b;
+            return null;
+        }, Immutable: true));
+        Add(new ConfigSetting("cluster-config-file", () => options.ClusterConfigFile, v => Assign(() => options.ClusterConfigFile = v), Immutable: true));
+        Int("cluster-node-timeout", () => options.ClusterNodeTimeout, v => options.ClusterNodeTimeout = v, 0, int.MaxValue, immutable: true);
+        Int("cluster-port", () => options.ClusterPort, v => options.ClusterPort = v, 0, 65535, immutable: true);
+        Add(new ConfigSetting("cluster-announce-ip", () => options.ClusterAnnounceIp, v => Assign(() => options.ClusterAnnounceIp = v), Immutable: true));
+        Int("cluster-announce-port", () => options.ClusterAnnouncePort, v => options.ClusterAnnouncePort = v, 0, 65535, immutable: true);
+        Int("cluster-announce-bus-port", () => options.ClusterAnnounceBusPort, v => options.ClusterAnnounceBusPort = v, 0, 65535, immutable: true);
+        Bool("cluster-require-full-coverage", () => options.ClusterRequireFullCoverage, v => options.ClusterRequireFullCoverage = v);
+        Bool("cluster-allow-reads-when-down", () => options.ClusterAllowReadsWhenDown, v => options.ClusterAllowReadsWhenDown = v);
         foreach (var (alias, name) in Aliases) _ordered.Add(new(alias, _settings[alias] = _settings[name]));
     }
 
@@ -347,7 +361,7 @@ public sealed class ConfigRegistry
     /// <summary>Settings Redis only takes at start-up (CONFIG SET answers "can't set immutable config").</summary>
     private static readonly (string Name, string Value)[] ImmutableDefaults =
     [
-        ("daemonize", "no"), ("cluster-enabled", "no"), ("logfile", ""), ("pidfile", ""),
+        ("daemonize", "no"), ("logfile", ""), ("pidfile", ""),
         ("always-show-logo", "no"), ("supervised", "no"), ("unixsocket", ""), ("jemalloc-bg-thread", "yes"),
         ("aclfile", ""), ("syslog-enabled", "no"),
     ];

@@ -131,6 +131,25 @@ public sealed class ServerOptions
     /// <summary>shutdown-timeout: seconds to wait for replicas before shutting down (accepted; no replicas yet).</summary>
     public int ShutdownTimeout { get; set; } = 10;
 
+    /// <summary>cluster-enabled: run as a Redis Cluster node (start-up only): CLUSTER commands, slot checks, the bus.</summary>
+    public bool ClusterEnabled { get; set; }
+    /// <summary>cluster-config-file: nodes.conf inside <see cref="Dir"/>, rewritten atomically on every configuration change.</summary>
+    public string ClusterConfigFile { get; set; } = "nodes.conf";
+    /// <summary>cluster-node-timeout: milliseconds a node may be unreachable before it can be marked FAIL.</summary>
+    public int ClusterNodeTimeout { get; set; } = 15000;
+    /// <summary>cluster-port: the bus port (0 = port + 10000, as in Redis).</summary>
+    public int ClusterPort { get; set; }
+    /// <summary>cluster-announce-ip: the address other nodes and clients are told (empty = the first bind address).</summary>
+    public string ClusterAnnounceIp { get; set; } = "";
+    /// <summary>cluster-announce-port: the client port announced (0 = the one bound).</summary>
+    public int ClusterAnnouncePort { get; set; }
+    /// <summary>cluster-announce-bus-port: the bus port announced (0 = the one bound).</summary>
+    public int ClusterAnnounceBusPort { get; set; }
+    /// <summary>cluster-require-full-coverage: cluster_state is fail while any slot has no live owner.</summary>
+    public bool ClusterRequireFullCoverage { get; set; } = true;
+    /// <summary>cluster-allow-reads-when-down: with cluster_state fail, reads of served slots still run.</summary>
+    public bool ClusterAllowReadsWhenDown { get; set; }
+
     /// <summary>The RDB file's full path.</summary>
     public string RdbPath => Path.Combine(Dir, DbFilename);
 

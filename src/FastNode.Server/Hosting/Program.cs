@@ -85,7 +85,12 @@ public static class Program
         }
         catch (SocketException ex)
         {
-            Console.Error.WriteLine($"Could not listen on {options.Bind}:{options.Port}: {ex.Message}");
+            Console.Error.WriteLine($"Could not listen on {options.Bind}:{options.Port} (or its cluster bus port): {ex.Message}");
+            return 1;
+        }
+        catch (FastNode.Server.Cluster.ClusterConfigException ex)
+        {
+            Console.Error.WriteLine($"Unrecoverable error: corrupted cluster config file {ex.Message}");
             return 1;
         }
 

@@ -44,6 +44,12 @@ public sealed class ClientSession
     /// <summary>The client that applies the stream of this server's primary (exempt from READONLY).</summary>
     public bool IsMasterLink;
 
+    /// <summary>READONLY (cluster mode): reads of slots this replica's primary owns are served here instead of MOVED.</summary>
+    public bool ClusterReadOnly;
+
+    /// <summary>ASKING (cluster mode): the next command may touch a slot this node is importing (cleared after it).</summary>
+    public bool Asking;
+
     /// <summary>2 or 3, as negotiated by HELLO.</summary>
     public int Protocol = 2;
     public bool Authenticated;

@@ -115,7 +115,7 @@ public static class ConnectionCommands
         w.WriteBulkString("id"u8);
         w.WriteInteger(ctx.Session.Id);
         w.WriteBulkString("mode"u8);
-        w.WriteBulkString("standalone"u8);
+        w.WriteBulkString(ctx.Server.Cluster is null ? "standalone"u8 : "cluster"u8);
         w.WriteBulkString("role"u8);
         w.WriteBulkString("master"u8);
         w.WriteBulkString("modules"u8);
@@ -178,6 +178,11 @@ public static class ConnectionCommands
         if (!Numbers.TryParseInt64(ctx.Args[1], out long index) || index is < int.MinValue or > int.MaxValue)
         {
             ctx.Writer.WriteError(RespErrors.NotInteger);
+            return;
+        }
+        if (ctx.Server.Cluster is not null && index != 0)
+        {
+            ctx.Writer.WriteError("ERR SELECT is not allowed in cluster mode");
             return;
         }
         if (index < 0 || index >= ctx.Server.DatabaseCount)

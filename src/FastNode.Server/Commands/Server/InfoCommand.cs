@@ -50,7 +50,7 @@ public static class InfoCommand
                 case "modules": info.Section("Modules"); break;
                 case "commandstats": InfoSections.CommandStats(info, server); break;
                 case "errorstats": InfoSections.ErrorStats(info, server); break;
-                case "cluster": info.Section("Cluster").Line("cluster_enabled", 0); break;
+                case "cluster": info.Section("Cluster").Line("cluster_enabled", server.Cluster is null ? 0 : 1); break;
                 case "keyspace": InfoSections.Keyspace(info, server); break;
             }
         }

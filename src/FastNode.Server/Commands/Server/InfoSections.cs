@@ -20,7 +20,7 @@ public static class InfoSections
             .Line("redis_git_sha1", "00000000")
             .Line("redis_git_dirty", 0)
             .Line("redis_build_id", "0")
-            .Line("redis_mode", "standalone")
+            .Line("redis_mode", server.Cluster is null ? "standalone" : "cluster")
             .Line("os", OperatingSystemName())
             .Line("arch_bits", IntPtr.Size * 8)
             .Line("multiplexing_api", OperatingSystem.IsLinux() ? "epoll" : OperatingSystem.IsWindows() ? "iocp" : "kqueue")

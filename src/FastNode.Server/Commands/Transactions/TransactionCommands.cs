@@ -75,6 +75,15 @@ public static class TransactionCommands
             ctx.Writer.WriteError("EXECABORT Transaction discarded because of previous errors.");
             return;
         }
+        // Cluster mode, as Redis: the keys of all the queued commands together must hash to one slot served here;
+        // otherwise the transaction is discarded with the error.
+        if (ctx.Server.Cluster is { } cluster && FastNode.Server.Cluster.SlotRouting.CheckTransaction(cluster, ctx.Server.Commands,
+            session, queued, ctx.Server.Options.ClusterAllowReadsWhenDown) is { } clusterError)
+        {
+            EndTransaction(ref ctx);
+            ctx.Writer.WriteError(clusterError);
+            return;
+        }
 
         var db = ctx.Db;
         bool feedTransaction = false;

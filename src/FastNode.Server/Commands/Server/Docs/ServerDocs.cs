@@ -82,6 +82,7 @@ public static class ServerDocs
             { Tips = "request_policy:all_nodes response_policy:all_succeeded" },
         new("READONLY", "3.0.0", "O(1)", "Allows reads from a cluster replica (cluster mode only).", "") { Acl = "@connection" },
         new("READWRITE", "3.0.0", "O(1)", "Ends READONLY (cluster mode only).", "") { Acl = "@connection" },
+        new("ASKING", "3.0.0", "O(1)", "Signals that a cluster client is following an -ASK redirect.", "") { Acl = "@connection" },
         new("CLUSTER", "3.0.0", "Depends on subcommand.", "Container for the cluster commands (cluster mode is disabled).", ""),
         new("CLUSTER INFO", "3.0.0", "O(1)", "Reports the state of the cluster.", "") { Tips = "nondeterministic_output" },
         new("CLUSTER MYID", "3.0.0", "O(1)", "Returns the id of this node.", ""),

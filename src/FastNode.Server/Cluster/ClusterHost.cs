@@ -1,0 +1,252 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using FastNode.Cluster;
+using FastNode.Cluster.Config;
+using FastNode.Cluster.Nodes;
+using FastNode.Cluster.State;
+using FastNode.Cluster.Wire;
+using FastNode.Server.Config;
+using Microsoft.Extensions.Logging;
+
+namespace FastNode.Server.Cluster;
+
+/// <summary>
+/// The server side of cluster mode: one thread owns the <see cref="ClusterNode"/> (which is single-threaded) and runs
+/// everything that touches it: <c>Tick</c> every 100 ms, <c>Receive</c> for each frame the bus reads, and the CLUSTER
+/// commands that change configuration (<see cref="Invoke{T}"/>, which the calling connection waits for). After each of
+/// these it publishes an immutable <see cref="ClusterView"/> for the other threads and, when
+/// <see cref="ClusterNode.ConfigVersion"/> moved, rewrites nodes.conf atomically.
+/// </summary>
+public sealed class ClusterHost : IDisposable
+{
+    private const int TickMs = 100;
+
+    private readonly BlockingCollection<Action> _work = new(new ConcurrentQueue<Action>(), 65536);
+    private readonly ClusterNode _node;
+    private readonly TcpBusTransport _transport;
+    private readonly ILogger _log;
+    private readonly Thread _thread;
+    private volatile ClusterView _view;
+    private volatile bool _stopping;
+    private long _savedVersion = -1;
+
+    private ClusterHost(ServerState server, string path, NodesConf? conf)
+    {
+        var options = server.Options;
+        _log = server.Loggers.CreateLogger("FastNode.Cluster");
+        ConfigPath = path;
+        var clusterOptions = new ClusterOptions
+        {
+            NodeTimeoutMs = Math.Max(1, options.ClusterNodeTimeout),
+            RequireFullCoverage = options.ClusterRequireFullCoverage,
+        };
+        var codec = new BusFrameCodec(BusFrameCodec.ClusterIdOf(clusterOptions.ClusterName), clusterOptions.Secret, clusterOptions.Limits);
+        var bindAddress = BindAddress(options.Bind);
+        int busPort = options.ClusterPort != 0 ? options.ClusterPort : server.BoundPort + 10000;
+        _transport = new TcpBusTransport(bindAddress, busPort, codec, _log);
+        string ip = options.ClusterAnnounceIp.Length > 0 ? options.ClusterAnnounceIp
+            : bindAddress.Equals(IPAddress.Any) ? "127.0.0.1" : bindAddress.ToString();
+        var address = new NodeAddress(ip,
+            options.ClusterAnnouncePort != 0 ? options.ClusterAnnouncePort : server.BoundPort,
+            options.ClusterAnnounceBusPort != 0 ? options.ClusterAnnounceBusPort : _transport.Port);
+        var random = new Random();
+        NodeId id;
+        NodeConfig config;
+        if (conf?.Myself is { } myself)
+        {
+            id = myself.Id;
+            config = NodesConfMapping.ToConfig(myself) with { Address = address };
+        }
+        else
+        {
+            id = NodeId.NewRandom(random);
+            config = NodeConfig.NewPrimary(address, shardId: id);
+        }
+        _node = new ClusterNode(id, config, clusterOptions, _transport, TimeProvider.System, random);
+        if (conf is not null)
+        {
+            _node.Seed(NodesConfMapping.OtherMembers(conf));
+            _node.RestoreEpochs(conf.CurrentEpoch, conf.LastVoteEpoch);
+        }
+        _view = new ClusterView(_node.Snapshot);
+        _transport.FrameReceived = (frame, close) => Post(() =>
+        {
+            var rejection = _node.Receive(frame);
+            if (rejection != FrameRejection.None)
+            {
+                _transport.LogRejection(rejection);
+                close();
+            }
+        });
+        _thread = new Thread(Run) { IsBackground = true, Name = "cluster" };
+    }
+
+    /// <summary>nodes.conf's full path.</summary>
+    public string ConfigPath { get; }
+
+    /// <summary>The latest published view (never null; read it once per command).</summary>
+    public ClusterView View => _view;
+
+    /// <summary>The bound bus port.</summary>
+    public int BusPort => _transport.Port;
+
+    /// <summary>Frames and bytes on the bus (CLUSTER INFO); counters written by the cluster thread, read racily.</summary>
+    public ClusterStats Stats => _node.Stats;
+
+    /// <summary>
+    /// Reads nodes.conf (a missing or empty file is a fresh node), binds the bus port and starts the cluster thread.
+    /// Throws <see cref="ClusterConfigException"/> for a corrupt file (the message names it) and SocketException when
+    /// the bus port is taken.
+    /// </summary>
+    public static ClusterHost Start(ServerState server)
+    {
+        string path = Path.Combine(server.Options.Dir, server.Options.ClusterConfigFile);
+        NodesConf? conf = null;
+        if (File.Exists(path))
+        {
+            string text;
+            try
+            {
+                text = File.ReadAllText(path, Encoding.UTF8);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new ClusterConfigException($"{path}: {ex.Message}");
+            }
+            if (!NodesConfFile.TryParse(text, out conf, out string error)) throw new ClusterConfigException($"{path}: {error}");
+            if (conf is not null && conf.Nodes.Count > 0 && conf.Myself is null)
+                throw new ClusterConfigException($"{path}: no line is flagged myself");
+        }
+        var host = new ClusterHost(server, path, conf);
+        host.Save();
+        host._transport.Start();
+        host._thread.Start();
+        host._log.LogInformation("Cluster mode: node {Id}, bus port {BusPort}, config {Path}", host._node.Id, host.BusPort, path);
+        return host;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> on the cluster thread and waits for it (CLUSTER commands that change configuration);
+    /// the view is republished and nodes.conf saved before this returns.
+    /// </summary>
+    public T Invoke<T>(Func<ClusterNode, T> action)
+    {
+        T result = default!;
+        Exception? failure = null;
+        using var done = new ManualResetEventSlim();
+        Post(() =>
+        {
+            try
+            {
+                result = action(_node);
+                // The slot map and cluster_state are derived on a tick: run one now so the reply's effect is visible
+                // to the very next command (the timers in it only act when due, so an extra tick is harmless).
+                _node.Tick();
+                Publish();
+            }
+            catch (Exception ex)
+            {
+                failure = ex;
+            }
+            finally
+            {
+                done.Set();
+            }
+        });
+        if (!done.Wait(TimeSpan.FromSeconds(10))) throw new TimeoutException("the cluster thread did not answer");
+        if (failure is not null) throw new InvalidOperationException(failure.Message, failure);
+        return result;
+    }
+
+    /// <summary>CLUSTER SAVECONFIG: writes nodes.conf now, on the cluster thread. Null, or the error text.</summary>
+    public string? SaveNow() => Invoke(_ =>
+    {
+        try
+        {
+            Save();
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return ex.Message;
+        }
+    });
+
+    private void Post(Action action)
+    {
+        if (!_stopping) _work.TryAdd(action);
+    }
+
+    private void Run()
+    {
+        long nextTick = Environment.TickCount64;
+        while (!_stopping)
+        {
+            try
+            {
+                if (Environment.TickCount64 >= nextTick)
+                {
+                    _node.Tick();
+                    nextTick = Environment.TickCount64 + TickMs;
+                    Publish();
+                }
+                int wait = (int)Math.Clamp(nextTick - Environment.TickCount64, 0, TickMs);
+                if (_work.TryTake(out var item, wait))
+                {
+                    long before = _node.ConfigVersion;
+                    item();
+                    if (_node.ConfigVersion != before) Publish();
+                }
+            }
+            catch (Exception ex)
+            {
+                _log.LogError(ex, "Cluster thread");
+            }
+        }
+    }
+
+    // Cluster thread only.
+    private void Publish()
+    {
+        _view = new ClusterView(_node.Snapshot);
+        if (_node.ConfigVersion == _savedVersion) return;
+        try
+        {
+            Save();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _log.LogWarning("Could not save the cluster config {Path}: {Error}", ConfigPath, ex.Message);
+        }
+    }
+
+    // Cluster thread (or start-up, before it runs).
+    private void Save()
+    {
+        long version = _node.ConfigVersion;
+        string text = NodesConfFile.Write(NodesConfMapping.FromSnapshot(_node.Snapshot));
+        var bytes = Encoding.UTF8.GetBytes(text);
+        Persistence.FileSync.ReplaceAtomically(ConfigPath, ConfigPath + ".tmp-" + Environment.ProcessId, s => s.Write(bytes));
+        _savedVersion = version;
+    }
+
+    private static IPAddress BindAddress(string bind)
+    {
+        foreach (var part in bind.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var name = part.TrimStart('-');
+            if (name == "*") return IPAddress.Any;
+            if (IPAddress.TryParse(name, out var address) && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork) return address;
+        }
+        return IPAddress.Loopback;
+    }
+
+    public void Dispose()
+    {
+        if (_stopping) return;
+        _stopping = true;
+        _transport.Dispose();
+        _thread.Join(TimeSpan.FromSeconds(2));
+    }
+}

@@ -1,0 +1,26 @@
+using FastNode.Cluster.Nodes;
+using FastNode.Cluster.State;
+
+namespace FastNode.Server.Cluster;
+
+/// <summary>
+/// What the cluster thread publishes for every other thread after each tick and each configuration change: immutable,
+/// swapped whole through a volatile field, so the dispatcher's slot check reads it without a lock and without allocating.
+/// </summary>
+public sealed class ClusterView(ClusterSnapshot snapshot)
+{
+    /// <summary>The node's picture of the cluster (CLUSTER NODES / SLOTS / SHARDS / INFO).</summary>
+    public ClusterSnapshot Snapshot { get; } = snapshot;
+
+    /// <summary>Slot → owner (one array read per lookup).</summary>
+    public SlotMap Slots { get; } = snapshot.Slots;
+
+    /// <summary>This node's id.</summary>
+    public NodeId MyId { get; } = snapshot.MyId;
+
+    /// <summary>The primary this node replicates (None for a primary): READONLY clients read its slots here.</summary>
+    public NodeId MyPrimary { get; } = snapshot.Myself.Config.PrimaryId;
+
+    /// <summary>cluster_state:ok (coverage, majority, and for a primary serving slots its write lease) as of the last tick.</summary>
+    public bool Ok { get; } = snapshot.Health == ClusterHealth.Ok;
+}

@@ -1,0 +1,165 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using FastNode.Cluster.Nodes;
+using FastNode.Cluster.Wire;
+using Microsoft.Extensions.Logging;
+
+namespace FastNode.Server.Cluster;
+
+/// <summary>
+/// The cluster bus over TCP on cluster-port. Outbound: one link per peer endpoint, connected lazily, fed by a bounded
+/// queue; <see cref="Send"/> never blocks and drops when the queue is full or the peer cannot be reached (the protocol
+/// tolerates loss). Inbound: every accepted link reads 8 bytes (magic and length), then the rest of the frame, and hands
+/// the whole frame to <see cref="FrameReceived"/> with a callback that closes the link (called when the frame is
+/// rejected).
+/// What it deliberately does not do:
+/// 1. No replay protection for authenticated frames (a per-link nonce is future work).
+/// 2. No reuse of an inbound link for sending: each side connects to the other's bus port.
+/// </summary>
+public sealed class TcpBusTransport : IClusterTransport, IDisposable
+{
+    private const int QueueCapacity = 1024;
+    private const int ConnectTimeoutMs = 2000;
+
+    private readonly ConcurrentDictionary<BusEndpoint, Channel<byte[]>> _links = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Socket _listener;
+    private readonly BusFrameCodec _codec;
+    private readonly ILogger _log;
+    private long _lastRejectLogMs;
+
+    public TcpBusTransport(IPAddress address, int port, BusFrameCodec codec, ILogger log)
+    {
+        _codec = codec;
+        _log = log;
+        _listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        _listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        _listener.Bind(new IPEndPoint(address, port));
+        _listener.Listen(128);
+        Port = ((IPEndPoint)_listener.LocalEndPoint!).Port;
+    }
+
+    /// <summary>The bound bus port.</summary>
+    public int Port { get; }
+
+    /// <summary>Called on a pool thread for each whole frame read; the action closes the link it came from.</summary>
+    public Action<byte[], Action>? FrameReceived { get; set; }
+
+    public void Start() => _ = AcceptLoopAsync();
+
+    public void Send(BusEndpoint to, byte[] frame)
+    {
+        if (_stopping.IsCancellationRequested || to.Port <= 0 || to.Ip.Length == 0) return;
+        if (!_links.TryGetValue(to, out var queue))
+        {
+            queue = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(QueueCapacity)
+            {
+                FullMode = BoundedChannelFullMode.DropWrite,
+                SingleReader = true,
+            });
+            if (_links.TryAdd(to, queue)) _ = SendLoopAsync(to, queue.Reader);
+            else queue = _links[to];
+        }
+        queue.Writer.TryWrite(frame);
+    }
+
+    /// <summary>Logs a rejected frame at most once a second (a flood of garbage must not flood the log).</summary>
+    public void LogRejection(FrameRejection rejection)
+    {
+        long now = Environment.TickCount64;
+        if (now - Interlocked.Read(ref _lastRejectLogMs) < 1000) return;
+        Interlocked.Exchange(ref _lastRejectLogMs, now);
+        _log.LogWarning("Cluster bus: dropped a frame ({Rejection}) and closed its link", rejection);
+    }
+
+    private async Task SendLoopAsync(BusEndpoint to, ChannelReader<byte[]> queue)
+    {
+        var ct = _stopping.Token;
+        try
+        {
+            while (await queue.WaitToReadAsync(ct).ConfigureAwait(false))
+            {
+                using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
+                    {
+                        timeout.CancelAfter(ConnectTimeoutMs);
+                        await socket.ConnectAsync(to.Ip, to.Port, timeout.Token).ConfigureAwait(false);
+                    }
+                    while (await queue.WaitToReadAsync(ct).ConfigureAwait(false))
+                    {
+                        while (queue.TryRead(out var frame)) await socket.SendAsync(frame, SocketFlags.None, ct).ConfigureAwait(false);
+                    }
+                }
+                catch (Exception ex) when (ex is SocketException or OperationCanceledException or IOException or ObjectDisposedException)
+                {
+                    if (ct.IsCancellationRequested) return;
+                    // The peer is unreachable: what was queued for it is lost (as a dropped datagram would be).
+                    while (queue.TryRead(out _)) { }
+                    _log.LogDebug("Cluster bus link to {Peer} failed: {Error}", to, ex.Message);
+                    await Task.Delay(100, ct).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        var ct = _stopping.Token;
+        while (!ct.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await _listener.AcceptAsync(ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
+            {
+                if (ct.IsCancellationRequested) return;
+                continue;
+            }
+            _ = ReadLoopAsync(client);
+        }
+    }
+
+    private async Task ReadLoopAsync(Socket client)
+    {
+        var ct = _stopping.Token;
+        client.NoDelay = true;
+        using var stream = new NetworkStream(client, ownsSocket: true);
+        var prefix = new byte[8];
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                await stream.ReadExactlyAsync(prefix, ct).ConfigureAwait(false);
+                var rejection = _codec.TryReadLength(prefix, out int length);
+                if (rejection != FrameRejection.None || length < prefix.Length)
+                {
+                    LogRejection(rejection == FrameRejection.None ? FrameRejection.BadLength : rejection);
+                    return;
+                }
+                var frame = new byte[length];
+                prefix.CopyTo(frame, 0);
+                await stream.ReadExactlyAsync(frame.AsMemory(prefix.Length), ct).ConfigureAwait(false);
+                FrameReceived?.Invoke(frame, client.Dispose);
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException or IOException or ObjectDisposedException or EndOfStreamException)
+        {
+        }
+    }
+
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _listener.Dispose();
+        foreach (var queue in _links.Values) queue.Writer.TryComplete();
+    }
+}
