@@ -119,6 +119,13 @@ public sealed class ClusterModeTests
     }
 
     [Test]
+    public void StandaloneReplicationCommandsAreRefusedAsInRedis()
+    {
+        Assert.That(_client.Call("FAILOVER"), Is.EqualTo("-ERR FAILOVER not allowed in cluster mode.\r\n"));
+        Assert.That(_client.Call("REPLICAOF", "127.0.0.1", "6379"), Is.EqualTo("-ERR REPLICAOF not allowed in cluster mode.\r\n"));
+    }
+
+    [Test]
     public void ATransactionMustStayInOneSlot()
     {
         _client.Call("CLUSTER", "ADDSLOTSRANGE", "0", "16383");

@@ -135,6 +135,11 @@ public static class ReplicationCommands
     public static void ReplicaOf(ref CommandContext ctx)
     {
         var replication = ctx.Server.Replication;
+        if (ctx.Server.Cluster is not null)
+        {
+            ctx.Writer.WriteError("ERR REPLICAOF not allowed in cluster mode.");
+            return;
+        }
         if (replication.Failover.State != FailoverState.None)
         {
             ctx.Writer.WriteError("ERR REPLICAOF not allowed while failing over.");
@@ -173,6 +178,11 @@ public static class ReplicationCommands
     /// </summary>
     public static void Failover(ref CommandContext ctx)
     {
+        if (ctx.Server.Cluster is not null)
+        {
+            ctx.Writer.WriteError("ERR FAILOVER not allowed in cluster mode.");
+            return;
+        }
         var args = ctx.Args;
         var failover = ctx.Server.Replication.Failover;
         if (args.Count == 2 && Ascii.EqualsIgnoreCase(args[1], "ABORT"u8))
