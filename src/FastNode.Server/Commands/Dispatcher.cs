@@ -104,14 +104,7 @@ public static class Dispatcher
 
         // As Redis's processCommand: under CLIENT PAUSE (or a FAILOVER's pause of writes) a command it covers waits for
         // the pause to end instead of failing; the connection runs it then (even one that MULTI would queue).
-        var pause = ctx.Server.Pause;
-        if (pause.InForce != Sessions.PauseKind.None && pause.Postpones(def, session))
-        {
-            var postponed = new Blocking.PausedCommand(pause, args, pause.WritesOrReplicates(def, session));
-            session.Block(postponed);
-            pause.Postpone(postponed);
-            return;
-        }
+        if (ctx.Server.Pause.TryHold(def, session, args)) return;
 
         if (session.Multi is not null && !TransactionCommands.RunsInsideMulti(def))
         {

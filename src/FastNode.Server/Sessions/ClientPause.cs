@@ -1,3 +1,4 @@
+using FastNode.Protocol;
 using FastNode.Server.Blocking;
 using FastNode.Server.Commands;
 
@@ -32,19 +33,25 @@ public sealed class ClientPause
     public PauseKind InForce => _inForce;
 
     /// <summary>
-    /// Whether <paramref name="def"/> from <paramref name="session"/> must wait: everything under ALL; under WRITE, commands
-    /// that may write or replicate (an EXEC whose queue holds one counts as such). Never for replicas or the master link.
+    /// Holds <paramref name="def"/> from <paramref name="session"/> back when a pause covers it: everything under ALL;
+    /// under WRITE, commands that may write or replicate (an EXEC whose queue holds one counts as such); never for
+    /// replicas or the master link. Then the session is blocked on a <see cref="PausedCommand"/> that runs the command
+    /// once released, and true is returned (no reply is written now). One volatile read while no pause is in force.
     /// </summary>
-    public bool Postpones(CommandDef def, ClientSession session)
+    public bool TryHold(CommandDef def, ClientSession session, CommandArgs args)
     {
         var kind = _inForce;
         if (kind == PauseKind.None || session.IsMasterLink || session.Replica is not null) return false;
-        if (kind == PauseKind.All) return true;
-        return WritesOrReplicates(def, session);
+        bool writes = WritesOrReplicates(def, session);
+        if (kind == PauseKind.Write && !writes) return false;
+        var held = new PausedCommand(this, args, writes);
+        session.Block(held);
+        Postpone(held);
+        return true;
     }
 
     /// <summary>Redis's is_may_replicate_command: a write or may-replicate command, or an EXEC that queued one.</summary>
-    public bool WritesOrReplicates(CommandDef def, ClientSession session)
+    private bool WritesOrReplicates(CommandDef def, ClientSession session)
     {
         const CommandFlags mayWrite = CommandFlags.Write | CommandFlags.MayReplicate;
         if ((def.Flags & mayWrite) != 0) return true;
@@ -82,8 +89,8 @@ public sealed class ClientPause
         }
     }
 
-    /// <summary>Holds a command back until the pauses end (called by the dispatcher; the connection then waits).</summary>
-    public void Postpone(PausedCommand command)
+    /// <summary>Keeps a held command until no pause covers it (released at once if the pause just ended).</summary>
+    private void Postpone(PausedCommand command)
     {
         lock (_lock)
         {
