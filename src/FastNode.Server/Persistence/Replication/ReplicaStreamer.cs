@@ -36,17 +36,15 @@ public static class ReplicaStreamer
                 replica.State = "online";
             }
 
-            // After a "$EOF:" snapshot the replica cannot tell where the snapshot ends if stream bytes follow the mark
-            // in the same read: as Redis does, the stream starts once the replica's first REPLCONF ACK says it loaded.
-            bool streaming = !replica.WaitsForFirstAck;
             var spare = new ArrayBufferWriter<byte>(64 * 1024);
             Task<ReadResult>? pendingRead = null;
             long lastSend = 0;
             while (!stopped() && !replica.Dropped)
             {
                 pendingRead ??= input.ReadAsync().AsTask();
-                streaming |= !replica.WaitsForFirstAck;
-                var data = streaming ? replica.WaitAsync() : pendingRead;
+                // After a "$EOF:" snapshot the replica cannot tell where the snapshot ends if stream bytes follow the mark
+                // in the same read: as Redis does, the stream starts once the replica's first REPLCONF ACK says it loaded.
+                var data = replica.WaitsForFirstAck ? pendingRead : replica.WaitAsync();
                 var first = await Task.WhenAny(pendingRead, data).ConfigureAwait(false);
                 if (first == pendingRead)
                 {
@@ -59,7 +57,7 @@ public static class ReplicaStreamer
                     if (read.IsCompleted || read.IsCanceled || close is not null) break;
                 }
                 if (replica.Dropped) break;
-                if (!streaming) continue;
+                if (replica.WaitsForFirstAck) continue;
                 // Under a steady write load, one send per millisecond at most: the records of many batches go out
                 // together (Redis writes to replicas once per event-loop turn). An isolated write goes at once.
                 long sinceLast = System.Diagnostics.Stopwatch.GetTimestamp() - lastSend;
