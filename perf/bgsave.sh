@@ -15,16 +15,7 @@ source perf/lib.sh
 keys=1000000
 rounds=3
 port_base="${PERF_PORT_BASE:-7850}"
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --keys) keys="${2:?}"; shift ;;
-    --rounds) rounds="${2:?}"; shift ;;
-    --port-base) port_base="${2:?}"; shift ;;
-    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
-    *) echo "unknown argument: $1" >&2; exit 2 ;;
-  esac
-  shift
-done
+parse_common_options "$@"
 
 workdir=$(mktemp -d /tmp/fastnode-bgsave.XXXXXX)
 pid=""

@@ -12,17 +12,21 @@ wait_ready() { # port log-file name
 # The median of the numbers on stdin (space or newline separated).
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
-# The options of persistence.sh and replication.sh: --rounds N, --requests N, --port-base P, -h. Set rounds, requests
-# and port_base to their defaults first; $0's header comment is the help text.
-parse_rounds_requests_port() {
+# The options the benchmark scripts share: --rounds N, --requests N, --keys N, --port-base P, -h. A script sets the
+# variables it takes (rounds, requests, keys, port_base) to their defaults first; an option whose variable it did not
+# set is refused. $0's header comment is the help text.
+parse_common_options() {
   while [ $# -gt 0 ]; do
     case "$1" in
-      --rounds) rounds="${2:?--rounds needs a number}"; shift ;;
-      --requests) requests="${2:?--requests needs a number}"; shift ;;
-      --port-base) port_base="${2:?--port-base needs a port}"; shift ;;
+      --rounds) [ -n "${rounds+x}" ] || unknown_option "$1"; rounds="${2:?--rounds needs a number}"; shift ;;
+      --requests) [ -n "${requests+x}" ] || unknown_option "$1"; requests="${2:?--requests needs a number}"; shift ;;
+      --keys) [ -n "${keys+x}" ] || unknown_option "$1"; keys="${2:?--keys needs a number}"; shift ;;
+      --port-base) [ -n "${port_base+x}" ] || unknown_option "$1"; port_base="${2:?--port-base needs a port}"; shift ;;
       -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
-      *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
+      *) unknown_option "$1" ;;
     esac
     shift
   done
 }
+
+unknown_option() { echo "unknown argument: $1 (see --help)" >&2; exit 2; }

@@ -17,7 +17,7 @@ source perf/lib.sh
 rounds=3
 requests=1000000
 port_base="${PERF_PORT_BASE:-7800}"
-parse_rounds_requests_port "$@"
+parse_common_options "$@"
 
 command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null || {
   echo "redis-server and redis-benchmark are needed (apt-get install redis-server redis-tools)" >&2; exit 1; }

@@ -17,7 +17,7 @@ source perf/lib.sh
 rounds=5
 requests=500000
 port_base="${PERF_PORT_BASE:-7900}"
-parse_rounds_requests_port "$@"
+parse_common_options "$@"
 
 workdir=$(mktemp -d /tmp/fastnode-repl.XXXXXX)
 pids=()
