@@ -17,6 +17,20 @@ public sealed class FailoverTests : ProcessTestBase
         WaitUntil(() => Info(replica.Port) is var r && r["master_port"] == primary.Port.ToString() && r["master_link_status"] == "up"
             && Info(primary.Port)["slave0"].Contains("state=online"), $"{replica.Port} replicates {primary.Port}");
 
+    /// <summary>
+    /// A primary whose one replica is frozen (SIGSTOP) and has not acknowledged the primary's last write, so a FAILOVER
+    /// waits for it. The caller resumes the replica in a finally block.
+    /// </summary>
+    private (ServerProcesses.Running Primary, ServerProcesses.Running Replica) PrimaryWithAFrozenReplicaBehind()
+    {
+        var primary = FastNode();
+        var replica = FastNode($"--replicaof 127.0.0.1 {primary.Port}");
+        Linked(replica, primary);
+        replica.Pause();
+        Call(primary.Port, "SET", "unacknowledged", "1");
+        return (primary, replica);
+    }
+
     [Test]
     public void FailoverHandsThePrimaryRoleToTheChosenReplicaWithAPartialResync()
     {
@@ -46,13 +60,9 @@ public sealed class FailoverTests : ProcessTestBase
     [Test]
     public void WritesSentDuringTheFailoverWaitAndAreRefusedByTheDemotedPrimary()
     {
-        var primary = FastNode();
-        var replica = FastNode($"--replicaof 127.0.0.1 {primary.Port}");
-        Linked(replica, primary);
-        replica.Pause();
+        var (primary, replica) = PrimaryWithAFrozenReplicaBehind();
         try
         {
-            Call(primary.Port, "SET", "unacknowledged", "1");   // the stopped replica cannot acknowledge this one
             Assert.That(Call(primary.Port, "FAILOVER", "TIMEOUT", "60000"), Is.EqualTo("+OK\r\n"));
             Assert.That(Info(primary.Port)["master_failover_state"], Is.EqualTo("waiting-for-sync"));
             using var writer = RawClient.Connect(primary.Port);
@@ -74,13 +84,9 @@ public sealed class FailoverTests : ProcessTestBase
     [Test]
     public void ATimeoutWithoutForceAbortsAndWithForceHandsOverAnyway()
     {
-        var primary = FastNode();
-        var replica = FastNode($"--replicaof 127.0.0.1 {primary.Port}");
-        Linked(replica, primary);
-        replica.Pause();
+        var (primary, replica) = PrimaryWithAFrozenReplicaBehind();
         try
         {
-            Call(primary.Port, "SET", "unacknowledged", "1");   // the stopped replica cannot acknowledge this one
             Assert.That(Call(primary.Port, "FAILOVER", "TIMEOUT", "300"), Is.EqualTo("+OK\r\n"));
             using var writer = RawClient.Connect(primary.Port);
             Assert.That(writer.Call("SET", "k", "v"), Is.EqualTo("+OK\r\n"), "the write waited for the abort, then ran");

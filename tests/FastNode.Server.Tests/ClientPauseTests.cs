@@ -7,6 +7,19 @@ namespace FastNode.Server.Tests;
 /// </summary>
 public sealed class ClientPauseTests : MultiClientTestBase
 {
+    /// <summary>
+    /// The client's held command is still held 1 ms before <paramref name="heldMs"/> more of fake time have passed, and
+    /// answers <paramref name="reply"/> when they have.
+    /// </summary>
+    private async Task AssertHeldForAsync(InMemoryClient client, int heldMs, string reply, string because)
+    {
+        Time.Advance(TimeSpan.FromMilliseconds(heldMs - 1));
+        await Task.Delay(20);
+        Assert.That(client.Session.PendingBlock, Is.Not.Null, because);
+        Time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.That(await client.ReadReplyAsync(), Is.EqualTo(reply));
+    }
+
     [Test]
     public async Task AWritePauseHoldsWritesAndLetsReadsThrough()
     {
@@ -28,11 +41,7 @@ public sealed class ClientPauseTests : MultiClientTestBase
         var client = Client();
         await admin.CallAsync("CLIENT", "PAUSE", "1000");
         await SendAndWaitParkedAsync(client, "PING");
-        Time.Advance(TimeSpan.FromMilliseconds(999));
-        await Task.Delay(20);
-        Assert.That(client.Session.PendingBlock, Is.Not.Null, "still held 1 ms before the end");
-        Time.Advance(TimeSpan.FromMilliseconds(1));
-        Assert.That(await client.ReadReplyAsync(), Is.EqualTo("+PONG\r\n"));
+        await AssertHeldForAsync(client, 1000, "+PONG\r\n", "still held 1 ms before the end");
     }
 
     [Test]
@@ -47,11 +56,7 @@ public sealed class ClientPauseTests : MultiClientTestBase
         Assert.That(await second.ReadReplyAsync(), Is.EqualTo("+OK\r\n"), "it ran when the ALL pause ended");
         Assert.That(await client.CallAsync("PING"), Is.EqualTo("+PONG\r\n"), "WRITE is the kind in force now: reads run");
         await SendAndWaitParkedAsync(client, "SET", "k", "v");
-        Time.Advance(TimeSpan.FromMilliseconds(999));
-        await Task.Delay(20);
-        Assert.That(client.Session.PendingBlock, Is.Not.Null, "writes stay paused for the 1000 ms asked");
-        Time.Advance(TimeSpan.FromMilliseconds(1));
-        Assert.That(await client.ReadReplyAsync(), Is.EqualTo("+OK\r\n"));
+        await AssertHeldForAsync(client, 1000, "+OK\r\n", "writes stay paused for the 1000 ms asked");
     }
 
     [Test]
@@ -62,11 +67,7 @@ public sealed class ClientPauseTests : MultiClientTestBase
         await admin.CallAsync("CLIENT", "PAUSE", "1000", "WRITE");
         await admin.CallAsync("CLIENT", "PAUSE", "100", "WRITE");
         await SendAndWaitParkedAsync(client, "SET", "k", "v");
-        Time.Advance(TimeSpan.FromMilliseconds(500));
-        await Task.Delay(20);
-        Assert.That(client.Session.PendingBlock, Is.Not.Null, "the end stays at 1000 ms, not 100");
-        Time.Advance(TimeSpan.FromMilliseconds(500));
-        Assert.That(await client.ReadReplyAsync(), Is.EqualTo("+OK\r\n"));
+        await AssertHeldForAsync(client, 1000, "+OK\r\n", "the end stays at 1000 ms, not 100");
     }
 
     [Test]
