@@ -87,6 +87,9 @@ public ref struct KeyHandle
     /// <summary>Unix seconds of the last stamped access (OBJECT IDLETIME), 0 if never stamped. Only while <see cref="Exists"/>.</summary>
     public readonly uint LastAccess => Entry.LastAccess;
 
+    /// <summary>The command's time as an access stamp (OBJECT IDLETIME counts seconds).</summary>
+    private readonly uint NowSeconds => (uint)(_nowMs / 1000);
+
     private readonly ref Entry Entry
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -140,7 +143,7 @@ public ref struct KeyHandle
         _index = _shard.Add(_hash, _key, kind);
         ref var e = ref Entry;
         e.Value = value;
-        e.LastAccess = (uint)(_nowMs / 1000);
+        e.LastAccess = NowSeconds;
         return value;
     }
 
@@ -160,7 +163,7 @@ public ref struct KeyHandle
         StringValue.Release(_shard, ref e);
         e.Kind = kind;
         e.Value = value;
-        e.LastAccess = (uint)(_nowMs / 1000);
+        e.LastAccess = NowSeconds;
     }
 
     /// <summary>Deletes the key if it exists. Returns whether it did.</summary>
@@ -177,9 +180,6 @@ public ref struct KeyHandle
 
     /// <summary>Sets the absolute expiry (Unix ms); 0 removes the TTL. Only while <see cref="Exists"/>.</summary>
     public readonly void SetExpireAt(long expireAtMs) => _shard.SetExpireAt(_index, expireAtMs);
-
-    /// <summary>Marks the key as accessed now (the commands that read through <see cref="Lookup.Peek"/> and then decide).</summary>
-    public readonly void Touch() => Entry.LastAccess = (uint)(_nowMs / 1000);
 
     /// <summary>
     /// Marks the key as last accessed <paramref name="idleSeconds"/> ago (RESTORE ... IDLETIME, loading); 0 or less is
@@ -210,7 +210,7 @@ public ref struct KeyHandle
         // Entries are reached again by index: adding may have reallocated a shard's first chunk.
         ref var to = ref Entry;
         StringValue.Transfer(fromShard, ref source.Entry, _shard, ref to);
-        to.LastAccess = (uint)(_nowMs / 1000);
+        to.LastAccess = NowSeconds;
         _shard.SetExpireAt(_index, expireAt);
         fromShard.Remove(source._index);
         source._index = -1;
@@ -234,7 +234,7 @@ public ref struct KeyHandle
         ref var to = ref Entry;
         if (copy is null) StringValue.Assign(_shard, ref to, source.Entry.StringSpan);
         else to.Value = copy;
-        to.LastAccess = (uint)(_nowMs / 1000);
+        to.LastAccess = NowSeconds;
         _shard.SetExpireAt(_index, expireAt);
     }
 
@@ -287,7 +287,7 @@ public ref struct KeyHandle
         if (_index < 0) _index = _shard.Add(_hash, _key, ValueKind.String);
         ref var e = ref Entry;
         StringValue.Assign(_shard, ref e, value);
-        e.LastAccess = (uint)(_nowMs / 1000);
+        e.LastAccess = NowSeconds;
     }
 
     /// <summary>Like <see cref="SetString"/> with the decimal text of <paramref name="value"/>, keeping room to grow (INCR).</summary>
@@ -296,7 +296,7 @@ public ref struct KeyHandle
         if (_index < 0) _index = _shard.Add(_hash, _key, ValueKind.String);
         ref var e = ref Entry;
         StringValue.AssignInteger(_shard, ref e, value);
-        e.LastAccess = (uint)(_nowMs / 1000);
+        e.LastAccess = NowSeconds;
     }
 
     /// <summary>
@@ -326,7 +326,7 @@ public ref struct KeyHandle
         buffer.Slice(old, length - old).Clear();
         ref var e = ref Entry;
         e.ValueLength = length;
-        e.LastAccess = (uint)(_nowMs / 1000);
+        e.LastAccess = NowSeconds;
         return buffer.Slice(0, length);
     }
 }
