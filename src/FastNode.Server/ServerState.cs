@@ -29,14 +29,17 @@ public sealed class ServerState
         }
         Time = time ?? TimeProvider.System;
         Loggers = loggers ?? NullLoggerFactory.Instance;
-        Locks = new Storage.Locks.LockServices(FencingTokens, Time, new Commands.Locks.LockLeaseTimers(this));
+        PubSub = new FastNode.Server.PubSub.PubSubRegistry(options.OutputBufferLimits);
+        Notifier = new FastNode.Server.PubSub.KeyspaceNotifier(options, PubSub);
+        Locks = new Storage.Locks.LockServices(FencingTokens, Time, new Commands.Locks.LockLeaseTimers(this))
+        {
+            Events = new Commands.Locks.LockNotifications(Notifier),
+        };
         StartedAtMs = NowMs;
         StartTimestamp = Time.GetTimestamp();
         Persistence = new Persistence.PersistenceState(StartedAtMs);
         int shards = options.EffectiveShards();
         _databases = new Database[options.Databases];
-        PubSub = new FastNode.Server.PubSub.PubSubRegistry(options.OutputBufferLimits);
-        Notifier = new FastNode.Server.PubSub.KeyspaceNotifier(options, PubSub);
         var observer = new ServerKeyspaceObserver(Feed, Notifier);
         for (int i = 0; i < _databases.Length; i++) _databases[i] = new Database(shards, i) { Observer = observer };
         Replication = new Persistence.Replication.ReplicationState(this);

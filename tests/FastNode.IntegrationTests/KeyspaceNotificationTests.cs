@@ -125,6 +125,36 @@ public sealed class KeyspaceNotificationTests : ProcessTestBase
     }
 
     [Test]
+    public void LockAndRateLimitEventsAreModuleClassEvents()
+    {
+        var fastnode = FastNode();
+        using var sub = Subscribe(fastnode.Port, "Ed");
+        using var a = RawClient.Connect(fastnode.Port);
+        using var b = RawClient.Connect(fastnode.Port);
+        Assert.That(a.Call("LOCK.ACQUIRE", "lk", "a", "10000"), Does.StartWith(":"));
+        Assert.That(a.Call("LOCK.RENEW", "lk", "a", "10000"), Is.EqualTo(":1\r\n"));
+        b.Send(Resp.Command("LOCK.ACQUIRE", "lk", "b", "10000", "WAIT", "10000"));
+        Probe.WaitUntil(() => Probe.Call(fastnode.Port, "LOCK.INFO", "lk").Contains("waiters\r\n:1"), "b waits for the lock");
+        Assert.That(a.Call("LOCK.RELEASE", "lk", "a"), Is.EqualTo(":1\r\n"));
+        Assert.That(b.ReadReply(), Does.StartWith(":"), "b is handed the lock");
+        // A lease that ends while another holds on is a sem.expired; when the last one ends the key itself expires.
+        Assert.That(a.Call("SEM.ACQUIRE", "sem", "a", "2", "30"), Does.StartWith(":"));
+        Assert.That(a.Call("SEM.ACQUIRE", "sem", "b", "2", "10000"), Does.StartWith(":"));
+        Thread.Sleep(100);
+        a.Call("SEM.INFO", "sem");
+        for (int i = 0; i < 3; i++) a.Call("CL.THROTTLE", "rl", "0", "1", "60");
+        a.Call("PUBLISH", "__keymarker", "end");
+        var events = new List<string>();
+        for (string e = Parse(sub.ReadReply()); e != "__keymarker end"; e = Parse(sub.ReadReply())) events.Add(e);
+        Assert.That(events, Is.EqualTo(new[]
+        {
+            "__keyevent@0__:lock.acquired lk", "__keyevent@0__:lock.renewed lk", "__keyevent@0__:lock.released lk",
+            "__keyevent@0__:lock.handoff lk", "__keyevent@0__:sem.acquired sem", "__keyevent@0__:sem.acquired sem", "__keyevent@0__:sem.expired sem",
+            "__keyevent@0__:ratelimit.limited rl", "__keyevent@0__:ratelimit.limited rl",
+        }));
+    }
+
+    [Test]
     public void NothingIsPublishedWithoutKOrE()
     {
         var fastnode = FastNode();
