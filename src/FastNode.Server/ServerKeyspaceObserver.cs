@@ -7,7 +7,7 @@ namespace FastNode.Server;
 /// <summary>
 /// What the store reports without a command asking (<see cref="IKeyspaceObserver"/>), sent where the server wants it:
 /// expiry goes to the change feed (as a DEL) and to keyspace notifications, new keys and read misses to notifications
-/// only, served waiters and deferred wakes to the feed.
+/// only, served waiters to both and deferred wakes to the feed.
 /// </summary>
 public sealed class ServerKeyspaceObserver(ChangeFeed feed, KeyspaceNotifier notifier) : IKeyspaceObserver
 {
@@ -24,6 +24,9 @@ public sealed class ServerKeyspaceObserver(ChangeFeed feed, KeyspaceNotifier not
     public void KeyMissed(Database db, ReadOnlySpan<byte> key) => notifier.Publish(KeyspaceEventClass.KeyMiss, "keymiss"u8, db.Index, key);
 
     public void ServedWaiter(Database db, scoped ref ChangeRecord record) => _feed.ServedWaiter(db, ref record);
+
+    public void ServedWaiterEvent(Database db, ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> key, bool generic) =>
+        notifier.Publish(generic ? KeyspaceEventClass.Generic : KeyspaceEventClass.SortedSet, eventName, db.Index, key);
 
     public void RunAsWriter(Action change) => _feed.RunAsWriter(change);
 }

@@ -105,6 +105,38 @@ public sealed class KeyspaceNotificationTests : ProcessTestBase
         Assert.That(actual, Is.EqualTo(expected), Diff(expected, actual));
     }
 
+    /// <summary>
+    /// Pops made for blocked clients when another client's push serves them: the pusher's event, then the served pop's
+    /// (lpop/rpop, the push onto a BLMOVE destination, zpopmin/zpopmax) and the emptied key's del, as Redis orders them.
+    /// </summary>
+    [Test]
+    public void ServedBlockedClientsFireTheirPopEvents()
+    {
+        var redis = Redis("--enable-debug-command yes");
+        var fastnode = FastNode("--enable-debug-command yes");
+        string[][] blocked = [["BLPOP", "bl", "0"], ["BLMOVE", "bm", "bmdst", "LEFT", "RIGHT", "0"], ["BZPOPMIN", "bz", "0"], ["BRPOP", "bl2", "0"]];
+        string[][] serving = [["LPUSH", "bl", "x"], ["RPUSH", "bm", "y"], ["ZADD", "bz", "1", "a", "2", "b"], ["RPUSH", "bl2", "p", "q"]];
+        Assert.That(ServedEvents(fastnode.Port, blocked, serving), Is.EqualTo(ServedEvents(redis.Port, blocked, serving)));
+    }
+
+    private static List<string> ServedEvents(int port, string[][] blocked, string[][] serving)
+    {
+        using var sub = Subscribe(port, "AKE");
+        using var pusher = RawClient.Connect(port);
+        for (int i = 0; i < blocked.Length; i++)
+        {
+            using var waiter = RawClient.Connect(port);
+            waiter.Send(Resp.Command(blocked[i]));
+            Probe.WaitUntil(() => Probe.Info(port, "clients").GetValueOrDefault("blocked_clients") == "1", $"{blocked[i][0]} blocks");
+            pusher.Call(serving[i]);
+            Assert.That(waiter.ReadReply(), Does.Not.StartWith("-"), $"{blocked[i][0]} is served");
+        }
+        pusher.Call("PUBLISH", "__keymarker", "end");
+        var events = new List<string>();
+        for (string e = Parse(sub.ReadReply()); e != "__keymarker end"; e = Parse(sub.ReadReply())) events.Add(e);
+        return events;
+    }
+
     [Test]
     public void ExpiryEventsMatchRedisForLazyAndActiveExpiry()
     {

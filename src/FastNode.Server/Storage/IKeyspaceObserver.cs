@@ -20,6 +20,12 @@ public interface IKeyspaceObserver
     /// </summary>
     void ServedWaiter(Database db, scoped ref Persistence.ChangeRecord record);
 
+    /// <summary>
+    /// The keyspace event of a sorted-set pop made for a blocked client (zpopmin, zpopmax), or the generic "del" when
+    /// that pop emptied the key. Called with the key's shard lock held.
+    /// </summary>
+    void ServedWaiterEvent(Database db, ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> key, bool generic) { }
+
     /// <summary>Runs a change that no command carries (a wake deferred past EXEC) as a writer of its own.</summary>
     void RunAsWriter(Action change);
 }
