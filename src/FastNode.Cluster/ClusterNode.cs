@@ -16,7 +16,7 @@ namespace FastNode.Cluster;
 /// <para>Single-threaded: call <see cref="Tick"/> (every 100 ms or so), <see cref="Receive"/> and the configuration
 /// methods from one thread. <see cref="Snapshot"/> returns an immutable object any thread may read.</para>
 /// </summary>
-public sealed class ClusterNode : IMembershipSender, IMembershipEvents
+public sealed partial class ClusterNode : IMembershipSender, IMembershipEvents
 {
     // How often the lease maintenance runs; it sorts the primaries, so not on every tick.
     private const long LeaseMaintenanceMs = 250;
@@ -153,6 +153,7 @@ public sealed class ClusterNode : IMembershipSender, IMembershipEvents
         if (_configDirty) Rebuild(now);
         SyncIfDiverged(now);
         UpdateHealth(now);
+        ExpireSlotHints(now);
     }
 
     /// <summary>
@@ -438,7 +439,10 @@ public sealed class ClusterNode : IMembershipSender, IMembershipEvents
     {
         _configDirty = false;
         _map = SlotClaims.Resolve(_membership.Members);
-        if (ReconcileSelf(now) || ResolveEpochCollision()) _map = SlotClaims.Resolve(_membership.Members);
+        bool reconciled = ReconcileSelf(now);
+        if (reconciled || ResolveEpochCollision()) _map = SlotClaims.Resolve(_membership.Members);
+        // Voters withhold lease grants while we claim a slot they know we lost: tell everyone at once.
+        if (reconciled) AnnounceSelf();
         _configDirty = false;
 
         foreach (var m in _membership.Members) _currentEpoch = Math.Max(_currentEpoch, m.Config.ConfigEpoch);
@@ -675,10 +679,11 @@ public sealed class ClusterNode : IMembershipSender, IMembershipEvents
 
     private ClusterSnapshot BuildSnapshot()
     {
+        var map = EffectiveSlotMap();
         var owned = new Dictionary<NodeId, List<int>>();
         for (int slot = 0; slot < KeySlot.SlotCount; slot++)
         {
-            var owner = _map.Owner(slot);
+            var owner = map.Owner(slot);
             if (owner.IsNone) continue;
             if (!owned.TryGetValue(owner, out var list)) owned[owner] = list = [];
             list.Add(slot);
@@ -701,6 +706,6 @@ public sealed class ClusterNode : IMembershipSender, IMembershipEvents
             views.Add(new ClusterNodeView(m.Id, m.Config, flags, pingSent, pongReceived,
                 m.Id == Id || m.State != MemberState.Dead, slots));
         }
-        return new ClusterSnapshot(Id, _currentEpoch, _votes.LastVoteEpoch, Health, views, _map);
+        return new ClusterSnapshot(Id, _currentEpoch, _votes.LastVoteEpoch, Health, views, map) { Migrations = _migrations };
     }
 }

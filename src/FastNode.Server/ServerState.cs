@@ -36,6 +36,7 @@ public sealed class ServerState
         int shards = options.EffectiveShards();
         _databases = new Database[options.Databases];
         for (int i = 0; i < _databases.Length; i++) _databases[i] = new Database(shards, i) { Observer = Feed };
+        if (options.ClusterEnabled) _databases[0].SlotKeys = new Storage.SlotKeyIndex();
         Replication = new Persistence.Replication.ReplicationState(this);
         Pause = new ClientPause(this);
         PubSub = new FastNode.Server.PubSub.PubSubRegistry(options.OutputBufferLimits);

@@ -18,12 +18,14 @@ namespace FastNode.Server.Cluster;
 /// these it publishes an immutable <see cref="ClusterView"/> for the other threads and, when
 /// <see cref="ClusterNode.ConfigVersion"/> moved, rewrites nodes.conf atomically.
 /// </summary>
-public sealed class ClusterHost : IDisposable
+public sealed partial class ClusterHost : IDisposable
 {
     private const int TickMs = 100;
 
     private readonly BlockingCollection<Action> _work = new(new ConcurrentQueue<Action>(), 65536);
-    private readonly ClusterNode _node;
+    private readonly ClusterOptions _clusterOptions;
+    private readonly Random _random;
+    private ClusterNode _node;   // replaced only by CLUSTER RESET, on the cluster thread
     private readonly TcpBusTransport _transport;
     private readonly ILogger _log;
     private readonly Thread _thread;
@@ -50,7 +52,8 @@ public sealed class ClusterHost : IDisposable
         var address = new NodeAddress(ip,
             options.ClusterAnnouncePort != 0 ? options.ClusterAnnouncePort : server.BoundPort,
             options.ClusterAnnounceBusPort != 0 ? options.ClusterAnnounceBusPort : _transport.Port);
-        var random = new Random();
+        var random = _random = new Random();
+        _clusterOptions = clusterOptions;
         NodeId id;
         NodeConfig config;
         if (conf?.Myself is { } myself)
@@ -68,6 +71,7 @@ public sealed class ClusterHost : IDisposable
         {
             _node.Seed(NodesConfMapping.OtherMembers(conf));
             _node.RestoreEpochs(conf.CurrentEpoch, conf.LastVoteEpoch);
+            if (conf.Myself is { } line) _node.RestoreMigrations(line.Migrating, line.Importing);
         }
         _view = new ClusterView(_node.Snapshot);
         _transport.FrameReceived = (frame, close) => Post(() =>
@@ -227,7 +231,7 @@ public sealed class ClusterHost : IDisposable
         long version = _node.ConfigVersion;
         string text = NodesConfFile.Write(NodesConfMapping.FromSnapshot(_node.Snapshot));
         var bytes = Encoding.UTF8.GetBytes(text);
-        Persistence.FileSync.ReplaceAtomically(ConfigPath, ConfigPath + ".tmp-" + Environment.ProcessId, s => s.Write(bytes));
+        WriteConfig(bytes);
         _savedVersion = version;
     }
 

@@ -164,6 +164,13 @@ public sealed class Shard
     /// <summary>Adds a key that is known to be absent. The slot comes back with no value and no TTL.</summary>
     public int Add(ulong hash, ReadOnlySpan<byte> key, ValueKind kind)
     {
+        int index = AddEntry(hash, key, kind);
+        Owner?.SlotKeys?.Added(At(index).Key!);
+        return index;
+    }
+
+    private int AddEntry(ulong hash, ReadOnlySpan<byte> key, ValueKind kind)
+    {
         if (_count >= _buckets.Length) Rehash(_buckets.Length * 2);
         int index;
         if (_freeHead >= 0)
@@ -195,14 +202,16 @@ public sealed class Shard
     /// <summary>Adds an entry whose key array the store already owns (RENAME, MOVE, SWAP): no copy.</summary>
     public int AddOwned(ulong hash, byte[] key, ValueKind kind)
     {
-        int index = Add(hash, ReadOnlySpan<byte>.Empty, kind);
+        int index = AddEntry(hash, ReadOnlySpan<byte>.Empty, kind);
         At(index).Key = key;
+        Owner?.SlotKeys?.Added(key);
         return index;
     }
 
     public void Remove(int index)
     {
         ref var e = ref At(index);
+        if (Owner?.SlotKeys is { } slotKeys) slotKeys.Removed(e.Key!);
         if (e.VolatileSlot >= 0) RemoveVolatile(ref e);
         StringValue.Release(this, ref e);
         ref int link = ref _buckets[e.Hash & (uint)(_buckets.Length - 1)];
@@ -314,6 +323,13 @@ public sealed class Shard
     /// <summary>Deletes everything (FLUSHDB); the arrays and slabs are dropped so the memory goes back to the GC.</summary>
     public void Clear()
     {
+        if (Owner?.SlotKeys is { } slotKeys)
+        {
+            for (int i = 0; i < _used; i++)
+            {
+                if (At(i).Key is { } key) slotKeys.Removed(key);
+            }
+        }
         Strings.Reset();
         _buckets = new int[MinBuckets];
         _chunks = [new Entry[MinBuckets]];
