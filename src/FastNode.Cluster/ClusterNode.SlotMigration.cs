@@ -35,6 +35,11 @@ public sealed partial class ClusterNode
 
     private SlotMigrations _migrations = SlotMigrations.None;
 
+    // A primary that imports its first slot has no lease yet (it was no voter): until this time (one lease window) it
+    // counts as holding one while its first lease pings go out. Safe: the slot's old owner redirects it to us, and
+    // replacing us needs a FAIL verdict, which takes node-timeout, longer than the window.
+    private long _importGraceUntil;
+
     /// <summary>This node's MIGRATING / IMPORTING slots.</summary>
     public SlotMigrations Migrations => _migrations;
 
@@ -78,6 +83,11 @@ public sealed partial class ClusterNode
                 _currentEpoch++;
                 epoch = _currentEpoch;
             }
+            if (me.Slots.IsEmpty && _options.WriteLease)
+            {
+                _importGraceUntil = Now + _options.EffectiveLeaseWindowMs;
+                _nextLeaseMaintenance = 0;
+            }
             ChangeSelf(me with { ConfigEpoch = epoch, Slots = me.Slots.With(slot) });
             if (imported) AnnounceSelf();
         }
@@ -89,6 +99,9 @@ public sealed partial class ClusterNode
         }
         MigrationsChanged();
     }
+
+    /// <summary>Why cluster_state is what it is, for the log line on a change (Redis logs "Cluster state changed").</summary>
+    public string HealthDetail => $"coverage {(_coverageOk ? "ok" : "incomplete")}, {(_majorityOk ? "majority ok" : "no majority or lease")} (voters {_voters.Count}, lease until {_leaseUntil}, now {Now})";
 
     /// <summary>Who owns a slot as this node routes it: the hint while one is pending, otherwise the slot map.</summary>
     public NodeId EffectiveOwner(int slot)
@@ -154,6 +167,19 @@ public sealed partial class ClusterNode
         if (done is null) return;
         foreach (int slot in done) _slotHints.Remove(slot);
         _snapshotStale = true;
+    }
+
+    /// <summary>
+    /// Whether a primary's claim on a slot keeps it in good standing for lease grants: it owns the slot, or the slot
+    /// went to another shard (a migration: the claimer drops it at its next tick, and it redirects the slot since
+    /// SETSLOT). A slot taken by a node of the claimer's own shard means a failover replaced it: no grants.
+    /// </summary>
+    private bool ClaimStands(NodeId claimer, NodeConfig config, int slot)
+    {
+        var owner = _map.Owner(slot);
+        if (owner == claimer) return true;
+        var winner = _membership.Find(owner);
+        return winner is not null && winner.Config.ShardId != config.ShardId;
     }
 
     private long HighestEpoch()

@@ -452,7 +452,7 @@ public sealed partial class ClusterNode : IMembershipSender, IMembershipEvents
         foreach (var owner in _voters)
         {
             var config = _membership.Find(owner)!.Config;
-            if (config.Slots.Slots().All(s => _map.Owner(s) == owner)) _goodStanding.Add(owner);
+            if (config.Slots.Slots().All(s => ClaimStands(owner, config, s))) _goodStanding.Add(owner);
         }
         ulong digest = State.ConfigDigest.Compute(_membership.Members);
         if (digest != _digest) _mismatchSince = 0;
@@ -664,7 +664,7 @@ public sealed partial class ClusterNode : IMembershipSender, IMembershipEvents
             }
         }
         bool majority;
-        if (IAmVoter && Config.IsPrimary && _options.WriteLease) majority = now < _leaseUntil;
+        if (IAmVoter && Config.IsPrimary && _options.WriteLease) majority = now < Math.Max(_leaseUntil, _importGraceUntil);
         else
         {
             // Redis's rule, plus Lifeguard: a node whose own probes keep failing is more likely cut off than

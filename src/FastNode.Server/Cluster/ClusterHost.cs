@@ -213,7 +213,9 @@ public sealed partial class ClusterHost : IDisposable
     // Cluster thread only.
     private void Publish()
     {
+        bool wasOk = _view.Ok;
         _view = new ClusterView(_node.Snapshot);
+        if (_view.Ok != wasOk) _log.LogInformation("Cluster state changed: {State} ({Detail})", _view.Ok ? "ok" : "fail", _node.HealthDetail);
         if (_node.ConfigVersion == _savedVersion) return;
         try
         {
