@@ -136,6 +136,35 @@ public sealed class ClusterReshardTests : ProcessTestBase
         Assert.That(ports[..3].Sum(DbSize), Is.EqualTo(keys), "no key lost or duplicated");
     }
 
+    [Test]
+    public void FixFinishesAHalfDoneMigration()
+    {
+        if (!File.Exists(RedisCli)) Assert.Ignore("redis-cli is not installed");
+        int[] ports = [StartNode(0), StartNode(1), StartNode(2)];
+        var create = Cli($"--cluster create 127.0.0.1:{ports[0]} 127.0.0.1:{ports[1]} 127.0.0.1:{ports[2]} --cluster-yes");
+        Assert.That(create.Output, Does.Contain("[OK] All 16384 slots covered."), create.Output);
+        WaitForClusterOk(ports, knownNodes: 3);
+        const int slot = 3300;   // "b", on the first node
+        string source = MyId(ports[0]), target = MyId(ports[1]);
+        using var c0 = RawClient.Connect(ports[0]);
+        using var c1 = RawClient.Connect(ports[1]);
+        for (int i = 0; i < 20; i++) c0.Call("SET", "{b}" + i, "v" + i);
+        Assert.That(c1.Call("CLUSTER", "SETSLOT", slot.ToString(), "IMPORTING", source), Is.EqualTo("+OK\r\n"));
+        Assert.That(c0.Call("CLUSTER", "SETSLOT", slot.ToString(), "MIGRATING", target), Is.EqualTo("+OK\r\n"));
+        Assert.That(c0.Call("MIGRATE", "127.0.0.1", ports[1].ToString(), "", "0", "5000", "KEYS", "{b}0", "{b}1", "{b}2"), Is.EqualTo("+OK\r\n"));
+
+        var check = Cli($"--cluster check 127.0.0.1:{ports[2]}");
+        Assert.That(check.Output, Does.Contain("[WARNING] The following slots are open: 3300"), check.Output);
+        var fix = Cli($"--cluster fix 127.0.0.1:{ports[2]}", 300_000);
+        Assert.That(fix.ExitCode, Is.Zero, fix.Output);
+        WaitForAgreement(ports[0]);
+        long total = 0;
+        foreach (int port in ports) total += long.Parse(Probe.Call(port, "CLUSTER", "COUNTKEYSINSLOT", slot.ToString()).Trim(':', '\r', '\n'));
+        Assert.That(total, Is.EqualTo(20), "every key of the slot is still there, on one node");
+        var info = Cli($"--cluster info 127.0.0.1:{ports[0]}");
+        Assert.That(info.Output, Does.Contain("[OK] 20 keys in 3 masters."), info.Output);
+    }
+
     /// <summary>
     /// Writers that each own a share of the keys and loop SET then GET (bounded in count and time), keeping the last
     /// value written per key and every exception seen.
