@@ -165,6 +165,33 @@ public sealed class ClusterReshardTests : ProcessTestBase
         Assert.That(info.Output, Does.Contain("[OK] 20 keys in 3 masters."), info.Output);
     }
 
+    [Test]
+    public void FixCoversUncoveredSlots()
+    {
+        if (!File.Exists(RedisCli)) Assert.Ignore("redis-cli is not installed");
+        int[] ports = [StartNode(0), StartNode(1), StartNode(2)];
+        var create = Cli($"--cluster create 127.0.0.1:{ports[0]} 127.0.0.1:{ports[1]} 127.0.0.1:{ports[2]} --cluster-yes");
+        Assert.That(create.Output, Does.Contain("[OK] All 16384 slots covered."), create.Output);
+        WaitForClusterOk(ports, knownNodes: 3);
+        const int withKeys = 3300, empty = 15495;   // "b" on the first node, "a" on the third
+        using var c0 = RawClient.Connect(ports[0]);
+        for (int i = 0; i < 5; i++) c0.Call("SET", "{b}" + i, "v" + i);
+        Assert.That(c0.Call("CLUSTER", "DELSLOTS", withKeys.ToString()), Is.EqualTo("+OK\r\n"));
+        Assert.That(Probe.Call(ports[2], "CLUSTER", "DELSLOTS", empty.ToString()), Is.EqualTo("+OK\r\n"));
+        foreach (int port in ports)
+            Probe.WaitUntil(() => Probe.Call(port, "CLUSTER", "INFO").Contains("cluster_slots_assigned:16382"), $"node {port} sees both slots unassigned");
+
+        var check = Cli($"--cluster check 127.0.0.1:{ports[1]}");
+        Assert.That(check.Output, Does.Contain("[ERR] Not all 16384 slots are covered by nodes."), check.Output);
+        // fix asks before covering slots even with --cluster-yes; the answers come on stdin.
+        var fix = ServerProcesses.Run("/bin/sh", $"-c \"printf 'yes\\nyes\\n' | {RedisCli} --cluster fix 127.0.0.1:{ports[1]}\"", 300_000);
+        Assert.That(fix.ExitCode, Is.Zero, fix.Output);
+        WaitForAgreement(ports[0]);
+        Assert.That(c0.Call("GET", "{b}4"), Is.EqualTo("$2\r\nv4\r\n"), "the slot with keys went back to the node that holds them");
+        Assert.That(Probe.Call(ports[1], "GET", "a"), Does.StartWith($"-MOVED {empty} ").Or.EqualTo("$-1\r\n"));
+        foreach (int port in ports) Probe.WaitUntil(() => Probe.Call(port, "CLUSTER", "INFO").Contains("cluster_state:ok"), $"node {port} is ok");
+    }
+
     /// <summary>
     /// Writers that each own a share of the keys and loop SET then GET (bounded in count and time), keeping the last
     /// value written per key and every exception seen.
