@@ -126,6 +126,7 @@ public sealed partial class ClusterHost : IDisposable
         host.Save();
         host._transport.Start();
         host._thread.Start();
+        host.StartPlacement(server);
         host._log.LogInformation("Cluster mode: node {Id}, bus port {BusPort}, config {Path}", host._node.Id, host.BusPort, path);
         return host;
     }
@@ -252,6 +253,7 @@ public sealed partial class ClusterHost : IDisposable
     {
         if (_stopping) return;
         _stopping = true;
+        StopPlacement();
         _transport.Dispose();
         _thread.Join(TimeSpan.FromSeconds(2));
     }
