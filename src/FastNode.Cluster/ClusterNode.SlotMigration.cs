@@ -35,6 +35,9 @@ public sealed partial class ClusterNode
 
     private SlotMigrations _migrations = SlotMigrations.None;
 
+    // Slot → (old owner kept in the map after it dropped its claim, monotonic ms until which it is kept).
+    private readonly Dictionary<int, (NodeId Owner, long Until)> _handedOver = [];
+
     // A primary that imports its first slot has no lease yet (it was no voter): until this time (one lease window) it
     // counts as holding one while its first lease pings go out. Safe: the slot's old owner redirects it to us, and
     // replacing us needs a FAIL verdict, which takes node-timeout, longer than the window.
@@ -155,9 +158,52 @@ public sealed partial class ClusterNode
         return changed ? SlotMap.FromOwners(owners) : _map;
     }
 
-    /// <summary>Drops hints the slot map now agrees with, or that ran out (called on every tick).</summary>
+    /// <summary>
+    /// A slot handed over with SETSLOT NODE has two claims in flight: the old owner drops its claim once it hears the
+    /// new owner's, and a third node can hear of the drop first. Rather than see the slot unassigned for that moment
+    /// (cluster_state:fail, CLUSTERDOWN for clients), it keeps the old owner, which redirects to the new one, until a
+    /// claim arrives or <see cref="HandoverGraceMs"/> passes (after that a slot given up with DELSLOTS shows as
+    /// unassigned). Never for this node's own slots: a slot it gave up is not its to serve.
+    /// </summary>
+    private SlotMap KeepHandedOverSlots(SlotMap previous, SlotMap current, long now)
+    {
+        if (current.AssignedCount == KeySlot.SlotCount && _handedOver.Count == 0) return current;
+        NodeId[]? owners = null;
+        for (int slot = 0; slot < KeySlot.SlotCount; slot++)
+        {
+            if (current.IsAssigned(slot))
+            {
+                _handedOver.Remove(slot);
+                continue;
+            }
+            var last = previous.Owner(slot);
+            if (!_handedOver.TryGetValue(slot, out var kept))
+            {
+                if (last.IsNone || last == Id) continue;
+                kept = _handedOver[slot] = (last, now + HandoverGraceMs);
+            }
+            var member = _membership.Find(kept.Owner);
+            if (kept.Until <= now || member is null || member.State is MemberState.Dead or MemberState.Left)
+            {
+                _handedOver.Remove(slot);
+                continue;
+            }
+            (owners ??= current.ToOwnerArray())[slot] = kept.Owner;
+        }
+        return owners is null ? current : SlotMap.FromOwners(owners);
+    }
+
+    private long HandoverGraceMs => Math.Min(_options.NodeTimeoutMs, 5000);
+
+    /// <summary>Drops hints the slot map now agrees with, or that ran out, and ends handover graces (called on every tick).</summary>
     private void ExpireSlotHints(long now)
     {
+        foreach (var (_, kept) in _handedOver)
+        {
+            if (kept.Until > now) continue;
+            _configDirty = true;   // the next tick's rebuild lets the slot show as unassigned
+            break;
+        }
         if (_slotHints.Count == 0) return;
         List<int>? done = null;
         foreach (var (slot, hint) in _slotHints)

@@ -438,9 +438,11 @@ public sealed partial class ClusterNode : IMembershipSender, IMembershipEvents
     private void Rebuild(long now)
     {
         _configDirty = false;
+        var previous = _map;
         _map = SlotClaims.Resolve(_membership.Members);
         bool reconciled = ReconcileSelf(now);
         if (reconciled || ResolveEpochCollision()) _map = SlotClaims.Resolve(_membership.Members);
+        _map = KeepHandedOverSlots(previous, _map, now);
         // Voters withhold lease grants while we claim a slot they know we lost: tell everyone at once.
         if (reconciled) AnnounceSelf();
         _configDirty = false;

@@ -12,7 +12,7 @@ namespace FastNode.IntegrationTests;
 [NonParallelizable]
 public sealed class ClusterReshardTests : ProcessTestBase
 {
-    private const string RedisCli = "/usr/bin/redis-cli";
+    internal const string RedisCli = "/usr/bin/redis-cli";
 
     protected override string DirPrefix => "fastnode-reshard-";
 
@@ -99,7 +99,7 @@ public sealed class ClusterReshardTests : ProcessTestBase
         var values = new string[keys];
         for (int i = 0; i < keys; i++) db.StringSet($"key:{i}", values[i] = $"v{i}:0");
 
-        using var clients = new ClientLoad(db, values, writers: 2);
+        using var clients = new ClusterClientLoad(db, values, writers: 2);
         var add = Cli($"--cluster add-node 127.0.0.1:{ports[3]} 127.0.0.1:{ports[0]}");
         Assert.That(add.Output, Does.Contain("[OK] New node added correctly."), add.Output);
         Probe.WaitUntil(() => ports.All(p => Probe.Call(p, "CLUSTER", "INFO").Contains("cluster_known_nodes:4")), "every node knows the new one");
@@ -192,79 +192,6 @@ public sealed class ClusterReshardTests : ProcessTestBase
         foreach (int port in ports) Probe.WaitUntil(() => Probe.Call(port, "CLUSTER", "INFO").Contains("cluster_state:ok"), $"node {port} is ok");
     }
 
-    /// <summary>
-    /// Writers that each own a share of the keys and loop SET then GET (bounded in count and time), keeping the last
-    /// value written per key and every exception seen.
-    /// </summary>
-    private sealed class ClientLoad : IDisposable
-    {
-        private const int MaxOperations = 2_000_000;
-        private readonly CancellationTokenSource _stop = new(TimeSpan.FromMinutes(15));
-        private readonly Task[] _tasks;
-        private long _operations;
-
-        public ClientLoad(IDatabase db, string[] values, int writers)
-        {
-            _tasks = new Task[writers];
-            for (int w = 0; w < writers; w++)
-            {
-                int writer = w;
-                _tasks[w] = Task.Run(() => Run(db, values, writer, writers));
-            }
-        }
-
-        public List<string> Errors { get; } = [];
-
-        public long Operations => Interlocked.Read(ref _operations);
-
-        private void Run(IDatabase db, string[] values, int writer, int writers)
-        {
-            int round = 1;
-            while (!_stop.IsCancellationRequested && Interlocked.Read(ref _operations) < MaxOperations)
-            {
-                for (int i = writer; i < values.Length && !_stop.IsCancellationRequested; i += writers)
-                {
-                    string key = $"key:{i}", value = $"v{i}:{round}";
-                    try
-                    {
-                        db.StringSet(key, value);
-                        values[i] = value;
-                        string? read = db.StringGet(key);
-                        if (read != value) Record($"{key}: read {read ?? "(nil)"} after writing {value}");
-                    }
-                    catch (Exception ex) when (ex is RedisException or TimeoutException)
-                    {
-                        Record($"{key}: {ex.GetType().Name}: {ex.Message}");
-                        // An ambiguous failure: the write may or may not have happened, so the key is not checked.
-                        values[i] = "(unknown)";
-                    }
-                    Interlocked.Add(ref _operations, 2);
-                }
-                round++;
-            }
-        }
-
-        private void Record(string error)
-        {
-            lock (Errors)
-            {
-                if (Errors.Count < 20) Errors.Add(error);
-            }
-        }
-
-        public void Stop()
-        {
-            _stop.Cancel();
-            Task.WaitAll(_tasks, TimeSpan.FromSeconds(60));
-        }
-
-        public void Dispose()
-        {
-            Stop();
-            _stop.Dispose();
-        }
-    }
-
     private int StartNode(int index)
     {
         int port = ServerProcesses.FreePort();
@@ -277,7 +204,7 @@ public sealed class ClusterReshardTests : ProcessTestBase
         return port;
     }
 
-    private static (int ExitCode, string Output) Cli(string arguments, int timeoutMs = 120_000)
+    internal static (int ExitCode, string Output) Cli(string arguments, int timeoutMs = 120_000)
     {
         var clock = Stopwatch.StartNew();
         var result = ServerProcesses.Run(RedisCli, arguments, timeoutMs);
@@ -285,7 +212,7 @@ public sealed class ClusterReshardTests : ProcessTestBase
         return result;
     }
 
-    private static void WaitForClusterOk(int[] ports, int knownNodes)
+    internal static void WaitForClusterOk(int[] ports, int knownNodes)
     {
         foreach (int port in ports)
         {
@@ -298,7 +225,7 @@ public sealed class ClusterReshardTests : ProcessTestBase
     }
 
     /// <summary>redis-cli --cluster check passes: every node shows the same slots, none open, all covered.</summary>
-    private static void WaitForAgreement(int port)
+    internal static void WaitForAgreement(int port)
     {
         string output = "";
         Probe.WaitUntil(() =>
@@ -309,14 +236,14 @@ public sealed class ClusterReshardTests : ProcessTestBase
         }, "redis-cli --cluster check passes", seconds: 60);
     }
 
-    private static string MyId(int port) => Probe.Call(port, "CLUSTER", "MYID").Split("\r\n")[1];
+    internal static string MyId(int port) => Probe.Call(port, "CLUSTER", "MYID").Split("\r\n")[1];
 
-    private static long DbSize(int port) => long.Parse(Probe.Call(port, "DBSIZE").Trim(':', '\r', '\n'));
+    internal static long DbSize(int port) => long.Parse(Probe.Call(port, "DBSIZE").Trim(':', '\r', '\n'));
 
     private static string MyselfLine(RawClient client) => client.Call("CLUSTER", "NODES").Split('\n').Single(l => l.Contains("myself"));
 
     /// <summary>How many slots a node serves, from CLUSTER NODES (ranges after the link state).</summary>
-    private static int SlotCount(int port, string id)
+    internal static int SlotCount(int port, string id)
     {
         string line = Probe.Call(port, "CLUSTER", "NODES").Split('\n').Single(l => l.StartsWith(id));
         int count = 0;

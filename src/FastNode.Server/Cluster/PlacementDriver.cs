@@ -25,6 +25,7 @@ internal sealed class PlacementDriver : IDisposable
 
     private readonly ClusterHost _host;
     private readonly ServerOptions _options;
+    private readonly Storage.SlotKeyIndex _slotKeys;
     private readonly ILogger _log;
     private readonly AutoPlacement _placement = new(SettleMs);
     private readonly Dictionary<NodeId, PlacementLink> _links = [];
@@ -34,10 +35,11 @@ internal sealed class PlacementDriver : IDisposable
     private long _keysMoved;
     private long _lastWarningAt = long.MinValue;
 
-    public PlacementDriver(ClusterHost host, ServerOptions options, ILogger log)
+    public PlacementDriver(ClusterHost host, ServerState server, ILogger log)
     {
         _host = host;
-        _options = options;
+        _options = server.Options;
+        _slotKeys = server.Database(0).SlotKeys!;
         _log = log;
         _thread = new Thread(Run) { IsBackground = true, Name = "cluster-placement" };
         _thread.Start();
@@ -121,7 +123,8 @@ internal sealed class PlacementDriver : IDisposable
         if (!targetOwns)
         {
             if (snapshot.Migrations.MigratingTo(slot) != target) self.Expect("CLUSTER", "SETSLOT", slot, "MIGRATING", target.ToString());
-            for (int batch = 0; batch < MaxBatchesPerSlot; batch++)
+            // Most slots hold no key: the local index saves the GETKEYSINSLOT round trip for them.
+            for (int batch = 0; batch < MaxBatchesPerSlot && _slotKeys.Count(slot) > 0; batch++)
             {
                 self.Call(out var keys, "CLUSTER", "GETKEYSINSLOT", slot, BatchKeys);
                 if (keys is null || keys.Count == 0) break;
