@@ -193,7 +193,8 @@ public sealed partial class ClusterNode
         return owners is null ? current : SlotMap.FromOwners(owners);
     }
 
-    private long HandoverGraceMs => Math.Min(_options.NodeTimeoutMs, 5000);
+    // The new claim goes to every node directly before the old owner even drops its own, so this only covers jitter.
+    private long HandoverGraceMs => Math.Min(_options.NodeTimeoutMs / 2, 2000);
 
     /// <summary>Drops hints the slot map now agrees with, or that ran out, and ends handover graces (called on every tick).</summary>
     private void ExpireSlotHints(long now)
