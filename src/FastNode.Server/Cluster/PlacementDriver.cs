@@ -75,6 +75,13 @@ internal sealed class PlacementDriver : IDisposable
                     _log.LogWarning("Auto placement: step failed, retrying: {Error}", ex.Message);
                 }
             }
+            catch (Exception ex)
+            {
+                // A bug, not a refused step; the thread must not take the process down with it.
+                CloseLinks();
+                wait = RetryMs;
+                _log.LogError(ex, "Auto placement");
+            }
             if (wait > 0) _stop.Wait(wait);
         }
         CloseLinks();
