@@ -16,7 +16,7 @@ namespace FastNode.Cluster;
 /// <para>Single-threaded: call <see cref="Tick"/> (every 100 ms or so), <see cref="Receive"/> and the configuration
 /// methods from one thread. <see cref="Snapshot"/> returns an immutable object any thread may read.</para>
 /// </summary>
-public sealed class ClusterNode : IMembershipSender, IMembershipEvents
+public sealed partial class ClusterNode : IMembershipSender, IMembershipEvents
 {
     // How often the lease maintenance runs; it sorts the primaries, so not on every tick.
     private const long LeaseMaintenanceMs = 250;
@@ -153,6 +153,7 @@ public sealed class ClusterNode : IMembershipSender, IMembershipEvents
         if (_configDirty) Rebuild(now);
         SyncIfDiverged(now);
         UpdateHealth(now);
+        ExpireSlotHints(now);
     }
 
     /// <summary>
@@ -437,8 +438,13 @@ public sealed class ClusterNode : IMembershipSender, IMembershipEvents
     private void Rebuild(long now)
     {
         _configDirty = false;
+        var previous = _map;
         _map = SlotClaims.Resolve(_membership.Members);
-        if (ReconcileSelf(now) || ResolveEpochCollision()) _map = SlotClaims.Resolve(_membership.Members);
+        bool reconciled = ReconcileSelf(now);
+        if (reconciled || ResolveEpochCollision()) _map = SlotClaims.Resolve(_membership.Members);
+        _map = KeepHandedOverSlots(previous, _map, now);
+        // Voters withhold lease grants while we claim a slot they know we lost: tell everyone at once.
+        if (reconciled) AnnounceSelf();
         _configDirty = false;
 
         foreach (var m in _membership.Members) _currentEpoch = Math.Max(_currentEpoch, m.Config.ConfigEpoch);
@@ -448,7 +454,7 @@ public sealed class ClusterNode : IMembershipSender, IMembershipEvents
         foreach (var owner in _voters)
         {
             var config = _membership.Find(owner)!.Config;
-            if (config.Slots.Slots().All(s => _map.Owner(s) == owner)) _goodStanding.Add(owner);
+            if (config.Slots.Slots().All(s => ClaimStands(owner, config, s))) _goodStanding.Add(owner);
         }
         ulong digest = State.ConfigDigest.Compute(_membership.Members);
         if (digest != _digest) _mismatchSince = 0;
@@ -660,7 +666,7 @@ public sealed class ClusterNode : IMembershipSender, IMembershipEvents
             }
         }
         bool majority;
-        if (IAmVoter && Config.IsPrimary && _options.WriteLease) majority = now < _leaseUntil;
+        if (IAmVoter && Config.IsPrimary && _options.WriteLease) majority = now < Math.Max(_leaseUntil, _importGraceUntil);
         else
         {
             // Redis's rule, plus Lifeguard: a node whose own probes keep failing is more likely cut off than
@@ -675,10 +681,11 @@ public sealed class ClusterNode : IMembershipSender, IMembershipEvents
 
     private ClusterSnapshot BuildSnapshot()
     {
+        var map = EffectiveSlotMap();
         var owned = new Dictionary<NodeId, List<int>>();
         for (int slot = 0; slot < KeySlot.SlotCount; slot++)
         {
-            var owner = _map.Owner(slot);
+            var owner = map.Owner(slot);
             if (owner.IsNone) continue;
             if (!owned.TryGetValue(owner, out var list)) owned[owner] = list = [];
             list.Add(slot);
@@ -701,6 +708,6 @@ public sealed class ClusterNode : IMembershipSender, IMembershipEvents
             views.Add(new ClusterNodeView(m.Id, m.Config, flags, pingSent, pongReceived,
                 m.Id == Id || m.State != MemberState.Dead, slots));
         }
-        return new ClusterSnapshot(Id, _currentEpoch, _votes.LastVoteEpoch, Health, views, _map);
+        return new ClusterSnapshot(Id, _currentEpoch, _votes.LastVoteEpoch, Health, views, map) { Migrations = _migrations };
     }
 }

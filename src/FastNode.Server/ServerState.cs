@@ -42,6 +42,7 @@ public sealed class ServerState
         _databases = new Database[options.Databases];
         var observer = new ServerKeyspaceObserver(Feed, Notifier);
         for (int i = 0; i < _databases.Length; i++) _databases[i] = new Database(shards, i) { Observer = observer };
+        if (options.ClusterEnabled) _databases[0].SlotKeys = new Storage.SlotKeyIndex();
         Replication = new Persistence.Replication.ReplicationState(this);
         Pause = new ClientPause(this);
         Limits = new ProtocolLimits { MaxBulkLength = options.ProtoMaxBulkLen, MaxQueryBuffer = options.ClientQueryBufferLimit };

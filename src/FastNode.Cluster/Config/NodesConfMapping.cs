@@ -9,7 +9,12 @@ namespace FastNode.Cluster.Config;
 public static class NodesConfMapping
 {
     public static NodesConf FromSnapshot(ClusterSnapshot snapshot) =>
-        new(snapshot.Nodes.Select(ToLine).ToList(), snapshot.CurrentEpoch, snapshot.LastVoteEpoch);
+        new(snapshot.Nodes.Select(n => WithMigrations(ToLine(n), snapshot)).ToList(), snapshot.CurrentEpoch, snapshot.LastVoteEpoch);
+
+    /// <summary>The myself line carries this node's MIGRATING / IMPORTING slots; other lines never do (as in Redis).</summary>
+    public static NodesConfLine WithMigrations(NodesConfLine line, ClusterSnapshot snapshot) =>
+        line.Id != snapshot.MyId || snapshot.Migrations.IsEmpty ? line
+            : line with { Migrating = snapshot.Migrations.Migrating, Importing = snapshot.Migrations.Importing };
 
     public static NodesConfLine ToLine(ClusterNodeView node) => new()
     {

@@ -28,6 +28,14 @@ public sealed class MemberTable
 
     public Member? Find(NodeId id) => _byId.GetValueOrDefault(id);
 
+    /// <summary>CLUSTER FORGET: drops a member entirely (its records are no longer gossiped or synced).</summary>
+    public bool Remove(NodeId id)
+    {
+        if (id == Self.Id || !_byId.Remove(id, out var member)) return false;
+        _all.Remove(member);
+        return true;
+    }
+
     private void Add(Member member)
     {
         _byId.Add(member.Id, member);

@@ -42,6 +42,9 @@ public sealed class SwimMembership
     // Every Ping sent and not yet answered, by sequence (probes, extra pings, pings relayed for others).
     private readonly Dictionary<uint, PendingPing> _pending = [];
 
+    // CLUSTER FORGET's ban list: id -> monotonic ms until which nothing about it is learned again.
+    private readonly Dictionary<NodeId, long> _banned = [];
+
     private ProbeRound? _probe;
     private long _nextProbeAt;
     private long _periods;
@@ -120,6 +123,31 @@ public sealed class SwimMembership
     {
         Counters.ExtraPings++;
         SendPingTo(target, now, withBuddyItem: false, withGossip: false);
+    }
+
+    /// <summary>
+    /// CLUSTER FORGET: removes a member and ignores every item and record about it until <paramref name="bannedUntil"/>
+    /// (Redis's 60 s blacklist), so the gossip of nodes that still know it does not add it back at once.
+    /// </summary>
+    public bool Forget(NodeId id, long bannedUntil)
+    {
+        var member = _table.Find(id);
+        if (member is null || !_table.Remove(id)) return false;
+        _banned[id] = bannedUntil;
+        _probeOrder.Remove(member);
+        _probeIndex = Math.Min(_probeIndex, _probeOrder.Count);
+        _suspects.Remove(member);
+        _priorityProbes.Remove(id);
+        if (_probe?.Target == member) _probe = null;
+        return true;
+    }
+
+    private bool IsBanned(NodeId id, long now)
+    {
+        if (_banned.Count == 0 || !_banned.TryGetValue(id, out long until)) return false;
+        if (now < until) return true;
+        _banned.Remove(id);
+        return false;
     }
 
     /// <summary>Members learned out of band (a state sync, or a simulator seeding a running cluster).</summary>
@@ -411,6 +439,7 @@ public sealed class SwimMembership
                 AboutSelf(item);
                 continue;
             }
+            if (IsBanned(item.Subject, now)) continue;
             Member? member;
             bool joined = false;
             var outcome = item switch
@@ -433,6 +462,7 @@ public sealed class SwimMembership
             if (deniesUs || record.Incarnation > Self.Incarnation) Refute(record.Incarnation);
             return;
         }
+        if (IsBanned(record.Id, now)) return;
         var member = _table.Find(record.Id);
         if (member is null)
         {

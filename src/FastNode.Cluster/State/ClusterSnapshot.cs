@@ -34,6 +34,9 @@ public sealed class ClusterSnapshot
 
     public SlotMap Slots { get; }
 
+    /// <summary>This node's MIGRATING / IMPORTING slots (CLUSTER SETSLOT).</summary>
+    public SlotMigrations Migrations { get; init; } = SlotMigrations.None;
+
     public ClusterNodeView Myself => _byId[MyId];
 
     public ClusterNodeView? Find(NodeId id) => _byId.GetValueOrDefault(id);

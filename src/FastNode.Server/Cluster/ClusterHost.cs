@@ -18,12 +18,14 @@ namespace FastNode.Server.Cluster;
 /// these it publishes an immutable <see cref="ClusterView"/> for the other threads and, when
 /// <see cref="ClusterNode.ConfigVersion"/> moved, rewrites nodes.conf atomically.
 /// </summary>
-public sealed class ClusterHost : IDisposable
+public sealed partial class ClusterHost : IDisposable
 {
     private const int TickMs = 100;
 
     private readonly BlockingCollection<Action> _work = new(new ConcurrentQueue<Action>(), 65536);
-    private readonly ClusterNode _node;
+    private readonly ClusterOptions _clusterOptions;
+    private readonly Random _random;
+    private ClusterNode _node;   // replaced only by CLUSTER RESET, on the cluster thread
     private readonly TcpBusTransport _transport;
     private readonly ILogger _log;
     private readonly Thread _thread;
@@ -50,7 +52,8 @@ public sealed class ClusterHost : IDisposable
         var address = new NodeAddress(ip,
             options.ClusterAnnouncePort != 0 ? options.ClusterAnnouncePort : server.BoundPort,
             options.ClusterAnnounceBusPort != 0 ? options.ClusterAnnounceBusPort : _transport.Port);
-        var random = new Random();
+        var random = _random = new Random();
+        _clusterOptions = clusterOptions;
         NodeId id;
         NodeConfig config;
         if (conf?.Myself is { } myself)
@@ -68,6 +71,7 @@ public sealed class ClusterHost : IDisposable
         {
             _node.Seed(NodesConfMapping.OtherMembers(conf));
             _node.RestoreEpochs(conf.CurrentEpoch, conf.LastVoteEpoch);
+            if (conf.Myself is { } line) _node.RestoreMigrations(line.Migrating, line.Importing);
         }
         _view = new ClusterView(_node.Snapshot);
         _transport.FrameReceived = (frame, close) => Post(() =>
@@ -122,6 +126,7 @@ public sealed class ClusterHost : IDisposable
         host.Save();
         host._transport.Start();
         host._thread.Start();
+        host.StartPlacement(server);
         host._log.LogInformation("Cluster mode: node {Id}, bus port {BusPort}, config {Path}", host._node.Id, host.BusPort, path);
         return host;
     }
@@ -209,7 +214,9 @@ public sealed class ClusterHost : IDisposable
     // Cluster thread only.
     private void Publish()
     {
+        bool wasOk = _view.Ok;
         _view = new ClusterView(_node.Snapshot);
+        if (_view.Ok != wasOk) _log.LogInformation("Cluster state changed: {State} ({Detail})", _view.Ok ? "ok" : "fail", _node.HealthDetail);
         if (_node.ConfigVersion == _savedVersion) return;
         try
         {
@@ -227,7 +234,7 @@ public sealed class ClusterHost : IDisposable
         long version = _node.ConfigVersion;
         string text = NodesConfFile.Write(NodesConfMapping.FromSnapshot(_node.Snapshot));
         var bytes = Encoding.UTF8.GetBytes(text);
-        Persistence.FileSync.ReplaceAtomically(ConfigPath, ConfigPath + ".tmp-" + Environment.ProcessId, s => s.Write(bytes));
+        WriteConfig(bytes);
         _savedVersion = version;
     }
 
@@ -246,6 +253,7 @@ public sealed class ClusterHost : IDisposable
     {
         if (_stopping) return;
         _stopping = true;
+        StopPlacement();
         _transport.Dispose();
         _thread.Join(TimeSpan.FromSeconds(2));
     }

@@ -21,6 +21,9 @@ public sealed class ClusterView(ClusterSnapshot snapshot)
     /// <summary>The primary this node replicates (None for a primary): READONLY clients read its slots here.</summary>
     public NodeId MyPrimary { get; } = snapshot.Myself.Config.PrimaryId;
 
+    /// <summary>This node's MIGRATING / IMPORTING slots; null when there are none (the common case costs one null check).</summary>
+    public SlotMigrations? Migrations { get; } = snapshot.Migrations.IsEmpty ? null : snapshot.Migrations;
+
     /// <summary>cluster_state:ok (coverage, majority, and for a primary serving slots its write lease) as of the last tick.</summary>
     public bool Ok { get; } = snapshot.Health == ClusterHealth.Ok;
 }

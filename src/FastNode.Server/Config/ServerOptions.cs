@@ -151,6 +151,8 @@ public sealed class ServerOptions
     public bool ClusterRequireFullCoverage { get; set; } = true;
     /// <summary>cluster-allow-reads-when-down: with cluster_state fail, reads of served slots still run.</summary>
     public bool ClusterAllowReadsWhenDown { get; set; }
+    /// <summary>cluster-auto-placement: slots follow rendezvous hashing over the healthy primaries, moved live (docs/cluster.md).</summary>
+    public bool ClusterAutoPlacement { get; set; }
 
     /// <summary>The RDB file's full path.</summary>
     public string RdbPath => Path.Combine(Dir, DbFilename);

@@ -52,6 +52,9 @@ public sealed class Database
     /// <summary>Whether expiry deletes nothing now (a stream is applied, or writes are paused).</summary>
     public bool ExpiryHeld => ExpiryPaused || WritesPaused;
 
+    /// <summary>Cluster mode, database 0 only: its keys by hash slot (CLUSTER COUNTKEYSINSLOT / GETKEYSINSLOT).</summary>
+    public SlotKeyIndex? SlotKeys { get; set; }
+
     /// <summary>Hears of keys deleted by expiry (the change feed turns them into DELs). Set by the server.</summary>
     public IKeyspaceObserver? Observer { get; set; }
 

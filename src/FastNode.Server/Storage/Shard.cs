@@ -166,6 +166,7 @@ public sealed class Shard
     public int Add(ulong hash, ReadOnlySpan<byte> key, ValueKind kind)
     {
         int index = Insert(hash, key.ToArray(), kind);
+        Owner?.SlotKeys?.Added(At(index).Key!);
         Owner?.KeyAdded(key);
         return index;
     }
@@ -174,6 +175,7 @@ public sealed class Shard
     public int AddOwned(ulong hash, byte[] key, ValueKind kind)
     {
         int index = Insert(hash, key, kind);
+        Owner?.SlotKeys?.Added(key);
         Owner?.KeyAdded(key);
         return index;
     }
@@ -211,6 +213,7 @@ public sealed class Shard
     public void Remove(int index)
     {
         ref var e = ref At(index);
+        if (Owner?.SlotKeys is { } slotKeys) slotKeys.Removed(e.Key!);
         if (e.VolatileSlot >= 0) RemoveVolatile(ref e);
         StringValue.Release(this, ref e);
         ref int link = ref _buckets[e.Hash & (uint)(_buckets.Length - 1)];
@@ -322,6 +325,13 @@ public sealed class Shard
     /// <summary>Deletes everything (FLUSHDB); the arrays and slabs are dropped so the memory goes back to the GC.</summary>
     public void Clear()
     {
+        if (Owner?.SlotKeys is { } slotKeys)
+        {
+            for (int i = 0; i < _used; i++)
+            {
+                if (At(i).Key is { } key) slotKeys.Removed(key);
+            }
+        }
         Strings.Reset();
         _buckets = new int[MinBuckets];
         _chunks = [new Entry[MinBuckets]];

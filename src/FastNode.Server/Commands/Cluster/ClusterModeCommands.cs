@@ -69,7 +69,7 @@ public static class ClusterModeCommands
         var text = new StringBuilder();
         foreach (var node in snapshot.Nodes)
         {
-            var line = NodesConfMapping.ToLine(node) with { Slots = node.OwnedSlots, ShardId = NodeId.None };
+            var line = NodesConfMapping.WithMigrations(NodesConfMapping.ToLine(node), snapshot) with { Slots = node.OwnedSlots, ShardId = NodeId.None };
             text.Append(NodesConfFile.FormatLine(line)).Append('\n');
         }
         return text.ToString();
@@ -133,7 +133,7 @@ public static class ClusterModeCommands
         ctx.Writer.WriteInteger(KeySlot.Of(ctx.Args[2]));
     }
 
-    /// <summary>CLUSTER COUNTKEYSINSLOT: scans database 0 (there is no per-slot key index yet), one shard lock at a time.</summary>
+    /// <summary>CLUSTER COUNTKEYSINSLOT: one read of database 0's per-slot key index.</summary>
     public static void CountKeysInSlot(ref CommandContext ctx)
     {
         if (!Enabled(ref ctx, out _)) return;
@@ -147,12 +147,10 @@ public static class ClusterModeCommands
             ctx.Writer.WriteError("ERR Invalid slot");
             return;
         }
-        var visitor = new SlotKeys((int)slot, int.MaxValue);
-        ctx.Server.Database(0).ScanAll(ctx.NowMs, ref visitor);
-        ctx.Writer.WriteInteger(visitor.Count);
+        ctx.Writer.WriteInteger(ctx.Server.Database(0).SlotKeys!.Count((int)slot));
     }
 
-    /// <summary>CLUSTER GETKEYSINSLOT: scans database 0, as COUNTKEYSINSLOT does.</summary>
+    /// <summary>CLUSTER GETKEYSINSLOT: from database 0's per-slot key index (keys past their TTL included until deleted, as in Redis).</summary>
     public static void GetKeysInSlot(ref CommandContext ctx)
     {
         if (!Enabled(ref ctx, out _)) return;
@@ -166,10 +164,9 @@ public static class ClusterModeCommands
             ctx.Writer.WriteError("ERR Invalid slot or number of keys");
             return;
         }
-        var visitor = new SlotKeys((int)slot, (int)Math.Min(count, int.MaxValue));
-        ctx.Server.Database(0).ScanAll(ctx.NowMs, ref visitor);
-        ctx.Writer.WriteArrayHeader(visitor.Keys.Count);
-        foreach (var key in visitor.Keys) ctx.Writer.WriteBulkString(key);
+        var keys = ctx.Server.Database(0).SlotKeys!.Keys((int)slot, (int)Math.Min(count, int.MaxValue));
+        ctx.Writer.WriteArrayHeader(keys.Count);
+        foreach (var key in keys) ctx.Writer.WriteBulkString(key);
     }
 
     public static void AddSlots(ref CommandContext ctx) => ChangeSlots(ref ctx, add: true, ranges: false);
@@ -371,7 +368,8 @@ public static class ClusterModeCommands
     public static void Asking(ref CommandContext ctx)
     {
         if (!Enabled(ref ctx, out _)) return;
-        ctx.Session.Asking = true;
+        // Queued inside MULTI it runs at EXEC, and Redis clears the flag right after EXEC anyway.
+        if (!ctx.Session.InExec) ctx.Session.Asking = true;
         ctx.Writer.WriteRaw(RespReplies.Ok);
     }
 
@@ -450,19 +448,5 @@ public static class ClusterModeCommands
         w.WriteInteger(0);
         w.WriteBulkString("health"u8);
         w.WriteBulkString((node.Flags & NodeFlags.Fail) != 0 ? "failed"u8 : "online"u8);
-    }
-
-    /// <summary>Collects (or only counts) the live keys of one slot.</summary>
-    private sealed class SlotKeys(int slot, int limit) : IKeyVisitor
-    {
-        public List<byte[]> Keys { get; } = [];
-        public int Count { get; private set; }
-
-        public void Visit(byte[] key, ValueKind kind)
-        {
-            if (KeySlot.Of(key) != slot) return;
-            Count++;
-            if (limit != int.MaxValue && Keys.Count < limit) Keys.Add(key);
-        }
     }
 }

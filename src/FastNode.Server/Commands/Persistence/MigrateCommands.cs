@@ -86,16 +86,34 @@ public static class MigrateCommands
         }
         if (keys.Count == 0)
         {
+            ctx.SkipPropagation();
             ctx.Writer.WriteSimpleString("NOKEY"u8);
             return;
         }
+        // In cluster mode the target may be importing the slot: RESTORE-ASKING is served there without ASKING (Redis).
+        var restore = ctx.Server.Cluster is null ? "RESTORE"u8.ToArray() : "RESTORE-ASKING"u8.ToArray();
         var reply = Exchange(Encoding.UTF8.GetString(args[1]), (int)Math.Clamp(port, 0, 65535), (int)dbid, user, password,
-            keys, ttls, payloads, replace, (int)Math.Min(timeout, int.MaxValue), out var accepted);
+            restore, keys, ttls, payloads, replace, (int)Math.Min(timeout, int.MaxValue), out var accepted);
+        ctx.SkipPropagation();
         if (!copy)
         {
+            int deleted = 0;
             for (int k = 0; k < keys.Count; k++)
             {
-                if (accepted[k]) Delete(ref ctx, keys[k]);
+                if (!accepted[k]) continue;
+                Delete(ref ctx, keys[k]);
+                deleted++;
+            }
+            // As Redis: replicas and the AOF see the moved keys deleted (one DEL), never the MIGRATE itself.
+            if (deleted > 0 && ctx.Propagating)
+            {
+                var record = new FastNode.Server.Persistence.ChangeRecord(deleted + 1);
+                record.Add("DEL"u8);
+                for (int k = 0; k < keys.Count; k++)
+                {
+                    if (accepted[k]) record.Add(keys[k]);
+                }
+                ctx.Emit(ref record);
             }
         }
         if (reply is null) ctx.Writer.WriteRaw(RespReplies.Ok);
@@ -103,7 +121,7 @@ public static class MigrateCommands
     }
 
     /// <summary>Talks to the target; returns null on success or the error reply. <paramref name="accepted"/>: per key, RESTORE said OK.</summary>
-    private static string? Exchange(string host, int port, int db, string? user, string? password, List<byte[]> keys,
+    private static string? Exchange(string host, int port, int db, string? user, string? password, byte[] restore, List<byte[]> keys,
         List<long> ttls, List<byte[]> payloads, bool replace, int timeoutMs, out bool[] accepted)
     {
         accepted = new bool[keys.Count];
@@ -137,8 +155,8 @@ public static class MigrateCommands
         for (int k = 0; k < keys.Count; k++)
         {
             var ttl = Encoding.ASCII.GetBytes(ttls[k].ToString(System.Globalization.CultureInfo.InvariantCulture));
-            if (replace) AppendCommand(request, "RESTORE"u8.ToArray(), keys[k], ttl, payloads[k], "REPLACE"u8.ToArray());
-            else AppendCommand(request, "RESTORE"u8.ToArray(), keys[k], ttl, payloads[k]);
+            if (replace) AppendCommand(request, restore, keys[k], ttl, payloads[k], "REPLACE"u8.ToArray());
+            else AppendCommand(request, restore, keys[k], ttl, payloads[k]);
         }
         try
         {

@@ -77,7 +77,7 @@ public static class TransactionCommands
         }
         // Cluster mode, as Redis: the keys of all the queued commands together must hash to one slot served here;
         // otherwise the transaction is discarded with the error.
-        if (ctx.Server.Cluster is { } cluster && FastNode.Server.Cluster.SlotRouting.CheckTransaction(cluster, ctx.Server.Commands,
+        if (ctx.Server.Cluster is { } cluster && FastNode.Server.Cluster.SlotRouting.CheckTransaction(ctx.Server, cluster, ctx.Server.Commands,
             session, queued, ctx.Server.Options.ClusterAllowReadsWhenDown) is { } clusterError)
         {
             EndTransaction(ref ctx);

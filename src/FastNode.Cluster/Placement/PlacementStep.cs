@@ -1,0 +1,28 @@
+using FastNode.Cluster.Nodes;
+
+namespace FastNode.Cluster.Placement;
+
+/// <summary>What automatic placement asks this node to do next (see <see cref="AutoPlacement"/>).</summary>
+public enum PlacementStepKind
+{
+    /// <summary>Nothing: placement is done, or the cluster is not settled.</summary>
+    None,
+
+    /// <summary>Claim unassigned slots this node is the rendezvous owner of (CLUSTER ADDSLOTS).</summary>
+    Claim,
+
+    /// <summary>Move one slot this node owns to <see cref="PlacementStep.Target"/> (SETSLOT, MIGRATE, SETSLOT NODE).</summary>
+    Migrate,
+
+    /// <summary>This replica should follow <see cref="PlacementStep.Target"/> instead (CLUSTER REPLICATE).</summary>
+    Replicate,
+}
+
+/// <param name="Kind">What to do.</param>
+/// <param name="Slot">The slot to migrate (Migrate only).</param>
+/// <param name="Target">The node that gets the slot (Migrate), or the primary to follow (Replicate).</param>
+/// <param name="Slots">The slots to claim (Claim only).</param>
+public readonly record struct PlacementStep(PlacementStepKind Kind, int Slot, NodeId Target, SlotSet? Slots)
+{
+    public static PlacementStep None => default;
+}
