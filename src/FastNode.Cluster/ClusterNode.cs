@@ -16,7 +16,7 @@ namespace FastNode.Cluster;
 /// <para>Single-threaded: call <see cref="Tick"/> (every 100 ms or so), <see cref="Receive"/> and the configuration
 /// methods from one thread. <see cref="Snapshot"/> returns an immutable object any thread may read.</para>
 /// </summary>
-public sealed class ClusterNode : IMembershipSender, IMembershipEvents
+public sealed partial class ClusterNode : IMembershipSender, IMembershipEvents
 {
     // How often the lease maintenance runs; it sorts the primaries, so not on every tick.
     private const long LeaseMaintenanceMs = 250;
@@ -169,7 +169,7 @@ public sealed class ClusterNode : IMembershipSender, IMembershipEvents
         }
         var header = decoded!.Header;
         if (header.Sender == Id) return FrameRejection.None;
-        Stats.Received();
+        Stats.Received(header.Type);
         long now = Now;
         _membership.Heard(header.Sender, now);
         if (header.CurrentEpoch > _currentEpoch)
@@ -191,6 +191,7 @@ public sealed class ClusterNode : IMembershipSender, IMembershipEvents
             case FailoverAuthAckMessage vote: OnAuthAck(header.Sender, vote); break;
             case StateSyncMessage sync: OnStateSync(header.Sender, sync, now); break;
             case GossipMessage gossip: _membership.HandleGossip(gossip, now); break;
+            case PublishMessage publish: OnPublish(header.Sender, publish); break;
         }
         return FrameRejection.None;
     }

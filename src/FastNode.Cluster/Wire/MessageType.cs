@@ -13,4 +13,5 @@ public enum MessageType : byte
     StateSync = 8,
     Announce = 9,
     Gossip = 10,
+    Publish = 11,
 }
