@@ -18,7 +18,7 @@ namespace FastNode.Server.Cluster;
 /// these it publishes an immutable <see cref="ClusterView"/> for the other threads and, when
 /// <see cref="ClusterNode.ConfigVersion"/> moved, rewrites nodes.conf atomically.
 /// </summary>
-public sealed class ClusterHost : IDisposable
+public sealed partial class ClusterHost : IDisposable
 {
     private const int TickMs = 100;
 
@@ -40,6 +40,7 @@ public sealed class ClusterHost : IDisposable
         {
             NodeTimeoutMs = Math.Max(1, options.ClusterNodeTimeout),
             RequireFullCoverage = options.ClusterRequireFullCoverage,
+            Secret = options.ClusterBusSecret.Length > 0 ? Encoding.UTF8.GetBytes(options.ClusterBusSecret) : null,
         };
         var codec = new BusFrameCodec(BusFrameCodec.ClusterIdOf(clusterOptions.ClusterName), clusterOptions.Secret, clusterOptions.Limits);
         var bindAddress = BindAddress(options.Bind);
@@ -70,7 +71,7 @@ public sealed class ClusterHost : IDisposable
             _node.RestoreEpochs(conf.CurrentEpoch, conf.LastVoteEpoch);
         }
         _view = new ClusterView(_node.Snapshot);
-        _transport.FrameReceived = (frame, close) => Post(() =>
+        _transport.FrameReceived = (frame, close) => PostFrame(frame, () =>
         {
             var rejection = _node.Receive(frame);
             if (rejection != FrameRejection.None)
@@ -80,6 +81,7 @@ public sealed class ClusterHost : IDisposable
             }
         });
         _thread = new Thread(Run) { IsBackground = true, Name = "cluster" };
+        WirePubSub(server);
     }
 
     /// <summary>nodes.conf's full path.</summary>
@@ -192,7 +194,8 @@ public sealed class ClusterHost : IDisposable
                     Publish();
                 }
                 int wait = (int)Math.Clamp(nextTick - Environment.TickCount64, 0, TickMs);
-                if (_work.TryTake(out var item, wait))
+                // Configuration and membership frames first; pub/sub traffic (the second queue) only when they are done.
+                if (BlockingCollection<Action>.TryTakeFromAny(_queues, out var item, wait) >= 0)
                 {
                     long before = _node.ConfigVersion;
                     item();
@@ -210,6 +213,7 @@ public sealed class ClusterHost : IDisposable
     private void Publish()
     {
         _view = new ClusterView(_node.Snapshot);
+        NoticeLostShardSlots();
         if (_node.ConfigVersion == _savedVersion) return;
         try
         {

@@ -16,7 +16,8 @@ namespace FastNode.Server.Cluster;
 public static class SlotRouting
 {
     /// <summary>Null when the command may run here; otherwise the error to reply.</summary>
-    public static string? Check(ClusterHost cluster, ClientSession session, CommandDef def, CommandArgs args, bool allowReadsWhenDown)
+    public static string? Check(ClusterHost cluster, ClientSession session, CommandDef def, CommandArgs args, bool allowReadsWhenDown,
+        bool allowShardPubSubWhenDown = true)
     {
         bool asking = session.Asking;
         session.Asking = false;
@@ -33,7 +34,18 @@ public static class SlotRouting
             if (KeySlot.Of(args[i]) != slot) return "CROSSSLOT Keys in request don't hash to the same slot";
         }
         _ = asking; // ASKING matters only for a slot being imported; slot migration is not wired yet.
+        // SSUBSCRIBE / SUNSUBSCRIBE / SPUBLISH (the pub/sub commands with channels as keys): a replica serves its
+        // primary's slots without READONLY, and cluster-allow-pubsubshard-when-down decides when the cluster is down.
+        if ((def.Flags & CommandFlags.PubSub) != 0) return RouteShardPubSub(view, slot, allowShardPubSubWhenDown);
         return Route(view, session, slot, (def.Flags & CommandFlags.Write) != 0, allowReadsWhenDown);
+    }
+
+    private static string? RouteShardPubSub(ClusterView view, int slot, bool allowWhenDown)
+    {
+        var owner = view.Slots.Owner(slot);
+        if (!view.Ok && !allowWhenDown) return "CLUSTERDOWN The cluster is down";
+        if (owner == view.MyId || owner == view.MyPrimary) return null;
+        return Moved(view, owner, slot);
     }
 
     /// <summary>

@@ -113,6 +113,8 @@ public sealed class ConfigRegistry
         Int("cluster-announce-bus-port", () => options.ClusterAnnounceBusPort, v => options.ClusterAnnounceBusPort = v, 0, 65535, immutable: true);
         Bool("cluster-require-full-coverage", () => options.ClusterRequireFullCoverage, v => options.ClusterRequireFullCoverage = v);
         Bool("cluster-allow-reads-when-down", () => options.ClusterAllowReadsWhenDown, v => options.ClusterAllowReadsWhenDown = v);
+        Bool("cluster-allow-pubsubshard-when-down", () => options.ClusterAllowPubSubShardWhenDown, v => options.ClusterAllowPubSubShardWhenDown = v);
+        Add(new ConfigSetting("cluster-bus-secret", () => options.ClusterBusSecret, v => Assign(() => options.ClusterBusSecret = v), Immutable: true));
         foreach (var (alias, name) in Aliases) _ordered.Add(new(alias, _settings[alias] = _settings[name]));
     }
 

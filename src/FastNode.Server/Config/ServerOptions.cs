@@ -149,6 +149,10 @@ public sealed class ServerOptions
     public bool ClusterRequireFullCoverage { get; set; } = true;
     /// <summary>cluster-allow-reads-when-down: with cluster_state fail, reads of served slots still run.</summary>
     public bool ClusterAllowReadsWhenDown { get; set; }
+    /// <summary>cluster-allow-pubsubshard-when-down: with cluster_state fail, sharded pub/sub of served slots still runs.</summary>
+    public bool ClusterAllowPubSubShardWhenDown { get; set; } = true;
+    /// <summary>cluster-bus-secret (FastNode's own): a shared secret that authenticates every bus frame (empty = none).</summary>
+    public string ClusterBusSecret { get; set; } = "";
 
     /// <summary>The RDB file's full path.</summary>
     public string RdbPath => Path.Combine(Dir, DbFilename);
