@@ -22,6 +22,10 @@ public sealed class TcpBusTransport : IClusterTransport, IDisposable
 {
     private const int QueueCapacity = 1024;
     private const int ConnectTimeoutMs = 2000;
+    private const int SendBatchBytes = 256 * 1024;
+    // A frame's buffer starts at most this big and doubles as its bytes arrive: a length field alone (up to the 4 MiB
+    // frame limit) cannot make the node allocate what the peer never sends.
+    private const int FirstReadBytes = 64 * 1024;
 
     private readonly ConcurrentDictionary<BusEndpoint, Channel<byte[]>> _links = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -89,9 +93,18 @@ public sealed class TcpBusTransport : IClusterTransport, IDisposable
                         timeout.CancelAfter(ConnectTimeoutMs);
                         await socket.ConnectAsync(to.Ip, to.Port, timeout.Token).ConfigureAwait(false);
                     }
+                    // Whatever is queued goes out in one send (pub/sub traffic can queue thousands of small frames).
+                    var batch = new List<ArraySegment<byte>>(64);
                     while (await queue.WaitToReadAsync(ct).ConfigureAwait(false))
                     {
-                        while (queue.TryRead(out var frame)) await socket.SendAsync(frame, SocketFlags.None, ct).ConfigureAwait(false);
+                        batch.Clear();
+                        int bytes = 0;
+                        while (bytes < SendBatchBytes && queue.TryRead(out var frame))
+                        {
+                            batch.Add(frame);
+                            bytes += frame.Length;
+                        }
+                        if (batch.Count > 0) await socket.SendAsync(batch, SocketFlags.None).WaitAsync(ct).ConfigureAwait(false);
                     }
                 }
                 catch (Exception ex) when (ex is SocketException or OperationCanceledException or IOException or ObjectDisposedException)
@@ -132,7 +145,7 @@ public sealed class TcpBusTransport : IClusterTransport, IDisposable
     {
         var ct = _stopping.Token;
         client.NoDelay = true;
-        using var stream = new NetworkStream(client, ownsSocket: true);
+        using var stream = new BufferedStream(new NetworkStream(client, ownsSocket: true), FirstReadBytes);
         var prefix = new byte[8];
         try
         {
@@ -145,9 +158,16 @@ public sealed class TcpBusTransport : IClusterTransport, IDisposable
                     LogRejection(rejection == FrameRejection.None ? FrameRejection.BadLength : rejection);
                     return;
                 }
-                var frame = new byte[length];
+                var frame = new byte[Math.Min(length, FirstReadBytes)];
                 prefix.CopyTo(frame, 0);
-                await stream.ReadExactlyAsync(frame.AsMemory(prefix.Length), ct).ConfigureAwait(false);
+                int have = prefix.Length;
+                while (have < length)
+                {
+                    if (have == frame.Length) Array.Resize(ref frame, (int)Math.Min(length, frame.Length * 2L));
+                    int read = await stream.ReadAsync(frame.AsMemory(have, frame.Length - have), ct).ConfigureAwait(false);
+                    if (read == 0) return;
+                    have += read;
+                }
                 FrameReceived?.Invoke(frame, client.Dispose);
             }
         }
