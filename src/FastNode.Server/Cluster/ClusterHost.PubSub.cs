@@ -27,10 +27,14 @@ public sealed partial class ClusterHost
         new BoundedChannelOptions(PubSubQueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private BlockingCollection<Action>[] _queues = [];
     private PubSubRegistry? _pubSub;
+    private Config.ServerOptions? _serverOptions;
     private FastNode.Cluster.State.ClusterSnapshot? _servedFrom;
     private bool[] _served = new bool[KeySlot.SlotCount];
     private long _dropped;
     private long _lastDropLogMs;
+
+    /// <summary>cluster-preferred-endpoint-type (CONFIG SET applies at once): ip, hostname or unknown-endpoint.</summary>
+    public string PreferredEndpointType => _serverOptions?.ClusterPreferredEndpointType ?? "ip";
 
     /// <summary>PUBLISH / SPUBLISH messages dropped because a queue was full (a node far behind on pub/sub traffic).</summary>
     public long PubSubDropped => Interlocked.Read(ref _dropped);
@@ -50,10 +54,11 @@ public sealed partial class ClusterHost
         if (!_bulk.TryAdd(send)) Dropped();
     }
 
-    // Constructor: the cluster thread's two queues, and where received messages go.
-    private void WirePubSub(ServerState server)
+    // Constructor: the cluster thread's two queues, where received messages go, and the settings read per command.
+    private void AttachServer(ServerState server)
     {
         _queues = [_work, _bulk];
+        _serverOptions = server.Options;
         _pubSub = server.PubSub;
         _pubSub.ShardSlotServed = ServesSlot;
         _node.PublishReceived = message =>

@@ -46,11 +46,9 @@ public sealed partial class ClusterHost : IDisposable
         var bindAddress = BindAddress(options.Bind);
         int busPort = options.ClusterPort != 0 ? options.ClusterPort : server.BoundPort + 10000;
         _transport = new TcpBusTransport(bindAddress, busPort, codec, _log);
-        string ip = options.ClusterAnnounceIp.Length > 0 ? options.ClusterAnnounceIp
-            : bindAddress.Equals(IPAddress.Any) ? "127.0.0.1" : bindAddress.ToString();
-        var address = new NodeAddress(ip,
-            options.ClusterAnnouncePort != 0 ? options.ClusterAnnouncePort : server.BoundPort,
-            options.ClusterAnnounceBusPort != 0 ? options.ClusterAnnounceBusPort : _transport.Port);
+        _boundIp = bindAddress.Equals(IPAddress.Any) ? "127.0.0.1" : bindAddress.ToString();
+        _boundPort = server.BoundPort;
+        var address = Announced(options);
         var random = new Random();
         NodeId id;
         NodeConfig config;
@@ -81,7 +79,7 @@ public sealed partial class ClusterHost : IDisposable
             }
         });
         _thread = new Thread(Run) { IsBackground = true, Name = "cluster" };
-        WirePubSub(server);
+        AttachServer(server);
     }
 
     /// <summary>nodes.conf's full path.</summary>
@@ -189,6 +187,7 @@ public sealed partial class ClusterHost : IDisposable
             {
                 if (Environment.TickCount64 >= nextTick)
                 {
+                    ApplyAnnouncedAddress();
                     _node.Tick();
                     nextTick = Environment.TickCount64 + TickMs;
                     Publish();

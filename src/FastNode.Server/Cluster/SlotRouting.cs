@@ -36,16 +36,16 @@ public static class SlotRouting
         _ = asking; // ASKING matters only for a slot being imported; slot migration is not wired yet.
         // SSUBSCRIBE / SUNSUBSCRIBE / SPUBLISH (the pub/sub commands with channels as keys): a replica serves its
         // primary's slots without READONLY, and cluster-allow-pubsubshard-when-down decides when the cluster is down.
-        if ((def.Flags & CommandFlags.PubSub) != 0) return RouteShardPubSub(view, slot, allowShardPubSubWhenDown);
-        return Route(view, session, slot, (def.Flags & CommandFlags.Write) != 0, allowReadsWhenDown);
+        if ((def.Flags & CommandFlags.PubSub) != 0) return RouteShardPubSub(cluster, view, slot, allowShardPubSubWhenDown);
+        return Route(cluster, view, session, slot, (def.Flags & CommandFlags.Write) != 0, allowReadsWhenDown);
     }
 
-    private static string? RouteShardPubSub(ClusterView view, int slot, bool allowWhenDown)
+    private static string? RouteShardPubSub(ClusterHost cluster, ClusterView view, int slot, bool allowWhenDown)
     {
         var owner = view.Slots.Owner(slot);
         if (!view.Ok && !allowWhenDown) return "CLUSTERDOWN The cluster is down";
         if (owner == view.MyId || owner == view.MyPrimary) return null;
-        return Moved(view, owner, slot);
+        return Moved(cluster, view, owner, slot);
     }
 
     /// <summary>
@@ -77,10 +77,10 @@ public static class SlotRouting
         if (slot < 0) return null;
         var view = cluster.View;
         if (view.Slots.Owner(slot).IsNone) return "CLUSTERDOWN Hash slot not served";
-        return Route(view, session, slot, write, allowReadsWhenDown);
+        return Route(cluster, view, session, slot, write, allowReadsWhenDown);
     }
 
-    private static string? Route(ClusterView view, ClientSession session, int slot, bool write, bool allowReadsWhenDown)
+    private static string? Route(ClusterHost cluster, ClusterView view, ClientSession session, int slot, bool write, bool allowReadsWhenDown)
     {
         var owner = view.Slots.Owner(slot);
         if (!view.Ok)
@@ -90,12 +90,9 @@ public static class SlotRouting
         }
         if (owner == view.MyId) return null;
         if (session.ClusterReadOnly && !write && owner == view.MyPrimary) return null;
-        return Moved(view, owner, slot);
+        return Moved(cluster, view, owner, slot);
     }
 
-    private static string Moved(ClusterView view, FastNode.Cluster.Nodes.NodeId owner, int slot)
-    {
-        var address = view.Snapshot.Find(owner)?.Config.Address;
-        return $"MOVED {slot} {address?.Ip}:{address?.Port}";
-    }
+    private static string Moved(ClusterHost cluster, ClusterView view, FastNode.Cluster.Nodes.NodeId owner, int slot) =>
+        ClusterEndpoints.Redirect("MOVED", slot, view.Snapshot.Find(owner)?.Config.Address, cluster.PreferredEndpointType);
 }
