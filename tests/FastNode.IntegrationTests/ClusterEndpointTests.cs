@@ -13,62 +13,18 @@ public sealed class ClusterEndpointTests : ProcessTestBase
 {
     protected override string DirPrefix => "fastnode-clendpoint-";
 
-    // One two-node cluster of either server; Names maps each id and port to a placeholder used by both kinds.
-    private sealed class Pair
-    {
-        public readonly List<ServerProcesses.Running> Nodes = [];
-        public readonly List<(string From, string To)> Names = [];
-        public int Port(int node) => Nodes[node].Port;
-        public string Call(int node, params string[] args)
-        {
-            using var client = RawClient.Connect(Nodes[node].Port);
-            return client.Call(args);
-        }
-        public string Normalized(string reply)
-        {
-            foreach (var (from, to) in Names) reply = reply.Replace(from, to);
-            return reply;
-        }
-    }
-
-    private Pair Start(bool redis)
-    {
-        if (redis && !ServerProcesses.RedisInstalled) Assert.Ignore("redis-server is not installed");
-        var pair = new Pair();
-        for (int i = 0; i < 2; i++)
-        {
-            int port = ServerProcesses.FreePort(), bus = ServerProcesses.FreePort();
-            string dir = Path.Combine(Dir, $"{(redis ? "redis" : "fastnode")}{i}");
-            Directory.CreateDirectory(dir);
-            string args = $"--dir {dir} --cluster-enabled yes --cluster-port {bus} --cluster-node-timeout 5000"
-                + (i == 0 ? " --cluster-announce-hostname node0.example" : "");
-            pair.Nodes.Add((redis ? Processes.Redis(port, args) : Processes.FastNode(port, args)).Ready());
-            pair.Names.Add((bus.ToString(), $"<bus{i}>"));
-            pair.Names.Add((port.ToString(), $"<port{i}>"));
-        }
-        Assert.That(pair.Call(0, "CLUSTER", "ADDSLOTSRANGE", "0", "8000"), Is.EqualTo("+OK\r\n"));
-        Assert.That(pair.Call(1, "CLUSTER", "ADDSLOTSRANGE", "8001", "16383"), Is.EqualTo("+OK\r\n"));
-        Assert.That(pair.Call(0, "CLUSTER", "MEET", "127.0.0.1", pair.Port(1).ToString(), pair.Names[2].From), Is.EqualTo("+OK\r\n"));
-        for (int i = 0; i < 2; i++)
-        {
-            int node = i;
-            Probe.WaitUntil(() => pair.Call(node, "CLUSTER", "INFO").Contains("cluster_state:ok")
-                && pair.Call(node, "CLUSTER", "INFO").Contains("cluster_known_nodes:2\r\n"), $"{(redis ? "redis" : "FastNode")} node {i} sees the cluster ok", 40);
-        }
-        for (int i = 0; i < 2; i++) pair.Names.Insert(0, (pair.Call(i, "CLUSTER", "MYID").Split("\r\n")[1], $"<id{i}>"));
-        return pair;
-    }
+    private ClusterPair Start(bool redis) => ClusterPair.Start(Processes, Dir, redis);
 
     // The replies of both kinds to the same command, normalized; a top-level array's elements are sorted because Redis
     // lists CLUSTER SLOTS and SHARDS in its node table's order.
-    private static void AssertSame(Pair fastNode, Pair redis, int node, params string[] command)
+    private static void AssertSame(ClusterPair fastNode, ClusterPair redis, int node, params string[] command)
     {
         string expected = Sorted(redis.Call(node, command), redis);
         string actual = Sorted(fastNode.Call(node, command), fastNode);
         Assert.That(actual, Is.EqualTo(expected), $"{string.Join(' ', command)} on node {node}");
     }
 
-    private static string Sorted(string reply, Pair pair)
+    private static string Sorted(string reply, ClusterPair pair)
     {
         if (!reply.StartsWith('*')) return pair.Normalized(reply);
         int headerEnd = reply.IndexOf("\r\n", StringComparison.Ordinal) + 2;
@@ -85,7 +41,7 @@ public sealed class ClusterEndpointTests : ProcessTestBase
 
     // CLUSTER NODES, per node: id, address (ip:port@bus[,hostname]), flags, primary, link state and slots; the ping
     // times and epochs differ between any two runs.
-    private static string NodesLines(Pair pair, int node)
+    private static string NodesLines(ClusterPair pair, int node)
     {
         string reply = pair.Call(node, "CLUSTER", "NODES");
         string body = reply[(reply.IndexOf("\r\n", StringComparison.Ordinal) + 2)..^2];
@@ -97,7 +53,7 @@ public sealed class ClusterEndpointTests : ProcessTestBase
         return string.Join('\n', lines);
     }
 
-    private static void SetOnBoth(Pair pair, string name, string value)
+    private static void SetOnBoth(ClusterPair pair, string name, string value)
     {
         for (int i = 0; i < 2; i++) Assert.That(pair.Call(i, "CONFIG", "SET", name, value), Is.EqualTo("+OK\r\n"), $"{name} {value} on node {i}");
     }

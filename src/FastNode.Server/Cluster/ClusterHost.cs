@@ -69,13 +69,14 @@ public sealed partial class ClusterHost : IDisposable
             _node.RestoreEpochs(conf.CurrentEpoch, conf.LastVoteEpoch);
         }
         _view = new ClusterView(_node.Snapshot);
-        _transport.FrameReceived = (frame, close) => PostFrame(frame, () =>
+        _transport.FrameReceived = (frame, link) => PostFrame(frame, () =>
         {
             var rejection = _node.Receive(frame);
-            if (rejection != FrameRejection.None)
+            if (rejection == FrameRejection.None) link.Accepted(frame);
+            else
             {
                 _transport.LogRejection(rejection);
-                close();
+                link.Close();
             }
         });
         _thread = new Thread(Run) { IsBackground = true, Name = "cluster" };

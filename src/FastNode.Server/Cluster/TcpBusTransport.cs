@@ -27,7 +27,8 @@ public sealed class TcpBusTransport : IClusterTransport, IDisposable
     // frame limit) cannot make the node allocate what the peer never sends.
     private const int FirstReadBytes = 64 * 1024;
 
-    private readonly ConcurrentDictionary<BusEndpoint, Channel<byte[]>> _links = new();
+    private readonly ConcurrentDictionary<BusEndpoint, OutboundLink> _links = new();
+    private readonly ConcurrentDictionary<InboundLink, byte> _inbound = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly Socket _listener;
     private readonly BusFrameCodec _codec;
@@ -48,25 +49,40 @@ public sealed class TcpBusTransport : IClusterTransport, IDisposable
     /// <summary>The bound bus port.</summary>
     public int Port { get; }
 
-    /// <summary>Called on a pool thread for each whole frame read; the action closes the link it came from.</summary>
-    public Action<byte[], Action>? FrameReceived { get; set; }
+    /// <summary>Called on a pool thread for each whole frame read, with the link it came from.</summary>
+    public Action<byte[], InboundLink>? FrameReceived { get; set; }
+
+    /// <summary>The connected links, both ways (CLUSTER LINKS).</summary>
+    public List<BusLinkInfo> Links()
+    {
+        var links = new List<BusLinkInfo>();
+        foreach (var (endpoint, link) in _links)
+        {
+            long connected = Interlocked.Read(ref link.ConnectedUnixMs);
+            if (connected != 0) links.Add(new(true, endpoint, null, connected, Math.Max(0, Interlocked.Read(ref link.PendingBytes))));
+        }
+        foreach (var link in _inbound.Keys) links.Add(new(false, null, link.PeerId, link.CreatedUnixMs, 0));
+        return links;
+    }
 
     public void Start() => _ = AcceptLoopAsync();
 
     public void Send(BusEndpoint to, byte[] frame)
     {
         if (_stopping.IsCancellationRequested || to.Port <= 0 || to.Ip.Length == 0) return;
-        if (!_links.TryGetValue(to, out var queue))
+        if (!_links.TryGetValue(to, out var link))
         {
-            queue = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(QueueCapacity)
+            link = new OutboundLink(Channel.CreateBounded<byte[]>(new BoundedChannelOptions(QueueCapacity)
             {
-                FullMode = BoundedChannelFullMode.DropWrite,
+                // Wait mode's TryWrite answers false when the queue is full (DropWrite would answer true), so a
+                // dropped frame is neither written nor counted in PendingBytes.
+                FullMode = BoundedChannelFullMode.Wait,
                 SingleReader = true,
-            });
-            if (_links.TryAdd(to, queue)) _ = SendLoopAsync(to, queue.Reader);
-            else queue = _links[to];
+            }));
+            if (_links.TryAdd(to, link)) _ = SendLoopAsync(to, link);
+            else link = _links[to];
         }
-        queue.Writer.TryWrite(frame);
+        if (link.Queue.Writer.TryWrite(frame)) Interlocked.Add(ref link.PendingBytes, frame.Length);
     }
 
     /// <summary>Logs a rejected frame at most once a second (a flood of garbage must not flood the log).</summary>
@@ -78,9 +94,10 @@ public sealed class TcpBusTransport : IClusterTransport, IDisposable
         _log.LogWarning("Cluster bus: dropped a frame ({Rejection}) and closed its link", rejection);
     }
 
-    private async Task SendLoopAsync(BusEndpoint to, ChannelReader<byte[]> queue)
+    private async Task SendLoopAsync(BusEndpoint to, OutboundLink link)
     {
         var ct = _stopping.Token;
+        var queue = link.Queue.Reader;
         try
         {
             while (await queue.WaitToReadAsync(ct).ConfigureAwait(false))
@@ -93,6 +110,7 @@ public sealed class TcpBusTransport : IClusterTransport, IDisposable
                         timeout.CancelAfter(ConnectTimeoutMs);
                         await socket.ConnectAsync(to.Ip, to.Port, timeout.Token).ConfigureAwait(false);
                     }
+                    Interlocked.Exchange(ref link.ConnectedUnixMs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
                     // Whatever is queued goes out in one send (pub/sub traffic can queue thousands of small frames).
                     var batch = new List<ArraySegment<byte>>(64);
                     while (await queue.WaitToReadAsync(ct).ConfigureAwait(false))
@@ -105,13 +123,16 @@ public sealed class TcpBusTransport : IClusterTransport, IDisposable
                             bytes += frame.Length;
                         }
                         if (batch.Count > 0) await socket.SendAsync(batch, SocketFlags.None).WaitAsync(ct).ConfigureAwait(false);
+                        Interlocked.Add(ref link.PendingBytes, -bytes);
                     }
                 }
                 catch (Exception ex) when (ex is SocketException or OperationCanceledException or IOException or ObjectDisposedException)
                 {
+                    Interlocked.Exchange(ref link.ConnectedUnixMs, 0);
                     if (ct.IsCancellationRequested) return;
                     // The peer is unreachable: what was queued for it is lost (as a dropped datagram would be).
                     while (queue.TryRead(out _)) { }
+                    Interlocked.Exchange(ref link.PendingBytes, 0);
                     _log.LogDebug("Cluster bus link to {Peer} failed: {Error}", to, ex.Message);
                     await Task.Delay(100, ct).ConfigureAwait(false);
                 }
@@ -147,6 +168,8 @@ public sealed class TcpBusTransport : IClusterTransport, IDisposable
         client.NoDelay = true;
         using var stream = new BufferedStream(new NetworkStream(client, ownsSocket: true), FirstReadBytes);
         var prefix = new byte[8];
+        var link = new InboundLink(client);
+        _inbound.TryAdd(link, 0);
         try
         {
             while (!ct.IsCancellationRequested)
@@ -168,11 +191,15 @@ public sealed class TcpBusTransport : IClusterTransport, IDisposable
                     if (read == 0) return;
                     have += read;
                 }
-                FrameReceived?.Invoke(frame, client.Dispose);
+                FrameReceived?.Invoke(frame, link);
             }
         }
         catch (Exception ex) when (ex is SocketException or OperationCanceledException or IOException or ObjectDisposedException or EndOfStreamException)
         {
+        }
+        finally
+        {
+            _inbound.TryRemove(link, out _);
         }
     }
 
@@ -180,6 +207,6 @@ public sealed class TcpBusTransport : IClusterTransport, IDisposable
     {
         _stopping.Cancel();
         _listener.Dispose();
-        foreach (var queue in _links.Values) queue.Writer.TryComplete();
+        foreach (var link in _links.Values) link.Queue.Writer.TryComplete();
     }
 }

@@ -44,10 +44,9 @@ public static class ClusterModeCommands
             .Append("cluster_known_nodes:").Append(snapshot.Nodes.Count).Append("\r\n")
             .Append("cluster_size:").Append(snapshot.Size).Append("\r\n")
             .Append("cluster_current_epoch:").Append(snapshot.CurrentEpoch).Append("\r\n")
-            .Append("cluster_my_epoch:").Append(myEpoch).Append("\r\n")
-            .Append("cluster_stats_messages_sent:").Append(cluster.Stats.FramesSent).Append("\r\n")
-            .Append("cluster_stats_messages_received:").Append(cluster.Stats.FramesReceived).Append("\r\n")
-            .Append("total_cluster_links_buffer_limit_exceeded:0\r\n");
+            .Append("cluster_my_epoch:").Append(myEpoch).Append("\r\n");
+        ClusterBusCommands.AppendMessageStats(text, cluster.Stats);
+        text.Append("total_cluster_links_buffer_limit_exceeded:0\r\n");
         ctx.Writer.WriteVerbatim("txt"u8, Encoding.ASCII.GetBytes(text.ToString()));
     }
 
