@@ -249,7 +249,8 @@ public static class ClusterModeCommands
         var args = ctx.Args;
         if (args.Count > 5)
         {
-            ctx.Writer.WriteError(ErrorText.WrongArity(ctx.Command.FullName));
+            // Redis 7.0 answers its generic subcommand error here, not the arity one.
+            ctx.Writer.WriteError(ErrorText.SubcommandSyntax(args[0], args[1]));
             return;
         }
         string ip = ErrorText.Text(args[2]);
