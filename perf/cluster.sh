@@ -109,6 +109,7 @@ bench_solo() { # solo-cluster|solo-plain port
   echo "round $round: $name $((after - before)) ms CPU for $((2 * requests)) requests" >&2
 }
 
+paired=""
 # Warm-up (JIT, connections) for everything measured.
 round=0
 for port in "${fn[0]}" "${rd[0]}"; do timeout 120 redis-benchmark --cluster -p "$port" -t set,get -P 16 -c 50 -n $((requests / 10)) -r 100000 -q >/dev/null 2>&1 || true; done
@@ -120,6 +121,8 @@ for round in $(seq 1 "$rounds"); do
   else
     bench_cluster Redis; bench_cluster FastNode; bench_solo solo-plain "$solo_plain"; bench_solo solo-cluster "$solo_cluster"
   fi
+  # The two runs of one round are back to back, so their ratio cancels load that drifts over minutes.
+  paired+="$(ratio "$(awk '{ print $NF }' <<<"${cost[solo-cluster]}")" "$(awk '{ print $NF }' <<<"${cost[solo-plain]}")") "
 done
 
 # ---- 3. bus traffic per node per second ---------------------------------------------------------------------------
@@ -161,6 +164,7 @@ echo
 c=$(median <<<"${cost[solo-cluster]}"); s=$(median <<<"${cost[solo-plain]}")
 echo "slot check: CPU us per request (SET+GET -P 16), one FastNode owning every slot vs standalone (median of $rounds)"
 echo "  cluster mode $c   standalone $s   ratio $(ratio "$c" "$s") (target <= 1.03)   (cluster ${cost[solo-cluster]}| standalone ${cost[solo-plain]})"
+echo "  median of the per-round ratios $(median <<<"$paired")   (rounds: $paired)"
 echo
 echo "bus messages per node per second, sent/received (CLUSTER INFO counters)"
 echo "  idle, 3 primaries:              FastNode $idle_fn  Redis $idle_rd"
