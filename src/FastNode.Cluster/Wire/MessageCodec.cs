@@ -27,7 +27,7 @@ public static class MessageCodec
             MessageType.Publish => PublishMessage.TryRead(ref r, limits, out message, out rejection),
             _ => false,
         };
-        if (!ok) return type is >= MessageType.Ping and <= MessageType.Publish ? rejection : FrameRejection.UnknownType;
+        if (!ok) return Enum.IsDefined(type) ? rejection : FrameRejection.UnknownType;
         if (!r.AtEnd)
         {
             message = null;
