@@ -5,5 +5,10 @@ namespace FastNode.Benchmarks;
 public static class Program
 {
     // Usage: dotnet run -c Release -- --filter '*' [--job short]
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    // Or: dotnet run -c Release -- slotcheck-ab [blocks]   (SlotCheckAb: the slot check's CPU cost, A/B in one process)
+    public static void Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "slotcheck-ab") SlotCheckAb.Run(args.Length > 1 ? int.Parse(args[1]) : 21);
+        else BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    }
 }

@@ -170,7 +170,7 @@ public sealed partial class ClusterNode : IMembershipSender, IMembershipEvents
         }
         var header = decoded!.Header;
         if (header.Sender == Id) return FrameRejection.None;
-        Stats.Received();
+        Stats.Received(header.Type);
         long now = Now;
         _membership.Heard(header.Sender, now);
         if (header.CurrentEpoch > _currentEpoch)
@@ -192,6 +192,7 @@ public sealed partial class ClusterNode : IMembershipSender, IMembershipEvents
             case FailoverAuthAckMessage vote: OnAuthAck(header.Sender, vote); break;
             case StateSyncMessage sync: OnStateSync(header.Sender, sync, now); break;
             case GossipMessage gossip: _membership.HandleGossip(gossip, now); break;
+            case PublishMessage publish: OnPublish(header.Sender, publish); break;
         }
         return FrameRejection.None;
     }

@@ -5,7 +5,8 @@ namespace FastNode.Cluster.State;
 /// <summary>Bus counters of one node, for INFO-style reporting and the simulator's figures.</summary>
 public sealed class ClusterStats
 {
-    private readonly long[] _sentByType = new long[16];
+    private readonly long[] _sentByType = new long[256];
+    private readonly long[] _receivedByType = new long[256];
     private readonly long[] _rejected = new long[Enum.GetValues<FrameRejection>().Length];
 
     public long FramesSent { get; private set; }
@@ -18,6 +19,9 @@ public sealed class ClusterStats
 
     public long SentOf(MessageType type) => _sentByType[(int)type];
 
+    /// <summary>Frames of this type received and accepted (CLUSTER INFO's per-type counters).</summary>
+    public long ReceivedOf(MessageType type) => _receivedByType[(int)type];
+
     public long Rejected(FrameRejection why) => _rejected[(int)why];
 
     public long RejectedTotal => _rejected.Sum();
@@ -26,10 +30,14 @@ public sealed class ClusterStats
     {
         FramesSent++;
         BytesSent += bytes;
-        _sentByType[(int)type]++;
+        _sentByType[(byte)type]++;
     }
 
-    internal void Received() => FramesReceived++;
+    internal void Received(MessageType type)
+    {
+        FramesReceived++;
+        _receivedByType[(byte)type]++;
+    }
 
     internal void Reject(FrameRejection why) => _rejected[(int)why]++;
 }

@@ -18,5 +18,11 @@ public sealed record FrameLimits
     /// <summary>Most slot ranges in one slot set; beyond 1024 ranges the encoder sends the 2 KB bitmap instead.</summary>
     public int MaxSlotRanges { get; init; } = 1024;
 
+    /// <summary>
+    /// Longest channel name plus message one Publish frame carries; a PUBLISH over it reaches only the local
+    /// subscribers (the frame itself must stay under <see cref="MaxFrameBytes"/>).
+    /// </summary>
+    public int MaxPublishBytes { get; init; } = 4 * 1024 * 1024 - 1024;
+
     public static FrameLimits Default { get; } = new();
 }

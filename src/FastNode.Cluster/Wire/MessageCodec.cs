@@ -24,9 +24,10 @@ public static class MessageCodec
             MessageType.StateSync => TryStateSync(ref r, limits, out message, out rejection),
             MessageType.Announce => TryAnnounce(out message),
             MessageType.Gossip => TryGossip(ref r, limits, out message, out rejection),
+            MessageType.Publish => PublishMessage.TryRead(ref r, limits, out message, out rejection),
             _ => false,
         };
-        if (!ok) return type is >= MessageType.Ping and <= MessageType.Gossip ? rejection : FrameRejection.UnknownType;
+        if (!ok) return Enum.IsDefined(type) ? rejection : FrameRejection.UnknownType;
         if (!r.AtEnd)
         {
             message = null;

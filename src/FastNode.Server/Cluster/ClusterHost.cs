@@ -42,16 +42,15 @@ public sealed partial class ClusterHost : IDisposable
         {
             NodeTimeoutMs = Math.Max(1, options.ClusterNodeTimeout),
             RequireFullCoverage = options.ClusterRequireFullCoverage,
+            Secret = options.ClusterBusSecret.Length > 0 ? Encoding.UTF8.GetBytes(options.ClusterBusSecret) : null,
         };
         var codec = new BusFrameCodec(BusFrameCodec.ClusterIdOf(clusterOptions.ClusterName), clusterOptions.Secret, clusterOptions.Limits);
         var bindAddress = BindAddress(options.Bind);
         int busPort = options.ClusterPort != 0 ? options.ClusterPort : server.BoundPort + 10000;
         _transport = new TcpBusTransport(bindAddress, busPort, codec, _log);
-        string ip = options.ClusterAnnounceIp.Length > 0 ? options.ClusterAnnounceIp
-            : bindAddress.Equals(IPAddress.Any) ? "127.0.0.1" : bindAddress.ToString();
-        var address = new NodeAddress(ip,
-            options.ClusterAnnouncePort != 0 ? options.ClusterAnnouncePort : server.BoundPort,
-            options.ClusterAnnounceBusPort != 0 ? options.ClusterAnnounceBusPort : _transport.Port);
+        _boundIp = bindAddress.Equals(IPAddress.Any) ? "127.0.0.1" : bindAddress.ToString();
+        _boundPort = server.BoundPort;
+        var address = Announced(options);
         var random = _random = new Random();
         _clusterOptions = clusterOptions;
         NodeId id;
@@ -74,16 +73,18 @@ public sealed partial class ClusterHost : IDisposable
             if (conf.Myself is { } line) _node.RestoreMigrations(line.Migrating, line.Importing);
         }
         _view = new ClusterView(_node.Snapshot);
-        _transport.FrameReceived = (frame, close) => Post(() =>
+        _transport.FrameReceived = (frame, link) => PostFrame(frame, () =>
         {
             var rejection = _node.Receive(frame);
-            if (rejection != FrameRejection.None)
+            if (rejection == FrameRejection.None) link.Accepted(frame);
+            else
             {
                 _transport.LogRejection(rejection);
-                close();
+                link.Close();
             }
         });
         _thread = new Thread(Run) { IsBackground = true, Name = "cluster" };
+        AttachServer(server);
     }
 
     /// <summary>nodes.conf's full path.</summary>
@@ -192,12 +193,14 @@ public sealed partial class ClusterHost : IDisposable
             {
                 if (Environment.TickCount64 >= nextTick)
                 {
+                    ApplyAnnouncedAddress();
                     _node.Tick();
                     nextTick = Environment.TickCount64 + TickMs;
                     Publish();
                 }
                 int wait = (int)Math.Clamp(nextTick - Environment.TickCount64, 0, TickMs);
-                if (_work.TryTake(out var item, wait))
+                // Configuration and membership frames first; pub/sub traffic (the second queue) only when they are done.
+                if (BlockingCollection<Action>.TryTakeFromAny(_queues, out var item, wait) >= 0)
                 {
                     long before = _node.ConfigVersion;
                     item();
@@ -217,6 +220,7 @@ public sealed partial class ClusterHost : IDisposable
         bool wasOk = _view.Ok;
         _view = new ClusterView(_node.Snapshot);
         if (_view.Ok != wasOk) _log.LogInformation("Cluster state changed: {State} ({Detail})", _view.Ok ? "ok" : "fail", _node.HealthDetail);
+        NoticeLostShardSlots();
         if (_node.ConfigVersion == _savedVersion) return;
         try
         {

@@ -31,7 +31,7 @@ public static class SlotRouting
 
     /// <summary>Null when the command may run here; otherwise the error to reply.</summary>
     public static string? Check(ServerState server, ClusterHost cluster, ClientSession session, CommandDef def, CommandArgs args,
-        bool allowReadsWhenDown)
+        bool allowReadsWhenDown, bool allowShardPubSubWhenDown = true)
     {
         bool asking = session.Asking;
         if (asking) ResetAsking(session, def);
@@ -49,9 +49,20 @@ public static class SlotRouting
         {
             if (KeySlot.Of(args[i]) != slot) return CrossSlot;
         }
+        // SSUBSCRIBE / SUNSUBSCRIBE / SPUBLISH (the pub/sub commands with channels as keys): a replica serves its
+        // primary's slots without READONLY, and cluster-allow-pubsubshard-when-down decides when the cluster is down.
+        if ((def.Flags & CommandFlags.PubSub) != 0) return RouteShardPubSub(cluster, view, slot, allowShardPubSubWhenDown);
         bool write = (def.Flags & CommandFlags.Write) != 0;
-        if (view.Migrations is null) return Route(view, session, slot, write, allowReadsWhenDown);
-        return RouteMigrating(server, view, session, def, args, slot, write, asking || def.Name == "RESTORE-ASKING", allowReadsWhenDown);
+        if (view.Migrations is null) return Route(cluster, view, session, slot, write, allowReadsWhenDown);
+        return RouteMigrating(server, cluster, view, session, def, args, slot, write, asking || def.Name == "RESTORE-ASKING", allowReadsWhenDown);
+    }
+
+    private static string? RouteShardPubSub(ClusterHost cluster, ClusterView view, int slot, bool allowWhenDown)
+    {
+        var owner = view.Slots.Owner(slot);
+        if (!view.Ok && !allowWhenDown) return "CLUSTERDOWN The cluster is down";
+        if (owner == view.MyId || owner == view.MyPrimary) return null;
+        return Redirect("MOVED", cluster, view, owner, slot);
     }
 
     /// <summary>
@@ -83,9 +94,9 @@ public static class SlotRouting
         if (slot < 0) return null;
         var view = cluster.View;
         if (view.Slots.Owner(slot).IsNone) return Unserved;
-        if (view.Migrations is null) return Route(view, session, slot, write, allowReadsWhenDown);
+        if (view.Migrations is null) return Route(cluster, view, session, slot, write, allowReadsWhenDown);
         var migration = MigrationState(view, slot);
-        if (migration == SlotState.Stable) return Route(view, session, slot, write, allowReadsWhenDown);
+        if (migration == SlotState.Stable) return Route(cluster, view, session, slot, write, allowReadsWhenDown);
         var (existing, missing, multiple) = (0, 0, false);
         byte[]? firstKey = null;
         foreach (var command in queued)
@@ -94,7 +105,7 @@ public static class SlotRouting
             if (def is null) continue;
             Count(server, def, command.Args, ref existing, ref missing, ref multiple, ref firstKey);
         }
-        return Decide(view, session, slot, write, asking, migration, existing, missing, multiple, isMigrate: false, allowReadsWhenDown);
+        return Decide(cluster, view, session, slot, write, asking, migration, existing, missing, multiple, isMigrate: false, allowReadsWhenDown);
     }
 
     private enum SlotState : byte { Stable, Migrating, Importing }
@@ -125,15 +136,15 @@ public static class SlotRouting
         return migrations.ImportingFrom(slot).IsNone ? SlotState.Stable : SlotState.Importing;
     }
 
-    private static string? RouteMigrating(ServerState server, ClusterView view, ClientSession session, CommandDef def, CommandArgs args,
+    private static string? RouteMigrating(ServerState server, ClusterHost cluster, ClusterView view, ClientSession session, CommandDef def, CommandArgs args,
         int slot, bool write, bool asking, bool allowReadsWhenDown)
     {
         var migration = MigrationState(view, slot);
-        if (migration == SlotState.Stable) return Route(view, session, slot, write, allowReadsWhenDown);
+        if (migration == SlotState.Stable) return Route(cluster, view, session, slot, write, allowReadsWhenDown);
         var (existing, missing, multiple) = (0, 0, false);
         byte[]? firstKey = null;
         Count(server, def, args, ref existing, ref missing, ref multiple, ref firstKey);
-        return Decide(view, session, slot, write, asking, migration, existing, missing, multiple, def.Name == "MIGRATE", allowReadsWhenDown);
+        return Decide(cluster, view, session, slot, write, asking, migration, existing, missing, multiple, def.Name == "MIGRATE", allowReadsWhenDown);
     }
 
     /// <summary>Counts a command's keys present and missing in database 0, and whether it names more than one distinct key.</summary>
@@ -154,7 +165,7 @@ public static class SlotRouting
         }
     }
 
-    private static string? Decide(ClusterView view, ClientSession session, int slot, bool write, bool asking, SlotState migration,
+    private static string? Decide(ClusterHost cluster, ClusterView view, ClientSession session, int slot, bool write, bool asking, SlotState migration,
         int existing, int missing, bool multiple, bool isMigrate, bool allowReadsWhenDown)
     {
         if (!view.Ok)
@@ -166,13 +177,13 @@ public static class SlotRouting
         if (migration == SlotState.Migrating && missing > 0)
         {
             if (existing > 0) return TryAgain;
-            return Redirect("ASK", view, view.Migrations!.MigratingTo(slot), slot);
+            return Redirect("ASK", cluster, view, view.Migrations!.MigratingTo(slot), slot);
         }
         if (migration == SlotState.Importing && asking) return multiple && missing > 0 ? TryAgain : null;
-        return Route(view, session, slot, write, allowReadsWhenDown);
+        return Route(cluster, view, session, slot, write, allowReadsWhenDown);
     }
 
-    private static string? Route(ClusterView view, ClientSession session, int slot, bool write, bool allowReadsWhenDown)
+    private static string? Route(ClusterHost cluster, ClusterView view, ClientSession session, int slot, bool write, bool allowReadsWhenDown)
     {
         var owner = view.Slots.Owner(slot);
         if (!view.Ok)
@@ -182,12 +193,10 @@ public static class SlotRouting
         }
         if (owner == view.MyId) return null;
         if (session.ClusterReadOnly && !write && owner == view.MyPrimary) return null;
-        return Redirect("MOVED", view, owner, slot);
+        return Redirect("MOVED", cluster, view, owner, slot);
     }
 
-    private static string Redirect(string kind, ClusterView view, NodeId node, int slot)
-    {
-        var address = view.Snapshot.Find(node)?.Config.Address;
-        return $"{kind} {slot} {address?.Ip}:{address?.Port}";
-    }
+    /// <summary>MOVED or ASK with the node's endpoint as cluster-preferred-endpoint-type asks.</summary>
+    private static string Redirect(string kind, ClusterHost cluster, ClusterView view, NodeId node, int slot) =>
+        ClusterEndpoints.Redirect(kind, slot, view.Snapshot.Find(node)?.Config.Address, cluster.PreferredEndpointType);
 }

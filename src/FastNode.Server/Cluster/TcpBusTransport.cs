@@ -22,8 +22,13 @@ public sealed class TcpBusTransport : IClusterTransport, IDisposable
 {
     private const int QueueCapacity = 1024;
     private const int ConnectTimeoutMs = 2000;
+    private const int SendBatchBytes = 256 * 1024;
+    // A frame's buffer starts at most this big and doubles as its bytes arrive: a length field alone (up to the 4 MiB
+    // frame limit) cannot make the node allocate what the peer never sends.
+    private const int FirstReadBytes = 64 * 1024;
 
-    private readonly ConcurrentDictionary<BusEndpoint, Channel<byte[]>> _links = new();
+    private readonly ConcurrentDictionary<BusEndpoint, OutboundLink> _links = new();
+    private readonly ConcurrentDictionary<InboundLink, byte> _inbound = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly Socket _listener;
     private readonly BusFrameCodec _codec;
@@ -44,25 +49,40 @@ public sealed class TcpBusTransport : IClusterTransport, IDisposable
     /// <summary>The bound bus port.</summary>
     public int Port { get; }
 
-    /// <summary>Called on a pool thread for each whole frame read; the action closes the link it came from.</summary>
-    public Action<byte[], Action>? FrameReceived { get; set; }
+    /// <summary>Called on a pool thread for each whole frame read, with the link it came from.</summary>
+    public Action<byte[], InboundLink>? FrameReceived { get; set; }
+
+    /// <summary>The connected links, both ways (CLUSTER LINKS).</summary>
+    public List<BusLinkInfo> Links()
+    {
+        var links = new List<BusLinkInfo>();
+        foreach (var (endpoint, link) in _links)
+        {
+            long connected = Interlocked.Read(ref link.ConnectedUnixMs);
+            if (connected != 0) links.Add(new(true, endpoint, null, connected, Math.Max(0, Interlocked.Read(ref link.PendingBytes))));
+        }
+        foreach (var link in _inbound.Keys) links.Add(new(false, null, link.PeerId, link.CreatedUnixMs, 0));
+        return links;
+    }
 
     public void Start() => _ = AcceptLoopAsync();
 
     public void Send(BusEndpoint to, byte[] frame)
     {
         if (_stopping.IsCancellationRequested || to.Port <= 0 || to.Ip.Length == 0) return;
-        if (!_links.TryGetValue(to, out var queue))
+        if (!_links.TryGetValue(to, out var link))
         {
-            queue = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(QueueCapacity)
+            link = new OutboundLink(Channel.CreateBounded<byte[]>(new BoundedChannelOptions(QueueCapacity)
             {
-                FullMode = BoundedChannelFullMode.DropWrite,
+                // Wait mode's TryWrite answers false when the queue is full (DropWrite would answer true), so a
+                // dropped frame is neither written nor counted in PendingBytes.
+                FullMode = BoundedChannelFullMode.Wait,
                 SingleReader = true,
-            });
-            if (_links.TryAdd(to, queue)) _ = SendLoopAsync(to, queue.Reader);
-            else queue = _links[to];
+            }));
+            if (_links.TryAdd(to, link)) _ = SendLoopAsync(to, link);
+            else link = _links[to];
         }
-        queue.Writer.TryWrite(frame);
+        if (link.Queue.Writer.TryWrite(frame)) Interlocked.Add(ref link.PendingBytes, frame.Length);
     }
 
     /// <summary>Logs a rejected frame at most once a second (a flood of garbage must not flood the log).</summary>
@@ -74,9 +94,10 @@ public sealed class TcpBusTransport : IClusterTransport, IDisposable
         _log.LogWarning("Cluster bus: dropped a frame ({Rejection}) and closed its link", rejection);
     }
 
-    private async Task SendLoopAsync(BusEndpoint to, ChannelReader<byte[]> queue)
+    private async Task SendLoopAsync(BusEndpoint to, OutboundLink link)
     {
         var ct = _stopping.Token;
+        var queue = link.Queue.Reader;
         try
         {
             while (await queue.WaitToReadAsync(ct).ConfigureAwait(false))
@@ -89,16 +110,29 @@ public sealed class TcpBusTransport : IClusterTransport, IDisposable
                         timeout.CancelAfter(ConnectTimeoutMs);
                         await socket.ConnectAsync(to.Ip, to.Port, timeout.Token).ConfigureAwait(false);
                     }
+                    Interlocked.Exchange(ref link.ConnectedUnixMs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+                    // Whatever is queued goes out in one send (pub/sub traffic can queue thousands of small frames).
+                    var batch = new List<ArraySegment<byte>>(64);
                     while (await queue.WaitToReadAsync(ct).ConfigureAwait(false))
                     {
-                        while (queue.TryRead(out var frame)) await socket.SendAsync(frame, SocketFlags.None, ct).ConfigureAwait(false);
+                        batch.Clear();
+                        int bytes = 0;
+                        while (bytes < SendBatchBytes && queue.TryRead(out var frame))
+                        {
+                            batch.Add(frame);
+                            bytes += frame.Length;
+                        }
+                        if (batch.Count > 0) await socket.SendAsync(batch, SocketFlags.None).WaitAsync(ct).ConfigureAwait(false);
+                        Interlocked.Add(ref link.PendingBytes, -bytes);
                     }
                 }
                 catch (Exception ex) when (ex is SocketException or OperationCanceledException or IOException or ObjectDisposedException)
                 {
+                    Interlocked.Exchange(ref link.ConnectedUnixMs, 0);
                     if (ct.IsCancellationRequested) return;
                     // The peer is unreachable: what was queued for it is lost (as a dropped datagram would be).
                     while (queue.TryRead(out _)) { }
+                    Interlocked.Exchange(ref link.PendingBytes, 0);
                     _log.LogDebug("Cluster bus link to {Peer} failed: {Error}", to, ex.Message);
                     await Task.Delay(100, ct).ConfigureAwait(false);
                 }
@@ -132,8 +166,10 @@ public sealed class TcpBusTransport : IClusterTransport, IDisposable
     {
         var ct = _stopping.Token;
         client.NoDelay = true;
-        using var stream = new NetworkStream(client, ownsSocket: true);
+        using var stream = new BufferedStream(new NetworkStream(client, ownsSocket: true), FirstReadBytes);
         var prefix = new byte[8];
+        var link = new InboundLink(client);
+        _inbound.TryAdd(link, 0);
         try
         {
             while (!ct.IsCancellationRequested)
@@ -145,14 +181,25 @@ public sealed class TcpBusTransport : IClusterTransport, IDisposable
                     LogRejection(rejection == FrameRejection.None ? FrameRejection.BadLength : rejection);
                     return;
                 }
-                var frame = new byte[length];
+                var frame = new byte[Math.Min(length, FirstReadBytes)];
                 prefix.CopyTo(frame, 0);
-                await stream.ReadExactlyAsync(frame.AsMemory(prefix.Length), ct).ConfigureAwait(false);
-                FrameReceived?.Invoke(frame, client.Dispose);
+                int have = prefix.Length;
+                while (have < length)
+                {
+                    if (have == frame.Length) Array.Resize(ref frame, (int)Math.Min(length, frame.Length * 2L));
+                    int read = await stream.ReadAsync(frame.AsMemory(have, frame.Length - have), ct).ConfigureAwait(false);
+                    if (read == 0) return;
+                    have += read;
+                }
+                FrameReceived?.Invoke(frame, link);
             }
         }
         catch (Exception ex) when (ex is SocketException or OperationCanceledException or IOException or ObjectDisposedException or EndOfStreamException)
         {
+        }
+        finally
+        {
+            _inbound.TryRemove(link, out _);
         }
     }
 
@@ -160,6 +207,6 @@ public sealed class TcpBusTransport : IClusterTransport, IDisposable
     {
         _stopping.Cancel();
         _listener.Dispose();
-        foreach (var queue in _links.Values) queue.Writer.TryComplete();
+        foreach (var link in _links.Values) link.Queue.Writer.TryComplete();
     }
 }

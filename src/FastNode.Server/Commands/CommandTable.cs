@@ -342,7 +342,7 @@ public sealed class CommandTable
             Sub("cluster", "HELP", 2, Loading | Stale, Server.ClusterCommands.Help),
             Sub("cluster", "INFO", 2, Stale, Cluster.ClusterModeCommands.Info),
             Sub("cluster", "KEYSLOT", 3, Stale, Cluster.ClusterModeCommands.KeySlotOf),
-            Sub("cluster", "LINKS", 2, Stale, Cluster.ClusterModeCommands.NotYet),
+            Sub("cluster", "LINKS", 2, Stale, Cluster.ClusterBusCommands.Links),
             Sub("cluster", "MEET", -4, Admin | Stale | NoAsyncLoading, Cluster.ClusterModeCommands.Meet),
             Sub("cluster", "MYID", 2, Stale, Cluster.ClusterModeCommands.MyId),
             Sub("cluster", "NODES", 2, Stale, Cluster.ClusterModeCommands.Nodes),

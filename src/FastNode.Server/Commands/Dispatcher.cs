@@ -53,7 +53,8 @@ public static class Dispatcher
         // Cluster mode (Redis's getNodeByQuery): CROSSSLOT, CLUSTERDOWN or MOVED before anything else refuses. One
         // predictable branch when cluster mode is off.
         if (ctx.Server.Cluster is { } cluster
-            && FastNode.Server.Cluster.SlotRouting.Check(ctx.Server, cluster, session, def, args, ctx.Server.Options.ClusterAllowReadsWhenDown) is { } clusterError)
+            && FastNode.Server.Cluster.SlotRouting.Check(ctx.Server, cluster, session, def, args, ctx.Server.Options.ClusterAllowReadsWhenDown,
+                ctx.Server.Options.ClusterAllowPubSubShardWhenDown) is { } clusterError)
         {
             Reject(ref ctx, clusterError);
             return;

@@ -113,12 +113,19 @@ public sealed class ConfigRegistry
         Add(new ConfigSetting("cluster-config-file", () => options.ClusterConfigFile, v => Assign(() => options.ClusterConfigFile = v), Immutable: true));
         Int("cluster-node-timeout", () => options.ClusterNodeTimeout, v => options.ClusterNodeTimeout = v, 0, int.MaxValue, immutable: true);
         Int("cluster-port", () => options.ClusterPort, v => options.ClusterPort = v, 0, 65535, immutable: true);
-        Add(new ConfigSetting("cluster-announce-ip", () => options.ClusterAnnounceIp, v => Assign(() => options.ClusterAnnounceIp = v), Immutable: true));
-        Int("cluster-announce-port", () => options.ClusterAnnouncePort, v => options.ClusterAnnouncePort = v, 0, 65535, immutable: true);
-        Int("cluster-announce-bus-port", () => options.ClusterAnnounceBusPort, v => options.ClusterAnnounceBusPort = v, 0, 65535, immutable: true);
+        Add(new ConfigSetting("cluster-announce-ip", () => options.ClusterAnnounceIp, v => Assign(() => options.ClusterAnnounceIp = v)));
+        Int("cluster-announce-port", () => options.ClusterAnnouncePort, v => options.ClusterAnnouncePort = v, 0, 65535);
+        Int("cluster-announce-bus-port", () => options.ClusterAnnounceBusPort, v => options.ClusterAnnounceBusPort = v, 0, 65535);
         Bool("cluster-require-full-coverage", () => options.ClusterRequireFullCoverage, v => options.ClusterRequireFullCoverage = v);
         Bool("cluster-allow-reads-when-down", () => options.ClusterAllowReadsWhenDown, v => options.ClusterAllowReadsWhenDown = v);
         Bool("cluster-auto-placement", () => options.ClusterAutoPlacement, v => options.ClusterAutoPlacement = v);
+        Bool("cluster-allow-pubsubshard-when-down", () => options.ClusterAllowPubSubShardWhenDown, v => options.ClusterAllowPubSubShardWhenDown = v);
+        Add(new ConfigSetting("cluster-announce-hostname", () => options.ClusterAnnounceHostname, v =>
+            Cluster.ClusterEndpoints.HostnameError(v) ?? Assign(() => options.ClusterAnnounceHostname = v)));
+        Int("cluster-announce-tls-port", () => options.ClusterAnnounceTlsPort, v => options.ClusterAnnounceTlsPort = v, 0, 65535);
+        Choice("cluster-preferred-endpoint-type", () => options.ClusterPreferredEndpointType, v => options.ClusterPreferredEndpointType = v, false,
+            ["ip", "hostname", "unknown-endpoint"]);
+        Add(new ConfigSetting("cluster-bus-secret", () => options.ClusterBusSecret, v => Assign(() => options.ClusterBusSecret = v), Immutable: true));
         foreach (var (alias, name) in Aliases) _ordered.Add(new(alias, _settings[alias] = _settings[name]));
     }
 

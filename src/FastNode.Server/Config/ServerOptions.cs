@@ -153,6 +153,16 @@ public sealed class ServerOptions
     public bool ClusterAllowReadsWhenDown { get; set; }
     /// <summary>cluster-auto-placement: slots follow rendezvous hashing over the healthy primaries, moved live (docs/cluster.md).</summary>
     public bool ClusterAutoPlacement { get; set; }
+    /// <summary>cluster-allow-pubsubshard-when-down: with cluster_state fail, sharded pub/sub of served slots still runs.</summary>
+    public bool ClusterAllowPubSubShardWhenDown { get; set; } = true;
+    /// <summary>cluster-bus-secret (FastNode's own): a shared secret that authenticates every bus frame (empty = none).</summary>
+    public string ClusterBusSecret { get; set; } = "";
+    /// <summary>cluster-announce-hostname: a hostname other nodes and clients are told (start-up only in FastNode).</summary>
+    public string ClusterAnnounceHostname { get; set; } = "";
+    /// <summary>cluster-announce-tls-port: accepted and reported (FastNode has no TLS listener).</summary>
+    public int ClusterAnnounceTlsPort { get; set; }
+    /// <summary>cluster-preferred-endpoint-type: what MOVED and CLUSTER SLOTS/SHARDS name a node by: ip, hostname or unknown-endpoint.</summary>
+    public string ClusterPreferredEndpointType { get; set; } = "ip";
 
     /// <summary>The RDB file's full path.</summary>
     public string RdbPath => Path.Combine(Dir, DbFilename);

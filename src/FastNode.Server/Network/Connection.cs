@@ -248,7 +248,7 @@ public sealed class Connection
     /// <summary>Writes the pushes queued for this connection into its output (not flushed); returns the bytes written.</summary>
     private long WritePushes()
     {
-        if (Session.PubSub is not { QueuedCount: > 0 } subscriber) return 0;
+        if (Session.PubSub is not { HasPending: true } subscriber) return 0;
         var writer = new RespWriter(_output, Session.Protocol == 3);
         subscriber.DrainTo(ref writer);
         long written = writer.Written;

@@ -11,7 +11,7 @@ namespace FastNode.Server.PubSub;
 /// One per server. Changes come from each subscriber's own loop; PUBLISH comes from any loop and takes no lock of
 /// ours beyond each target queue's own.
 /// </summary>
-public sealed class PubSubRegistry(OutputBufferLimits limits)
+public sealed partial class PubSubRegistry(OutputBufferLimits limits)
 {
     public ChannelTable Channels { get; } = new();
     public ChannelTable ShardChannels { get; } = new();

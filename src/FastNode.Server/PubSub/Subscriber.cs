@@ -43,6 +43,8 @@ public sealed class Subscriber
     private bool _wakePending;
     /// <summary>Set when the connection closes or passes its limit: messages are refused from then on.</summary>
     private bool _closed;
+    /// <summary>Cluster mode: set when a slot of one of our shard channels stopped being served here.</summary>
+    private volatile PubSubRegistry? _purgeBy;
 
     public Subscriber(ClientSession session) => Session = session;
 
@@ -65,6 +67,9 @@ public sealed class Subscriber
 
     /// <summary>Messages waiting for the owner's loop (CLIENT LIST oll=).</summary>
     public int QueuedCount => Volatile.Read(ref _count);
+
+    /// <summary>Something for the owner's loop to write: queued messages, or shard channels to drop (cluster mode).</summary>
+    public bool HasPending => Volatile.Read(ref _count) > 0 || _purgeBy is not null;
 
     /// <summary>Bytes waiting in the queue.</summary>
     public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
@@ -174,7 +179,27 @@ public sealed class Subscriber
     /// </summary>
     public void DrainTo(ref RespWriter writer)
     {
-        if (Volatile.Read(ref _count) == 0) return;
+        if (Volatile.Read(ref _count) != 0) DrainQueued(ref writer);
+        if (_purgeBy is { } registry)
+        {
+            // After the messages queued before the slot was lost, as Redis's output buffer would order them.
+            _purgeBy = null;
+            registry.DropUnservedShardChannels(this, ref writer);
+        }
+    }
+
+    /// <summary>
+    /// Cluster mode, any thread: this node stopped serving a slot one of our shard channels hashes to. The owner's
+    /// loop drops such channels at its next drain, with an `sunsubscribe` push for each (Redis's removeChannelsInSlot).
+    /// </summary>
+    public void RequestShardPurge(PubSubRegistry registry)
+    {
+        _purgeBy = registry;
+        Session.WakeLoop();
+    }
+
+    private void DrainQueued(ref RespWriter writer)
+    {
         PubSubMessage?[] items;
         int head, count;
         lock (_lock)

@@ -39,6 +39,8 @@ internal static class WireSamples
             [new MemberRecord(A, 3, MemberState.Alive, Config()), new MemberRecord(B, 1, MemberState.Dead, Config(true))]);
         yield return AnnounceMessage.Instance;
         yield return new GossipMessage(gossip);
+        yield return new PublishMessage(false, "room:1"u8.ToArray(), "hello"u8.ToArray());
+        yield return new PublishMessage(true, [], [0, 255, 13, 10]);
     }
 
     public static FrameHeader Header(IBusMessage message, ulong clusterId) =>

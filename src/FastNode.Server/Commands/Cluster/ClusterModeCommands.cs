@@ -44,10 +44,9 @@ public static class ClusterModeCommands
             .Append("cluster_known_nodes:").Append(snapshot.Nodes.Count).Append("\r\n")
             .Append("cluster_size:").Append(snapshot.Size).Append("\r\n")
             .Append("cluster_current_epoch:").Append(snapshot.CurrentEpoch).Append("\r\n")
-            .Append("cluster_my_epoch:").Append(myEpoch).Append("\r\n")
-            .Append("cluster_stats_messages_sent:").Append(cluster.Stats.FramesSent).Append("\r\n")
-            .Append("cluster_stats_messages_received:").Append(cluster.Stats.FramesReceived).Append("\r\n")
-            .Append("total_cluster_links_buffer_limit_exceeded:0\r\n");
+            .Append("cluster_my_epoch:").Append(myEpoch).Append("\r\n");
+        ClusterBusCommands.AppendMessageStats(text, cluster.Stats);
+        text.Append("total_cluster_links_buffer_limit_exceeded:0\r\n");
         ctx.Writer.WriteVerbatim("txt"u8, Encoding.ASCII.GetBytes(text.ToString()));
     }
 
@@ -96,8 +95,8 @@ public static class ClusterModeCommands
             w.WriteArrayHeader(3 + replicas.Count);
             w.WriteInteger(first);
             w.WriteInteger(last);
-            WriteSlotsNode(ref w, owner);
-            foreach (var replica in replicas) WriteSlotsNode(ref w, replica);
+            WriteSlotsNode(ref w, owner, cluster.PreferredEndpointType);
+            foreach (var replica in replicas) WriteSlotsNode(ref w, replica, cluster.PreferredEndpointType);
         }
     }
 
@@ -122,8 +121,8 @@ public static class ClusterModeCommands
             w.WriteBulkString("nodes"u8);
             var replicas = ReplicasOf(snapshot, primary.Id, skipFailed: false);
             w.WriteArrayHeader(1 + replicas.Count);
-            WriteShardNode(ref w, primary);
-            foreach (var replica in replicas) WriteShardNode(ref w, replica);
+            WriteShardNode(ref w, primary, cluster.PreferredEndpointType);
+            foreach (var replica in replicas) WriteShardNode(ref w, replica, cluster.PreferredEndpointType);
         }
     }
 
@@ -247,7 +246,8 @@ public static class ClusterModeCommands
         var args = ctx.Args;
         if (args.Count > 5)
         {
-            ctx.Writer.WriteError(ErrorText.WrongArity(ctx.Command.FullName));
+            // Redis 7.0 answers its generic subcommand error here, not the arity one.
+            ctx.Writer.WriteError(ErrorText.SubcommandSyntax(args[0], args[1]));
             return;
         }
         string ip = ErrorText.Text(args[2]);
@@ -407,24 +407,31 @@ public static class ClusterModeCommands
         snapshot.Nodes.Where(n => !n.IsPrimary && n.Config.PrimaryId == primary
             && (!skipFailed || (n.Flags & NodeFlags.Fail) == 0)).ToList();
 
-    // CLUSTER SLOTS node: ip, port, id, and a map of the other endpoints (the hostname when one is announced).
-    private static void WriteSlotsNode(ref RespWriter w, ClusterNodeView node)
+    // CLUSTER SLOTS node: the preferred endpoint (null for unknown-endpoint), port, id, and a map of the endpoints that
+    // are not the preferred one (the ip, the hostname when one is announced), as Redis 7.0's addNodeToNodeReply.
+    private static void WriteSlotsNode(ref RespWriter w, ClusterNodeView node, string endpointType)
     {
         var address = node.Config.Address;
         w.WriteArrayHeader(4);
-        w.WriteBulkString(address.Ip);
+        if (endpointType == "unknown-endpoint") w.WriteNullBulk();
+        else w.WriteBulkString(ClusterEndpoints.Preferred(address, endpointType));
         w.WriteInteger(address.Port);
         w.WriteBulkString(node.Id.ToString());
-        if (address.Hostname.Length == 0) w.WriteMapHeader(0);
-        else
+        bool ip = endpointType != "ip", hostname = endpointType != "hostname" && address.Hostname.Length > 0;
+        w.WriteMapHeader((ip ? 1 : 0) + (hostname ? 1 : 0));
+        if (ip)
         {
-            w.WriteMapHeader(1);
+            w.WriteBulkString("ip"u8);
+            w.WriteBulkString(address.Ip);
+        }
+        if (hostname)
+        {
             w.WriteBulkString("hostname"u8);
             w.WriteBulkString(address.Hostname);
         }
     }
 
-    private static void WriteShardNode(ref RespWriter w, ClusterNodeView node)
+    private static void WriteShardNode(ref RespWriter w, ClusterNodeView node, string endpointType)
     {
         var address = node.Config.Address;
         bool hostname = address.Hostname.Length > 0;
@@ -436,7 +443,7 @@ public static class ClusterModeCommands
         w.WriteBulkString("ip"u8);
         w.WriteBulkString(address.Ip);
         w.WriteBulkString("endpoint"u8);
-        w.WriteBulkString(address.Ip);
+        w.WriteBulkString(ClusterEndpoints.Preferred(address, endpointType));
         if (hostname)
         {
             w.WriteBulkString("hostname"u8);

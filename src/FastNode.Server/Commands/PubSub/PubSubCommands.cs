@@ -103,23 +103,28 @@ public static class PubSubCommands
         if (all.Length == 0) ConfirmNone(ref ctx.Writer, "punsubscribe"u8, subscriber?.Subscriptions ?? 0);
     }
 
-    /// <summary>PUBLISH channel message: the number of receivers (channel and pattern subscriptions).</summary>
+    /// <summary>
+    /// PUBLISH channel message: the number of receivers (channel and pattern subscriptions) on this node. In cluster
+    /// mode the message goes to every other node over the bus instead of down the replication stream, as in Redis.
+    /// </summary>
     public static void Publish(ref CommandContext ctx)
     {
         var channel = ctx.Args[1];
         var message = ctx.Args[2];
         int receivers = ctx.Server.PubSub.Publish(channel, message, shard: false, ctx.Session, ref ctx.Writer);
-        PropagateToReplicas(ref ctx);
+        if (ctx.Server.Cluster is { } cluster) cluster.PublishToCluster(channel, message, shard: false);
+        else PropagateToReplicas(ref ctx);
         ctx.Writer.WriteInteger(receivers);
     }
 
-    /// <summary>SPUBLISH shardchannel message: reaches SSUBSCRIBE subscribers only.</summary>
+    /// <summary>SPUBLISH shardchannel message: reaches SSUBSCRIBE subscribers only (in cluster mode, on every node of this shard).</summary>
     public static void SPublish(ref CommandContext ctx)
     {
         var channel = ctx.Args[1];
         var message = ctx.Args[2];
         int receivers = ctx.Server.PubSub.Publish(channel, message, shard: true, ctx.Session, ref ctx.Writer);
-        PropagateToReplicas(ref ctx);
+        if (ctx.Server.Cluster is { } cluster) cluster.PublishToCluster(channel, message, shard: true);
+        else PropagateToReplicas(ref ctx);
         ctx.Writer.WriteInteger(receivers);
     }
 
