@@ -16,7 +16,7 @@ namespace FastNode.Cluster;
 /// <para>Single-threaded: call <see cref="Tick"/> (every 100 ms or so), <see cref="Receive"/> and the configuration
 /// methods from one thread. <see cref="Snapshot"/> returns an immutable object any thread may read.</para>
 /// </summary>
-public sealed class ClusterNode : IMembershipSender, IMembershipEvents
+public sealed partial class ClusterNode : IMembershipSender, IMembershipEvents
 {
     // How often the lease maintenance runs; it sorts the primaries, so not on every tick.
     private const long LeaseMaintenanceMs = 250;

@@ -27,6 +27,7 @@ public sealed class ClusterHost : IDisposable
     private readonly TcpBusTransport _transport;
     private readonly ILogger _log;
     private readonly Thread _thread;
+    private readonly ReplicationFollower _follower;
     private volatile ClusterView _view;
     private volatile bool _stopping;
     private long _savedVersion = -1;
@@ -63,7 +64,12 @@ public sealed class ClusterHost : IDisposable
             id = NodeId.NewRandom(random);
             config = NodeConfig.NewPrimary(address, shardId: id);
         }
-        _node = new ClusterNode(id, config, clusterOptions, _transport, TimeProvider.System, random);
+        _node = new ClusterNode(id, config, clusterOptions, _transport, TimeProvider.System, random, new ServerReplicationProgress(server));
+        _follower = new ReplicationFollower(server, action => Post(() =>
+        {
+            action();
+            Publish();
+        }), _log);
         if (conf is not null)
         {
             _node.Seed(NodesConfMapping.OtherMembers(conf));
@@ -173,6 +179,13 @@ public sealed class ClusterHost : IDisposable
         }
     });
 
+    /// <summary>Once the dataset is loaded and clients are served: replication follows the node's cluster role from now on.</summary>
+    public void StartFollowingRole() => Post(() =>
+    {
+        _follower.Start();
+        Publish();
+    });
+
     private void Post(Action action)
     {
         if (!_stopping) _work.TryAdd(action);
@@ -209,7 +222,9 @@ public sealed class ClusterHost : IDisposable
     // Cluster thread only.
     private void Publish()
     {
-        _view = new ClusterView(_node.Snapshot);
+        var snapshot = _node.Snapshot;
+        // A promotion keeps the previous view until replication has switched (see ReplicationFollower).
+        if (_follower.Follow(snapshot, _node.WriteWaitRemainingMs)) _view = new ClusterView(snapshot);
         if (_node.ConfigVersion == _savedVersion) return;
         try
         {
