@@ -34,6 +34,7 @@ public sealed partial class ClusterNode : IMembershipSender, IMembershipEvents
     private readonly VoteLedger _votes = new();
     private readonly ReplicaElection _election = new();
     private readonly WriteLease _lease = new();
+    private readonly LeaseGrantLog _grants = new();
 
     // Last replication offset each node put in a frame header (replicas rank themselves with it).
     private readonly Dictionary<NodeId, long> _offsets = [];
@@ -305,7 +306,9 @@ public sealed partial class ClusterNode : IMembershipSender, IMembershipEvents
         _votes.Record(_currentEpoch, request.FailedPrimary, now);
         ConfigVersion++;
         var requester = _membership.Find(header.Sender)!;
-        Send(requester.Id, requester.Config.Address.Bus, new FailoverAuthAckMessage(_currentEpoch));
+        // Our grants to that primary stop here (the vote withdraws them); the winner learns when the last one was.
+        long grantAge = _grants.AgeMs(request.FailedPrimary, now, FailoverAuthAckMessage.NeverGranted);
+        Send(requester.Id, requester.Config.Address.Bus, new FailoverAuthAckMessage(_currentEpoch, grantAge));
     }
 
     /// <summary>Redis's vote rules (clusterSendFailoverAuthIfNeeded), in its order.</summary>
@@ -333,7 +336,9 @@ public sealed partial class ClusterNode : IMembershipSender, IMembershipEvents
 
     private void OnAuthAck(NodeId voter, FailoverAuthAckMessage vote)
     {
-        if (IsVoter(voter)) _election.AddVote(voter, vote.Epoch);
+        // A lease the voter granted GrantAgeMs before voting lasts at most one window from then (clocks run at the
+        // same rate; the vote left the voter before it arrived here, so "now" is no earlier than its send time).
+        if (IsVoter(voter)) _election.AddVote(voter, vote.Epoch, Now - vote.GrantAgeMs + _options.EffectiveLeaseWindowMs);
     }
 
     private void OnStateSync(NodeId sender, StateSyncMessage sync, long now)
@@ -413,6 +418,7 @@ public sealed partial class ClusterNode : IMembershipSender, IMembershipEvents
     private void Send(NodeId to, BusEndpoint endpoint, IBusMessage message)
     {
         var flags = message is AckMessage && GrantsLeaseTo(to) ? FrameFlags.LeaseGrant : FrameFlags.None;
+        if (flags == FrameFlags.LeaseGrant) _grants.Granted(to, Now);
         var header = new FrameHeader(message.Type, flags, _codec.ClusterId, Id, _currentEpoch, _digest,
             _replication.ReplicationOffset);
         byte[] frame = _codec.Encode(header, message);
@@ -618,10 +624,13 @@ public sealed partial class ClusterNode : IMembershipSender, IMembershipEvents
     {
         var slots = _map.SlotsOf(primary.Id);
         long epoch = Math.Max(Config.ConfigEpoch, _election.Epoch);
+        long oldLeaseEndsBy = _election.OldLeaseEndsBy;
         _election.Reset();
         _lease.Forget();
-        // The old primary may hold a lease granted just before our voters withdrew; it runs out within one window.
-        if (_options.WriteLease) _acceptWritesFrom = now + _options.EffectiveLeaseWindowMs;
+        // The old primary's lease needed grants from a majority, and every majority holds one of our voters: it ends
+        // at the latest one window after the last grant any of them reported (none after their vote). A primary dead
+        // for node-timeout got its last grants long ago, so the winner writes at once.
+        if (_options.WriteLease) _acceptWritesFrom = Math.Max(now, oldLeaseEndsBy);
         Stats.ElectionsWon++;
         ChangeSelf(Config with { Role = NodeRole.Primary, PrimaryId = NodeId.None, ConfigEpoch = epoch, Slots = slots });
         // Redis's winner broadcasts a PONG so every node learns the new owner at once; so do we.

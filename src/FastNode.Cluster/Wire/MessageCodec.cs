@@ -98,7 +98,9 @@ public static class MessageCodec
     {
         message = null;
         if (!r.TryCount64(out long epoch)) return false;
-        message = new FailoverAuthAckMessage(epoch);
+        long grantAge = 0;
+        if (!r.AtEnd && (!r.TryCount64(out grantAge) || grantAge > FailoverAuthAckMessage.NeverGranted)) return false;
+        message = new FailoverAuthAckMessage(epoch, grantAge);
         return true;
     }
 
