@@ -152,6 +152,7 @@ public sealed partial class ClusterNode : IMembershipSender, IMembershipEvents
         MaintainLease(now);
         RunElection(now);
         if (_configDirty) Rebuild(now);
+        ManualFailoverTick(now);
         SyncIfDiverged(now);
         UpdateHealth(now);
     }
@@ -192,6 +193,8 @@ public sealed partial class ClusterNode : IMembershipSender, IMembershipEvents
             case FailoverAuthAckMessage vote: OnAuthAck(header.Sender, vote); break;
             case StateSyncMessage sync: OnStateSync(header.Sender, sync, now); break;
             case GossipMessage gossip: _membership.HandleGossip(gossip, now); break;
+            case ManualFailoverStartMessage: OnManualFailoverStart(header.Sender, now); break;
+            case ManualFailoverOffsetMessage offset: OnManualFailoverOffset(header.Sender, offset); break;
         }
         return FrameRejection.None;
     }
@@ -548,6 +551,7 @@ public sealed partial class ClusterNode : IMembershipSender, IMembershipEvents
 
     private void RunElection(long now)
     {
+        if (RunManualFailover(now)) return;
         var me = Config;
         var primary = me.Role == NodeRole.Replica ? _membership.Find(me.PrimaryId) : null;
         if (primary is null || me.NoFailover || primary.State != MemberState.Dead || !IsVoter(primary.Id))
@@ -606,13 +610,13 @@ public sealed partial class ClusterNode : IMembershipSender, IMembershipEvents
         }
     }
 
-    private void RequestVotes(Member primary)
+    private void RequestVotes(Member primary, bool force = false)
     {
         _currentEpoch++;
         _election.VotesRequested(_currentEpoch);
         Stats.ElectionsStarted++;
         ConfigVersion++;
-        var request = new FailoverAuthRequestMessage(primary.Id, primary.Config.ConfigEpoch, false, _map.SlotsOf(primary.Id));
+        var request = new FailoverAuthRequestMessage(primary.Id, primary.Config.ConfigEpoch, force, _map.SlotsOf(primary.Id));
         foreach (var voter in _voters)
         {
             var m = _membership.Find(voter)!;

@@ -86,7 +86,8 @@ public sealed class ClusterReplicationProcessTests : ProcessTestBase
 
     private ConnectionMultiplexer Connect()
     {
-        var config = new ConfigurationOptions { ConnectTimeout = 5000, SyncTimeout = 5000, AbortOnConnectFail = true };
+        // A write stuck on the killed node's connection fails after SyncTimeout: short, so the writer moves on.
+        var config = new ConfigurationOptions { ConnectTimeout = 5000, SyncTimeout = 2000, AbortOnConnectFail = true };
         foreach (var node in _nodes) config.EndPoints.Add("127.0.0.1", node.Port);
         return ConnectionMultiplexer.Connect(config);
     }
@@ -172,7 +173,7 @@ public sealed class ClusterReplicationProcessTests : ProcessTestBase
                     writes++;
                     // WAIT on the same connection the write used; counted only when the client's picture of the
                     // owner did not change in between (then the WAIT surely followed this write on the same node).
-                    var acked = (long)redis.GetServer(endpoint!).Execute("WAIT", 1, 2000);
+                    var acked = (long)redis.GetServer(endpoint!).Execute("WAIT", 1, 1000);
                     if (acked >= 1 && Equals(db.IdentifyEndpoint(key), endpoint)) acknowledged[key] = value;
                 }
                 catch (Exception ex) when (ex is RedisException or TimeoutException)

@@ -24,9 +24,11 @@ public static class MessageCodec
             MessageType.StateSync => TryStateSync(ref r, limits, out message, out rejection),
             MessageType.Announce => TryAnnounce(out message),
             MessageType.Gossip => TryGossip(ref r, limits, out message, out rejection),
+            MessageType.ManualFailoverStart => TryManualFailoverStart(out message),
+            MessageType.ManualFailoverOffset => TryManualFailoverOffset(ref r, out message),
             _ => false,
         };
-        if (!ok) return type is >= MessageType.Ping and <= MessageType.Gossip ? rejection : FrameRejection.UnknownType;
+        if (!ok) return type is >= MessageType.Ping and <= MessageType.ManualFailoverOffset ? rejection : FrameRejection.UnknownType;
         if (!r.AtEnd)
         {
             message = null;
@@ -136,6 +138,20 @@ public static class MessageCodec
         message = null;
         if (!GossipCodec.TryReadList(ref r, limits, out var gossip, out rejection)) return false;
         message = new GossipMessage(gossip);
+        return true;
+    }
+
+    private static bool TryManualFailoverStart(out IBusMessage? message)
+    {
+        message = ManualFailoverStartMessage.Instance;
+        return true;
+    }
+
+    private static bool TryManualFailoverOffset(ref WireReader r, out IBusMessage? message)
+    {
+        message = null;
+        if (!r.TryCount64(out long offset)) return false;
+        message = new ManualFailoverOffsetMessage(offset);
         return true;
     }
 

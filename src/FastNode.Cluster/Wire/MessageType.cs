@@ -13,4 +13,6 @@ public enum MessageType : byte
     StateSync = 8,
     Announce = 9,
     Gossip = 10,
+    ManualFailoverStart = 11,
+    ManualFailoverOffset = 12,
 }

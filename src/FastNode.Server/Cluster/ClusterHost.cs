@@ -28,6 +28,7 @@ public sealed class ClusterHost : IDisposable
     private readonly ILogger _log;
     private readonly Thread _thread;
     private readonly ReplicationFollower _follower;
+    private readonly ServerReplicationProgress _progress;
     private volatile ClusterView _view;
     private volatile bool _stopping;
     private long _savedVersion = -1;
@@ -64,7 +65,8 @@ public sealed class ClusterHost : IDisposable
             id = NodeId.NewRandom(random);
             config = NodeConfig.NewPrimary(address, shardId: id);
         }
-        _node = new ClusterNode(id, config, clusterOptions, _transport, TimeProvider.System, random, new ServerReplicationProgress(server));
+        _progress = new ServerReplicationProgress(server);
+        _node = new ClusterNode(id, config, clusterOptions, _transport, TimeProvider.System, random, _progress);
         _follower = new ReplicationFollower(server, action => Post(() =>
         {
             action();
@@ -225,6 +227,7 @@ public sealed class ClusterHost : IDisposable
         var snapshot = _node.Snapshot;
         // A promotion keeps the previous view until replication has switched (see ReplicationFollower).
         if (_follower.Follow(snapshot, _node.WriteWaitRemainingMs)) _view = new ClusterView(snapshot);
+        _progress.ReleaseAfterPublish();
         if (_node.ConfigVersion == _savedVersion) return;
         try
         {

@@ -334,7 +334,7 @@ public sealed class CommandTable
             Sub("cluster", "COUNTKEYSINSLOT", 3, Stale, Cluster.ClusterModeCommands.CountKeysInSlot),
             Sub("cluster", "DELSLOTS", -3, Admin | Stale | NoAsyncLoading, Cluster.ClusterModeCommands.DelSlots),
             Sub("cluster", "DELSLOTSRANGE", -4, Admin | Stale | NoAsyncLoading, Cluster.ClusterModeCommands.DelSlotsRange),
-            Sub("cluster", "FAILOVER", -2, Admin | Stale | NoAsyncLoading, Cluster.ClusterModeCommands.NotYet),
+            Sub("cluster", "FAILOVER", -2, Admin | Stale | NoAsyncLoading, Cluster.ClusterReplicaCommands.Failover),
             Sub("cluster", "FLUSHSLOTS", 2, Admin | Stale | NoAsyncLoading, Cluster.ClusterModeCommands.NotYet),
             Sub("cluster", "FORGET", 3, Admin | Stale | NoAsyncLoading, Cluster.ClusterModeCommands.NotYet),
             Sub("cluster", "GETKEYSINSLOT", 4, Stale, Cluster.ClusterModeCommands.GetKeysInSlot),

@@ -1,4 +1,5 @@
 using FastNode.Cluster.Config;
+using FastNode.Cluster.Failover;
 using FastNode.Cluster.Nodes;
 using FastNode.Cluster.State;
 using FastNode.Protocol;
@@ -7,7 +8,7 @@ using FastNode.Server.Cluster;
 namespace FastNode.Server.Commands.Cluster;
 
 /// <summary>
-/// CLUSTER REPLICAS / SLAVES, COUNT-FAILURE-REPORTS and BUMPEPOCH with cluster-enabled yes, in Redis 7.0's reply
+/// CLUSTER REPLICAS / SLAVES, COUNT-FAILURE-REPORTS, BUMPEPOCH and FAILOVER with cluster-enabled yes, in Redis 7.0's reply
 /// formats and error texts. Readers use the published view; what needs the node itself runs on the cluster thread.
 /// </summary>
 public static class ClusterReplicaCommands
@@ -48,6 +49,34 @@ public static class ClusterReplicaCommands
         if (!TryCluster(ref ctx, out var cluster)) return;
         var (bumped, epoch) = cluster.Invoke(n => (n.BumpEpoch(), n.Config.ConfigEpoch));
         ctx.Writer.WriteSimpleString(System.Text.Encoding.ASCII.GetBytes((bumped ? "BUMPED " : "STILL ") + epoch));
+    }
+
+    /// <summary>
+    /// CLUSTER FAILOVER [FORCE|TAKEOVER] on a replica: OK once started (the failover itself follows on the bus; see
+    /// ClusterNode.ManualFailover). Redis 7.0's checks and texts.
+    /// </summary>
+    public static void Failover(ref CommandContext ctx)
+    {
+        if (!TryCluster(ref ctx, out var cluster)) return;
+        var args = ctx.Args;
+        if (args.Count > 3)
+        {
+            ctx.Writer.WriteError(ErrorText.UnknownSubcommand(args));
+            return;
+        }
+        var mode = ManualFailoverMode.Coordinated;
+        if (args.Count == 3)
+        {
+            if (Ascii.EqualsIgnoreCase(args[2], "FORCE"u8)) mode = ManualFailoverMode.Force;
+            else if (Ascii.EqualsIgnoreCase(args[2], "TAKEOVER"u8)) mode = ManualFailoverMode.Takeover;
+            else
+            {
+                ctx.Writer.WriteError(RespErrors.Syntax);
+                return;
+            }
+        }
+        if (cluster.Invoke(node => node.StartManualFailover(mode)) is { } error) ctx.Writer.WriteError(error);
+        else ctx.Writer.WriteRaw(RespReplies.Ok);
     }
 
     internal static bool TryCluster(ref CommandContext ctx, out ClusterHost cluster)
