@@ -16,8 +16,9 @@ public sealed record ClusterOptions
     public int NodeTimeoutMs { get; init; } = 15000;
 
     /// <summary>cluster-replica-validity-factor: a replica whose link has been down longer than
-    /// node-timeout × this factor does not stand for election (0 = always may).</summary>
-    public int ReplicaValidityFactor { get; init; } = 10;
+    /// node-timeout × this factor does not stand for election (0 = always may). Settable: the server applies CONFIG SET
+    /// on the cluster thread.</summary>
+    public int ReplicaValidityFactor { get; set; } = 10;
 
     /// <summary>cluster-require-full-coverage: cluster_state is fail while any slot has no live owner.</summary>
     public bool RequireFullCoverage { get; init; } = true;

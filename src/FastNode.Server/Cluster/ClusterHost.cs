@@ -29,6 +29,8 @@ public sealed class ClusterHost : IDisposable
     private readonly Thread _thread;
     private readonly ReplicationFollower _follower;
     private readonly ServerReplicationProgress _progress;
+    private readonly ServerOptions _options;
+    private readonly ClusterOptions _clusterOptions;
     private volatile ClusterView _view;
     private volatile bool _stopping;
     private long _savedVersion = -1;
@@ -42,7 +44,10 @@ public sealed class ClusterHost : IDisposable
         {
             NodeTimeoutMs = Math.Max(1, options.ClusterNodeTimeout),
             RequireFullCoverage = options.ClusterRequireFullCoverage,
+            ReplicaValidityFactor = options.ClusterReplicaValidityFactor,
         };
+        _options = options;
+        _clusterOptions = clusterOptions;
         var codec = new BusFrameCodec(BusFrameCodec.ClusterIdOf(clusterOptions.ClusterName), clusterOptions.Secret, clusterOptions.Limits);
         var bindAddress = BindAddress(options.Bind);
         int busPort = options.ClusterPort != 0 ? options.ClusterPort : server.BoundPort + 10000;
@@ -202,6 +207,7 @@ public sealed class ClusterHost : IDisposable
             {
                 if (Environment.TickCount64 >= nextTick)
                 {
+                    ApplySettings();
                     _node.Tick();
                     nextTick = Environment.TickCount64 + TickMs;
                     Publish();
@@ -219,6 +225,13 @@ public sealed class ClusterHost : IDisposable
                 _log.LogError(ex, "Cluster thread");
             }
         }
+    }
+
+    // Cluster thread: the cluster settings CONFIG SET may change.
+    private void ApplySettings()
+    {
+        _clusterOptions.ReplicaValidityFactor = _options.ClusterReplicaValidityFactor;
+        if (_node.Config.NoFailover != _options.ClusterReplicaNoFailover) _node.SetNoFailover(_options.ClusterReplicaNoFailover);
     }
 
     // Cluster thread only.

@@ -113,6 +113,10 @@ public sealed class ConfigRegistry
         Int("cluster-announce-bus-port", () => options.ClusterAnnounceBusPort, v => options.ClusterAnnounceBusPort = v, 0, 65535, immutable: true);
         Bool("cluster-require-full-coverage", () => options.ClusterRequireFullCoverage, v => options.ClusterRequireFullCoverage = v);
         Bool("cluster-allow-reads-when-down", () => options.ClusterAllowReadsWhenDown, v => options.ClusterAllowReadsWhenDown = v);
+        Int("cluster-replica-validity-factor", () => options.ClusterReplicaValidityFactor, v => options.ClusterReplicaValidityFactor = v, 0, int.MaxValue);
+        Bool("cluster-replica-no-failover", () => options.ClusterReplicaNoFailover, v => options.ClusterReplicaNoFailover = v);
+        Int("cluster-migration-barrier", () => options.ClusterMigrationBarrier, v => options.ClusterMigrationBarrier = v, 0, int.MaxValue);
+        Bool("cluster-allow-replica-migration", () => options.ClusterAllowReplicaMigration, v => options.ClusterAllowReplicaMigration = v);
         foreach (var (alias, name) in Aliases) _ordered.Add(new(alias, _settings[alias] = _settings[name]));
     }
 
@@ -376,5 +380,6 @@ public sealed class ConfigRegistry
         ("list-max-ziplist-size", "list-max-listpack-size"),
         ("zset-max-ziplist-entries", "zset-max-listpack-entries"), ("zset-max-ziplist-value", "zset-max-listpack-value"),
         ("lua-time-limit", "busy-reply-threshold"),
+        ("cluster-slave-validity-factor", "cluster-replica-validity-factor"), ("cluster-slave-no-failover", "cluster-replica-no-failover"),
     ];
 }

@@ -149,6 +149,15 @@ public sealed class ServerOptions
     public bool ClusterRequireFullCoverage { get; set; } = true;
     /// <summary>cluster-allow-reads-when-down: with cluster_state fail, reads of served slots still run.</summary>
     public bool ClusterAllowReadsWhenDown { get; set; }
+    /// <summary>cluster-replica-validity-factor: a replica whose link has been down longer than node-timeout × this
+    /// (plus repl-ping-replica-period) does not stand for election; 0 = always may.</summary>
+    public int ClusterReplicaValidityFactor { get; set; } = 10;
+    /// <summary>cluster-replica-no-failover: this replica never starts an automatic election (announced as nofailover).</summary>
+    public bool ClusterReplicaNoFailover { get; set; }
+    /// <summary>cluster-migration-barrier: accepted and reported; replica migration is not implemented.</summary>
+    public int ClusterMigrationBarrier { get; set; } = 1;
+    /// <summary>cluster-allow-replica-migration: accepted and reported; replica migration is not implemented.</summary>
+    public bool ClusterAllowReplicaMigration { get; set; } = true;
 
     /// <summary>The RDB file's full path.</summary>
     public string RdbPath => Path.Combine(Dir, DbFilename);

@@ -61,7 +61,7 @@ public static class ClusterReplicaCommands
         var args = ctx.Args;
         if (args.Count > 3)
         {
-            ctx.Writer.WriteError(ErrorText.UnknownSubcommand(args));
+            ctx.Writer.WriteError(ErrorText.SubcommandSyntax(args[0], args[1]));
             return;
         }
         var mode = ManualFailoverMode.Coordinated;
