@@ -8,6 +8,12 @@ public interface IKeyspaceObserver
 {
     void KeyExpired(Database db, byte[] key);
 
+    /// <summary>A key was added to the database (Redis's dbAdd: a new key, a RENAME or MOVE destination...).</summary>
+    void KeyAdded(Database db, ReadOnlySpan<byte> key) { }
+
+    /// <summary>A read lookup (Lookup.Read or NoTouch) found no key.</summary>
+    void KeyMissed(Database db, ReadOnlySpan<byte> key) { }
+
     /// <summary>
     /// A change made on behalf of a blocked client while another command ran (a pop that served it): recorded after
     /// that command's own record. Called with the key's shard lock held.
