@@ -97,7 +97,11 @@ public sealed partial class ClusterNode
         var primary = me.Role == NodeRole.Replica ? _membership.Find(me.PrimaryId) : null;
         if (primary is null || now > _mfEnd)
         {
-            if (primary is not null) ManualFailoversTimedOut++;
+            if (primary is not null)
+            {
+                ManualFailoversTimedOut++;
+                Note($"Manual failover timed out (primary's offset {_mfPrimaryOffset}, ours {_replication.ReplicationOffset}, votes {_election.Votes}).");
+            }
             ResetManualFailover();
             _election.Reset();
             return true;
@@ -107,6 +111,7 @@ public sealed partial class ClusterNode
             // Redis waits for the exact offset; the stream only grows, so reaching it is the same test.
             if (_mfPrimaryOffset < 0 || _replication.ReplicationOffset < _mfPrimaryOffset) return true;
             _mfCanStart = true;
+            Note("All master replication stream processed, manual failover can start.");
         }
         if (!_election.IsScheduled) _election.Schedule(primary.Id, now, 0, 0, 0, 0, _random);
         switch (_election.Next(now, _options.ElectionTimeoutMs))
@@ -149,13 +154,16 @@ public sealed partial class ClusterNode
         _mfPrimaryEnd = now + ManualFailoverTimeoutMs;
         // Redis pauses for twice the timeout; we let writes go ourselves when the failover ends either way.
         _mfPausedOffset = _replication.PauseWritesForFailover(ManualFailoverTimeoutMs * 2L);
+        Note($"Manual failover requested by replica {sender}: writes held at offset {_mfPausedOffset}.");
         SendPausedOffset();
     }
 
     /// <summary>Replica side: our primary holds its writes and its offset will not move past this.</summary>
     private void OnManualFailoverOffset(NodeId sender, ManualFailoverOffsetMessage message)
     {
-        if (_mfEnd != 0 && _mfMode == ManualFailoverMode.Coordinated && sender == Config.PrimaryId) _mfPrimaryOffset = message.Offset;
+        if (_mfEnd == 0 || _mfMode != ManualFailoverMode.Coordinated || sender != Config.PrimaryId) return;
+        if (_mfPrimaryOffset < 0) Note($"Received replication offset for paused master manual failover: {message.Offset}");
+        _mfPrimaryOffset = message.Offset;
     }
 
     /// <summary>

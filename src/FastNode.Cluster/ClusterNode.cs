@@ -153,6 +153,7 @@ public sealed partial class ClusterNode : IMembershipSender, IMembershipEvents
         RunElection(now);
         if (_configDirty) Rebuild(now);
         ManualFailoverTick(now);
+        MigrateToOrphanedPrimary(now);
         SyncIfDiverged(now);
         UpdateHealth(now);
     }
@@ -305,7 +306,12 @@ public sealed partial class ClusterNode : IMembershipSender, IMembershipEvents
     private void OnAuthRequest(FrameHeader header, FailoverAuthRequestMessage request, long now)
     {
         var decision = DecideVote(header, request, now);
-        if (decision != VoteDecision.Granted) return;
+        if (decision != VoteDecision.Granted)
+        {
+            Note($"Failover auth denied to {header.Sender} for epoch {header.CurrentEpoch}: {decision}");
+            return;
+        }
+        Note($"Failover auth granted to {header.Sender} for epoch {header.CurrentEpoch}");
         _votes.Record(_currentEpoch, request.FailedPrimary, now);
         ConfigVersion++;
         var requester = _membership.Find(header.Sender)!;
@@ -451,6 +457,7 @@ public sealed partial class ClusterNode : IMembershipSender, IMembershipEvents
         _configDirty = false;
 
         foreach (var m in _membership.Members) _currentEpoch = Math.Max(_currentEpoch, m.Config.ConfigEpoch);
+        NoteReplicaHistory();
         _voters = _map.Owners.Where(o => _membership.Find(o)?.Config.IsPrimary == true).OrderBy(o => o).ToList();
         _voterSet = [.. _voters];
         _goodStanding = [];
@@ -486,7 +493,7 @@ public sealed partial class ClusterNode : IMembershipSender, IMembershipEvents
             }
             var taker = _membership.Find(_map.Owner(lost.Slots().Last()));
             _lease.Forget();
-            _membership.UpdateSelf(taker is { Config.IsPrimary: true }
+            _membership.UpdateSelf(taker is { Config.IsPrimary: true } && FollowsTaker(me.Slots, taker.Config.Slots)
                 ? me with { Role = NodeRole.Replica, PrimaryId = taker.Id, ShardId = taker.Config.ShardId, Slots = SlotSet.Empty }
                 : me with { Slots = SlotSet.Empty });
             return true;
@@ -500,6 +507,7 @@ public sealed partial class ClusterNode : IMembershipSender, IMembershipEvents
         else if (pc.IsPrimary && !pc.Slots.IsEmpty && pc.Slots.Slots().All(s => _map.Owner(s) != primary.Id))
         {
             follow = _map.Owner(pc.Slots.Slots().First());
+            if (_membership.Find(follow) is { } taker && !FollowsTaker(pc.Slots, taker.Config.Slots)) return false;
         }
         var leader = _membership.Find(follow);
         if (leader is null || leader.Id == Id || !leader.Config.IsPrimary) return false;

@@ -45,6 +45,8 @@ public sealed class ClusterHost : IDisposable
             NodeTimeoutMs = Math.Max(1, options.ClusterNodeTimeout),
             RequireFullCoverage = options.ClusterRequireFullCoverage,
             ReplicaValidityFactor = options.ClusterReplicaValidityFactor,
+            MigrationBarrier = options.ClusterMigrationBarrier,
+            AllowReplicaMigration = options.ClusterAllowReplicaMigration,
         };
         _options = options;
         _clusterOptions = clusterOptions;
@@ -209,6 +211,7 @@ public sealed class ClusterHost : IDisposable
                 {
                     ApplySettings();
                     _node.Tick();
+                    LogElections();
                     nextTick = Environment.TickCount64 + TickMs;
                     Publish();
                 }
@@ -218,6 +221,7 @@ public sealed class ClusterHost : IDisposable
                     long before = _node.ConfigVersion;
                     item();
                     if (_node.ConfigVersion != before) Publish();
+                    LogElections();
                 }
             }
             catch (Exception ex)
@@ -231,7 +235,22 @@ public sealed class ClusterHost : IDisposable
     private void ApplySettings()
     {
         _clusterOptions.ReplicaValidityFactor = _options.ClusterReplicaValidityFactor;
+        _clusterOptions.MigrationBarrier = _options.ClusterMigrationBarrier;
+        _clusterOptions.AllowReplicaMigration = _options.ClusterAllowReplicaMigration;
         if (_node.Config.NoFailover != _options.ClusterReplicaNoFailover) _node.SetNoFailover(_options.ClusterReplicaNoFailover);
+    }
+
+    private long _electionsLogged;
+
+    // Cluster thread: Redis logs each election it starts, each vote and each manual failover step; so do we.
+    private void LogElections()
+    {
+        if (_node.Stats.ElectionsStarted != _electionsLogged)
+        {
+            _electionsLogged = _node.Stats.ElectionsStarted;
+            _log.LogInformation("Starting a failover election for epoch {Epoch}.", _node.CurrentEpoch);
+        }
+        while (_node.TryTakeEvent(out string text)) _log.LogInformation("{Event}", text);
     }
 
     // Cluster thread only.

@@ -156,9 +156,11 @@ public sealed class ServerOptions
     public int ClusterReplicaValidityFactor { get; set; } = 10;
     /// <summary>cluster-replica-no-failover: this replica never starts an automatic election (announced as nofailover).</summary>
     public bool ClusterReplicaNoFailover { get; set; }
-    /// <summary>cluster-migration-barrier: accepted and reported; replica migration is not implemented.</summary>
+    /// <summary>cluster-migration-barrier: a replica moves to an orphaned primary only if its own keeps more than this
+    /// many working replicas.</summary>
     public int ClusterMigrationBarrier { get; set; } = 1;
-    /// <summary>cluster-allow-replica-migration: accepted and reported; replica migration is not implemented.</summary>
+    /// <summary>cluster-allow-replica-migration: replicas move to orphaned primaries, and a primary emptied by
+    /// resharding follows the node that took its slots.</summary>
     public bool ClusterAllowReplicaMigration { get; set; } = true;
 
     /// <summary>The RDB file's full path.</summary>
