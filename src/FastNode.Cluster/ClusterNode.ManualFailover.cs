@@ -31,6 +31,11 @@ public sealed partial class ClusterNode
     private ManualFailoverMode _mfMode;
     private long _mfPrimaryOffset = -1;
     private bool _mfCanStart;
+    private long _mfNextStartSend;
+
+    // The bus may drop a frame (a full queue, a link being re-established): the request is repeated this often until
+    // the primary's offset arrives. Redis sends it once over a link that does not drop.
+    private const long ManualFailoverStartRepeatMs = 500;
 
     // Primary side: the replica taking over (None = none) and when we give up and let writes go.
     private NodeId _mfReplica;
@@ -73,6 +78,7 @@ public sealed partial class ClusterNode
             default:
                 _mfEnd = now + ManualFailoverTimeoutMs;
                 _mfMode = mode;
+                _mfNextStartSend = now + ManualFailoverStartRepeatMs;
                 Send(primary.Id, primary.Config.Address.Bus, ManualFailoverStartMessage.Instance);
                 break;
         }
@@ -108,6 +114,11 @@ public sealed partial class ClusterNode
         }
         if (!_mfCanStart)
         {
+            if (_mfPrimaryOffset < 0 && now >= _mfNextStartSend)
+            {
+                _mfNextStartSend = now + ManualFailoverStartRepeatMs;
+                Send(primary.Id, primary.Config.Address.Bus, ManualFailoverStartMessage.Instance);
+            }
             // Redis waits for the exact offset; the stream only grows, so reaching it is the same test.
             if (_mfPrimaryOffset < 0 || _replication.ReplicationOffset < _mfPrimaryOffset) return true;
             _mfCanStart = true;
@@ -150,6 +161,12 @@ public sealed partial class ClusterNode
     {
         var replica = _membership.Find(sender);
         if (!Config.IsPrimary || replica is null || replica.Config.Role != NodeRole.Replica || replica.Config.PrimaryId != Id) return;
+        if (_mfReplica == sender)
+        {
+            // A repeated request: the offset is already fixed, and the pause keeps its original end.
+            SendPausedOffset();
+            return;
+        }
         _mfReplica = sender;
         _mfPrimaryEnd = now + ManualFailoverTimeoutMs;
         // Redis pauses for twice the timeout; we let writes go ourselves when the failover ends either way.

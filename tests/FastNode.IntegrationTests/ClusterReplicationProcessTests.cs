@@ -141,6 +141,17 @@ public sealed class ClusterReplicationProcessTests : ProcessTestBase
         }
         Assert.That(Probe.Call(_nodes[0].Port, "CLUSTER", "REPLICAS", new string('a', 40)), Is.EqualTo($"-ERR Unknown node {new string('a', 40)}\r\n"));
 
+        // cluster-replica-no-failover (alias cluster-slave-no-failover) is announced as the nofailover flag everywhere.
+        var quiet = replicas[0];
+        Assert.That(Probe.Call(quiet.Port, "CONFIG", "SET", "cluster-slave-no-failover", "yes"), Is.EqualTo("+OK\r\n"));
+        Assert.That(Probe.Call(quiet.Port, "CONFIG", "GET", "cluster-replica-no-failover"), Does.EndWith("$3\r\nyes\r\n"));
+        Probe.WaitUntil(() => NodesSeenBy(_nodes.First(n => n != quiet).Port)[quiet.Id][2] == "slave,nofailover", "the nofailover flag reaches the others");
+        Assert.That(NodesSeenBy(quiet.Port)[quiet.Id][2], Is.EqualTo("myself,slave,nofailover"));
+        Assert.That(Probe.Call(quiet.Port, "CONFIG", "SET", "cluster-replica-no-failover", "no"), Is.EqualTo("+OK\r\n"));
+        Probe.WaitUntil(() => NodesSeenBy(quiet.Port)[quiet.Id][2] == "myself,slave", "the flag is cleared");
+        Assert.That(Probe.Call(quiet.Port, "CONFIG", "SET", "cluster-migration-barrier", "-1"), Does.StartWith("-ERR CONFIG SET failed"));
+        Assert.That(Probe.Call(quiet.Port, "CONFIG", "SET", "cluster-allow-replica-migration", "no"), Is.EqualTo("+OK\r\n"));
+
         // CLUSTER SHARDS reports each node's replication offset as its last bus frame carried it (as Redis reports
         // the one from the last ping): once every replica has been heard from since its sync, none reports 0/loading.
         using var shardsClient = RawClient.Connect(_nodes[0].Port);

@@ -66,6 +66,24 @@ public class ManualFailoverTests
     }
 
     [Test]
+    public void CoordinatedFailoverRepeatsARequestTheBusDropped()
+    {
+        var (sim, primary, replica, primaryRepl, replicaRepl) = Start(3);
+        int slot = primary.Node.Config.Slots.Slots().First();
+        replicaRepl.ReplicationOffset = 1000;
+        sim.Network.Conditions = new NetworkConditions(LossRate: 1.0);
+        Assert.That(replica.Node.StartManualFailover(ManualFailoverMode.Coordinated), Is.Null);
+        sim.RunFor(100);
+        Assert.That(primaryRepl.Pauses, Is.Zero, "the request got through");
+        sim.Network.Conditions = NetworkConditions.Perfect;
+
+        long promoted = sim.RunUntil(() => replica.Node.Config.IsPrimary, 4_000, sim.CheckSingleWriter, 50);
+        Assert.That(promoted, Is.GreaterThanOrEqualTo(0), "the repeated request did not reach the primary in time");
+        Assert.That(primaryRepl.Pauses, Is.EqualTo(1), "a repeated request paused the primary again");
+        AssertRolesSwapped(sim, primary, replica, slot);
+    }
+
+    [Test]
     public void CoordinatedFailoverGivesUpWhenTheReplicaNeverCatchesUp()
     {
         var (sim, primary, replica, primaryRepl, _) = Start(3);
