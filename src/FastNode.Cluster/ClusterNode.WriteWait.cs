@@ -7,4 +7,14 @@ public sealed partial class ClusterNode
     /// previous owner's lease to run out); 0 when writes may go ahead.
     /// </summary>
     public long WriteWaitRemainingMs => Math.Max(0, _acceptWritesFrom - Now);
+
+    /// <summary>
+    /// How much longer the write lease holds, in milliseconds, as of now; <see cref="long.MaxValue"/> when this node has
+    /// no lease that can run out (not a primary serving slots, or the lease is off). The server stamps its published
+    /// view with it, so a stale view cannot outlive the lease.
+    /// </summary>
+    public long LeaseRemainingMs =>
+        IAmVoter && Config.IsPrimary && _options.WriteLease
+            ? (_leaseUntil == long.MaxValue ? long.MaxValue : Math.Max(0, _leaseUntil - Now))
+            : long.MaxValue;
 }

@@ -269,6 +269,38 @@ public sealed class ClusterReplicationProcessTests : ProcessTestBase
         }
     }
 
+    [Test]
+    public void PrimaryWakingFromAPausePastItsReplacementTakesNoQueuedWrite()
+    {
+        CreateCluster();
+        var sleeper = _nodes.First(n => NodesSeenBy(n.Port)[n.Id][2].Contains("master"));
+        var heir = Replicas().Single(r => PrimaryOf(r) == sleeper);
+        string key = Enumerable.Range(0, 10_000).Select(i => $"nap:{i}").First(k => Probe.Call(sleeper.Port, "SET", k, "before") == "+OK\r\n");
+        using var client = RawClient.Connect(sleeper.Port);
+        Assert.That(client.Call("PING"), Is.EqualTo("+PONG\r\n"));
+        Probe.WaitUntil(() => DbSize(heir.Port) == DbSize(sleeper.Port), "the heir has the key");
+
+        sleeper.Process.Pause();
+        try
+        {
+            // Queued in the socket while the process is stopped; its replica takes over meanwhile.
+            client.Send($"*3\r\n$3\r\nSET\r\n${key.Length}\r\n{key}\r\n$6\r\nqueued\r\n");
+            Probe.WaitUntil(() => NodesSeenBy(heir.Port)[heir.Id][2].Contains("master"), "the replica is promoted while its primary sleeps", 60);
+        }
+        finally
+        {
+            sleeper.Process.Resume();
+        }
+        // The view published before the pause is older than its lease: the queued write is refused, not acknowledged
+        // on a primary that has been replaced (it would be lost when it follows the heir).
+        string reply = client.ReadReply(30_000);
+        Assert.That(reply, Does.StartWith("-CLUSTERDOWN").Or.StartWith("-MOVED"), "the woken primary acknowledged a queued write");
+        Probe.WaitUntil(() => NodesSeenBy(sleeper.Port)[sleeper.Id] is var line && line[2].Contains("slave") && line[3] == heir.Id,
+            "the woken primary follows its successor", 60);
+        using var reader = RawClient.Connect(heir.Port);
+        Assert.That(ReadRetryingWhileDown(reader, key), Is.EqualTo("$6\r\nbefore\r\n"));
+    }
+
     /// <summary>The slots on a CLUSTER NODES line (fields 8 on: "a-b" ranges or single slots).</summary>
     private static HashSet<int> SlotsOf(string[] line)
     {

@@ -258,7 +258,11 @@ public sealed class ClusterHost : IDisposable
     {
         var snapshot = _node.Snapshot;
         // A promotion keeps the previous view until replication has switched (see ReplicationFollower).
-        if (_follower.Follow(snapshot, _node.WriteWaitRemainingMs)) _view = new ClusterView(snapshot);
+        long lease = _node.LeaseRemainingMs;
+        if (_follower.Follow(snapshot, _node.WriteWaitRemainingMs))
+        {
+            _view = new ClusterView(snapshot) { OkUntil = lease == long.MaxValue ? long.MaxValue : Environment.TickCount64 + lease };
+        }
         _progress.ReleaseAfterPublish();
         if (_node.ConfigVersion == _savedVersion) return;
         try
