@@ -34,6 +34,7 @@ public sealed partial class ClusterNode : IMembershipSender, IMembershipEvents
     private readonly VoteLedger _votes = new();
     private readonly ReplicaElection _election = new();
     private readonly WriteLease _lease = new();
+    private readonly LeaseGrantLog _grants = new();
 
     // Last replication offset each node put in a frame header (replicas rank themselves with it).
     private readonly Dictionary<NodeId, long> _offsets = [];
@@ -151,6 +152,8 @@ public sealed partial class ClusterNode : IMembershipSender, IMembershipEvents
         MaintainLease(now);
         RunElection(now);
         if (_configDirty) Rebuild(now);
+        ManualFailoverTick(now);
+        MigrateToOrphanedPrimary(now);
         SyncIfDiverged(now);
         UpdateHealth(now);
         ExpireSlotHints(now);
@@ -193,6 +196,8 @@ public sealed partial class ClusterNode : IMembershipSender, IMembershipEvents
             case StateSyncMessage sync: OnStateSync(header.Sender, sync, now); break;
             case GossipMessage gossip: _membership.HandleGossip(gossip, now); break;
             case PublishMessage publish: OnPublish(header.Sender, publish); break;
+            case ManualFailoverStartMessage: OnManualFailoverStart(header.Sender, now); break;
+            case ManualFailoverOffsetMessage offset: OnManualFailoverOffset(header.Sender, offset); break;
         }
         return FrameRejection.None;
     }
@@ -303,11 +308,18 @@ public sealed partial class ClusterNode : IMembershipSender, IMembershipEvents
     private void OnAuthRequest(FrameHeader header, FailoverAuthRequestMessage request, long now)
     {
         var decision = DecideVote(header, request, now);
-        if (decision != VoteDecision.Granted) return;
+        if (decision != VoteDecision.Granted)
+        {
+            Note($"Failover auth denied to {header.Sender} for epoch {header.CurrentEpoch}: {decision}");
+            return;
+        }
+        Note($"Failover auth granted to {header.Sender} for epoch {header.CurrentEpoch}");
         _votes.Record(_currentEpoch, request.FailedPrimary, now);
         ConfigVersion++;
         var requester = _membership.Find(header.Sender)!;
-        Send(requester.Id, requester.Config.Address.Bus, new FailoverAuthAckMessage(_currentEpoch));
+        // Our grants to that primary stop here (the vote withdraws them); the winner learns when the last one was.
+        long grantAge = _grants.AgeMs(request.FailedPrimary, now, FailoverAuthAckMessage.NeverGranted);
+        Send(requester.Id, requester.Config.Address.Bus, new FailoverAuthAckMessage(_currentEpoch, grantAge));
     }
 
     /// <summary>Redis's vote rules (clusterSendFailoverAuthIfNeeded), in its order.</summary>
@@ -335,7 +347,9 @@ public sealed partial class ClusterNode : IMembershipSender, IMembershipEvents
 
     private void OnAuthAck(NodeId voter, FailoverAuthAckMessage vote)
     {
-        if (IsVoter(voter)) _election.AddVote(voter, vote.Epoch);
+        // A lease the voter granted GrantAgeMs before voting lasts at most one window from then (clocks run at the
+        // same rate; the vote left the voter before it arrived here, so "now" is no earlier than its send time).
+        if (IsVoter(voter)) _election.AddVote(voter, vote.Epoch, Now - vote.GrantAgeMs + _options.EffectiveLeaseWindowMs);
     }
 
     private void OnStateSync(NodeId sender, StateSyncMessage sync, long now)
@@ -415,6 +429,7 @@ public sealed partial class ClusterNode : IMembershipSender, IMembershipEvents
     private void Send(NodeId to, BusEndpoint endpoint, IBusMessage message)
     {
         var flags = message is AckMessage && GrantsLeaseTo(to) ? FrameFlags.LeaseGrant : FrameFlags.None;
+        if (flags == FrameFlags.LeaseGrant) _grants.Granted(to, Now);
         var header = new FrameHeader(message.Type, flags, _codec.ClusterId, Id, _currentEpoch, _digest,
             _replication.ReplicationOffset);
         byte[] frame = _codec.Encode(header, message);
@@ -449,6 +464,7 @@ public sealed partial class ClusterNode : IMembershipSender, IMembershipEvents
         _configDirty = false;
 
         foreach (var m in _membership.Members) _currentEpoch = Math.Max(_currentEpoch, m.Config.ConfigEpoch);
+        NoteReplicaHistory();
         _voters = _map.Owners.Where(o => _membership.Find(o)?.Config.IsPrimary == true).OrderBy(o => o).ToList();
         _voterSet = [.. _voters];
         _goodStanding = [];
@@ -484,7 +500,7 @@ public sealed partial class ClusterNode : IMembershipSender, IMembershipEvents
             }
             var taker = _membership.Find(_map.Owner(lost.Slots().Last()));
             _lease.Forget();
-            _membership.UpdateSelf(taker is { Config.IsPrimary: true }
+            _membership.UpdateSelf(taker is { Config.IsPrimary: true } && FollowsTaker(me.Slots, taker.Config.Slots)
                 ? me with { Role = NodeRole.Replica, PrimaryId = taker.Id, ShardId = taker.Config.ShardId, Slots = SlotSet.Empty }
                 : me with { Slots = SlotSet.Empty });
             return true;
@@ -498,6 +514,7 @@ public sealed partial class ClusterNode : IMembershipSender, IMembershipEvents
         else if (pc.IsPrimary && !pc.Slots.IsEmpty && pc.Slots.Slots().All(s => _map.Owner(s) != primary.Id))
         {
             follow = _map.Owner(pc.Slots.Slots().First());
+            if (_membership.Find(follow) is { } taker && !FollowsTaker(pc.Slots, taker.Config.Slots)) return false;
         }
         var leader = _membership.Find(follow);
         if (leader is null || leader.Id == Id || !leader.Config.IsPrimary) return false;
@@ -549,6 +566,7 @@ public sealed partial class ClusterNode : IMembershipSender, IMembershipEvents
 
     private void RunElection(long now)
     {
+        if (RunManualFailover(now)) return;
         var me = Config;
         var primary = me.Role == NodeRole.Replica ? _membership.Find(me.PrimaryId) : null;
         if (primary is null || me.NoFailover || primary.State != MemberState.Dead || !IsVoter(primary.Id))
@@ -607,13 +625,13 @@ public sealed partial class ClusterNode : IMembershipSender, IMembershipEvents
         }
     }
 
-    private void RequestVotes(Member primary)
+    private void RequestVotes(Member primary, bool force = false)
     {
         _currentEpoch++;
         _election.VotesRequested(_currentEpoch);
         Stats.ElectionsStarted++;
         ConfigVersion++;
-        var request = new FailoverAuthRequestMessage(primary.Id, primary.Config.ConfigEpoch, false, _map.SlotsOf(primary.Id));
+        var request = new FailoverAuthRequestMessage(primary.Id, primary.Config.ConfigEpoch, force, _map.SlotsOf(primary.Id));
         foreach (var voter in _voters)
         {
             var m = _membership.Find(voter)!;
@@ -625,10 +643,13 @@ public sealed partial class ClusterNode : IMembershipSender, IMembershipEvents
     {
         var slots = _map.SlotsOf(primary.Id);
         long epoch = Math.Max(Config.ConfigEpoch, _election.Epoch);
+        long oldLeaseEndsBy = _election.OldLeaseEndsBy;
         _election.Reset();
         _lease.Forget();
-        // The old primary may hold a lease granted just before our voters withdrew; it runs out within one window.
-        if (_options.WriteLease) _acceptWritesFrom = now + _options.EffectiveLeaseWindowMs;
+        // The old primary's lease needed grants from a majority, and every majority holds one of our voters: it ends
+        // at the latest one window after the last grant any of them reported (none after their vote). A primary dead
+        // for node-timeout got its last grants long ago, so the winner writes at once.
+        if (_options.WriteLease) _acceptWritesFrom = Math.Max(now, oldLeaseEndsBy);
         Stats.ElectionsWon++;
         ChangeSelf(Config with { Role = NodeRole.Primary, PrimaryId = NodeId.None, ConfigEpoch = epoch, Slots = slots });
         // Redis's winner broadcasts a PONG so every node learns the new owner at once; so do we.

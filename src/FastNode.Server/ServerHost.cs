@@ -62,6 +62,9 @@ public sealed class ServerHost : IAsyncDisposable
         // replicaof in the config file or --replicaof host port: follow that primary from the start.
         if (State.Options.ReplicaOf.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var host, var port])
             State.Replication.BecomeReplica(host, int.Parse(port, System.Globalization.CultureInfo.InvariantCulture));
+        // Cluster mode: replication follows the node's role in the cluster configuration (a replica in nodes.conf
+        // starts replicating now, once the dataset is loaded).
+        State.Cluster?.StartFollowingRole();
         _cron = new ServerCron(State).RunAsync(_stopping.Token);
     }
 

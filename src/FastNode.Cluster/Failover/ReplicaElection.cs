@@ -25,6 +25,12 @@ public sealed class ReplicaElection
 
     public int Votes => _votes.Count;
 
+    /// <summary>
+    /// The earliest time (monotonic ms) the old primary's lease can have run out, from what the votes so far say
+    /// about their last grants to it; 0 before any vote.
+    /// </summary>
+    public long OldLeaseEndsBy { get; private set; }
+
     public bool IsScheduled => StartAt != 0;
 
     /// <summary>True when no election is scheduled, or the last one is old enough to retry (Redis: 2 × timeout).</summary>
@@ -36,6 +42,7 @@ public sealed class ReplicaElection
         Rank = rank;
         StartAt = now + fixedMs + (randomMs > 0 ? random.NextInt64(randomMs) : 0) + rank * rankMs;
         Epoch = 0;
+        OldLeaseEndsBy = 0;
         _votes.Clear();
     }
 
@@ -56,10 +63,15 @@ public sealed class ReplicaElection
 
     public void VotesRequested(long epoch) => Epoch = epoch;
 
-    /// <summary>Counts a vote for the current request; votes for an older epoch are ignored.</summary>
-    public void AddVote(NodeId voter, long epoch)
+    /// <summary>
+    /// Counts a vote for the current request; votes for an older epoch are ignored. <paramref name="leaseEndsBy"/> is
+    /// when a lease the voter last granted to the old primary runs out at the latest.
+    /// </summary>
+    public void AddVote(NodeId voter, long epoch, long leaseEndsBy = 0)
     {
-        if (Epoch != 0 && epoch >= Epoch) _votes.Add(voter);
+        if (Epoch == 0 || epoch < Epoch) return;
+        _votes.Add(voter);
+        OldLeaseEndsBy = Math.Max(OldLeaseEndsBy, leaseEndsBy);
     }
 
     /// <summary>Forget the election (won, or the primary is no longer failed); keeps nothing for a retry.</summary>
@@ -69,6 +81,7 @@ public sealed class ReplicaElection
         Epoch = 0;
         Rank = 0;
         FailedPrimary = NodeId.None;
+        OldLeaseEndsBy = 0;
         _votes.Clear();
     }
 
@@ -76,6 +89,7 @@ public sealed class ReplicaElection
     public void Abandon()
     {
         Epoch = 0;
+        OldLeaseEndsBy = 0;
         _votes.Clear();
     }
 }

@@ -16,8 +16,17 @@ public sealed record ClusterOptions
     public int NodeTimeoutMs { get; init; } = 15000;
 
     /// <summary>cluster-replica-validity-factor: a replica whose link has been down longer than
-    /// node-timeout × this factor does not stand for election (0 = always may).</summary>
-    public int ReplicaValidityFactor { get; init; } = 10;
+    /// node-timeout × this factor does not stand for election (0 = always may). Settable: the server applies CONFIG SET
+    /// on the cluster thread.</summary>
+    public int ReplicaValidityFactor { get; set; } = 10;
+
+    /// <summary>cluster-migration-barrier: a replica moves to an orphaned primary only if its own keeps more than this
+    /// many working replicas. Settable, like the validity factor.</summary>
+    public int MigrationBarrier { get; set; } = 1;
+
+    /// <summary>cluster-allow-replica-migration: replicas move to orphaned primaries, and a primary emptied by resharding
+    /// (and its replicas) follows the node that took its last slot. Settable.</summary>
+    public bool AllowReplicaMigration { get; set; } = true;
 
     /// <summary>cluster-require-full-coverage: cluster_state is fail while any slot has no live owner.</summary>
     public bool RequireFullCoverage { get; init; } = true;

@@ -24,6 +24,8 @@ public static class MessageCodec
             MessageType.StateSync => TryStateSync(ref r, limits, out message, out rejection),
             MessageType.Announce => TryAnnounce(out message),
             MessageType.Gossip => TryGossip(ref r, limits, out message, out rejection),
+            MessageType.ManualFailoverStart => TryManualFailoverStart(out message),
+            MessageType.ManualFailoverOffset => TryManualFailoverOffset(ref r, out message),
             MessageType.Publish => PublishMessage.TryRead(ref r, limits, out message, out rejection),
             _ => false,
         };
@@ -99,7 +101,9 @@ public static class MessageCodec
     {
         message = null;
         if (!r.TryCount64(out long epoch)) return false;
-        message = new FailoverAuthAckMessage(epoch);
+        long grantAge = 0;
+        if (!r.AtEnd && (!r.TryCount64(out grantAge) || grantAge > FailoverAuthAckMessage.NeverGranted)) return false;
+        message = new FailoverAuthAckMessage(epoch, grantAge);
         return true;
     }
 
@@ -135,6 +139,20 @@ public static class MessageCodec
         message = null;
         if (!GossipCodec.TryReadList(ref r, limits, out var gossip, out rejection)) return false;
         message = new GossipMessage(gossip);
+        return true;
+    }
+
+    private static bool TryManualFailoverStart(out IBusMessage? message)
+    {
+        message = ManualFailoverStartMessage.Instance;
+        return true;
+    }
+
+    private static bool TryManualFailoverOffset(ref WireReader r, out IBusMessage? message)
+    {
+        message = null;
+        if (!r.TryCount64(out long offset)) return false;
+        message = new ManualFailoverOffsetMessage(offset);
         return true;
     }
 

@@ -13,6 +13,7 @@ public enum MessageType : byte
     StateSync = 8,
     Announce = 9,
     Gossip = 10,
-    // 11 and 12: ManualFailoverStart and ManualFailoverOffset (cluster replication branch), appended at the same time.
+    ManualFailoverStart = 11,
+    ManualFailoverOffset = 12,
     Publish = 13,
 }

@@ -29,6 +29,9 @@ public sealed partial class ClusterHost : IDisposable
     private readonly TcpBusTransport _transport;
     private readonly ILogger _log;
     private readonly Thread _thread;
+    private readonly ReplicationFollower _follower;
+    private readonly ServerReplicationProgress _progress;
+    private readonly ServerOptions _options;
     private volatile ClusterView _view;
     private volatile bool _stopping;
     private long _savedVersion = -1;
@@ -43,7 +46,12 @@ public sealed partial class ClusterHost : IDisposable
             NodeTimeoutMs = Math.Max(1, options.ClusterNodeTimeout),
             RequireFullCoverage = options.ClusterRequireFullCoverage,
             Secret = options.ClusterBusSecret.Length > 0 ? Encoding.UTF8.GetBytes(options.ClusterBusSecret) : null,
+            ReplicaValidityFactor = options.ClusterReplicaValidityFactor,
+            MigrationBarrier = options.ClusterMigrationBarrier,
+            AllowReplicaMigration = options.ClusterAllowReplicaMigration,
         };
+        _options = options;
+        _clusterOptions = clusterOptions;
         var codec = new BusFrameCodec(BusFrameCodec.ClusterIdOf(clusterOptions.ClusterName), clusterOptions.Secret, clusterOptions.Limits);
         var bindAddress = BindAddress(options.Bind);
         int busPort = options.ClusterPort != 0 ? options.ClusterPort : server.BoundPort + 10000;
@@ -52,7 +60,6 @@ public sealed partial class ClusterHost : IDisposable
         _boundPort = server.BoundPort;
         var address = Announced(options);
         var random = _random = new Random();
-        _clusterOptions = clusterOptions;
         NodeId id;
         NodeConfig config;
         if (conf?.Myself is { } myself)
@@ -65,7 +72,13 @@ public sealed partial class ClusterHost : IDisposable
             id = NodeId.NewRandom(random);
             config = NodeConfig.NewPrimary(address, shardId: id);
         }
-        _node = new ClusterNode(id, config, clusterOptions, _transport, TimeProvider.System, random);
+        _progress = new ServerReplicationProgress(server);
+        _node = new ClusterNode(id, config, clusterOptions, _transport, TimeProvider.System, random, _progress);
+        _follower = new ReplicationFollower(server, action => Post(() =>
+        {
+            action();
+            Publish();
+        }), _log);
         if (conf is not null)
         {
             _node.Seed(NodesConfMapping.OtherMembers(conf));
@@ -179,6 +192,13 @@ public sealed partial class ClusterHost : IDisposable
         }
     });
 
+    /// <summary>Once the dataset is loaded and clients are served: replication follows the node's cluster role from now on.</summary>
+    public void StartFollowingRole() => Post(() =>
+    {
+        _follower.Start();
+        Publish();
+    });
+
     private void Post(Action action)
     {
         if (!_stopping) _work.TryAdd(action);
@@ -194,7 +214,9 @@ public sealed partial class ClusterHost : IDisposable
                 if (Environment.TickCount64 >= nextTick)
                 {
                     ApplyAnnouncedAddress();
+                    ApplySettings();
                     _node.Tick();
+                    LogElections();
                     nextTick = Environment.TickCount64 + TickMs;
                     Publish();
                 }
@@ -205,6 +227,7 @@ public sealed partial class ClusterHost : IDisposable
                     long before = _node.ConfigVersion;
                     item();
                     if (_node.ConfigVersion != before) Publish();
+                    LogElections();
                 }
             }
             catch (Exception ex)
@@ -214,11 +237,40 @@ public sealed partial class ClusterHost : IDisposable
         }
     }
 
+    // Cluster thread: the cluster settings CONFIG SET may change.
+    private void ApplySettings()
+    {
+        _clusterOptions.ReplicaValidityFactor = _options.ClusterReplicaValidityFactor;
+        _clusterOptions.MigrationBarrier = _options.ClusterMigrationBarrier;
+        _clusterOptions.AllowReplicaMigration = _options.ClusterAllowReplicaMigration;
+        if (_node.Config.NoFailover != _options.ClusterReplicaNoFailover) _node.SetNoFailover(_options.ClusterReplicaNoFailover);
+    }
+
+    private long _electionsLogged;
+
+    // Cluster thread: Redis logs each election it starts, each vote and each manual failover step; so do we.
+    private void LogElections()
+    {
+        if (_node.Stats.ElectionsStarted != _electionsLogged)
+        {
+            _electionsLogged = _node.Stats.ElectionsStarted;
+            _log.LogInformation("Starting a failover election for epoch {Epoch}.", _node.CurrentEpoch);
+        }
+        while (_node.TryTakeEvent(out string text)) _log.LogInformation("{Event}", text);
+    }
+
     // Cluster thread only.
     private void Publish()
     {
         bool wasOk = _view.Ok;
-        _view = new ClusterView(_node.Snapshot);
+        var snapshot = _node.Snapshot;
+        // A promotion keeps the previous view until replication has switched (see ReplicationFollower).
+        long lease = _node.LeaseRemainingMs;
+        if (_follower.Follow(snapshot, _node.WriteWaitRemainingMs))
+        {
+            _view = new ClusterView(snapshot) { OkUntil = lease == long.MaxValue ? long.MaxValue : Environment.TickCount64 + lease };
+        }
+        _progress.ReleaseAfterPublish();
         if (_view.Ok != wasOk) _log.LogInformation("Cluster state changed: {State} ({Detail})", _view.Ok ? "ok" : "fail", _node.HealthDetail);
         NoticeLostShardSlots();
         if (_node.ConfigVersion == _savedVersion) return;

@@ -24,6 +24,15 @@ public sealed class ClusterView(ClusterSnapshot snapshot)
     /// <summary>This node's MIGRATING / IMPORTING slots; null when there are none (the common case costs one null check).</summary>
     public SlotMigrations? Migrations { get; } = snapshot.Migrations.IsEmpty ? null : snapshot.Migrations;
 
-    /// <summary>cluster_state:ok (coverage, majority, and for a primary serving slots its write lease) as of the last tick.</summary>
-    public bool Ok { get; } = snapshot.Health == ClusterHealth.Ok;
+    /// <summary>
+    /// cluster_state:ok (coverage, majority, and for a primary serving slots its write lease) as of the last tick, and
+    /// only until the lease runs out: a process that wakes from a pause serves its queued commands before the cluster
+    /// thread's next tick, and must not take them on a view older than its lease.
+    /// </summary>
+    public bool Ok => _ok && Environment.TickCount64 < OkUntil;
+
+    private readonly bool _ok = snapshot.Health == ClusterHealth.Ok;
+
+    /// <summary><see cref="Environment.TickCount64"/> when the write lease behind this view runs out (MaxValue: never).</summary>
+    public long OkUntil { get; init; } = long.MaxValue;
 }

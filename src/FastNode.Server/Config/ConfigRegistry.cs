@@ -126,6 +126,10 @@ public sealed class ConfigRegistry
         Choice("cluster-preferred-endpoint-type", () => options.ClusterPreferredEndpointType, v => options.ClusterPreferredEndpointType = v, false,
             ["ip", "hostname", "unknown-endpoint"]);
         Add(new ConfigSetting("cluster-bus-secret", () => options.ClusterBusSecret, v => Assign(() => options.ClusterBusSecret = v), Immutable: true));
+        Int("cluster-replica-validity-factor", () => options.ClusterReplicaValidityFactor, v => options.ClusterReplicaValidityFactor = v, 0, int.MaxValue);
+        Bool("cluster-replica-no-failover", () => options.ClusterReplicaNoFailover, v => options.ClusterReplicaNoFailover = v);
+        Int("cluster-migration-barrier", () => options.ClusterMigrationBarrier, v => options.ClusterMigrationBarrier = v, 0, int.MaxValue);
+        Bool("cluster-allow-replica-migration", () => options.ClusterAllowReplicaMigration, v => options.ClusterAllowReplicaMigration = v);
         foreach (var (alias, name) in Aliases) _ordered.Add(new(alias, _settings[alias] = _settings[name]));
     }
 
@@ -389,5 +393,6 @@ public sealed class ConfigRegistry
         ("list-max-ziplist-size", "list-max-listpack-size"),
         ("zset-max-ziplist-entries", "zset-max-listpack-entries"), ("zset-max-ziplist-value", "zset-max-listpack-value"),
         ("lua-time-limit", "busy-reply-threshold"),
+        ("cluster-slave-validity-factor", "cluster-replica-validity-factor"), ("cluster-slave-no-failover", "cluster-replica-no-failover"),
     ];
 }

@@ -163,6 +163,17 @@ public sealed class ServerOptions
     public int ClusterAnnounceTlsPort { get; set; }
     /// <summary>cluster-preferred-endpoint-type: what MOVED and CLUSTER SLOTS/SHARDS name a node by: ip, hostname or unknown-endpoint.</summary>
     public string ClusterPreferredEndpointType { get; set; } = "ip";
+    /// <summary>cluster-replica-validity-factor: a replica whose link has been down longer than node-timeout × this
+    /// (plus repl-ping-replica-period) does not stand for election; 0 = always may.</summary>
+    public int ClusterReplicaValidityFactor { get; set; } = 10;
+    /// <summary>cluster-replica-no-failover: this replica never starts an automatic election (announced as nofailover).</summary>
+    public bool ClusterReplicaNoFailover { get; set; }
+    /// <summary>cluster-migration-barrier: a replica moves to an orphaned primary only if its own keeps more than this
+    /// many working replicas.</summary>
+    public int ClusterMigrationBarrier { get; set; } = 1;
+    /// <summary>cluster-allow-replica-migration: replicas move to orphaned primaries, and a primary emptied by
+    /// resharding follows the node that took its slots.</summary>
+    public bool ClusterAllowReplicaMigration { get; set; } = true;
 
     /// <summary>The RDB file's full path.</summary>
     public string RdbPath => Path.Combine(Dir, DbFilename);

@@ -35,6 +35,10 @@ internal static class WireSamples
         yield return new AccusationMessage(B, 4);
         yield return new FailoverAuthRequestMessage(B, 3, false, Config(scattered: true).Slots);
         yield return new FailoverAuthAckMessage(12);
+        yield return new FailoverAuthAckMessage(13, 1500);
+        yield return new FailoverAuthAckMessage(14, FailoverAuthAckMessage.NeverGranted);
+        yield return ManualFailoverStartMessage.Instance;
+        yield return new ManualFailoverOffsetMessage(4242);
         yield return new StateSyncMessage(true,
             [new MemberRecord(A, 3, MemberState.Alive, Config()), new MemberRecord(B, 1, MemberState.Dead, Config(true))]);
         yield return AnnounceMessage.Instance;

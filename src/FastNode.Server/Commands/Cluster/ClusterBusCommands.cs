@@ -95,6 +95,7 @@ public static class ClusterBusCommands
         MessageType.FailoverAuthRequest => "auth-req",
         MessageType.FailoverAuthAck => "auth-ack",
         MessageType.Publish => "publish",
+        MessageType.ManualFailoverStart => "mfstart",
         _ => KebabCase(type),
     };
 

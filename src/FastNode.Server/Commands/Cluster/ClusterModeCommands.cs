@@ -104,6 +104,7 @@ public static class ClusterModeCommands
     {
         if (!Enabled(ref ctx, out var cluster)) return;
         var snapshot = cluster.View.Snapshot;
+        var offsets = cluster.Invoke(node => node.ReplicationOffsets());
         var primaries = snapshot.Nodes.Where(n => n.IsPrimary).ToList();
         ref var w = ref ctx.Writer;
         w.WriteArrayHeader(primaries.Count);
@@ -121,8 +122,8 @@ public static class ClusterModeCommands
             w.WriteBulkString("nodes"u8);
             var replicas = ReplicasOf(snapshot, primary.Id, skipFailed: false);
             w.WriteArrayHeader(1 + replicas.Count);
-            WriteShardNode(ref w, primary, cluster.PreferredEndpointType);
-            foreach (var replica in replicas) WriteShardNode(ref w, replica, cluster.PreferredEndpointType);
+            WriteShardNode(ref w, primary, offsets.GetValueOrDefault(primary.Id), cluster.PreferredEndpointType);
+            foreach (var replica in replicas) WriteShardNode(ref w, replica, offsets.GetValueOrDefault(replica.Id), cluster.PreferredEndpointType);
         }
     }
 
@@ -279,8 +280,8 @@ public static class ClusterModeCommands
     }
 
     /// <summary>
-    /// CLUSTER REPLICATE node-id: the node takes the replica role in the cluster configuration. The data replication
-    /// link to that primary is not started yet (the server's REPLICAOF wiring is part 2).
+    /// CLUSTER REPLICATE node-id: the node takes the replica role in the cluster configuration, and replication follows
+    /// it (<see cref="ReplicationFollower"/>: a full or partial sync from that primary, as REPLICAOF).
     /// </summary>
     public static void Replicate(ref CommandContext ctx)
     {
@@ -431,7 +432,8 @@ public static class ClusterModeCommands
         }
     }
 
-    private static void WriteShardNode(ref RespWriter w, ClusterNodeView node, string endpointType)
+    // CLUSTER SHARDS node, with Redis 7.0's health: failed, loading (a replica at offset 0), online.
+    private static void WriteShardNode(ref RespWriter w, ClusterNodeView node, long offset, string endpointType)
     {
         var address = node.Config.Address;
         bool hostname = address.Hostname.Length > 0;
@@ -452,8 +454,8 @@ public static class ClusterModeCommands
         w.WriteBulkString("role"u8);
         w.WriteBulkString(node.IsPrimary ? "master"u8 : "replica"u8);
         w.WriteBulkString("replication-offset"u8);
-        w.WriteInteger(0);
+        w.WriteInteger(offset);
         w.WriteBulkString("health"u8);
-        w.WriteBulkString((node.Flags & NodeFlags.Fail) != 0 ? "failed"u8 : "online"u8);
+        w.WriteBulkString((node.Flags & NodeFlags.Fail) != 0 ? "failed"u8 : !node.IsPrimary && offset == 0 ? "loading"u8 : "online"u8);
     }
 }

@@ -1,0 +1,20 @@
+namespace FastNode.Cluster;
+
+public sealed partial class ClusterNode
+{
+    /// <summary>
+    /// After a promotion: how long this node must still refrain from its first write (the write lease's wait for the
+    /// previous owner's lease to run out); 0 when writes may go ahead.
+    /// </summary>
+    public long WriteWaitRemainingMs => Math.Max(0, _acceptWritesFrom - Now);
+
+    /// <summary>
+    /// How much longer the write lease holds, in milliseconds, as of now; <see cref="long.MaxValue"/> when this node has
+    /// no lease that can run out (not a primary serving slots, or the lease is off). The server stamps its published
+    /// view with it, so a stale view cannot outlive the lease.
+    /// </summary>
+    public long LeaseRemainingMs =>
+        IAmVoter && Config.IsPrimary && _options.WriteLease
+            ? (_leaseUntil == long.MaxValue ? long.MaxValue : Math.Max(0, _leaseUntil - Now))
+            : long.MaxValue;
+}
