@@ -41,7 +41,7 @@ internal static class StreamErrors
     public static ReadOnlySpan<byte> CountNotPositive => "ERR COUNT must be > 0"u8;
 
     public static string Unbalanced(bool group) =>
-        $"ERR Unbalanced '{(group ? "xreadgroup" : "xread")}' list of streams: for each stream key an ID or '$' must be specified.";
+        $"ERR Unbalanced {(group ? "XREADGROUP" : "XREAD")} list of streams: for each stream key an ID or '$' must be specified.";
 
     public static string NoGroupRead(ReadOnlySpan<byte> key, ReadOnlySpan<byte> group) =>
         $"NOGROUP No such key '{ErrorText.Text(key)}' or consumer group '{ErrorText.Text(group)}' in XREADGROUP with GROUP option";

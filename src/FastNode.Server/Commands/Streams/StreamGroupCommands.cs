@@ -72,7 +72,7 @@ public static class StreamGroupCommands
         {
             if (!Ascii.EqualsIgnoreCase(ctx.Args[5], "ENTRIESREAD"u8))
             {
-                ctx.Writer.WriteError(RespErrors.Syntax);
+                WriteSubcommandSyntaxError(ref ctx);
                 return;
             }
             if (!TryParseEntriesRead(ref ctx, ctx.Args[6], out entriesRead)) return;

@@ -61,9 +61,14 @@ public static class StreamReadCommands
             ctx.Writer.WriteError(RespErrors.WrongType);
             return;
         }
-        if (s is null || count == 0)
+        if (s is null)
         {
             ctx.Writer.WriteArrayHeader(0);
+            return;
+        }
+        if (count == 0)
+        {
+            ctx.Writer.WriteNullArray();
             return;
         }
         StreamReplies.WriteRange(ref ctx.Writer, s, start, end, count < 0 ? 0 : count, reverse);

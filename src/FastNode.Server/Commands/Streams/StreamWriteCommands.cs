@@ -247,11 +247,6 @@ public static class StreamWriteCommands
             ctx.Writer.WriteError(wrongType ? RespErrors.WrongType : StreamErrors.NoSuchKey);
             return;
         }
-        if (id < s.MaxDeletedId)
-        {
-            ctx.Writer.WriteError("ERR The ID specified in XSETID is smaller than current max_deleted_entry_id"u8);
-            return;
-        }
         if (s.Length > 0)
         {
             if (id < s.EdgeId(first: false, skipTombstones: true))
