@@ -7,8 +7,8 @@ namespace FastNode.Server.Commands.Streams;
 /// <summary>
 /// What XREAD and XREADGROUP write for one stream ([key, entries], or the map pair in RESP3), shared by the command
 /// and by a blocked reader served later. Group reads move the group's last ID and logical read counter, fill the
-/// PELs, and record the effect as Redis 7.0 propagates it: one XCLAIM ... FORCE JUSTID per delivered entry, then an
-/// XGROUP SETID ... ENTRIESREAD.
+/// PELs, and record the effect as Redis 7.0 propagates it: one XCLAIM ... FORCE JUSTID per delivered entry, or an
+/// XGROUP SETID ... ENTRIESREAD for a NOACK read.
 /// </summary>
 internal static class StreamReads
 {
@@ -24,7 +24,10 @@ internal static class StreamReads
         StreamReplies.WriteRange(ref w, s, start, StreamId.Max, count, reverse: false);
     }
 
-    /// <summary>New entries for a group (XREADGROUP ... &gt;): delivered to <paramref name="consumer"/>.</summary>
+    /// <summary>
+    /// New entries for a group (XREADGROUP ... &gt;): delivered to <paramref name="consumer"/>. The group's new last ID
+    /// travels in each XCLAIM's LASTID; only a NOACK read, which records no XCLAIM, sends an XGROUP SETID (Redis 7.0).
+    /// </summary>
     public static void WriteGroupNew(ref RespWriter w, ReadOnlySpan<byte> key, StreamValue s, StreamGroup g, StreamConsumer consumer,
         long count, bool noAck, long nowMs, in StreamRecordSink sink)
     {
@@ -44,7 +47,7 @@ internal static class StreamReads
                 if (g.EntriesRead != StreamGroup.InvalidEntriesRead && !s.RangeHasTombstones(id, StreamId.Max)) g.EntriesRead++;
                 else if (s.EntriesAdded != 0) g.EntriesRead = s.EstimateEntriesRead(id);
                 g.LastId = id;
-                moved = true;
+                moved = noAck;
             }
             StreamReplies.WriteEntry(ref w, ref it);
             if (noAck) continue;
