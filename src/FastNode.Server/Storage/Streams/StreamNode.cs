@@ -142,5 +142,60 @@ public sealed class StreamNode
         return last;
     }
 
+    /// <summary>
+    /// Checks a node loaded from outside (its listpack already passed <see cref="StreamListpack.Validate"/>): the master
+    /// entry and every entry are complete, the counters match the entries, and the IDs ascend from the master ID.
+    /// Returns the live entry count, or -1.
+    /// </summary>
+    public long Validate()
+    {
+        var lp = Listpack;
+        int p = StreamListpack.FirstElement;
+        if (!TryInt(lp, ref p, out long live) || !TryInt(lp, ref p, out long deleted) || !TryInt(lp, ref p, out long fields)) return -1;
+        if (live < 0 || deleted < 0 || fields < 0 || fields > int.MaxValue) return -1;
+        for (long i = 0; i < fields; i++)
+        {
+            if (lp[p] == StreamListpack.End) return -1;
+            p = StreamListpack.Skip(lp, p);
+        }
+        if (!TryInt(lp, ref p, out long terminator) || terminator != 0) return -1;
+        long seenLive = 0, seenDeleted = 0;
+        var previous = Master;
+        bool first = true;
+        while (lp[p] != StreamListpack.End)
+        {
+            if (!TryInt(lp, ref p, out long flags) || !TryInt(lp, ref p, out long msDelta) || !TryInt(lp, ref p, out long seqDelta)) return -1;
+            var id = new StreamId(unchecked(Master.Ms + (ulong)msDelta), unchecked(Master.Seq + (ulong)seqDelta));
+            if (first ? id < previous : id <= previous) return -1;
+            first = false;
+            previous = id;
+            long count = fields;
+            if ((flags & FlagSameFields) == 0)
+            {
+                if (!TryInt(lp, ref p, out count) || count < 0 || count > int.MaxValue / 2) return -1;
+                count *= 2;
+            }
+            for (long i = 0; i < count; i++)
+            {
+                if (lp[p] == StreamListpack.End) return -1;
+                p = StreamListpack.Skip(lp, p);
+            }
+            if (!TryInt(lp, ref p, out long elements)) return -1;
+            long expected = (flags & FlagSameFields) != 0 ? fields + 3 : count + 4;
+            if (elements != expected) return -1;
+            if ((flags & FlagDeleted) != 0) seenDeleted++;
+            else seenLive++;
+        }
+        return seenLive == live && seenDeleted == deleted && live > 0 ? live : -1;
+    }
+
+    private static bool TryInt(byte[] lp, ref int p, out long value)
+    {
+        value = 0;
+        if (lp[p] == StreamListpack.End) return false;
+        p = StreamListpack.Read(lp, p, out bool isString, out value, out int start, out int length);
+        return !isString || Numbers.TryParseInt64(lp.AsSpan(start, length), out value);
+    }
+
     public StreamNode Copy() => new(Master, Listpack.AsSpan(0, UsedBytes).ToArray());
 }
