@@ -7,8 +7,7 @@ namespace FastNode.Server.Commands.Streams;
 /// <summary>
 /// What XREAD and XREADGROUP write for one stream ([key, entries], or the map pair in RESP3), shared by the command
 /// and by a blocked reader served later. Group reads move the group's last ID and logical read counter, fill the
-/// PELs, and record the effect as Redis 7.0 propagates it: one XCLAIM ... FORCE JUSTID per delivered entry, or an
-/// XGROUP SETID ... ENTRIESREAD for a NOACK read.
+/// PELs, and record the effect: one XCLAIM ... FORCE JUSTID per delivered entry, then an XGROUP SETID ... ENTRIESREAD.
 /// </summary>
 internal static class StreamReads
 {
@@ -25,8 +24,9 @@ internal static class StreamReads
     }
 
     /// <summary>
-    /// New entries for a group (XREADGROUP ... &gt;): delivered to <paramref name="consumer"/>. The group's new last ID
-    /// travels in each XCLAIM's LASTID; only a NOACK read, which records no XCLAIM, sends an XGROUP SETID (Redis 7.0).
+    /// New entries for a group (XREADGROUP ... &gt;): delivered to <paramref name="consumer"/>. The read ends with an
+    /// XGROUP SETID ... ENTRIESREAD whenever it moved the group: Redis 7.0 sends it for NOACK reads only, which leaves a
+    /// replica's entries-read behind the primary's (fixed in Redis 7.2, which FastNode follows here).
     /// </summary>
     public static void WriteGroupNew(ref RespWriter w, ReadOnlySpan<byte> key, StreamValue s, StreamGroup g, StreamConsumer consumer,
         long count, bool noAck, long nowMs, in StreamRecordSink sink)
@@ -47,7 +47,7 @@ internal static class StreamReads
                 if (g.EntriesRead != StreamGroup.InvalidEntriesRead && !s.RangeHasTombstones(id, StreamId.Max)) g.EntriesRead++;
                 else if (s.EntriesAdded != 0) g.EntriesRead = s.EstimateEntriesRead(id);
                 g.LastId = id;
-                moved = noAck;
+                moved = true;
             }
             StreamReplies.WriteEntry(ref w, ref it);
             if (noAck) continue;
