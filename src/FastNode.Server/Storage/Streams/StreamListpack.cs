@@ -205,11 +205,15 @@ public static class StreamListpack
         return p + newSize;
     }
 
-    /// <summary>Drops the spare room after the listpack (a node that takes no more entries).</summary>
+    /// <summary>
+    /// Drops the spare room after the listpack (a node that takes no more entries), unless it is under 1/16 of the
+    /// buffer: a node closed by its byte limit is nearly full, and copying it to save a few bytes would double what
+    /// every append allocates.
+    /// </summary>
     public static void ShrinkToFit(ref byte[] lp)
     {
         int total = TotalBytes(lp);
-        if (lp.Length != total) Array.Resize(ref lp, total);
+        if (lp.Length - total > lp.Length / 16) Array.Resize(ref lp, total);
     }
 
     private static void Ensure(ref byte[] lp, int needed)
