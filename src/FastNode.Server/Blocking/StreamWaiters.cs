@@ -103,7 +103,7 @@ public sealed class StreamWaiters
             for (int i = 0; i < queue.Count;)
             {
                 var waiter = queue[i];
-                if (!TryServe(waiter, key, stream, nowMs, in sink))
+                if (!TryServe(db, waiter, key, stream, nowMs, in sink))
                 {
                     i++;
                     continue;
@@ -115,7 +115,7 @@ public sealed class StreamWaiters
         }
     }
 
-    private static bool TryServe(StreamWaiter waiter, ReadOnlySpan<byte> key, StreamValue stream, long nowMs, in StreamRecordSink sink)
+    private static bool TryServe(Database db, StreamWaiter waiter, ReadOnlySpan<byte> key, StreamValue stream, long nowMs, in StreamRecordSink sink)
     {
         StreamGroup? group = null;
         if (waiter.Group is not null)
@@ -138,8 +138,9 @@ public sealed class StreamWaiters
         if (group is null) StreamReads.WriteAfter(ref w, key, stream, after, waiter.Count);
         else
         {
-            var consumer = group.GetOrAddConsumer(waiter.Consumer, nowMs, out _);
+            var consumer = group.GetOrAddConsumer(waiter.Consumer, nowMs, out bool created);
             consumer.SeenTime = nowMs;
+            if (created) db.Observer?.ServedStreamWaiterEvent(db, "xgroup-createconsumer"u8, key);
             StreamReads.WriteGroupNew(ref w, key, stream, group, consumer, waiter.Count, waiter.NoAck, nowMs, in sink);
         }
         w.Commit();

@@ -1,6 +1,7 @@
 using FastNode.Protocol;
 using FastNode.Server.Storage;
 using FastNode.Server.Storage.Streams;
+using Ev = FastNode.Server.PubSub.KeyspaceEventClass;
 
 namespace FastNode.Server.Commands.Streams;
 
@@ -12,7 +13,7 @@ public static class StreamAckCommands
 {
     public static void XAck(ref CommandContext ctx)
     {
-        using var k = ctx.Open(ctx.Args[1], Lookup.Write);
+        using var k = ctx.Open(ctx.Args[1], Lookup.Read);
         var s = k.Get<StreamValue>(ValueKind.Stream, out bool wrongType);
         if (wrongType)
         {
@@ -197,7 +198,7 @@ public static class StreamAckCommands
     public static void XClaim(ref CommandContext ctx)
     {
         ctx.SkipPropagation();
-        using var k = ctx.Open(ctx.Args[1], Lookup.Write);
+        using var k = ctx.Open(ctx.Args[1], Lookup.Read);
         var s = k.Get<StreamValue>(ValueKind.Stream, out bool wrongType);
         if (wrongType)
         {
@@ -324,8 +325,9 @@ public static class StreamAckCommands
 
     private static StreamConsumer Consumer(ref CommandContext ctx, StreamGroup g, long now)
     {
-        var consumer = g.GetOrAddConsumer(ctx.Args[3], now, out _);
+        var consumer = g.GetOrAddConsumer(ctx.Args[3], now, out bool created);
         consumer.SeenTime = now;
+        if (created) ctx.Notify(Ev.Stream, "xgroup-createconsumer"u8, ctx.Args[1]);
         return consumer;
     }
 
@@ -360,7 +362,7 @@ public static class StreamAckCommands
                 return;
             }
         }
-        using var k = ctx.Open(ctx.Args[1], Lookup.Write);
+        using var k = ctx.Open(ctx.Args[1], Lookup.Read);
         var s = k.Get<StreamValue>(ValueKind.Stream, out bool wrongType);
         if (wrongType)
         {

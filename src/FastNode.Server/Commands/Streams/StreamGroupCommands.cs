@@ -2,6 +2,7 @@ using FastNode.Protocol;
 using FastNode.Server.Blocking;
 using FastNode.Server.Storage;
 using FastNode.Server.Storage.Streams;
+using Ev = FastNode.Server.PubSub.KeyspaceEventClass;
 
 namespace FastNode.Server.Commands.Streams;
 
@@ -48,6 +49,7 @@ public static class StreamGroupCommands
         s ??= k.Add(ValueKind.Stream, new StreamValue());
         s.CreateGroup(ctx.Args[3], id, entriesRead);
         ctx.Writer.WriteRaw(RespReplies.Ok);
+        ctx.Notify(Ev.Stream, "xgroup-create"u8, ctx.Args[2]);
     }
 
     public static void SetId(ref CommandContext ctx)
@@ -80,6 +82,7 @@ public static class StreamGroupCommands
         g.LastId = id;
         g.EntriesRead = entriesRead;
         ctx.Writer.WriteRaw(RespReplies.Ok);
+        ctx.Notify(Ev.Stream, "xgroup-setid"u8, ctx.Args[2]);
     }
 
     public static void Destroy(ref CommandContext ctx)
@@ -93,6 +96,7 @@ public static class StreamGroupCommands
             return;
         }
         ctx.Writer.WriteRaw(RespReplies.One);
+        ctx.Notify(Ev.Stream, "xgroup-destroy"u8, ctx.Args[2]);
         // Readers blocked on the group get -NOGROUP.
         StreamWaiters.Wake(ctx.Db, in k, s, ctx.NowMs, ctx.Session.InExec);
     }
@@ -103,6 +107,7 @@ public static class StreamGroupCommands
         if (!TryGetGroup(ref ctx, in k, out _, out var g)) return;
         g.GetOrAddConsumer(ctx.Args[4], ctx.NowMs, out bool created);
         if (!created) ctx.SkipPropagation();
+        else ctx.Notify(Ev.Stream, "xgroup-createconsumer"u8, ctx.Args[2]);
         ctx.Writer.WriteRaw(created ? RespReplies.One : RespReplies.Zero);
     }
 
@@ -117,7 +122,9 @@ public static class StreamGroupCommands
             ctx.Writer.WriteRaw(RespReplies.Zero);
             return;
         }
-        ctx.Writer.WriteInteger(g.RemoveConsumer(consumer));
+        long pending = g.RemoveConsumer(consumer);
+        ctx.Notify(Ev.Stream, "xgroup-delconsumer"u8, ctx.Args[2]);
+        ctx.Writer.WriteInteger(pending);
     }
 
     public static void Help(ref CommandContext ctx) => Server.HelpText.Write(ref ctx, "XGROUP", Lines);

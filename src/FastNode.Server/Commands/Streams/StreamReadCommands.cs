@@ -2,6 +2,7 @@ using FastNode.Protocol;
 using FastNode.Server.Blocking;
 using FastNode.Server.Storage;
 using FastNode.Server.Storage.Streams;
+using Ev = FastNode.Server.PubSub.KeyspaceEventClass;
 
 namespace FastNode.Server.Commands.Streams;
 
@@ -202,13 +203,13 @@ public static class StreamReadCommands
         locks.EnterAll();
 
         var ids = r.StreamCount <= 8 ? stackalloc StreamId[r.StreamCount] : new StreamId[r.StreamCount];
-        var lookup = r.Group ? Lookup.Write : Lookup.Read;
         var groupName = r.Group ? ctx.Args[r.GroupArg] : default;
         for (int i = 0; i < r.StreamCount; i++)
         {
             var key = ctx.Args[r.StreamsArg + i];
             var idArg = ctx.Args[r.StreamsArg + r.StreamCount + i];
-            using var k = ctx.Open(key, lookup);
+            // Read lookups in both passes, as Redis's: a missing key is two keymiss events for XREAD.
+            using var k = ctx.Open(key, Lookup.Read);
             var s = k.Get<StreamValue>(ValueKind.Stream, out bool wrongType);
             if (wrongType)
             {
@@ -253,7 +254,7 @@ public static class StreamReadCommands
         for (int i = 0; i < r.StreamCount; i++)
         {
             var key = ctx.Args[r.StreamsArg + i];
-            using var k = ctx.Open(key, Lookup.Peek);
+            using var k = ctx.Open(key, Lookup.Read);
             var s = k.Get<StreamValue>(ValueKind.Stream, out _);
             if (s is null) continue;
             if (r.Group)
@@ -261,8 +262,9 @@ public static class StreamReadCommands
                 var g = s.FindGroup(groupName)!;
                 bool history = ids[i] != StreamId.Max;
                 if (!history && (s.Length == 0 || s.EdgeId(first: false, skipTombstones: true) <= g.LastId)) continue;
-                var consumer = g.GetOrAddConsumer(ctx.Args[r.GroupArg + 1], ctx.NowMs, out _);
+                var consumer = g.GetOrAddConsumer(ctx.Args[r.GroupArg + 1], ctx.NowMs, out bool created);
                 consumer.SeenTime = ctx.NowMs;
+                if (created) ctx.Notify(Ev.Stream, "xgroup-createconsumer"u8, key);
                 if (history)
                 {
                     ids[i].TryIncrement(out var start);

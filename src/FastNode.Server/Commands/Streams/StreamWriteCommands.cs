@@ -3,6 +3,7 @@ using FastNode.Server.Blocking;
 using FastNode.Server.Persistence;
 using FastNode.Server.Storage;
 using FastNode.Server.Storage.Streams;
+using Ev = FastNode.Server.PubSub.KeyspaceEventClass;
 
 namespace FastNode.Server.Commands.Streams;
 
@@ -57,7 +58,8 @@ public static class StreamWriteCommands
         s ??= k.Add(ValueKind.Stream, new StreamValue());
         s.Append(id, ctx.Args.Skip(fieldPos), StreamSettings.NodeMaxBytes, StreamSettings.NodeMaxEntries);
         StreamReplies.WriteId(ref ctx.Writer, id);
-        if (a.Trims) s.Trim(a.ByMinId, a.MaxLength, a.MinId, a.Approximate, a.Limit);
+        ctx.Notify(Ev.Stream, "xadd"u8, ctx.Args[1]);
+        if (a.Trims && s.Trim(a.ByMinId, a.MaxLength, a.MinId, a.Approximate, a.Limit) > 0) ctx.Notify(Ev.Stream, "xtrim"u8, ctx.Args[1]);
         if (ctx.Propagating && (!a.IdGiven || !a.SeqGiven || a.Approximate)) EmitRewritten(ref ctx, in a, s, id);
         StreamWaiters.Wake(ctx.Db, in k, s, ctx.NowMs, ctx.Session.InExec);
     }
@@ -141,7 +143,11 @@ public static class StreamWriteCommands
         }
         long removed = s is null ? 0 : s.Trim(a.ByMinId, a.MaxLength, a.MinId, a.Approximate, a.Limit);
         if (removed == 0) ctx.SkipPropagation();
-        else if (a.Approximate && ctx.Propagating) EmitRewritten(ref ctx, in a, s!, default);
+        else
+        {
+            if (a.Approximate && ctx.Propagating) EmitRewritten(ref ctx, in a, s!, default);
+            ctx.Notify(Ev.Stream, "xtrim"u8, ctx.Args[1]);
+        }
         ctx.Writer.WriteInteger(removed);
     }
 
@@ -183,6 +189,7 @@ public static class StreamWriteCommands
         {
             if (s.Length == 0) s.FirstId = StreamId.Min;
             else if (first) s.FirstId = s.EdgeId(first: true, skipTombstones: true);
+            ctx.Notify(Ev.Stream, "xdel"u8, ctx.Args[1]);
         }
         else ctx.SkipPropagation();
         ctx.Writer.WriteInteger(deleted);
@@ -264,5 +271,6 @@ public static class StreamWriteCommands
         if (entriesAdded != -1) s.EntriesAdded = entriesAdded;
         if (!maxDeleted.IsZero) s.MaxDeletedId = maxDeleted;
         ctx.Writer.WriteRaw(RespReplies.Ok);
+        ctx.Notify(Ev.Stream, "xsetid"u8, ctx.Args[1]);
     }
 }
