@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Streams, FastNode beside redis-server on this machine (issue 16 §5, docs/streams.md "Performance").
+# Streams, FastNode beside redis-server on this machine (issue 16 §5; results in perf/README.md, "Streams and idle subscribers").
 #
 #   perf/streams.sh [--rounds N] [--entries N] [--group-entries N] [--port-base P] [--no-build]
 #
