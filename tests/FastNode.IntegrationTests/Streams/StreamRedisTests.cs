@@ -42,6 +42,64 @@ public sealed partial class StreamRedisTests : ProcessTestBase
         Assert.That(mine[1], Does.Contain("2-1"), "the first reader of the group got the first entry");
     }
 
+    /// <summary>
+    /// Five group readers (COUNT 1) blocked in turn: single XADDs serve them one entry each in the order they blocked,
+    /// and a transaction of three XADDs serves the next three in that order once EXEC ends, as in Redis.
+    /// </summary>
+    [Test]
+    public void ManyGroupReadersAreServedInArrivalOrderAsByRedis()
+    {
+        var fastNode = FastNode("--save \"\"");
+        var redis = Redis();
+        var mine = QueueScenario(fastNode.Port);
+        Assert.That(mine, Is.EqualTo(QueueScenario(redis.Port)));
+        for (int i = 0; i < 5; i++) Assert.That(mine[i], Does.Contain($"{i + 1}-1").And.Contain($"r{i}"), $"reader {i} got entry {i + 1}");
+    }
+
+    private static List<string> QueueScenario(int port)
+    {
+        using var ctl = RawClient.Connect(port);
+        ctl.Call("XGROUP", "CREATE", "q", "g", "$", "MKSTREAM");
+        var readers = new List<RawClient>();
+        try
+        {
+            for (int round = 0; round < 2; round++)
+            {
+                for (int i = 0; i < 5; i++)
+                {
+                    if (round == 0) readers.Add(RawClient.Connect(port));
+                    readers[i].Send(Resp.Command("XREADGROUP", "GROUP", "g", $"r{i}", "COUNT", "1", "BLOCK", "0", "STREAMS", "q", ">"));
+                    WaitBlocked(ctl, i + 1);
+                }
+                if (round == 0)
+                {
+                    for (int i = 1; i <= 5; i++) ctl.Call("XADD", "q", $"{i}-1", "n", $"{i}");
+                }
+                else
+                {
+                    // Three entries in one EXEC: the first three readers get one each; two stay blocked.
+                    ctl.Call("MULTI");
+                    for (int i = 6; i <= 8; i++) ctl.Call("XADD", "q", $"{i}-1", "n", $"{i}");
+                    ctl.Call("EXEC");
+                    WaitBlocked(ctl, 2);
+                    for (int i = 9; i <= 10; i++) ctl.Call("XADD", "q", $"{i}-1", "n", $"{i}");
+                }
+            }
+            var replies = new List<string>();
+            // Round 0's replies, then round 1's (each reader's own connection keeps them in order).
+            for (int round = 0; round < 2; round++)
+            {
+                for (int i = 0; i < 5; i++) replies.Add($"r{i}: {readers[i].ReadReply()}");
+            }
+            replies.Add(ctl.Call("XPENDING", "q", "g"));
+            return replies;
+        }
+        finally
+        {
+            foreach (var r in readers) r.Dispose();
+        }
+    }
+
     private static List<string> BlockingScenario(int port)
     {
         var replies = new List<string>();
