@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Resident memory a server spends on idle client connections.
 
-    idle_conns.py --port P --pid PID [--count 5000] [--host 127.0.0.1] [--timeout 60]
+    idle_conns.py --port P --pid PID [--count 5000] [--host 127.0.0.1] [--timeout 60] [--subscribe CHANNEL]
 
 Reads the server's VmRSS, opens COUNT TCP connections to it, sends one PING on each and
-waits for every +PONG (so each connection has been accepted and has served a command),
+waits for every +PONG (so each connection has been accepted and has served a command);
+with --subscribe, one SUBSCRIBE CHANNEL instead, waiting for every confirmation (idle subscribers),
 lets the server settle for a second, reads VmRSS again, then closes every connection.
 Prints one line of tab-separated numbers:
 
@@ -36,6 +37,7 @@ def main():
     ap.add_argument("--pid", type=int, required=True)
     ap.add_argument("--count", type=int, default=5000)
     ap.add_argument("--timeout", type=float, default=60.0)
+    ap.add_argument("--subscribe", help="subscribe every connection to this channel instead of sending PING")
     args = ap.parse_args()
     if not (args.host.startswith("127.") or args.host in ("localhost", "::1")):
         sys.exit("idle_conns.py: loopback addresses only")
@@ -60,10 +62,16 @@ def main():
             s.setblocking(False)
             socks.append(s)
 
-        # One PING per connection; wait for all the replies with a selector (bounded by the deadline).
+        # One PING (or SUBSCRIBE) per connection; wait for all the replies with a selector (bounded by the deadline).
+        if args.subscribe:
+            channel = args.subscribe.encode()
+            request = b"*2\r\n$9\r\nSUBSCRIBE\r\n$%d\r\n%s\r\n" % (len(channel), channel)
+            expected, complete = b"*3\r\n$9\r\nsubscribe\r\n", b":1\r\n"
+        else:
+            request, expected, complete = b"*1\r\n$4\r\nPING\r\n", b"+PONG", b"\r\n"
         sel = selectors.DefaultSelector()
         for s in socks:
-            s.send(b"*1\r\n$4\r\nPING\r\n")
+            s.send(request)
             sel.register(s, selectors.EVENT_READ, bytearray())
         pending = len(socks)
         while pending:
@@ -76,8 +84,8 @@ def main():
                     sys.exit("idle_conns.py: the server closed a connection (connection limit?)")
                 buf = key.data
                 buf += data
-                if buf.endswith(b"\r\n"):
-                    if not buf.startswith(b"+PONG"):
+                if buf.endswith(complete):
+                    if not buf.startswith(expected):
                         sys.exit(f"idle_conns.py: unexpected reply {bytes(buf)[:80]!r}")
                     sel.unregister(key.fileobj)
                     pending -= 1

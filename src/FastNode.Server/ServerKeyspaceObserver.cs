@@ -28,5 +28,8 @@ public sealed class ServerKeyspaceObserver(ChangeFeed feed, KeyspaceNotifier not
     public void ServedWaiterEvent(Database db, ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> key, bool generic) =>
         notifier.Publish(generic ? KeyspaceEventClass.Generic : KeyspaceEventClass.SortedSet, eventName, db.Index, key);
 
+    public void ServedStreamWaiterEvent(Database db, ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> key) =>
+        notifier.Publish(KeyspaceEventClass.Stream, eventName, db.Index, key);
+
     public void RunAsWriter(Action change) => _feed.RunAsWriter(change);
 }

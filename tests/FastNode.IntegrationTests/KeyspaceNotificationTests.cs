@@ -72,6 +72,33 @@ public sealed class KeyspaceNotificationTests : ProcessTestBase
         ["ZINTERSTORE", "zu", "2", "za", "none"], ["ZRANGESTORE", "zr", "none", "0", "-1"], ["ZSCORE", "nozset", "a"],
     ];
 
+    // Stream events (class t) and the generic ones around them; consumers are created (xgroup-createconsumer) by
+    // CREATECONSUMER, and by XREADGROUP, XCLAIM and XAUTOCLAIM only when they deliver or claim something; XREAD looks
+    // a missing key up twice (two keymiss events), as Redis 7.0 does.
+    private static readonly string[][] Streams =
+    [
+        ["XADD", "x", "1-1", "a", "1"], ["XADD", "x", "*", "b", "2", "c", "3"], ["XADD", "x", "NOMKSTREAM", "*", "a", "1"],
+        ["XADD", "nox", "NOMKSTREAM", "*", "a", "1"], ["XADD", "x", "MAXLEN", "2", "*", "a", "1"], ["XADD", "x", "MAXLEN", "10", "*", "a", "1"],
+        ["XTRIM", "x", "MAXLEN", "10"], ["XTRIM", "x", "MAXLEN", "1"], ["XADD", "x", "MAXLEN", "~", "1", "*", "a", "1"],
+        ["XDEL", "x", "1-1"], ["XADD", "x", "5000000000000-1", "a", "1"], ["XDEL", "x", "5000000000000-1", "9-9"],
+        ["XSETID", "x", "5000000000001-0"], ["XSETID", "nox", "1-1"], ["XGROUP", "CREATE", "x", "g", "0"], ["XGROUP", "CREATE", "x", "g", "0"],
+        ["XGROUP", "CREATE", "x2", "g2", "$", "MKSTREAM"], ["XGROUP", "CREATECONSUMER", "x", "g", "alice"],
+        ["XGROUP", "CREATECONSUMER", "x", "g", "alice"], ["XREADGROUP", "GROUP", "g", "bob", "STREAMS", "x", ">"],
+        ["XADD", "x", "6000000000000-1", "f", "v"], ["XADD", "x", "6000000000000-2", "f", "v"],
+        ["XREADGROUP", "GROUP", "g", "bob", "COUNT", "1", "STREAMS", "x", ">"], ["XREADGROUP", "GROUP", "g", "carl", "STREAMS", "x", "0"],
+        ["XREADGROUP", "GROUP", "g", "nora", "NOACK", "STREAMS", "x", ">"], ["XCLAIM", "x", "g", "carol", "0", "6000000000000-1"],
+        ["XCLAIM", "x", "g", "carol", "0", "6000000000000-1"], ["XCLAIM", "x", "g", "dave", "0", "99-1"],
+        ["XCLAIM", "x", "g", "fred", "0", "6000000000000-2", "FORCE", "JUSTID"], ["XAUTOCLAIM", "x", "g", "erin", "0", "0"],
+        ["XAUTOCLAIM", "x", "g", "gus", "0", "0", "JUSTID"], ["XDEL", "x", "6000000000000-1"], ["XAUTOCLAIM", "x", "g", "hal", "0", "0"],
+        ["XACK", "x", "g", "6000000000000-2"], ["XGROUP", "SETID", "x", "g", "0"], ["XGROUP", "DELCONSUMER", "x", "g", "bob"],
+        ["XGROUP", "DELCONSUMER", "x", "g", "nobody"], ["XGROUP", "DESTROY", "x", "g"], ["XGROUP", "DESTROY", "x", "g"],
+        ["XREAD", "STREAMS", "nox", "x", "0", "0"], ["XREADGROUP", "GROUP", "g", "c", "STREAMS", "nox", ">"], ["XACK", "nox", "g", "1-1"],
+        ["XCLAIM", "nox", "g", "c", "0", "1-1"], ["XAUTOCLAIM", "nox", "g", "c", "0", "0"], ["XLEN", "nox"], ["XRANGE", "nox", "-", "+"],
+        ["XPENDING", "nox", "g"], ["XINFO", "STREAM", "nox"], ["XDEL", "nox", "1-1"], ["XTRIM", "nox", "MAXLEN", "0"],
+        ["MULTI"], ["XADD", "m", "*", "a", "1"], ["XGROUP", "CREATE", "m", "g", "$"], ["EXEC"],
+        ["XTRIM", "x", "MAXLEN", "0"], ["RENAME", "x", "y"], ["COPY", "m", "m2"], ["DEL", "y", "x2", "m", "m2"],
+    ];
+
     private static readonly string[][] Transactions =
     [
         ["MULTI"], ["SET", "t", "1"], ["INCR", "t"], ["LPUSH", "tl", "a"], ["EXEC"],
@@ -84,6 +111,7 @@ public sealed class KeyspaceNotificationTests : ProcessTestBase
     [TestCase("hashes")]
     [TestCase("sets")]
     [TestCase("sortedsets")]
+    [TestCase("streams")]
     [TestCase("transactions")]
     public void EventsMatchRedis(string script)
     {
@@ -95,6 +123,7 @@ public sealed class KeyspaceNotificationTests : ProcessTestBase
             "hashes" => Hashes,
             "sets" => Sets,
             "sortedsets" => SortedSets,
+            "streams" => Streams,
             _ => Transactions,
         };
         var redis = Redis("--enable-debug-command yes");
@@ -117,6 +146,40 @@ public sealed class KeyspaceNotificationTests : ProcessTestBase
         string[][] blocked = [["BLPOP", "bl", "0"], ["BLMOVE", "bm", "bmdst", "LEFT", "RIGHT", "0"], ["BZPOPMIN", "bz", "0"], ["BRPOP", "bl2", "0"]];
         string[][] serving = [["LPUSH", "bl", "x"], ["RPUSH", "bm", "y"], ["ZADD", "bz", "1", "a", "2", "b"], ["RPUSH", "bl2", "p", "q"]];
         Assert.That(ServedEvents(fastnode.Port, blocked, serving), Is.EqualTo(ServedEvents(redis.Port, blocked, serving)));
+    }
+
+    /// <summary>
+    /// Stream readers served by another client's XADD: the XADD's own event, then a blocked XREADGROUP's new consumer
+    /// (created when served, not when it blocked); a blocked XREAD adds nothing.
+    /// </summary>
+    [Test]
+    public void ServedStreamReadersFireTheirEvents()
+    {
+        var redis = Redis("--enable-debug-command yes");
+        var fastnode = FastNode("--enable-debug-command yes");
+        Assert.That(ServedStreamEvents(fastnode.Port), Is.EqualTo(ServedStreamEvents(redis.Port)));
+        Assert.That(ServedStreamEvents(fastnode.Port), Does.Contain("__keyevent@0__:xgroup-createconsumer st"), "the served consumer is announced");
+    }
+
+    private static List<string> ServedStreamEvents(int port)
+    {
+        Probe.Call(port, "DEL", "st");
+        using var sub = Subscribe(port, "AKE");
+        using var writer = RawClient.Connect(port);
+        writer.Call("XGROUP", "CREATE", "st", "g", "$", "MKSTREAM");
+        string[][] blocked = [["XREADGROUP", "GROUP", "g", "newbie", "BLOCK", "0", "STREAMS", "st", ">"], ["XREAD", "BLOCK", "0", "STREAMS", "st", "$"]];
+        foreach (var command in blocked)
+        {
+            using var reader = RawClient.Connect(port);
+            reader.Send(Resp.Command(command));
+            Probe.WaitUntil(() => Probe.Info(port, "clients").GetValueOrDefault("blocked_clients") == "1", $"{command[0]} blocks");
+            writer.Call("XADD", "st", "*", "f", "v");
+            Assert.That(reader.ReadReply(), Does.StartWith("*1"), $"{command[0]} is served");
+        }
+        writer.Call("PUBLISH", "__keymarker", "end");
+        var events = new List<string>();
+        for (string e = Parse(sub.ReadReply()); e != "__keymarker end"; e = Parse(sub.ReadReply())) events.Add(e);
+        return events;
     }
 
     private static List<string> ServedEvents(int port, string[][] blocked, string[][] serving)

@@ -37,7 +37,7 @@ public sealed class AllocationBudgetTests
     private const string OtherValue = "fedcba9876543210fedcba9876543210";
 
     /// <summary>
-    /// The batches of HotCommandBenchmarks and PubSubBenchmarks, by benchmark name: a setup request per index (or null),
+    /// The batches of HotCommandBenchmarks, PubSubBenchmarks and StreamBenchmarks, by benchmark name: a setup request per index (or null),
     /// the request for index i, and (pub/sub) what a second session subscribes to first: that subscriber's Process then
     /// runs after every batch, delivering the messages, and is measured with it.
     /// </summary>
@@ -45,6 +45,7 @@ public sealed class AllocationBudgetTests
     {
         ["PubSubBenchmarks.PublishOneSubscriber"] = (null, _ => ["PUBLISH", "chat:lobby", ChatMessage], ["SUBSCRIBE", "chat:lobby"]),
         ["HotCommandBenchmarks.Ping"] = (null, _ => ["PING"], null),
+        ["StreamBenchmarks.XAdd"] = (null, _ => ["XADD", "chat:lobby", "MAXLEN", "~", "1000", "*", "user", "alice", "text", ChatMessage], null),
         ["HotCommandBenchmarks.GetHit"] = (i => ["SET", Key(i), Value], i => ["GET", Key(i)], null),
         ["HotCommandBenchmarks.GetMissing"] = (i => ["SET", Key(i), Value], i => ["GET", $"missing:{i:D3}"], null),
         ["HotCommandBenchmarks.SetOverwrite"] = (i => ["SET", Key(i), OtherValue], i => ["SET", Key(i), Value], null),

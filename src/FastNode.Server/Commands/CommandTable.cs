@@ -245,6 +245,37 @@ public sealed class CommandTable
         new("ZDIFF", -3, ReadOnly | MovableKeys, 0, 0, 0, SortedSets.SortedSetAlgebraCommands.ZDiff, "sorted-set"),
         new("ZINTERCARD", -3, ReadOnly | MovableKeys, 0, 0, 0, SortedSets.SortedSetAlgebraCommands.ZInterCard, "sorted-set"),
 
+        // streams (docs/streams.md). XREAD/XREADGROUP find their keys after STREAMS (first key 0, movablekeys, as in Redis).
+        new("XADD", -5, Write | DenyOom | Fast, 1, 1, 1, Streams.StreamWriteCommands.XAdd, "stream"),
+        new("XTRIM", -4, Write, 1, 1, 1, Streams.StreamWriteCommands.XTrim, "stream"),
+        new("XDEL", -3, Write | Fast, 1, 1, 1, Streams.StreamWriteCommands.XDel, "stream"),
+        new("XLEN", 2, ReadOnly | Fast, 1, 1, 1, Streams.StreamWriteCommands.XLen, "stream"),
+        new("XSETID", -3, Write | DenyOom | Fast, 1, 1, 1, Streams.StreamWriteCommands.XSetId, "stream"),
+        new("XRANGE", -4, ReadOnly, 1, 1, 1, Streams.StreamReadCommands.XRange, "stream"),
+        new("XREVRANGE", -4, ReadOnly, 1, 1, 1, Streams.StreamReadCommands.XRevRange, "stream"),
+        new("XREAD", -4, ReadOnly | CommandFlags.Blocking | MovableKeys, 0, 0, 0, Streams.StreamReadCommands.XRead, "stream"),
+        new("XREADGROUP", -7, Write | CommandFlags.Blocking | MovableKeys, 0, 0, 0, Streams.StreamReadCommands.XReadGroup, "stream"),
+        new("XACK", -4, Write | Fast, 1, 1, 1, Streams.StreamAckCommands.XAck, "stream"),
+        new("XPENDING", -3, ReadOnly, 1, 1, 1, Streams.StreamAckCommands.XPending, "stream"),
+        new("XCLAIM", -6, Write | Fast, 1, 1, 1, Streams.StreamAckCommands.XClaim, "stream"),
+        new("XAUTOCLAIM", -6, Write | Fast, 1, 1, 1, Streams.StreamAckCommands.XAutoClaim, "stream"),
+        new("XGROUP", -2, Container, 0, 0, 0, null, "stream", Subcommands:
+        [
+            Sub("xgroup", "CREATE", -5, Write | DenyOom, Streams.StreamGroupCommands.Create, 2, 2, 1),
+            Sub("xgroup", "SETID", -5, Write, Streams.StreamGroupCommands.SetId, 2, 2, 1),
+            Sub("xgroup", "DESTROY", 4, Write, Streams.StreamGroupCommands.Destroy, 2, 2, 1),
+            Sub("xgroup", "CREATECONSUMER", 5, Write | DenyOom, Streams.StreamGroupCommands.CreateConsumer, 2, 2, 1),
+            Sub("xgroup", "DELCONSUMER", 5, Write, Streams.StreamGroupCommands.DelConsumer, 2, 2, 1),
+            Sub("xgroup", "HELP", 2, Loading | Stale, Streams.StreamGroupCommands.Help),
+        ]),
+        new("XINFO", -2, Container, 0, 0, 0, null, "stream", Subcommands:
+        [
+            Sub("xinfo", "STREAM", -3, ReadOnly, Streams.StreamInfoCommands.Stream, 2, 2, 1),
+            Sub("xinfo", "GROUPS", 3, ReadOnly, Streams.StreamInfoCommands.Groups, 2, 2, 1),
+            Sub("xinfo", "CONSUMERS", 4, ReadOnly, Streams.StreamInfoCommands.Consumers, 2, 2, 1),
+            Sub("xinfo", "HELP", 2, Loading | Stale, Streams.StreamInfoCommands.Help),
+        ]),
+
         // rate limiting (docs/rate-limiting.md). RL.MULTI's keys are not at fixed positions: first key 0 and movablekeys, like EVAL;
         // its handler notifies WATCH itself.
         new("CL.THROTTLE", -5, Write | DenyOom | Fast, 1, 1, 1, RateLimit.RateLimitCommands.Throttle, "ratelimit"),

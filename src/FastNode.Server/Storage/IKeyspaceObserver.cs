@@ -26,6 +26,9 @@ public interface IKeyspaceObserver
     /// </summary>
     void ServedWaiterEvent(Database db, ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> key, bool generic) { }
 
+    /// <summary>A stream event made for a blocked XREADGROUP (its consumer created). Called with the key's shard lock held.</summary>
+    void ServedStreamWaiterEvent(Database db, ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> key) { }
+
     /// <summary>Runs a change that no command carries (a wake deferred past EXEC) as a writer of its own.</summary>
     void RunAsWriter(Action change);
 }

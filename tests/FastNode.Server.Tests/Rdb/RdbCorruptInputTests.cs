@@ -86,8 +86,9 @@ public sealed class RdbCorruptInputTests
         Assert.That(Assert.Throws<RdbFormatException>(() => RdbTestData.Load("REDIS0011"u8.ToArray(), InMemoryClient.NewServer()))!.Message,
             Does.StartWith("Can't handle RDB format version 11"));
         var stream = Header().Concat(new byte[] { RdbType.StreamListpacks2, 3, (byte)'s', (byte)'t', (byte)'r', 0 }).ToArray();
+        // Streams load (Rdb/RdbStream.cs); one cut short after its key is named as such.
         Assert.That(Assert.Throws<RdbFormatException>(() => RdbTestData.Load(stream, InMemoryClient.NewServer()))!.Message,
-            Does.Contain("key 'str' holds a stream"));
+            Does.StartWith("unexpected end of input"));
         var unknown = Header().Concat(new byte[] { 8, 1, (byte)'k' }).ToArray();
         Assert.That(Assert.Throws<RdbFormatException>(() => RdbTestData.Load(unknown, InMemoryClient.NewServer()))!.Message,
             Does.StartWith("unknown value type or opcode 8"));

@@ -12,7 +12,7 @@ namespace FastNode.Server.Persistence.Rdb;
 /// Reads a value of any type and encoding redis-server 7.0 writes or may find in an older file: string; list as
 /// plain list, ziplist, quicklist (ziplist nodes) or quicklist2 (listpack and plain nodes); set as plain set, intset
 /// or 7.2's listpack; zset as zset, zset2, ziplist or listpack; hash as hash, zipmap, ziplist or listpack; FastNode's
-/// module types. Streams and other modules' values are refused with an error naming the key. Every count and length is
+/// module types; streams (<see cref="RdbStream"/>). Other modules' values are refused with an error naming the key. Every count and length is
 /// checked before anything is allocated for it (see <see cref="RdbReader"/>).
 /// A collection that turns out empty returns null (Redis skips empty keys too).
 /// </summary>
@@ -44,7 +44,7 @@ public static class RdbValueDecoder
             case RdbType.Module2: return ReadModule(r, key, clock);
         }
         if (RdbType.IsStream(type))
-            r.Fail($"key '{Printable(key)}' holds a stream, which FastNode cannot load yet");
+            return new RdbValue(ValueKind.Stream, RdbStream.Read(r, type, Printable(key)));
         if (type == RdbType.Module)
             r.Fail($"key '{Printable(key)}' holds a module value of the pre-4.0 format, which FastNode cannot load");
         r.Fail($"unknown value type {type} for key '{Printable(key)}'");

@@ -14,7 +14,7 @@ namespace FastNode.Server.Persistence.Rdb;
 /// Writes stored values in the encodings Redis 7.0 writes: strings; lists as quicklist2 of listpack nodes (cut at
 /// 8 KB, list-max-listpack-size -2); sets as intset when every member is an integer and there are at most 512, else
 /// a plain set; hashes and zsets as a listpack when they have at most 128 entries of at most 64 bytes (a zset's scores
-/// are not counted), else hash / zset2; FastNode's own types as module values (<see cref="FastNodeModuleType"/>).
+/// are not counted), else hash / zset2; streams as listpack nodes (<see cref="RdbStream"/>); FastNode's own types as module values (<see cref="FastNodeModuleType"/>).
 /// Call with the key's shard lock held; the output is a private buffer.
 /// </summary>
 public static class RdbValueEncoder
@@ -30,13 +30,14 @@ public static class RdbValueEncoder
         ValueKind.Set => ((SetValue)e.Value!).IsIntSet && ((SetValue)e.Value!).Count <= SetValue.MaxIntSetEntries ? RdbType.SetIntset : RdbType.Set,
         ValueKind.Hash => HashFitsListpack((HashValue)e.Value!) ? RdbType.HashListpack : RdbType.Hash,
         ValueKind.SortedSet => ZSetFitsListpack((SortedSetValue)e.Value!) ? RdbType.ZSetListpack : RdbType.ZSet2,
+        ValueKind.Stream => RdbType.StreamListpacks2,
         ValueKind.RateLimiter or ValueKind.Lock => RdbType.Module2,
         _ => throw new InvalidOperationException($"values of kind {e.Kind} cannot be saved"),
     };
 
     /// <summary>True for the kinds FastNode can write.</summary>
     public static bool CanWrite(ValueKind kind) => kind is ValueKind.String or ValueKind.List or ValueKind.Set
-        or ValueKind.Hash or ValueKind.SortedSet or ValueKind.RateLimiter or ValueKind.Lock;
+        or ValueKind.Hash or ValueKind.SortedSet or ValueKind.Stream or ValueKind.RateLimiter or ValueKind.Lock;
 
     /// <summary>Writes the value (without its type byte, see <see cref="TypeOf"/>).</summary>
     public static void WriteValue(RdbBuffer b, byte type, in Entry e, in RdbClock clock)
@@ -51,6 +52,7 @@ public static class RdbValueEncoder
             case RdbType.Hash: WriteHash(b, (HashValue)e.Value!); break;
             case RdbType.ZSetListpack: WriteZSetListpack(b, (SortedSetValue)e.Value!); break;
             case RdbType.ZSet2: WriteZSet2(b, (SortedSetValue)e.Value!); break;
+            case RdbType.StreamListpacks2: RdbStream.Write(b, (Storage.Streams.StreamValue)e.Value!); break;
             case RdbType.Module2:
                 if (e.Value is RateLimiterState limiter) WriteLimiter(b, limiter, clock);
                 else WriteLock(b, (LockState)e.Value!);

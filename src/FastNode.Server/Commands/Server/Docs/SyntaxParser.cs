@@ -9,7 +9,8 @@ namespace FastNode.Server.Commands.Server.Docs;
 ///    "TYPE (NORMAL|PUBSUB)"), otherwise it is a pure-token flag ("NX");
 /// 3. "[...]" is optional, "(...)" groups, "a|b" is a choice (oneof); several arguments in one alternative form a block;
 /// 4. "..." after an argument makes it repeatable, "...+" repeats its token too ("PREFIX prefix ...+");
-/// 5. "{name}" right after a group names it ("[NX|XX]{condition}"); unnamed groups join their children's names.
+/// 5. "{name}" right after a group names it ("[NX|XX]{condition}"); unnamed groups join their children's names;
+/// 6. "=", "~", "*" and "$" are pure tokens, named as Redis names them (XADD's "[=|~]", "(*|id)").
 /// Throws FormatException on malformed notation (the docs test parses every entry).
 /// </summary>
 public sealed class SyntaxParser
@@ -127,6 +128,7 @@ public sealed class SyntaxParser
             arg.Optional = true;
         }
         else if (token == "(") arg = ParseGroup(")");
+        else if (SymbolTokens.TryGetValue(token, out var symbolName)) arg = new ArgSpec { Name = symbolName, Type = "pure-token", Token = token };
         else if (IsKeyword(token))
         {
             if (Peek is { } next && (next == "(" || IsValueWord(next)))
@@ -156,6 +158,11 @@ public sealed class SyntaxParser
         return arg;
     }
 
+    private static readonly Dictionary<string, string> SymbolTokens = new()
+    {
+        ["="] = "equal", ["~"] = "approximately", ["*"] = "auto_id", ["$"] = "new_id",
+    };
+
     private static bool IsKeyword(string word)
     {
         bool letter = false;
@@ -168,7 +175,7 @@ public sealed class SyntaxParser
     }
 
     private static bool IsValueWord(string word) =>
-        word is not ("[" or "]" or "(" or ")" or "|" or "..." or "...+") && !word.StartsWith('{') && !IsKeyword(word);
+        word is not ("[" or "]" or "(" or ")" or "|" or "..." or "...+") && !word.StartsWith('{') && !IsKeyword(word) && !SymbolTokens.ContainsKey(word);
 
     private static ArgSpec Value(string word)
     {
