@@ -12,8 +12,9 @@ public sealed class StoreBoundaryTests
 {
     private static readonly string ServerSource = Path.Combine(RepositoryRoot(), "src", "FastNode.Server");
 
-    // Storage internals that only Storage (and Persistence's encoders) may name.
-    private static readonly Regex StorageInternals = new(@"\b(Shard|Entry|StringValue|StringSlabs|TypedKeys)\b|\.ShardFor\(|\.ShardAt\(|\.Lock\.Enter|lock \(\w*[sS]hard|[sS]hard\w*\.(At|Find\w*|Add\w*|Remove\w*|SetExpireAt)\(",
+    // Storage internals that only Storage (and Persistence's encoders) may name: the type names (not a member that
+    // happens to share one, like a pub/sub message's Shard flag), and the calls that reach inside a shard.
+    private static readonly Regex StorageInternals = new(@"(?<!\.)\b(Shard|Entry|StringValue|StringSlabs|TypedKeys)\b|\.ShardFor\(|\.ShardAt\(|\.Lock\.Enter|lock \(\w*[sS]hard|[sS]hard\w*\.(At|Find\w*|Add\w*|Remove\w*|SetExpireAt)\(",
         RegexOptions.Compiled);
 
     // What a leaf must not reach back into.
@@ -55,6 +56,8 @@ public sealed class StoreBoundaryTests
         Assert.That(StorageInternals.IsMatch("        ref var e = ref shard.At(i);"), Is.True);
         Assert.That(StorageInternals.IsMatch("        var s = ctx.Db.ShardFor(hash);"), Is.True);
         Assert.That(StorageInternals.IsMatch("        using var k = ctx.Open(key, Lookup.Read);"), Is.False);
+        Assert.That(StorageInternals.IsMatch("        Shard shard = db.Something();"), Is.True);
+        Assert.That(StorageInternals.IsMatch("        Deliver(message.Channel, message.Shard);"), Is.False);
         Assert.That(ServerSide.IsMatch("using FastNode.Server.Persistence;"), Is.True);
         Assert.That(ServerSide.IsMatch("    public void WriteReply(ref RespWriter writer)"), Is.True);
     }
