@@ -10,7 +10,7 @@ namespace FastNode.Server.Commands;
 /// (processCommand) before the handler runs, so handlers never re-check arity. Inside MULTI it queues instead,
 /// and after a write it tells WATCHers that the command's keys changed.
 /// </summary>
-public static class Dispatcher
+public static partial class Dispatcher
 {
     private const string MisconfError = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. "
         + "Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB "
