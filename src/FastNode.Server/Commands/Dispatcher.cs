@@ -106,6 +106,14 @@ public static partial class Dispatcher
         // the pause to end instead of failing; the connection runs it then (even one that MULTI would queue).
         if (ctx.Server.Pause.TryHold(def, session, args)) return;
 
+        // A script is running (docs/scripting.md): wait for it, or -BUSY once busy-reply-threshold has passed.
+        if (ctx.Server.ScriptsIfStarted is { Running: true } scripts && (def.Flags & CommandFlags.AllowBusy) == 0
+            && scripts.BusyError(session) is { } busy)
+        {
+            Reject(ref ctx, busy);
+            return;
+        }
+
         if (session.Multi is not null && !TransactionCommands.RunsInsideMulti(def))
         {
             if ((def.Flags & CommandFlags.NoMulti) != 0)

@@ -290,6 +290,7 @@ public sealed unsafe partial class ScriptEngine : IDisposable
         _replication = 3;
         _wrote = false;
         _killRequested = false;
+        _slowLogged = false;
         _isFunction = isFunction;
         _startedAt = Stopwatch.GetTimestamp();
         _running = true;
