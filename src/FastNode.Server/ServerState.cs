@@ -29,16 +29,21 @@ public sealed class ServerState
         }
         Time = time ?? TimeProvider.System;
         Loggers = loggers ?? NullLoggerFactory.Instance;
-        Locks = new Storage.Locks.LockServices(FencingTokens, Time, new Commands.Locks.LockLeaseTimers(this));
+        PubSub = new FastNode.Server.PubSub.PubSubRegistry(options.OutputBufferLimits);
+        Notifier = new FastNode.Server.PubSub.KeyspaceNotifier(options, PubSub);
+        Locks = new Storage.Locks.LockServices(FencingTokens, Time, new Commands.Locks.LockLeaseTimers(this))
+        {
+            Events = new Commands.Locks.LockNotifications(Notifier),
+        };
         StartedAtMs = NowMs;
         StartTimestamp = Time.GetTimestamp();
         Persistence = new Persistence.PersistenceState(StartedAtMs);
         int shards = options.EffectiveShards();
         _databases = new Database[options.Databases];
-        for (int i = 0; i < _databases.Length; i++) _databases[i] = new Database(shards, i) { Observer = Feed };
+        var observer = new ServerKeyspaceObserver(Feed, Notifier);
+        for (int i = 0; i < _databases.Length; i++) _databases[i] = new Database(shards, i) { Observer = observer };
         Replication = new Persistence.Replication.ReplicationState(this);
         Pause = new ClientPause(this);
-        PubSub = new FastNode.Server.PubSub.PubSubRegistry(options.OutputBufferLimits);
         Limits = new ProtocolLimits { MaxBulkLength = options.ProtoMaxBulkLen, MaxQueryBuffer = options.ClientQueryBufferLimit };
     }
 
@@ -70,6 +75,10 @@ public sealed class ServerState
     public ClientPause Pause { get; }
     /// <summary>Channels, patterns and shard channels with their subscribers (PubSub/).</summary>
     public FastNode.Server.PubSub.PubSubRegistry PubSub { get; }
+    /// <summary>DEBUG SET-ACTIVE-EXPIRE: when false, expired keys go only lazily, on access (for tests, as in Redis).</summary>
+    public bool ActiveExpireEnabled { get; set; } = true;
+    /// <summary>Keyspace notifications (notify-keyspace-events), published through <see cref="PubSub"/>.</summary>
+    public FastNode.Server.PubSub.KeyspaceNotifier Notifier { get; }
     public ServerStats Stats { get; } = new();
     public CommandTable Commands { get; } = CommandTable.Create();
     public ProtocolLimits Limits { get; }

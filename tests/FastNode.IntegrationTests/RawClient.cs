@@ -13,10 +13,12 @@ public sealed class RawClient : IDisposable
 
     private RawClient(Socket socket) => _socket = socket;
 
-    public static RawClient Connect(int port)
+    public static RawClient Connect(int port) => Connect("127.0.0.1", port);
+
+    public static RawClient Connect(string host, int port)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        socket.Connect(new IPEndPoint(IPAddress.Loopback, port));
+        socket.Connect(new IPEndPoint(IPAddress.Parse(host), port));
         return new RawClient(socket);
     }
 

@@ -30,6 +30,10 @@ public sealed class ServerProcesses : IDisposable
     /// <summary>A FastNode process; <see cref="Running.Ready"/> waits for it to answer.</summary>
     public Running FastNode(int port, string arguments) => Start("dotnet", $"\"{FastNodeDll}\" --port {port} --bind 127.0.0.1 {arguments}", port);
 
+    /// <summary>A FastNode process inside a <see cref="NetworkLab"/> namespace, listening on the host's address.</summary>
+    public Running FastNodeIn(LabHost host, int port, string arguments) =>
+        Start("ip", $"netns exec {host.Namespace} dotnet \"{FastNodeDll}\" --port {port} --bind {host.Address} {arguments}", port, host.Address);
+
     public Running Redis(int port, string arguments) => Start("/usr/bin/redis-server", $"--port {port} --bind 127.0.0.1 --save \"\" {arguments}", port);
 
     public static bool SentinelInstalled => File.Exists("/usr/bin/redis-sentinel");
@@ -52,7 +56,7 @@ public sealed class ServerProcesses : IDisposable
         return (process.ExitCode, stdout.Result + stderr.Result);
     }
 
-    private Running Start(string file, string arguments, int port)
+    private Running Start(string file, string arguments, int port, string host = "127.0.0.1")
     {
         var info = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         var process = new Process { StartInfo = info };
@@ -63,7 +67,7 @@ public sealed class ServerProcesses : IDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         lock (_started) _started.Add(process);
-        return new Running(process, port, log);
+        return new Running(process, port, log, host);
     }
 
     public void Dispose()
@@ -86,10 +90,16 @@ public sealed class ServerProcesses : IDisposable
         }
     }
 
-    public sealed class Running(Process process, int port, StringBuilder log)
+    public sealed class Running(Process process, int port, StringBuilder log, string host = "127.0.0.1")
     {
         public Process Process => process;
         public int Port => port;
+
+        /// <summary>The address it listens on: loopback, or a <see cref="NetworkLab"/> host's.</summary>
+        public string Host => host;
+
+        /// <summary>host:port, as redis-cli and CLUSTER NODES write it.</summary>
+        public string Endpoint => $"{host}:{port}";
 
         public string Log
         {
@@ -107,7 +117,7 @@ public sealed class ServerProcesses : IDisposable
             {
                 try
                 {
-                    using var client = RawClient.Connect(port);
+                    using var client = RawClient.Connect(host, port);
                     if (client.Call("PING") == "+PONG\r\n") return this;
                 }
                 catch (Exception ex) when (ex is SocketException or IOException)

@@ -1,4 +1,5 @@
 using FastNode.Server.Persistence;
+using FastNode.Server.PubSub;
 using FastNode.Server.Storage;
 using FastNode.Server.Storage.Lists;
 
@@ -146,7 +147,11 @@ public static class ListBlocking
             {
                 continue;
             }
-            if (source.DeleteIfEmpty(list)) return true;
+            if (source.DeleteIfEmpty(list))
+            {
+                ready.Server.Notifier.Publish(KeyspaceEventClass.Generic, "del"u8, ready.DbIndex, ready.Key);
+                return true;
+            }
         }
     }
 
@@ -173,6 +178,7 @@ public static class ListBlocking
             popped = elements.Length;
         }
         PropagatePop(ready, waiter.From, popped, counted: waiter.Kind != ListWaitKind.Pop);
+        NotifyPop(ready, waiter.From);
         Granted(waiter);
         return true;
     }
@@ -231,6 +237,10 @@ public static class ListBlocking
         source.Remove(waiter.From);
         target.Push(waiter.To, element);
         waiter.Element = element;
+        // As LMOVE: the push onto the destination, then the pop from the source.
+        ready.Server.Notifier.Publish(KeyspaceEventClass.List, waiter.To == ListEnd.Left ? "lpush"u8 : "rpush"u8,
+            ready.DbIndex, waiter.Destination!);
+        NotifyPop(ready, waiter.From);
         if (ready.Server.Feed.Active)
         {
             // BLMOVE and BRPOPLPUSH served later propagate as the LMOVE they performed.
@@ -255,6 +265,10 @@ public static class ListBlocking
         if (counted) record.Add(count);
         feed.AppendAfterCommand(ready.Db.Index, ref record);
     }
+
+    /// <summary>A served pop fires the event of the pop it performed, after the pushing command's own, as in Redis.</summary>
+    private static void NotifyPop(ReadyKey ready, ListEnd from) =>
+        ready.Server.Notifier.Publish(KeyspaceEventClass.List, from == ListEnd.Left ? "lpop"u8 : "rpop"u8, ready.DbIndex, ready.Key);
 
     /// <summary>Unlinks the waiter's nodes whose shard lock this thread holds (the connection unlinks the rest), then completes it.</summary>
     private static void Granted(ListWaiter waiter)

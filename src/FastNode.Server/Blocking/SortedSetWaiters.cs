@@ -134,6 +134,8 @@ public sealed class SortedSetWaiters
                     record.Add(key);
                     record.Add(popped);
                     observer.ServedWaiter(db, ref record);
+                    observer.ServedWaiterEvent(db, waiter.Max ? "zpopmax"u8 : "zpopmin"u8, key, generic: false);
+                    if (value.Count == 0) observer.ServedWaiterEvent(db, "del"u8, key, generic: true);
                 }
                 waiter.Complete();
             }

@@ -1,6 +1,7 @@
 using FastNode.Protocol;
 using FastNode.Server.Storage;
 
+using Ev = FastNode.Server.PubSub.KeyspaceEventClass;
 namespace FastNode.Server.Commands;
 
 /// <summary>What the collection families share: their lengths (LLEN, HLEN, SCARD, ZCARD) and member removal (HDEL, SREM, ZREM).</summary>
@@ -17,9 +18,11 @@ internal static class CollectionCommands
 
     /// <summary>
     /// Removes the members named from argument 2 on from the collection of <paramref name="kind"/> at argument 1,
-    /// deletes the key once it is empty (as Redis does), and replies with how many were removed.
+    /// deletes the key once it is empty (as Redis does), and replies with how many were removed. Raises
+    /// <paramref name="eventName"/> when any went (and "del" when the key did).
     /// </summary>
-    public static void RemoveMembers<T>(ref CommandContext ctx, ValueKind kind) where T : class, IMemberCollection
+    public static void RemoveMembers<T>(ref CommandContext ctx, ValueKind kind, Ev eventClass,
+        ReadOnlySpan<byte> eventName) where T : class, IMemberCollection
     {
         using var k = ctx.Open(ctx.Args[1], Lookup.Write);
         var collection = k.Get<T>(kind, out bool wrongType);
@@ -29,12 +32,15 @@ internal static class CollectionCommands
             return;
         }
         long removed = 0;
+        bool deleted = false;
         for (int a = 2; collection is not null && a < ctx.Args.Count; a++)
         {
             if (!collection.Remove(ctx.Args[a])) continue;
             removed++;
-            if (k.DeleteIfEmpty(collection)) break;
+            if (deleted = k.DeleteIfEmpty(collection)) break;
         }
+        if (removed > 0) ctx.Notify(eventClass, eventName, ctx.Args[1]);
+        if (deleted) ctx.Notify(Ev.Generic, "del"u8, ctx.Args[1]);
         ctx.Writer.WriteInteger(removed);
     }
 }

@@ -78,6 +78,21 @@ public ref struct CommandContext
         Server.Feed.Gate.Exit(_gateOrdered);
     }
 
+    /// <summary>
+    /// Raises a keyspace notification about <paramref name="key"/> in the client's database (notify-keyspace-events);
+    /// costs one AND when the class is not wanted.
+    /// </summary>
+    public void Notify(FastNode.Server.PubSub.KeyspaceEventClass eventClass, ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> key)
+    {
+        if (Server.Notifier.Wants(eventClass)) Server.Notifier.Publish(eventClass, eventName, Session.DbIndex, key, Session, ref Writer);
+    }
+
+    /// <summary>Like <see cref="Notify(FastNode.Server.PubSub.KeyspaceEventClass, ReadOnlySpan{byte}, ReadOnlySpan{byte})"/> in another database (MOVE, COPY ... DB).</summary>
+    public void Notify(FastNode.Server.PubSub.KeyspaceEventClass eventClass, ReadOnlySpan<byte> eventName, int db, ReadOnlySpan<byte> key)
+    {
+        if (Server.Notifier.Wants(eventClass)) Server.Notifier.Publish(eventClass, eventName, db, key, Session, ref Writer);
+    }
+
     /// <summary>The command changed nothing (or its records were written elsewhere): nothing goes to the feed for it.</summary>
     public void SkipPropagation() => Propagated = true;
 

@@ -99,7 +99,12 @@ public sealed class ConfigRegistry
             options.SaveRules = rules;
             return null;
         }));
-        Validated("notify-keyspace-events", "", KeyspaceEvents.Normalize);
+        Validated("notify-keyspace-events", "", v =>
+        {
+            var normalized = KeyspaceEvents.Normalize(v);
+            if (normalized.Value is { } value) options.KeyspaceEvents = KeyspaceEvents.Parse(value);
+            return normalized;
+        });
         Add(new ConfigSetting("client-output-buffer-limit", options.OutputBufferLimits.Format, options.OutputBufferLimits.Set));
         Add(new ConfigSetting("cluster-enabled", () => options.ClusterEnabled ? "yes" : "no", v =>
         {

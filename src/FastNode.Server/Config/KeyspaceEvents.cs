@@ -40,4 +40,39 @@ public static class KeyspaceEvents
         foreach (char t in "KEm") if (seen.Contains(t)) result.Append(t);
         return (result.ToString(), null);
     }
+
+    /// <summary>
+    /// The classes a canonical value (from <see cref="Normalize"/>) selects; none at all when it has neither K nor E,
+    /// as Redis then publishes nothing.
+    /// </summary>
+    public static PubSub.KeyspaceEventClass Parse(string value)
+    {
+        var flags = PubSub.KeyspaceEventClass.None;
+        foreach (char c in value) flags |= ClassOf(c);
+        const PubSub.KeyspaceEventClass channels = PubSub.KeyspaceEventClass.Keyspace | PubSub.KeyspaceEventClass.Keyevent;
+        return (flags & channels) == 0 ? PubSub.KeyspaceEventClass.None : flags;
+    }
+
+    private static PubSub.KeyspaceEventClass ClassOf(char letter) => letter switch
+    {
+        'K' => PubSub.KeyspaceEventClass.Keyspace,
+        'E' => PubSub.KeyspaceEventClass.Keyevent,
+        'g' => PubSub.KeyspaceEventClass.Generic,
+        '$' => PubSub.KeyspaceEventClass.String,
+        'l' => PubSub.KeyspaceEventClass.List,
+        's' => PubSub.KeyspaceEventClass.Set,
+        'h' => PubSub.KeyspaceEventClass.Hash,
+        'z' => PubSub.KeyspaceEventClass.SortedSet,
+        'x' => PubSub.KeyspaceEventClass.Expired,
+        'e' => PubSub.KeyspaceEventClass.Evicted,
+        't' => PubSub.KeyspaceEventClass.Stream,
+        'm' => PubSub.KeyspaceEventClass.KeyMiss,
+        'd' => PubSub.KeyspaceEventClass.Module,
+        'n' => PubSub.KeyspaceEventClass.NewKey,
+        'A' => PubSub.KeyspaceEventClass.Generic | PubSub.KeyspaceEventClass.String | PubSub.KeyspaceEventClass.List
+            | PubSub.KeyspaceEventClass.Set | PubSub.KeyspaceEventClass.Hash | PubSub.KeyspaceEventClass.SortedSet
+            | PubSub.KeyspaceEventClass.Expired | PubSub.KeyspaceEventClass.Evicted | PubSub.KeyspaceEventClass.Stream
+            | PubSub.KeyspaceEventClass.Module,
+        _ => PubSub.KeyspaceEventClass.None,
+    };
 }

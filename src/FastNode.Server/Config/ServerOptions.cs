@@ -27,7 +27,8 @@ public sealed class ServerOptions
     public long ClientQueryBufferLimit { get; set; } = 1024L * 1024 * 1024;
     /// <summary>busy-reply-threshold (lua-time-limit): ms a script runs before other clients get -BUSY (0 = at once).</summary>
     public int BusyReplyThresholdMs { get; set; } = 5000;
-
+    /// <summary>notify-keyspace-events, parsed: the event classes published (none unless K or E is set).</summary>
+    public PubSub.KeyspaceEventClass KeyspaceEvents { get; set; }
     /// <summary>hz: active expiry cycles per second.</summary>
     public int Hz { get; set; } = 10;
     /// <summary>shards: lock stripes per database (0 = derive from the core count).</summary>

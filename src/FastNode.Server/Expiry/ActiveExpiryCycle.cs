@@ -16,6 +16,7 @@ public sealed class ActiveExpiryCycle(ServerState server)
     /// <summary>Runs one tick within <paramref name="budget"/>. Returns the number of keys deleted.</summary>
     public long Run(TimeSpan budget)
     {
+        if (!server.ActiveExpireEnabled) return 0;
         long deadline = Stopwatch.GetTimestamp() + (long)(budget.TotalSeconds * Stopwatch.Frequency);
         long deleted = 0;
         int dbCount = server.DatabaseCount;

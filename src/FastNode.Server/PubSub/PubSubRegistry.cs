@@ -81,7 +81,7 @@ public sealed class PubSubRegistry(OutputBufferLimits limits)
     /// Redis orders it; everyone else's goes through their queue. Returns the receivers counted as Redis does (one per
     /// channel subscription plus one per matching pattern subscription).
     /// </summary>
-    public int Publish(ReadOnlySpan<byte> channel, ReadOnlySpan<byte> payload, bool shard, ClientSession publisher, ref RespWriter own)
+    public int Publish(scoped ReadOnlySpan<byte> channel, scoped ReadOnlySpan<byte> payload, bool shard, ClientSession? publisher, ref RespWriter own)
     {
         int receivers = 0;
         var subscribers = (shard ? ShardChannels : Channels).SubscribersOf(channel);
@@ -109,14 +109,14 @@ public sealed class PubSubRegistry(OutputBufferLimits limits)
     /// caller's reference: a reference per subscriber is added up front in one step, and the ones not taken (the
     /// publisher's own copy, a subscriber closing) are given back in one step.
     /// </summary>
-    private static void FanOut(Subscriber[] subscribers, PubSubMessage message, ClientSession publisher, ref RespWriter own,
+    private static void FanOut(Subscriber[] subscribers, PubSubMessage message, ClientSession? publisher, ref RespWriter own,
         in OutputBufferLimit limit, long nowMs)
     {
         message.AddRefs(subscribers.Length);
         int unused = 1;
         foreach (var subscriber in subscribers)
         {
-            if (ReferenceEquals(subscriber.Session, publisher) && publisher.ReplyMode == ReplyMode.On)
+            if (publisher is not null && ReferenceEquals(subscriber.Session, publisher) && publisher.ReplyMode == ReplyMode.On)
             {
                 // The publisher's own subscription: written straight into its reply, after anything already queued.
                 subscriber.DrainTo(ref own);

@@ -159,6 +159,10 @@ public sealed class Database
 
     internal void KeyExpired(byte[] key) => Observer?.KeyExpired(this, key);
 
+    internal void KeyAdded(ReadOnlySpan<byte> key) => Observer?.KeyAdded(this, key);
+
+    internal void KeyMissed(ReadOnlySpan<byte> key) => Observer?.KeyMissed(this, key);
+
     public Shard ShardAt(int index) => _shards[index];
 
     /// <summary>

@@ -8,11 +8,23 @@ public interface IKeyspaceObserver
 {
     void KeyExpired(Database db, byte[] key);
 
+    /// <summary>A key was added to the database (Redis's dbAdd: a new key, a RENAME or MOVE destination...).</summary>
+    void KeyAdded(Database db, ReadOnlySpan<byte> key) { }
+
+    /// <summary>A read lookup (Lookup.Read or NoTouch) found no key.</summary>
+    void KeyMissed(Database db, ReadOnlySpan<byte> key) { }
+
     /// <summary>
     /// A change made on behalf of a blocked client while another command ran (a pop that served it): recorded after
     /// that command's own record. Called with the key's shard lock held.
     /// </summary>
     void ServedWaiter(Database db, scoped ref Persistence.ChangeRecord record);
+
+    /// <summary>
+    /// The keyspace event of a sorted-set pop made for a blocked client (zpopmin, zpopmax), or the generic "del" when
+    /// that pop emptied the key. Called with the key's shard lock held.
+    /// </summary>
+    void ServedWaiterEvent(Database db, ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> key, bool generic) { }
 
     /// <summary>Runs a change that no command carries (a wake deferred past EXEC) as a writer of its own.</summary>
     void RunAsWriter(Action change);

@@ -62,7 +62,11 @@ public ref struct KeyHandle
                 break;
             case Lookup.NoTouch:
                 if (index >= 0) shard.Hits++;
-                else shard.Misses++;
+                else
+                {
+                    shard.Misses++;
+                    shard.Owner?.KeyMissed(key);
+                }
                 break;
         }
         return index;

@@ -80,6 +80,7 @@ public sealed class Shard
         else
         {
             Misses++;
+            Owner?.KeyMissed(key);
         }
         return index;
     }
@@ -164,6 +165,21 @@ public sealed class Shard
     /// <summary>Adds a key that is known to be absent. The slot comes back with no value and no TTL.</summary>
     public int Add(ulong hash, ReadOnlySpan<byte> key, ValueKind kind)
     {
+        int index = Insert(hash, key.ToArray(), kind);
+        Owner?.KeyAdded(key);
+        return index;
+    }
+
+    /// <summary>Adds an entry whose key array the store already owns (RENAME, MOVE, SWAP): no copy.</summary>
+    public int AddOwned(ulong hash, byte[] key, ValueKind kind)
+    {
+        int index = Insert(hash, key, kind);
+        Owner?.KeyAdded(key);
+        return index;
+    }
+
+    private int Insert(ulong hash, byte[] key, ValueKind kind)
+    {
         if (_count >= _buckets.Length) Rehash(_buckets.Length * 2);
         int index;
         if (_freeHead >= 0)
@@ -178,7 +194,7 @@ public sealed class Shard
         }
         ref var e = ref At(index);
         e.Hash = BucketHash(hash);
-        e.Key = key.ToArray();
+        e.Key = key;
         e.Value = null;
         e.ValueOffset = 0;
         e.ValueLength = 0;
@@ -189,14 +205,6 @@ public sealed class Shard
         e.Next = bucket;
         bucket = index + 1;
         _count++;
-        return index;
-    }
-
-    /// <summary>Adds an entry whose key array the store already owns (RENAME, MOVE, SWAP): no copy.</summary>
-    public int AddOwned(ulong hash, byte[] key, ValueKind kind)
-    {
-        int index = Add(hash, ReadOnlySpan<byte>.Empty, kind);
-        At(index).Key = key;
         return index;
     }
 

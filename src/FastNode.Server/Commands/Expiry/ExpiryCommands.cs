@@ -1,6 +1,7 @@
 using FastNode.Protocol;
 using FastNode.Server.Storage;
 
+using Ev = FastNode.Server.PubSub.KeyspaceEventClass;
 namespace FastNode.Server.Commands.Expiry;
 
 /// <summary>
@@ -39,6 +40,7 @@ public static class ExpiryCommands
             }
         }
         if (!removed) ctx.SkipPropagation();
+        else ctx.Notify(Ev.Generic, "persist"u8, ctx.Args[1]);
         ctx.Writer.WriteRaw(removed ? RespReplies.One : RespReplies.Zero);
     }
 
@@ -104,6 +106,7 @@ public static class ExpiryCommands
             record.Add(when);
             ctx.Emit(ref record);
         }
+        if (applied) ctx.Notify(Ev.Generic, deleted ? "del"u8 : "expire"u8, key);
         ctx.Writer.WriteRaw(applied ? RespReplies.One : RespReplies.Zero);
     }
 

@@ -2,6 +2,7 @@ using FastNode.Protocol;
 using FastNode.Server.Storage;
 using FastNode.Server.Storage.Hashes;
 
+using Ev = FastNode.Server.PubSub.KeyspaceEventClass;
 namespace FastNode.Server.Commands.Hashes;
 
 /// <summary>
@@ -41,6 +42,7 @@ public static class HashCommands
         {
             if (h.Set(ctx.Args[a], ctx.Args[a + 1])) added++;
         }
+        ctx.Notify(Ev.Hash, "hset"u8, ctx.Args[1]);
         return true;
     }
 
@@ -53,6 +55,7 @@ public static class HashCommands
         else
         {
             h.Set(ctx.Args[2], ctx.Args[3]);
+            ctx.Notify(Ev.Hash, "hset"u8, ctx.Args[1]);
             ctx.Writer.WriteRaw(RespReplies.One);
         }
     }
@@ -110,7 +113,7 @@ public static class HashCommands
         }
     }
 
-    public static void HDel(ref CommandContext ctx) => CollectionCommands.RemoveMembers<HashValue>(ref ctx, ValueKind.Hash);
+    public static void HDel(ref CommandContext ctx) => CollectionCommands.RemoveMembers<HashValue>(ref ctx, ValueKind.Hash, Ev.Hash, "hdel"u8);
 
     public static void HExists(ref CommandContext ctx)
     {

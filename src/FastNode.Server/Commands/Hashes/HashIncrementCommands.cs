@@ -5,6 +5,7 @@ using FastNode.Server.Commands.Strings;
 using FastNode.Server.Storage;
 using FastNode.Server.Storage.Hashes;
 
+using Ev = FastNode.Server.PubSub.KeyspaceEventClass;
 namespace FastNode.Server.Commands.Hashes;
 
 /// <summary>
@@ -44,6 +45,7 @@ public static class HashIncrementCommands
         Span<byte> digits = stackalloc byte[20];
         Utf8Formatter.TryFormat(result, digits, out int n);
         h.Set(field, digits.Slice(0, n));
+        ctx.Notify(Ev.Hash, "hincrby"u8, ctx.Args[1]);
         ctx.Writer.WriteInteger(result);
     }
 
@@ -90,6 +92,7 @@ public static class HashIncrementCommands
         {
             h.Set(field, small.Slice(0, n));
             PropagateHSet(ref ctx, key, field, small.Slice(0, n));
+            ctx.Notify(Ev.Hash, "hincrbyfloat"u8, key);
             ctx.Writer.WriteBulkString(small.Slice(0, n));
             return;
         }
@@ -98,6 +101,7 @@ public static class HashIncrementCommands
         sum.TryFormat(rented, out n);
         h.Set(field, rented.AsSpan(0, n));
         PropagateHSet(ref ctx, key, field, rented.AsSpan(0, n));
+        ctx.Notify(Ev.Hash, "hincrbyfloat"u8, key);
         ctx.Writer.WriteBulkString(rented.AsSpan(0, n));
         ArrayPool<byte>.Shared.Return(rented);
     }

@@ -2,6 +2,7 @@ using System.Buffers;
 using FastNode.Protocol;
 using FastNode.Server.Storage;
 
+using Ev = FastNode.Server.PubSub.KeyspaceEventClass;
 namespace FastNode.Server.Commands.Keys;
 
 /// <summary>
@@ -47,7 +48,12 @@ public static class KeyCommands
     {
         var db = ctx.Db;
         int keys = ctx.Args.Count - 1;
-        if (keys == 1) return Apply(db, KeyHasher.Hash(ctx.Args[1]), ctx.Args[1], action, ctx.NowMs) ? 1 : 0;
+        if (keys == 1)
+        {
+            if (!Apply(db, KeyHasher.Hash(ctx.Args[1]), ctx.Args[1], action, ctx.NowMs)) return 0;
+            if (action == Action.Delete) ctx.Notify(Ev.Generic, "del"u8, ctx.Args[1]);
+            return 1;
+        }
 
         ulong[]? rented = null;
         Span<ulong> hashes = keys <= StackKeys ? stackalloc ulong[StackKeys] : (rented = ArrayPool<ulong>.Shared.Rent(keys));
@@ -65,7 +71,9 @@ public static class KeyCommands
         {
             for (int k = 0; k < keys; k++)
             {
-                if (Apply(db, hashes[k], ctx.Args[k + 1], action, now)) count++;
+                if (!Apply(db, hashes[k], ctx.Args[k + 1], action, now)) continue;
+                count++;
+                if (action == Action.Delete) ctx.Notify(Ev.Generic, "del"u8, ctx.Args[k + 1]);
             }
         }
         finally

@@ -1,6 +1,7 @@
 using FastNode.Protocol;
 using FastNode.Server.Storage;
 
+using Ev = FastNode.Server.PubSub.KeyspaceEventClass;
 namespace FastNode.Server.Commands.Keys;
 
 /// <summary>
@@ -11,15 +12,17 @@ namespace FastNode.Server.Commands.Keys;
 /// </summary>
 public static class KeyMoveCommands
 {
-    private enum Outcome : byte { NoSuchKey, Done, Refused }
+    // Unchanged: a key renamed onto itself (it exists; nothing happens, not even an event).
+    private enum Outcome : byte { NoSuchKey, Done, Refused, Unchanged }
 
     public static void Rename(ref CommandContext ctx)
     {
         switch (RenameKey(ref ctx, nx: false))
         {
             case Outcome.NoSuchKey: ctx.Writer.WriteError(RespErrors.NoSuchKey); break;
+            case Outcome.Unchanged: ctx.Writer.WriteRaw(RespReplies.Ok); break;
             default:
-                Placed(ref ctx, ctx.Session.DbIndex, ctx.Args[2]);
+                Renamed(ref ctx);
                 ctx.Writer.WriteRaw(RespReplies.Ok);
                 break;
         }
@@ -31,11 +34,18 @@ public static class KeyMoveCommands
         {
             case Outcome.NoSuchKey: ctx.Writer.WriteError(RespErrors.NoSuchKey); break;
             case Outcome.Done:
-                Placed(ref ctx, ctx.Session.DbIndex, ctx.Args[2]);
+                Renamed(ref ctx);
                 ctx.Writer.WriteRaw(RespReplies.One);
                 break;
             default: ctx.Writer.WriteRaw(RespReplies.Zero); break;
         }
+    }
+
+    private static void Renamed(ref CommandContext ctx)
+    {
+        ctx.Notify(Ev.Generic, "rename_from"u8, ctx.Args[1]);
+        ctx.Notify(Ev.Generic, "rename_to"u8, ctx.Args[2]);
+        Placed(ref ctx, ctx.Session.DbIndex, ctx.Args[2]);
     }
 
     /// <summary>COPY source destination [DB n] [REPLACE]: 1 when copied, 0 when the source is missing or the destination exists.</summary>
@@ -66,7 +76,11 @@ public static class KeyMoveCommands
         }
 
         bool copied = CopyKey(ref ctx, srcIndex, dstIndex, replace);
-        if (copied) Placed(ref ctx, dstIndex, dst);
+        if (copied)
+        {
+            ctx.Notify(Ev.Generic, "copy_to"u8, dstIndex, dst);
+            Placed(ref ctx, dstIndex, dst);
+        }
         ctx.Writer.WriteRaw(copied ? RespReplies.One : RespReplies.Zero);
     }
 
@@ -83,7 +97,12 @@ public static class KeyMoveCommands
         var key = ctx.Args[1];
         bool moved = MoveKey(ctx.Server.Database(srcIndex), ctx.Server.Database(dstIndex), key, ctx.NowMs);
         if (moved && ctx.Server.Watches.Active) ctx.Server.Watches.Touch(dstIndex, key);
-        if (moved) Placed(ref ctx, dstIndex, key);
+        if (moved)
+        {
+            ctx.Notify(Ev.Generic, "move_from"u8, key);
+            ctx.Notify(Ev.Generic, "move_to"u8, dstIndex, key);
+            Placed(ref ctx, dstIndex, key);
+        }
         ctx.Writer.WriteRaw(moved ? RespReplies.One : RespReplies.Zero);
     }
 
@@ -155,7 +174,7 @@ public static class KeyMoveCommands
         {
             if (!srcKey.Exists) return Outcome.NoSuchKey;
             // Renaming a key onto itself changes nothing, but the key must exist (checked above).
-            if (src.SequenceEqual(dst)) return nx ? Outcome.Refused : Outcome.Done;
+            if (src.SequenceEqual(dst)) return nx ? Outcome.Refused : Outcome.Unchanged;
             using var dstKey = db.Open(dstHash, dst, now, Lookup.Peek);
             if (nx && dstKey.Exists) return Outcome.Refused;
             dstKey.MoveFrom(ref srcKey);

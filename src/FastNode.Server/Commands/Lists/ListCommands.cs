@@ -3,6 +3,7 @@ using FastNode.Server.Blocking;
 using FastNode.Server.Storage;
 using FastNode.Server.Storage.Lists;
 
+using Ev = FastNode.Server.PubSub.KeyspaceEventClass;
 namespace FastNode.Server.Commands.Lists;
 
 /// <summary>
@@ -48,6 +49,7 @@ public static class ListCommands
                 }
                 for (int a = 2; a < ctx.Args.Count; a++) list.Push(where, ctx.Args[a]);
                 length = list.Count;
+                ctx.Notify(Ev.List, where == ListEnd.Left ? "lpush"u8 : "rpush"u8, ctx.Args[1]);
                 ListBlocking.SignalReady(ctx.Server, ctx.Db, ctx.Session.DbIndex, k.Hash, k.Key);
                 if (!ctx.Session.InExec) ListBlocking.ServeReady(lockHeld: true);
             }
@@ -93,13 +95,15 @@ public static class ListCommands
         {
             int n = (int)Math.Min(count, list.Count);
             ctx.Writer.WriteArrayHeader(n);
+            if (n == 0) return;
             for (int i = 0; i < n; i++)
             {
                 ctx.Writer.WriteBulkString(list.Peek(where));
                 list.Remove(where);
             }
         }
-        k.DeleteIfEmpty(list);
+        ctx.Notify(Ev.List, where == ListEnd.Left ? "lpop"u8 : "rpop"u8, ctx.Args[1]);
+        if (k.DeleteIfEmpty(list)) ctx.Notify(Ev.Generic, "del"u8, ctx.Args[1]);
     }
 
     public static void LLen(ref CommandContext ctx) => CollectionCommands.ReplyCount<ListValue>(ref ctx, ValueKind.List);
@@ -193,6 +197,7 @@ public static class ListCommands
             return;
         }
         list.Set((int)index, ctx.Args[3]);
+        ctx.Notify(Ev.List, "lset"u8, ctx.Args[1]);
         ctx.Writer.WriteRaw(RespReplies.Ok);
     }
 }

@@ -3,6 +3,7 @@ using FastNode.Protocol;
 using FastNode.Server.Storage;
 using FastNode.Server.Storage.Lists;
 
+using Ev = FastNode.Server.PubSub.KeyspaceEventClass;
 namespace FastNode.Server.Commands.Lists;
 
 /// <summary>LINSERT, LREM, LTRIM and LPOS: the commands that search or edit the middle of one list.</summary>
@@ -46,6 +47,7 @@ public static class ListEditCommands
             {
                 list.Insert(after ? found + 1 : found, ctx.Args[4]);
                 result = list.Count;
+                ctx.Notify(Ev.List, "linsert"u8, ctx.Args[1]);
             }
         }
         ctx.Writer.WriteInteger(result);
@@ -69,7 +71,8 @@ public static class ListEditCommands
         if (list is not null)
         {
             removed = list.RemoveMatching(ctx.Args[3], count);
-            k.DeleteIfEmpty(list);
+            if (removed > 0) ctx.Notify(Ev.List, "lrem"u8, ctx.Args[1]);
+            if (k.DeleteIfEmpty(list)) ctx.Notify(Ev.Generic, "del"u8, ctx.Args[1]);
         }
         ctx.Writer.WriteInteger(removed);
     }
@@ -90,8 +93,14 @@ public static class ListEditCommands
         }
         if (list is not null)
         {
-            if (ListCommands.TryNormalizeRange(list.Count, ref start, ref stop)) list.Trim((int)start, (int)(stop - start + 1));
-            else k.Delete();
+            bool kept = ListCommands.TryNormalizeRange(list.Count, ref start, ref stop);
+            if (kept) list.Trim((int)start, (int)(stop - start + 1));
+            ctx.Notify(Ev.List, "ltrim"u8, ctx.Args[1]);
+            if (!kept)
+            {
+                k.Delete();
+                ctx.Notify(Ev.Generic, "del"u8, ctx.Args[1]);
+            }
         }
         ctx.Writer.WriteRaw(RespReplies.Ok);
     }

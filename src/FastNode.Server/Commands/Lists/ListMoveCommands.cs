@@ -3,6 +3,7 @@ using FastNode.Server.Blocking;
 using FastNode.Server.Storage;
 using FastNode.Server.Storage.Lists;
 
+using Ev = FastNode.Server.PubSub.KeyspaceEventClass;
 namespace FastNode.Server.Commands.Lists;
 
 /// <summary>
@@ -78,6 +79,7 @@ public static class ListMoveCommands
                     list.Remove(from);
                     list.Push(to, copy);
                 }
+                NotifyMove(ref ctx, source, destination, from, to, sourceDeleted: false);
                 return;
             }
 
@@ -95,7 +97,7 @@ public static class ListMoveCommands
             target ??= dst.Add(ValueKind.List, new ListValue());
             target.Push(to, moved);
             list.Remove(from);
-            src.DeleteIfEmpty(list);
+            NotifyMove(ref ctx, source, destination, from, to, src.DeleteIfEmpty(list));
             ListBlocking.SignalReady(ctx.Server, db, ctx.Session.DbIndex, destinationHash, destination);
             if (!ctx.Session.InExec) ListBlocking.ServeReady(lockHeld: true);
         }
@@ -162,7 +164,8 @@ public static class ListMoveCommands
                 // LMPOP's keys are movable (not in the command table's key range): tell WATCH here.
                 if (ctx.Server.Watches.Active) ctx.Server.Watches.Touch(ctx.Session.DbIndex, key);
             }
-            k.DeleteIfEmpty(list);
+            ctx.Notify(Ev.List, where == ListEnd.Left ? "lpop"u8 : "rpop"u8, key);
+            if (k.DeleteIfEmpty(list)) ctx.Notify(Ev.Generic, "del"u8, key);
             return;
         }
 
@@ -182,6 +185,15 @@ public static class ListMoveCommands
             waiter.Register(key, KeyHasher.Hash(key));
         }
         ctx.Session.Block(waiter);
+    }
+
+    /// <summary>As Redis orders them: the push on the destination, the pop on the source, the source's deletion.</summary>
+    private static void NotifyMove(ref CommandContext ctx, ReadOnlySpan<byte> source, ReadOnlySpan<byte> destination,
+        ListEnd from, ListEnd to, bool sourceDeleted)
+    {
+        ctx.Notify(Ev.List, to == ListEnd.Left ? "lpush"u8 : "rpush"u8, destination);
+        ctx.Notify(Ev.List, from == ListEnd.Left ? "lpop"u8 : "rpop"u8, source);
+        if (sourceDeleted) ctx.Notify(Ev.Generic, "del"u8, source);
     }
 
     private static void PropagateMove(ref CommandContext ctx, scoped ReadOnlySpan<byte> source, scoped ReadOnlySpan<byte> destination, ListEnd from, ListEnd to)

@@ -111,7 +111,11 @@ public static class LockCommands
             key.Dispose();
         }
         if (existingPermits != 0) ctx.Writer.WriteError(LockErrors.PermitsMismatch(existingPermits, permits));
-        else if (token > 0) ctx.Writer.WriteInteger(token);
+        else if (token > 0)
+        {
+            LockNotifications.Acquired(ref ctx, semaphore);
+            ctx.Writer.WriteInteger(token);
+        }
         else if (token < 0) ctx.Writer.WriteError(LockErrors.TokensExhausted);
         else if (blocked is not null) ctx.Session.Block(blocked);
         else ctx.Writer.WriteNullBulk();
@@ -172,6 +176,7 @@ public static class LockCommands
         {
             key.Dispose();
         }
+        if (renewed) LockNotifications.Renewed(ref ctx, semaphore);
         ctx.Writer.WriteRaw(renewed ? RespReplies.One : RespReplies.Zero);
     }
 }

@@ -3,6 +3,7 @@ using FastNode.Protocol;
 using FastNode.Server.Persistence.Rdb;
 using FastNode.Server.Storage;
 
+using Ev = FastNode.Server.PubSub.KeyspaceEventClass;
 namespace FastNode.Server.Commands.Persistence;
 
 /// <summary>
@@ -89,6 +90,7 @@ public static class DumpCommands
             ctx.Writer.WriteError("BUSYKEY Target key name already exists.");
             return;
         }
+        ctx.Notify(Ev.Generic, "restore"u8, key);
         ctx.Writer.WriteRaw(RespReplies.Ok);
     }
 
@@ -101,7 +103,11 @@ public static class DumpCommands
     /// <summary>Deletes the key even past its TTL, as Redis's dbDelete (it is replaced, not expired).</summary>
     private static void Delete(ref CommandContext ctx, ReadOnlySpan<byte> key)
     {
-        using var k = ctx.Open(key, Lookup.IncludeExpired);
-        k.Delete();
+        bool deleted;
+        {
+            using var k = ctx.Open(key, Lookup.IncludeExpired);
+            deleted = k.Delete();
+        }
+        if (deleted) ctx.Notify(Ev.Generic, "del"u8, key);
     }
 }

@@ -4,6 +4,7 @@ using FastNode.Protocol;
 using FastNode.Server.Persistence.Rdb;
 using FastNode.Server.Storage;
 
+using Ev = FastNode.Server.PubSub.KeyspaceEventClass;
 namespace FastNode.Server.Commands.Persistence;
 
 /// <summary>
@@ -185,10 +186,12 @@ public static class MigrateCommands
     /// <summary>Deletes a migrated key even past its TTL, as Redis's dbDelete.</summary>
     private static void Delete(ref CommandContext ctx, byte[] key)
     {
+        bool deleted;
         {
             using var k = ctx.Open(key, Lookup.IncludeExpired);
-            k.Delete();
+            deleted = k.Delete();
         }
+        if (deleted) ctx.Notify(Ev.Generic, "del"u8, key);
         ctx.Server.Watches.Touch(ctx.Session.DbIndex, key);
     }
 

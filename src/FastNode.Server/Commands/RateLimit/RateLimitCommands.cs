@@ -25,7 +25,9 @@ public static class RateLimitCommands
             ctx.Writer.WriteError(RateLimitErrors.Text(error));
             return;
         }
-        if (Run(ref ctx, ctx.Args[1], policy, out var decision)) RateLimitReply.WriteThrottle(ref ctx.Writer, decision);
+        if (!Run(ref ctx, ctx.Args[1], policy, out var decision)) return;
+        NotifyIfLimited(ref ctx, decision);
+        RateLimitReply.WriteThrottle(ref ctx.Writer, decision);
     }
 
     /// <summary>RL.GCRA key max_burst count_per_period period_ms [COST n]</summary>
@@ -59,7 +61,17 @@ public static class RateLimitCommands
     private static void Finish(ref CommandContext ctx, RateLimitError error, in LimitPolicy policy)
     {
         if (error != RateLimitError.None) ctx.Writer.WriteError(RateLimitErrors.Text(error));
-        else if (Run(ref ctx, ctx.Args[1], policy, out var decision)) RateLimitReply.WriteDecision(ref ctx.Writer, decision);
+        else if (Run(ref ctx, ctx.Args[1], policy, out var decision))
+        {
+            NotifyIfLimited(ref ctx, decision);
+            RateLimitReply.WriteDecision(ref ctx.Writer, decision);
+        }
+    }
+
+    /// <summary>A refused request raises "ratelimit.limited" in class 'd' (module key types), for alerting on throttled keys.</summary>
+    private static void NotifyIfLimited(ref CommandContext ctx, in LimitDecision decision)
+    {
+        if (!decision.Allowed) ctx.Notify(FastNode.Server.PubSub.KeyspaceEventClass.Module, "ratelimit.limited"u8, ctx.Args[1]);
     }
 
     /// <summary>

@@ -5,7 +5,7 @@ namespace FastNode.Server.Commands.Server;
 
 /// <summary>
 /// DEBUG, gated by enable-debug-command exactly as in Redis 7.0 ("no" by default; "local" allows loopback clients).
-/// Only SLEEP and HELP are implemented; other subcommands answer Redis's unknown-subcommand error.
+/// Only SLEEP, SET-ACTIVE-EXPIRE and HELP are implemented; other subcommands answer Redis's unknown-subcommand error.
 /// </summary>
 public static class DebugCommands
 {
@@ -23,7 +23,14 @@ public static class DebugCommands
             HelpText.Write(ref ctx, "DEBUG",
             [
                 "SLEEP <seconds>", "    Stop this connection for <seconds> (may be fractional).",
+                "SET-ACTIVE-EXPIRE <0|1>", "    Setting it to 0 disables expiring keys in background when they are not accessed.",
             ]);
+        }
+        else if (Ascii.EqualsIgnoreCase(sub, "SET-ACTIVE-EXPIRE"u8) && args.Count == 3)
+        {
+            // Redis's atoi: anything but a number is 0 (off).
+            ctx.Server.ActiveExpireEnabled = Numbers.TryParseInt64(args[2], out long on) && on != 0;
+            ctx.Writer.WriteRaw(RespReplies.Ok);
         }
         else if (Ascii.EqualsIgnoreCase(sub, "SLEEP"u8) && args.Count == 3)
         {

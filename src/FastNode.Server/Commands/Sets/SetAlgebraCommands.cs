@@ -3,6 +3,7 @@ using FastNode.Protocol;
 using FastNode.Server.Storage;
 using FastNode.Server.Storage.Sets;
 
+using Ev = FastNode.Server.PubSub.KeyspaceEventClass;
 namespace FastNode.Server.Commands.Sets;
 
 /// <summary>
@@ -115,8 +116,15 @@ public static class SetAlgebraCommands
             if (store)
             {
                 using var destination = db.Open(dstHash, ctx.Args[1], ctx.NowMs, Lookup.Write);
-                if (result.Count == 0) destination.Delete();
-                else destination.Replace(ValueKind.Set, result);
+                if (result.Count > 0)
+                {
+                    destination.Replace(ValueKind.Set, result);
+                    ctx.Notify(Ev.Set, op switch { Op.Inter => "sinterstore"u8, Op.Union => "sunionstore"u8, _ => "sdiffstore"u8 }, ctx.Args[1]);
+                }
+                else if (destination.Delete())
+                {
+                    ctx.Notify(Ev.Generic, "del"u8, ctx.Args[1]);
+                }
                 ctx.Writer.WriteInteger(result.Count);
             }
             else

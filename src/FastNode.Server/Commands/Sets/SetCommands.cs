@@ -2,6 +2,7 @@ using FastNode.Protocol;
 using FastNode.Server.Storage;
 using FastNode.Server.Storage.Sets;
 
+using Ev = FastNode.Server.PubSub.KeyspaceEventClass;
 namespace FastNode.Server.Commands.Sets;
 
 /// <summary>
@@ -24,10 +25,11 @@ public static class SetCommands
         {
             if (set.Add(ctx.Args[a])) added++;
         }
+        if (added > 0) ctx.Notify(Ev.Set, "sadd"u8, ctx.Args[1]);
         ctx.Writer.WriteInteger(added);
     }
 
-    public static void SRem(ref CommandContext ctx) => CollectionCommands.RemoveMembers<SetValue>(ref ctx, ValueKind.Set);
+    public static void SRem(ref CommandContext ctx) => CollectionCommands.RemoveMembers<SetValue>(ref ctx, ValueKind.Set, Ev.Set, "srem"u8);
 
     /// <summary>SMEMBERS: a set reply ("~" in RESP3).</summary>
     public static void SMembers(ref CommandContext ctx)
@@ -112,8 +114,9 @@ public static class SetCommands
             moved = src!.Remove(member);
             if (moved)
             {
-                source.DeleteIfEmpty(src);
-                (dst ?? destination.Add(ValueKind.Set, new SetValue())).Add(member);
+                ctx.Notify(Ev.Set, "srem"u8, ctx.Args[1]);
+                if (source.DeleteIfEmpty(src)) ctx.Notify(Ev.Generic, "del"u8, ctx.Args[1]);
+                if ((dst ?? destination.Add(ValueKind.Set, new SetValue())).Add(member)) ctx.Notify(Ev.Set, "sadd"u8, ctx.Args[2]);
             }
         }
         ctx.Writer.WriteRaw(moved ? RespReplies.One : RespReplies.Zero);

@@ -3,6 +3,7 @@ using FastNode.Server.Storage;
 using FastNode.Server.Storage.Sets;
 using FastNode.Server.Text;
 
+using Ev = FastNode.Server.PubSub.KeyspaceEventClass;
 namespace FastNode.Server.Commands.Sets;
 
 /// <summary>SPOP, SRANDMEMBER and SSCAN: the set commands that sample or walk the members.</summary>
@@ -45,6 +46,8 @@ public static class SetRandomScanCommands
         {
             SetCommands.WriteMembers(ref ctx.Writer, set);
             k.Delete();
+            ctx.Notify(Ev.Set, "spop"u8, key);
+            ctx.Notify(Ev.Generic, "del"u8, key);
             // The members taken were chosen at random: the effect (the whole set gone) is what propagates.
             if (ctx.Propagating) Strings.StringCommands.PropagateDelete(ref ctx, key);
             return;
@@ -68,7 +71,8 @@ public static class SetRandomScanCommands
             set.RemoveAt(position);
         }
         if (ctx.Propagating) ctx.Emit(ref record);
-        k.DeleteIfEmpty(set);
+        ctx.Notify(Ev.Set, "spop"u8, key);
+        if (k.DeleteIfEmpty(set)) ctx.Notify(Ev.Generic, "del"u8, key);
     }
 
     /// <summary>

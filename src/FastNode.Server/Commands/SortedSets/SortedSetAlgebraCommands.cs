@@ -81,7 +81,8 @@ public static class SortedSetAlgebraCommands
         if (store)
         {
             int stored = result?.Count ?? 0;   // before waking: blocked clients may pop from the new set at once
-            SortedSetDestination.Store(ref ctx, ctx.Args[1], result);
+            SortedSetDestination.Store(ref ctx, ctx.Args[1], result,
+                op switch { Op.Union => "zunionstore"u8, Op.Inter => "zinterstore"u8, _ => "zdiffstore"u8 });
             ctx.Writer.WriteInteger(stored);
             return;
         }

@@ -3,6 +3,7 @@ using FastNode.Server.Blocking;
 using FastNode.Server.Storage;
 using FastNode.Server.Storage.SortedSets;
 
+using Ev = FastNode.Server.PubSub.KeyspaceEventClass;
 namespace FastNode.Server.Commands.SortedSets;
 
 /// <summary>
@@ -78,6 +79,7 @@ public static class SortedSetCommands
             if (outcome == ZAddOutcome.Added) added++;
             else if (outcome == ZAddOutcome.Updated) updated++;
         }
+        if (added + updated > 0) ctx.Notify(Ev.SortedSet, options.Incr ? "zincr"u8 : "zadd"u8, ctx.Args[1]);
         if (created)
         {
             SortedSetWaiters.Wake(ctx.Db, in k, z!, ctx.NowMs, ctx.Session.InExec);
@@ -88,7 +90,7 @@ public static class SortedSetCommands
         else ctx.Writer.WriteNullBulk();
     }
 
-    public static void ZRem(ref CommandContext ctx) => CollectionCommands.RemoveMembers<SortedSetValue>(ref ctx, ValueKind.SortedSet);
+    public static void ZRem(ref CommandContext ctx) => CollectionCommands.RemoveMembers<SortedSetValue>(ref ctx, ValueKind.SortedSet, Ev.SortedSet, "zrem"u8);
 
     public static void ZScore(ref CommandContext ctx)
     {

@@ -3,6 +3,7 @@ using FastNode.Server.Blocking;
 using FastNode.Server.Storage;
 using FastNode.Server.Storage.SortedSets;
 
+using Ev = FastNode.Server.PubSub.KeyspaceEventClass;
 namespace FastNode.Server.Commands.SortedSets;
 
 /// <summary>
@@ -44,7 +45,7 @@ public static class SortedSetPopCommands
         }
         var shape = ctx.Args.Count == 3 ? SortedSetReplies.PopShape.WithScores : SortedSetReplies.PopShape.Flat;
         SortedSetReplies.Pop(ref ctx.Writer, z, count, max, shape);
-        k.DeleteIfEmpty(z);
+        NotifyPopped(ref ctx, ctx.Args[1], max, k.DeleteIfEmpty(z));
     }
 
     /// <summary>ZMPOP numkeys key [key ...] MIN|MAX [COUNT count].</summary>
@@ -184,7 +185,7 @@ public static class SortedSetPopCommands
                 ctx.Emit(ref record);
             }
             WritePopped(ref ctx, k.Key, z, max, count, multiPop);
-            k.DeleteIfEmpty(z);
+            NotifyPopped(ref ctx, ctx.Args[a], max, k.DeleteIfEmpty(z));
             return a;
         }
         if (block && !ctx.Session.InExec)
@@ -196,6 +197,12 @@ public static class SortedSetPopCommands
             waiters.Enqueue(waiter);
         }
         return NothingPopped;
+    }
+
+    private static void NotifyPopped(ref CommandContext ctx, ReadOnlySpan<byte> key, bool max, bool keyDeleted)
+    {
+        ctx.Notify(Ev.SortedSet, max ? "zpopmax"u8 : "zpopmin"u8, key);
+        if (keyDeleted) ctx.Notify(Ev.Generic, "del"u8, key);
     }
 
     private static void WritePopped(ref CommandContext ctx, ReadOnlySpan<byte> key, SortedSetValue z, bool max, long count, bool multiPop)

@@ -2,6 +2,7 @@ using FastNode.Protocol;
 using FastNode.Server.Storage;
 using FastNode.Server.Storage.SortedSets;
 
+using Ev = FastNode.Server.PubSub.KeyspaceEventClass;
 namespace FastNode.Server.Commands.SortedSets;
 
 /// <summary>
@@ -78,7 +79,7 @@ public static class SortedSetRangeCommands
                 result = Copy(z, position, count, spec.Reverse);
             }
         }
-        SortedSetDestination.Store(ref ctx, ctx.Args[1], result);
+        SortedSetDestination.Store(ref ctx, ctx.Args[1], result, "zrangestore"u8);
         ctx.Writer.WriteInteger(count);
     }
 
@@ -110,7 +111,7 @@ public static class SortedSetRangeCommands
             return;
         }
         var spec = new ZRangeSpec { Type = ZRangeSpec.Kind.Rank, Start = start, End = end, Limit = -1 };
-        RemoveRange(ref ctx, ref spec);
+        RemoveRange(ref ctx, ref spec, "zremrangebyrank"u8);
     }
 
     public static void ZRemRangeByScore(ref CommandContext ctx)
@@ -121,7 +122,7 @@ public static class SortedSetRangeCommands
             return;
         }
         var spec = new ZRangeSpec { Type = ZRangeSpec.Kind.Score, Scores = range, Limit = -1 };
-        RemoveRange(ref ctx, ref spec);
+        RemoveRange(ref ctx, ref spec, "zremrangebyscore"u8);
     }
 
     public static void ZRemRangeByLex(ref CommandContext ctx)
@@ -142,12 +143,12 @@ public static class SortedSetRangeCommands
         if (z is not null)
         {
             removed = z.RemoveLexRange(range);
-            k.DeleteIfEmpty(z);
+            NotifyRemoved(ref ctx, removed, k.DeleteIfEmpty(z), "zremrangebylex"u8);
         }
         ctx.Writer.WriteInteger(removed);
     }
 
-    private static void RemoveRange(ref CommandContext ctx, ref ZRangeSpec spec)
+    private static void RemoveRange(ref CommandContext ctx, ref ZRangeSpec spec, ReadOnlySpan<byte> eventName)
     {
         using var k = ctx.Open(ctx.Args[1], Lookup.Write);
         var z = k.Get<SortedSetValue>(ValueKind.SortedSet, out bool wrongType);
@@ -164,10 +165,16 @@ public static class SortedSetRangeCommands
             {
                 int first = RankOf(z, start);
                 removed = z.RemoveRankRange(first, first + count - 1);
-                k.DeleteIfEmpty(z);
+                NotifyRemoved(ref ctx, removed, k.DeleteIfEmpty(z), eventName);
             }
         }
         ctx.Writer.WriteInteger(removed);
+    }
+
+    private static void NotifyRemoved(ref CommandContext ctx, int removed, bool keyDeleted, ReadOnlySpan<byte> eventName)
+    {
+        if (removed > 0) ctx.Notify(Ev.SortedSet, eventName, ctx.Args[1]);
+        if (keyDeleted) ctx.Notify(Ev.Generic, "del"u8, ctx.Args[1]);
     }
 
     private static int RankOf(SortedSetValue z, SortedSetPosition position) => z.RankOf(z.MemberAt(position), out _);

@@ -1,6 +1,7 @@
 using System.Buffers;
 using FastNode.Protocol;
 using FastNode.Server.Storage;
+using Ev = FastNode.Server.PubSub.KeyspaceEventClass;
 
 namespace FastNode.Server.Commands.Strings;
 
@@ -99,6 +100,7 @@ public static class MultiKeyStringCommands
                 using var k = db.Open(hashes[p], ctx.Args[1 + 2 * p], now, Lookup.Peek);
                 k.SetString(ctx.Args[2 + 2 * p]);
                 k.SetExpireAt(0);
+                ctx.Notify(Ev.String, "set"u8, ctx.Args[1 + 2 * p]);
             }
             return true;
         }

@@ -1,5 +1,6 @@
 using FastNode.Protocol;
 using FastNode.Server.Storage;
+using Ev = FastNode.Server.PubSub.KeyspaceEventClass;
 
 namespace FastNode.Server.Commands.Strings;
 
@@ -94,6 +95,7 @@ public static class StringCommands
             if (!options.KeepTtl) k.SetExpireAt(options.ExpireAt);
         }
         if (ctx.Propagating) PropagateSet(ref ctx, key, value, options.KeepTtl, options.ExpireAt);
+        NotifySet(ref ctx, key, options);
         return true;
     }
 
@@ -122,7 +124,15 @@ public static class StringCommands
             if (!options.KeepTtl) k.SetExpireAt(options.ExpireAt);
         }
         if (ctx.Propagating) PropagateSet(ref ctx, key, value, options.KeepTtl, options.ExpireAt);
+        NotifySet(ref ctx, key, options);
         return true;
+    }
+
+    /// <summary>Every form of SET raises "set", and "expire" when it gave the key a TTL.</summary>
+    private static void NotifySet(ref CommandContext ctx, ReadOnlySpan<byte> key, in SetOptions options)
+    {
+        ctx.Notify(Ev.String, "set"u8, key);
+        if (!options.KeepTtl && options.ExpireAt != 0) ctx.Notify(Ev.Generic, "expire"u8, key);
     }
 
     /// <summary>NX with the key present, or XX with it missing: nothing is stored.</summary>
@@ -192,6 +202,7 @@ public static class StringCommands
             result = current + delta;
             k.SetInteger(result);
         }
+        ctx.Notify(Ev.String, "incrby"u8, ctx.Args[1]);
         ctx.Writer.WriteInteger(result);
     }
 
@@ -241,6 +252,7 @@ public static class StringCommands
         var result = largeText is null ? text.Slice(0, length) : largeText.AsSpan(0, length);
         // The sum depends on float formatting: the exact result is propagated, not the increment.
         if (ctx.Propagating) PropagateSet(ref ctx, key, result, keepTtl: true, 0);
+        ctx.Notify(Ev.String, "incrbyfloat"u8, key);
         ctx.Writer.WriteBulkString(result);
     }
 
@@ -261,6 +273,7 @@ public static class StringCommands
             k.Delete();
         }
         if (ctx.Propagating) PropagateDelete(ref ctx, key);
+        ctx.Notify(Ev.Generic, "del"u8, key);
         if (deferred is not null) ctx.Writer.WriteBulkString(deferred.AsSpan(0, length));
     }
 
@@ -282,7 +295,7 @@ public static class StringCommands
         var key = ctx.Args[1];
         byte[]? deferred;
         int length;
-        bool deleted;
+        bool deleted, persisted;
         {
             using var k = ctx.Open(key, Lookup.Read);
             if (!IsStringOrReply(ref ctx.Writer, in k))
@@ -300,6 +313,7 @@ public static class StringCommands
             // An EXAT/PXAT in the past deletes the key (after the value was written: its chunk is then freed); not
             // while a recorded stream is applied, which carries the DEL itself.
             deleted = options.AbsoluteExpiry && options.ExpireAt <= ctx.NowMs && !ctx.Db.ExpiryPaused;
+            persisted = options.Persist && k.ExpireAt != 0;
             if (deleted) k.Delete();
             else if (options.ExpireUnit != SetOptions.ExpiryArg.None) k.SetExpireAt(options.ExpireAt);
             else if (options.Persist) k.SetExpireAt(0);
@@ -315,6 +329,9 @@ public static class StringCommands
             if (!options.Persist) record.Add(options.ExpireAt);
             ctx.Emit(ref record);
         }
+        if (deleted) ctx.Notify(Ev.Generic, "del"u8, key);
+        else if (options.ExpireUnit != SetOptions.ExpiryArg.None) ctx.Notify(Ev.Generic, "expire"u8, key);
+        else if (persisted) ctx.Notify(Ev.Generic, "persist"u8, key);
         if (deferred is not null) ctx.Writer.WriteBulkString(deferred.AsSpan(0, length));
     }
 

@@ -1,5 +1,6 @@
 using FastNode.Protocol;
 using FastNode.Server.Storage;
+using Ev = FastNode.Server.PubSub.KeyspaceEventClass;
 
 namespace FastNode.Server.Commands.Strings;
 
@@ -18,6 +19,7 @@ public static class StringRangeCommands
         {
             // Unlike SETRANGE, APPEND of an empty value still creates the key.
             k.SetString(value);
+            ctx.Notify(Ev.String, "append"u8, ctx.Args[1]);
             ctx.Writer.WriteInteger(value.Length);
             return;
         }
@@ -34,6 +36,7 @@ public static class StringRangeCommands
             return;
         }
         if (!value.IsEmpty) value.CopyTo(k.ExtendString((int)length).Slice(current));
+        ctx.Notify(Ev.String, "append"u8, ctx.Args[1]);
         ctx.Writer.WriteInteger(length);
     }
 
@@ -133,6 +136,7 @@ public static class StringRangeCommands
         long length = Math.Max(current, offset + value.Length);
         // ExtendString zero-fills past the old end, so a gap before the offset reads as zeros.
         value.CopyTo(k.ExtendString((int)length).Slice((int)offset));
+        ctx.Notify(Ev.String, "setrange"u8, ctx.Args[1]);
         ctx.Writer.WriteInteger(length);
     }
 

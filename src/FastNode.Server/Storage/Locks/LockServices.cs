@@ -23,6 +23,9 @@ public sealed class LockServices
     /// <summary>Runs a lease timer when it fires (see <see cref="ILeaseTimerHandler"/>).</summary>
     public ILeaseTimerHandler Timers { get; }
 
+    /// <summary>Expiries and hand-offs, for keyspace notifications (null: nobody listens).</summary>
+    public ILockEventSink? Events { get; init; }
+
     /// <summary>Wall-clock Unix ms, the clock of lease deadlines and key TTLs.</summary>
     public long NowMs => Time.GetUtcNow().ToUnixTimeMilliseconds();
 }

@@ -123,6 +123,7 @@ public sealed class LockState : ICopyableValue
         int j = IndexOfHolder(owner);
         if (j < 0) return false;
         RemoveHolderAt(j);
+        if (_services.Events is { } events && _home.Owner is { } db) events.Released(db, _key, IsSemaphore);
         if (_head is not null) GrantWaiters(now);
         return true;
     }
@@ -319,10 +320,14 @@ public sealed class LockState : ICopyableValue
     /// <summary>Drops expired leases and hands their permits to waiters.</summary>
     private void Settle(long now)
     {
+        bool expired = false;
         for (int j = _holderCount - 1; j >= 0; j--)
         {
-            if (_holders[j].Deadline <= now) RemoveHolderAt(j);
+            if (_holders[j].Deadline > now) continue;
+            RemoveHolderAt(j);
+            expired = true;
         }
+        if (expired && _services.Events is { } events && _home.Owner is { } db) events.LeaseExpired(db, _key, IsSemaphore);
         if (_head is not null) GrantWaiters(now);
     }
 
@@ -348,6 +353,7 @@ public sealed class LockState : ICopyableValue
             }
             waiter.Token = token;
             waiter.Handoff.Complete();
+            if (token > 0 && _services.Events is { } events && _home.Owner is { } db) events.HandedOff(db, _key, IsSemaphore);
         }
     }
 
