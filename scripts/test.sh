@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test project and prints one closing line "N passed, N failed[, N skipped]".
 # Installs redis-server/redis-tools/redis-sentinel first when missing (tests use redis-cli, compare against a real
-# redis-server, and run FastNode under redis-sentinel).
+# redis-server, and run FastNode under redis-sentinel), and liblua5.1-0/lua-cjson/lua-bitop (scripting).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +12,16 @@ if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/nul
       || echo "warning: could not install redis-server/redis-tools/redis-sentinel; tests that need them are skipped"
   else
     echo "warning: redis-server/redis-tools/redis-sentinel missing and not root; tests that need them are skipped"
+  fi
+fi
+
+# Scripting (EVAL, FUNCTION) runs on Debian's Lua 5.1 with lua-cjson and lua-bitop; without them those tests fail.
+if ! dpkg -s liblua5.1-0 lua-cjson lua-bitop >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq liblua5.1-0 lua-cjson lua-bitop) >/dev/null 2>&1 \
+      || echo "warning: could not install liblua5.1-0/lua-cjson/lua-bitop; scripting tests will fail"
+  else
+    echo "warning: liblua5.1-0/lua-cjson/lua-bitop missing and not root; scripting tests will fail"
   fi
 fi
 

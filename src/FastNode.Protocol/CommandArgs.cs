@@ -29,4 +29,7 @@ public readonly ref struct CommandArgs
 
     /// <summary>The arguments from <paramref name="start"/> on, still sharing the same buffer.</summary>
     public CommandArgs Skip(int start) => new(_source, _ranges.Slice(start));
+
+    /// <summary><paramref name="count"/> arguments from <paramref name="start"/> on, still sharing the same buffer.</summary>
+    public CommandArgs Slice(int start, int count) => new(_source, _ranges.Slice(start, count));
 }

@@ -59,6 +59,11 @@ public sealed class ServerState
     public Storage.Locks.LockServices Locks { get; }
     /// <summary>The change records of every write, for the AOF and replicas (see Persistence/ChangeFeed.cs).</summary>
     public Persistence.ChangeFeed Feed { get; } = new();
+    /// <summary>The Lua state of EVAL scripts and FUNCTION libraries, created on first use (docs/scripting.md).</summary>
+    public Scripting.ScriptEngine Scripts => LazyInitializer.EnsureInitialized(ref _scripts, () => new Scripting.ScriptEngine(this));
+    private Scripting.ScriptEngine? _scripts;
+    /// <summary>The Lua state if a script or function was ever used, without creating it.</summary>
+    public Scripting.ScriptEngine? ScriptsIfStarted => Volatile.Read(ref _scripts);
     /// <summary>The append-only file (on with appendonly yes).</summary>
     public Persistence.Aof.AppendOnlyFile Aof => _aof ??= new Persistence.Aof.AppendOnlyFile(this);
     private Persistence.Aof.AppendOnlyFile? _aof;

@@ -10,7 +10,7 @@ namespace FastNode.Server.Commands;
 /// (processCommand) before the handler runs, so handlers never re-check arity. Inside MULTI it queues instead,
 /// and after a write it tells WATCHers that the command's keys changed.
 /// </summary>
-public static class Dispatcher
+public static partial class Dispatcher
 {
     private const string MisconfError = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. "
         + "Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB "
@@ -106,6 +106,14 @@ public static class Dispatcher
         // As Redis's processCommand: under CLIENT PAUSE (or a FAILOVER's pause of writes) a command it covers waits for
         // the pause to end instead of failing; the connection runs it then (even one that MULTI would queue).
         if (ctx.Server.Pause.TryHold(def, session, args)) return;
+
+        // A script is running (docs/scripting.md): wait for it, or -BUSY once busy-reply-threshold has passed.
+        if (ctx.Server.ScriptsIfStarted is { Running: true } scripts && (def.Flags & CommandFlags.AllowBusy) == 0
+            && scripts.BusyError(session) is { } busy)
+        {
+            Reject(ref ctx, busy);
+            return;
+        }
 
         if (session.Multi is not null && !TransactionCommands.RunsInsideMulti(def))
         {

@@ -37,6 +37,8 @@ public sealed class ConfigRegistry
         Int("io-threads", () => options.IoThreads, v => options.IoThreads = v, 1, 128, immutable: true);
         Choice("io-engine", () => options.IoEngine, v => options.IoEngine = v, immutable: true, ["sockets", "epoll"]);
         Int("busy-poll-us", () => options.BusyPollMicroseconds, v => options.BusyPollMicroseconds = v, 0, 10_000);
+        // busy-reply-threshold (alias lua-time-limit): ms a script runs before other clients get BUSY (docs/scripting.md).
+        Int("busy-reply-threshold", () => options.BusyReplyThresholdMs, v => options.BusyReplyThresholdMs = v, 0, int.MaxValue);
         Bool("pipeline-helper", () => options.PipelineHelper, v => options.PipelineHelper = v);
         Int("tcp-keepalive", () => options.TcpKeepAlive, v => options.TcpKeepAlive = v, 0, int.MaxValue);
         Int("tcp-backlog", () => options.TcpBacklog, v => options.TcpBacklog = v, 0, int.MaxValue, immutable: true);
@@ -370,7 +372,6 @@ public sealed class ConfigRegistry
         ("latency-monitor-threshold", "0"), ("latency-tracking", "yes"),
         ("protected-mode", "yes"), ("replica-serve-stale-data", "yes"),
         ("replica-priority", "100"), ("repl-diskless-sync", "yes"), ("replica-announced", "yes"),
-        ("busy-reply-threshold", "5000"),
         ("activedefrag", "no"), ("oom-score-adj", "no"),
         ("lua-replicate-commands", "yes"), ("tracking-table-max-keys", "1000000"), ("acllog-max-len", "128"),
     ];

@@ -134,6 +134,9 @@ public sealed class Listener : IAsyncDisposable
         {
             var receiving = pump.ReceiveAsync();
             var sending = pump.SendAsync();
+            // Off the accepting thread (.NET's socket engine thread): a first request already received would otherwise
+            // run on it, and a long one (a runaway script) would stop every later accept.
+            await Task.Yield();
             await connection.RunAsync().ConfigureAwait(false);
             await sending.ConfigureAwait(false);
             pump.Close();

@@ -198,6 +198,16 @@ public static class ServerCommands
             ctx.Writer.WriteError("ERR No shutdown in progress.");
             return;
         }
+        // A script past busy-reply-threshold: only SHUTDOWN NOSAVE goes through, and it stops the script (Redis exits).
+        if (ctx.Server.ScriptsIfStarted is { Running: true } scripts)
+        {
+            if ((flags & FastNode.Server.Persistence.ShutdownFlags.NoSave) == 0)
+            {
+                ctx.Writer.WriteError(scripts.BusyText);
+                return;
+            }
+            scripts.AbortForShutdown();
+        }
         var log = ctx.Server.Loggers.CreateLogger("FastNode.Server");
         log.LogWarning("User requested shutdown (client {Id} {Address})", ctx.Session.Id, ctx.Session.RemoteAddress);
         if (!FastNode.Server.Persistence.ShutdownSave.Run(ctx.Server, flags))

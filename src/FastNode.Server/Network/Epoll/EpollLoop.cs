@@ -13,7 +13,7 @@ namespace FastNode.Server.Network.Epoll;
 /// Receiving, epoll changes and closing happen on this thread; other threads post requests (<see cref="Post"/>) and
 /// wake the loop through an eventfd. A client whose handling throws is closed; the loop and its other clients go on.
 /// </summary>
-internal sealed unsafe class EpollLoop
+internal sealed unsafe partial class EpollLoop
 {
     public enum Request { Register, Flush, ResumeReading, EndReceive, Close }
 
@@ -117,6 +117,7 @@ internal sealed unsafe class EpollLoop
 
     private void Run()
     {
+        t_loop = this;
         var events = (EpollNative.Event*)NativeMemory.Alloc(MaxEvents, (nuint)sizeof(EpollNative.Event));
         while (true)
         {
@@ -142,6 +143,7 @@ internal sealed unsafe class EpollLoop
                 uint ready = events[i].Events;
                 try
                 {
+                    _current = transport;
                     if ((ready & EpollNative.Out) != 0) transport.OnWritable();
                     if ((ready & (EpollNative.In | EpollNative.Hup | EpollNative.Err | EpollNative.RdHup)) != 0) transport.OnReadable();
                 }
@@ -161,6 +163,7 @@ internal sealed unsafe class EpollLoop
         {
             try
             {
+                _current = transport;
                 transport.OnWake();
             }
             catch (Exception ex)
