@@ -25,6 +25,8 @@ public sealed class ServerOptions
     public long ProtoMaxBulkLen { get; set; } = 512L * 1024 * 1024;
     /// <summary>client-query-buffer-limit: most bytes of an incomplete request held for one client.</summary>
     public long ClientQueryBufferLimit { get; set; } = 1024L * 1024 * 1024;
+    /// <summary>maxmemory, maxmemory-policy and the eviction settings (Memory/MemoryOptions.cs).</summary>
+    public Memory.MemoryOptions Memory { get; } = new();
     /// <summary>notify-keyspace-events, parsed: the event classes published (none unless K or E is set).</summary>
     public PubSub.KeyspaceEventClass KeyspaceEvents { get; set; }
     /// <summary>hz: active expiry cycles per second.</summary>

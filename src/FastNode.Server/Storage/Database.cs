@@ -52,6 +52,17 @@ public sealed class Database
     /// <summary>Whether expiry deletes nothing now (a stream is applied, or writes are paused).</summary>
     public bool ExpiryHeld => ExpiryPaused || WritesPaused;
 
+    /// <summary>
+    /// Whether keys' access words hold LFU counters (an LFU maxmemory-policy) rather than LRU stamps, and the counters'
+    /// lfu-decay-time (minutes per decrement) and lfu-log-factor. Set by the server when the settings change.
+    /// </summary>
+    public bool Lfu;
+    public int LfuDecayTime = 1;
+    public int LfuLogFactor = 10;
+
+    /// <summary>Where the shards publish the bytes their keys take (shared by all databases of a server); null in unit tests.</summary>
+    public MemoryCounter? Usage { get; init; }
+
     /// <summary>Hears of keys deleted by expiry (the change feed turns them into DELs). Set by the server.</summary>
     public IKeyspaceObserver? Observer { get; set; }
 
@@ -158,6 +169,36 @@ public sealed class Database
     }
 
     internal void KeyExpired(byte[] key) => Observer?.KeyExpired(this, key);
+
+    internal void KeyEvicted(byte[] key) => Observer?.KeyEvicted(this, key);
+
+    /// <summary>
+    /// Evicts one key of shard <paramref name="shardIndex"/> (see <see cref="Shard.EvictOne"/>) with its lock held, a
+    /// running snapshot having captured the shard first. Returns the bytes freed, or -1 when the shard has nothing to evict.
+    /// </summary>
+    public long EvictFrom(int shardIndex, EvictionPolicy policy, int samples, long nowMs)
+    {
+        var captures = _captures;
+        if (captures is not null) BeforeWrite(captures, shardIndex);
+        var shard = _shards[shardIndex];
+        lock (shard.Lock) return shard.EvictOne(policy, samples, nowMs);
+    }
+
+    /// <summary>Bytes the keys of this database take (its shards' exact counts, read without locks).</summary>
+    public long UsedBytes()
+    {
+        long total = 0;
+        foreach (var shard in _shards) total += Volatile.Read(ref Unsafe.AsRef(in shard.UsedBytesRef));
+        return total;
+    }
+
+    /// <summary>Keys evicted from this database so far (INFO evicted_keys), read without locks.</summary>
+    public long EvictedCount()
+    {
+        long total = 0;
+        foreach (var shard in _shards) total += Volatile.Read(ref shard.Evicted);
+        return total;
+    }
 
     internal void KeyAdded(ReadOnlySpan<byte> key) => Observer?.KeyAdded(this, key);
 
@@ -283,6 +324,7 @@ public sealed class Database
                 shard.Hits = 0;
                 shard.Misses = 0;
                 shard.Expired = 0;
+                shard.Evicted = 0;
             }
         }
     }
