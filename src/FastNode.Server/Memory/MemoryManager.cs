@@ -17,7 +17,7 @@ public sealed class MemoryManager
     private readonly ServerState _server;
     private readonly MemoryOptions _options;
     private readonly Lock _evicting = new();
-    private int _cursor;        // next (database * shards + shard) to evict from; under _evicting
+    private int _cursor;        // the database evicted from now; under _evicting
     private long _clientBuffers;
     private long _peak;
 
@@ -97,21 +97,24 @@ public sealed class MemoryManager
             long started = Stopwatch.GetTimestamp();
             int samples = _options.Samples;
             long nowMs = _server.NowMs;
-            int shards = _server.Database(0).ShardCount;
-            int slots = _server.DatabaseCount * shards;
-            int fruitless = 0;   // consecutive shards with nothing to evict
+            int dbs = _server.DatabaseCount;
+            int fruitless = 0;   // consecutive databases with nothing to evict
             long evicted = 0;
             while (UsedMemory > max)
             {
-                int slot = _cursor;
-                _cursor = slot + 1 == slots ? 0 : slot + 1;
-                var db = _server.Database(slot / shards);
-                if (db.ExpiryHeld || db.EvictFrom(slot % shards, policy, samples, nowMs) < 0)
+                if (_cursor >= dbs) _cursor = 0;
+                var db = _server.Database(_cursor);
+                bool wrapped = false;
+                long freed = db.ExpiryHeld ? -1 : db.EvictNext(policy, samples, nowMs, out wrapped);
+                if (freed < 0)
                 {
-                    if (++fruitless >= slots) return EvictionResult.Fail;
+                    _cursor++;
+                    if (++fruitless >= dbs) return EvictionResult.Fail;
                     continue;
                 }
                 fruitless = 0;
+                // Round the shards of one database, then the next: one key per shard visit.
+                if (wrapped) _cursor++;
                 if ((++evicted & 15) == 0 && limitTicks > 0 && Stopwatch.GetTimestamp() - started > limitTicks) return EvictionResult.Running;
             }
         }

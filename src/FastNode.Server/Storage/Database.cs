@@ -172,16 +172,33 @@ public sealed class Database
 
     internal void KeyEvicted(byte[] key) => Observer?.KeyEvicted(this, key);
 
+    private int _evictCursor;   // next shard to evict from; racy between evicting threads, which only costs fairness
+
     /// <summary>
-    /// Evicts one key of shard <paramref name="shardIndex"/> (see <see cref="Shard.EvictOne"/>) with its lock held, a
-    /// running snapshot having captured the shard first. Returns the bytes freed, or -1 when the shard has nothing to evict.
+    /// Evicts one key (see <see cref="Shard.EvictOne"/>) from the next shard in turn that has one the policy may take,
+    /// with its lock held, a running snapshot having captured the shard first. Shards are tried in a ring, so keys go
+    /// evenly from all of them. Returns the bytes freed, or -1 when no shard has anything to evict; <paramref name="wrapped"/>
+    /// says the ring came round to its first shard (the caller moves on to another database then).
     /// </summary>
-    public long EvictFrom(int shardIndex, EvictionPolicy policy, int samples, long nowMs)
+    public long EvictNext(EvictionPolicy policy, int samples, long nowMs, out bool wrapped)
     {
-        var captures = _captures;
-        if (captures is not null) BeforeWrite(captures, shardIndex);
-        var shard = _shards[shardIndex];
-        lock (shard.Lock) return shard.EvictOne(policy, samples, nowMs);
+        bool onlyVolatile = policy.OnlyVolatile();
+        wrapped = false;
+        for (int tried = 0; tried < _shards.Length; tried++)
+        {
+            int index = _evictCursor;
+            _evictCursor = (index + 1) & _mask;
+            if (_evictCursor == 0) wrapped = true;
+            var shard = _shards[index];
+            // Unlocked look first: most shards of an unused database are empty.
+            if ((onlyVolatile ? shard.VolatileCount : shard.Count) == 0) continue;
+            var captures = _captures;
+            if (captures is not null) BeforeWrite(captures, index);
+            long freed;
+            lock (shard.Lock) freed = shard.EvictOne(policy, samples, nowMs);
+            if (freed >= 0) return freed;
+        }
+        return -1;
     }
 
     /// <summary>Bytes the keys of this database take (its shards' exact counts, read without locks).</summary>
