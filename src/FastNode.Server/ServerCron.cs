@@ -38,7 +38,7 @@ public sealed class ServerCron(ServerState server)
                 server.Metrics.Sample(server);
                 server.Memory.Sample();
                 EvictIfOver();
-                Memory.MemoryReclaimer.Tick();
+                Memory.MemoryReclaimer.Tick(server.Options.Memory.Reclaim);
             }
             catch (Exception ex)
             {

@@ -16,6 +16,7 @@ public sealed partial class ConfigRegistry
         Int("lfu-log-factor", () => memory.LfuLogFactor, v => Changed(memory, () => memory.LfuLogFactor = v), 0, int.MaxValue);
         Int("lfu-decay-time", () => memory.LfuDecayTime, v => Changed(memory, () => memory.LfuDecayTime = v), 0, int.MaxValue);
         Memory("maxmemory-clients", () => memory.MaxMemoryClients, v => Changed(memory, () => memory.MaxMemoryClients = v), 0);
+        Choice("memory-reclaim", () => memory.Reclaim, v => memory.Reclaim = v, immutable: false, ["aggressive", "compact", "off"]);
         Bool("replica-ignore-maxmemory", () => memory.ReplicaIgnoreMaxMemory, v => Changed(memory, () => memory.ReplicaIgnoreMaxMemory = v));
     }
 

@@ -24,6 +24,8 @@ public sealed class MemoryOptions
     public long MaxMemoryClients { get; set; }
     /// <summary>replica-ignore-maxmemory: a replica does not evict (its primary's DELs keep it in step).</summary>
     public bool ReplicaIgnoreMaxMemory { get; set; } = true;
+    /// <summary>memory-reclaim (FastNode only): how memory is given back after large frees (Memory/MemoryReclaimer.cs).</summary>
+    public string Reclaim { get; set; } = "aggressive";
 
     /// <summary>Called after CONFIG SET (or start-up) changed any of these (the server pushes the LFU settings to the shards).</summary>
     public Action? Changed { get; set; }

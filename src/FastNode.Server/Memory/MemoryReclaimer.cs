@@ -28,9 +28,11 @@ public static class MemoryReclaimer
     public static long Collections;
 
     /// <summary>From the cron: collects when enough large memory was freed and the last collection is old enough.</summary>
-    public static void Tick()
+    /// <param name="mode">memory-reclaim: "aggressive" (compacting, the large object heap included, and freed regions
+    /// decommitted), "compact" (the same without the decommit), or "off" (leave it to the GC).</param>
+    public static void Tick(string mode)
     {
-        if (LargeFrees.Pending < Threshold) return;
+        if (LargeFrees.Pending < Threshold || mode == "off") return;
         long now = Stopwatch.GetTimestamp();
         if (Stopwatch.GetElapsedTime(Volatile.Read(ref s_lastCollectionTicks), now).TotalMilliseconds < MinIntervalMs) return;
         if (Interlocked.Exchange(ref s_running, 1) == 1) return;
@@ -38,7 +40,7 @@ public static class MemoryReclaimer
         {
             LargeFrees.Take();
             GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            GC.Collect(GC.MaxGeneration, mode == "compact" ? GCCollectionMode.Forced : GCCollectionMode.Aggressive, blocking: true, compacting: true);
             Interlocked.Increment(ref Collections);
             Volatile.Write(ref s_lastCollectionTicks, Stopwatch.GetTimestamp());
         }
