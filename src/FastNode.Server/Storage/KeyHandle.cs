@@ -301,6 +301,15 @@ public ref struct KeyHandle
         }
     }
 
+    /// <summary>
+    /// Bytes used_memory counts for this key (MEMORY USAGE): its entry, its key array, and its string's buffer or its
+    /// collection's estimate (<see cref="ValueSize"/>). Only while <see cref="Exists"/>.
+    /// </summary>
+    public readonly long MemoryUsage => Shard.EntryBytes + Shard.ArrayBytes(Entry.Key!.Length) + ValueEstimate;
+
+    /// <summary>The value's part of <see cref="MemoryUsage"/>.</summary>
+    public readonly long ValueEstimate => Entry.IsString ? StringValue.Bytes(Entry) : ValueSize.Estimate(Entry.Value);
+
     /// <summary>Object header plus length field of an array on 64-bit .NET.</summary>
     private const int ArrayHeaderBytes = 24;
 

@@ -10,9 +10,6 @@ namespace FastNode.Server.Commands.Server;
 /// </summary>
 public static class MemoryCommands
 {
-    /// <summary>Object header plus array length field of a byte[] on 64-bit .NET.</summary>
-    private const int ArrayOverhead = 24;
-
     /// <summary>MEMORY USAGE key [SAMPLES count]: nil for a missing key.</summary>
     public static void Usage(ref CommandContext ctx)
     {
@@ -50,19 +47,13 @@ public static class MemoryCommands
                 ctx.Writer.WriteNullBulk();
                 return;
             }
-            // The figure used_memory counts for the key (Shard.UsedBytes): entry, key array, and the string's buffer or
-            // the collection's estimate from its element count.
-            bytes = Shard.EntryBytes + ArraySize(k.Key.Length) + k.Value switch
-            {
-                byte[] => k.StringFootprint,
-                IMemoryUsage measured => measured.EstimateBytes(samples),
-                var other => ValueSize.Estimate(other),
-            };
+            // The figure used_memory counts for the key: entry, key array, and the string's buffer or the collection's
+            // estimate from its element count.
+            bytes = k.Value is IMemoryUsage measured ? k.MemoryUsage - k.ValueEstimate + measured.EstimateBytes(samples) : k.MemoryUsage;
         }
         ctx.Writer.WriteInteger(bytes);
     }
 
-    private static long ArraySize(int length) => ArrayOverhead + ((length + 7) & ~7);
 
     public static void Stats(ref CommandContext ctx)
     {
