@@ -49,6 +49,15 @@ public sealed class CommandReader(ProtocolLimits limits)
     /// <summary>Bytes held in the carry-over buffer (part of a request not yet complete).</summary>
     public int PendingBytes => _carryEnd - _carryStart;
 
+    /// <summary>Bytes the carry-over buffer takes now, used or not (INFO mem_clients_normal, client eviction).</summary>
+    public int BufferCapacity => _carry.Length;
+
+    /// <summary>
+    /// Told of every carry-over buffer too large for the pool when it is dropped (the request completed, or the
+    /// client left): it lies on the large object heap, which only a full collection gives back to the OS.
+    /// </summary>
+    public Action<long>? LargeBufferReleased { get; set; }
+
     /// <summary>
     /// Reads the next command. <paramref name="input"/> is advanced past whatever this reader consumed or carried over;
     /// what is left of it must stay in the pipe. Returns false when more data is needed.
@@ -141,7 +150,11 @@ public sealed class CommandReader(ProtocolLimits limits)
             Compact();
             if (_carryEnd + data.Length > _carry.Length)
             {
-                long wanted = Math.Max(Math.Max(total, _carryNeeded), Math.Min(_carry.Length * 2L, limits.MaxQueryBuffer));
+                // Grow with the bytes that arrived, doubling, never past what the request announced: a client that
+                // sends `$536870912` and then nothing holds a few KB, not 512 MB (Redis preallocates big arguments,
+                // but its malloc does not touch the pages; a .NET array is committed and zeroed at once).
+                long announced = Math.Max(total, _carryNeeded);
+                long wanted = Math.Max(total, Math.Min(Math.Max(_carry.Length * 2L, 4096), announced));
                 wanted = Math.Min(Math.Max(wanted, 4096), Array.MaxLength);
                 // Small buffers come from the shared pool; a big one (a large argument) is allocated at its exact size,
                 // because the pool would round 512 MB up to 1 GB and then keep it after the command is done.
@@ -182,7 +195,17 @@ public sealed class CommandReader(ProtocolLimits limits)
     private void ReturnCarry()
     {
         if (_carryPooled) ArrayPool<byte>.Shared.Return(_carry);
+        else if (_carry.Length > MaxPooledCarry) LargeBufferReleased?.Invoke(_carry.Length);
         _carryPooled = false;
+    }
+
+    /// <summary>
+    /// Drops a large carry-over buffer once nothing is pending in it. Call between batches (the last command's
+    /// arguments are dead then): otherwise a 512 MB request's buffer would stay until the client's next request.
+    /// </summary>
+    public void ReleaseIdleBuffer()
+    {
+        if (_carryStart == _carryEnd && _carry.Length > RetainedCarryCapacity) ReleaseCarryIfLarge();
     }
 
     /// <summary>Gives pooled memory back when the connection closes.</summary>

@@ -36,11 +36,32 @@ public sealed class ServerCron(ServerState server)
                 server.Replication.Cron();
                 CheckSaveRules();
                 server.Metrics.Sample(server);
+                server.Memory.Sample();
+                EvictIfOver();
+                Memory.MemoryReclaimer.Tick(server.Options.Memory.Reclaim);
             }
             catch (Exception ex)
             {
                 _log.LogError(ex, "server cron failed");
             }
+        }
+    }
+
+    /// <summary>
+    /// Keeps evicting while over maxmemory between commands (Redis's eviction time proc): after CONFIG SET lowered the
+    /// limit, or when a command's time budget ran out.
+    /// </summary>
+    private void EvictIfOver()
+    {
+        if (!server.Memory.OverLimit) return;
+        bool ordered = server.Feed.Gate.Enter();
+        try
+        {
+            server.Memory.PerformEvictions();
+        }
+        finally
+        {
+            server.Feed.Gate.Exit(ordered);
         }
     }
 

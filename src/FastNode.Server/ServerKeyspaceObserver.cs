@@ -6,8 +6,8 @@ namespace FastNode.Server;
 
 /// <summary>
 /// What the store reports without a command asking (<see cref="IKeyspaceObserver"/>), sent where the server wants it:
-/// expiry goes to the change feed (as a DEL) and to keyspace notifications, new keys and read misses to notifications
-/// only, served waiters to both and deferred wakes to the feed.
+/// expiry and eviction go to the change feed (as a DEL) and to keyspace notifications, new keys and read misses to
+/// notifications only, served waiters to both and deferred wakes to the feed.
 /// </summary>
 public sealed class ServerKeyspaceObserver(ChangeFeed feed, KeyspaceNotifier notifier) : IKeyspaceObserver
 {
@@ -17,6 +17,12 @@ public sealed class ServerKeyspaceObserver(ChangeFeed feed, KeyspaceNotifier not
     {
         _feed.KeyExpired(db, key);
         notifier.Publish(KeyspaceEventClass.Expired, "expired"u8, db.Index, key);
+    }
+
+    public void KeyEvicted(Database db, byte[] key)
+    {
+        _feed.KeyEvicted(db, key);
+        notifier.Publish(KeyspaceEventClass.Evicted, "evicted"u8, db.Index, key);
     }
 
     public void KeyAdded(Database db, ReadOnlySpan<byte> key) => notifier.Publish(KeyspaceEventClass.NewKey, "new"u8, db.Index, key);

@@ -41,14 +41,18 @@ public sealed class ServerState
         int shards = options.EffectiveShards();
         _databases = new Database[options.Databases];
         var observer = new ServerKeyspaceObserver(Feed, Notifier);
-        for (int i = 0; i < _databases.Length; i++) _databases[i] = new Database(shards, i) { Observer = observer };
+        var usage = new MemoryCounter();
+        for (int i = 0; i < _databases.Length; i++) _databases[i] = new Database(shards, i) { Observer = observer, Usage = usage };
         if (options.ClusterEnabled) _databases[0].SlotKeys = new Storage.SlotKeyIndex();
+        Memory = new FastNode.Server.Memory.MemoryManager(this, usage);
         Replication = new Persistence.Replication.ReplicationState(this);
         Pause = new ClientPause(this);
         Limits = new ProtocolLimits { MaxBulkLength = options.ProtoMaxBulkLen, MaxQueryBuffer = options.ClientQueryBufferLimit };
     }
 
     public ServerOptions Options { get; }
+    /// <summary>used_memory, maxmemory and eviction (Memory/MemoryManager.cs).</summary>
+    public FastNode.Server.Memory.MemoryManager Memory { get; }
     public ConfigRegistry Config { get; }
     public TimeProvider Time { get; }
     public ILoggerFactory Loggers { get; }

@@ -30,6 +30,10 @@ public sealed class ServerProcesses : IDisposable
     /// <summary>A FastNode process; <see cref="Running.Ready"/> waits for it to answer.</summary>
     public Running FastNode(int port, string arguments) => Start("dotnet", $"\"{FastNodeDll}\" --port {port} --bind 127.0.0.1 {arguments}", port);
 
+    /// <summary>A FastNode with extra environment variables (runtime knobs such as DOTNET_GCHeapHardLimit).</summary>
+    public Running FastNode(int port, string arguments, IReadOnlyDictionary<string, string> environment) =>
+        Start("dotnet", $"\"{FastNodeDll}\" --port {port} --bind 127.0.0.1 {arguments}", port, environment: environment);
+
     /// <summary>A FastNode process inside a <see cref="NetworkLab"/> namespace, listening on the host's address.</summary>
     public Running FastNodeIn(LabHost host, int port, string arguments) =>
         Start("ip", $"netns exec {host.Namespace} dotnet \"{FastNodeDll}\" --port {port} --bind {host.Address} {arguments}", port, host.Address);
@@ -56,9 +60,10 @@ public sealed class ServerProcesses : IDisposable
         return (process.ExitCode, stdout.Result + stderr.Result);
     }
 
-    private Running Start(string file, string arguments, int port, string host = "127.0.0.1")
+    private Running Start(string file, string arguments, int port, string host = "127.0.0.1", IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         var process = new Process { StartInfo = info };
         var log = new StringBuilder();
         process.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };

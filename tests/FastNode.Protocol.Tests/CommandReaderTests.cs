@@ -178,6 +178,51 @@ public sealed class CommandReaderTests
     }
 
     [Test]
+    public void AnnouncedBulkGrowsTheBufferOnlyWithTheBytesReceived()
+    {
+        var reader = ReaderRun.NewReader();
+        long released = 0;
+        reader.LargeBufferReleased = bytes => released += bytes;
+        var header = Bytes("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$536870912\r\n");
+        var first = new byte[header.Length + 20_000];
+        header.CopyTo(first, 0);
+        var input = new ReadOnlySequence<byte>(first);
+        Assert.That(reader.TryRead(ref input, out _), Is.False);
+        Assert.That(reader.BufferCapacity, Is.LessThan(64 * 1024), "the announced 512 MB is not reserved");
+
+        // 3 MB more: the buffer doubles with the data (past the pool's size, so the dropped buffers are reported).
+        for (int i = 0; i < 3; i++)
+        {
+            input = new ReadOnlySequence<byte>(new byte[1024 * 1024]);
+            Assert.That(reader.TryRead(ref input, out _), Is.False);
+        }
+        Assert.That(reader.PendingBytes, Is.EqualTo(first.Length + 3 * 1024 * 1024));
+        Assert.That(reader.BufferCapacity, Is.InRange(reader.PendingBytes, 2L * reader.PendingBytes));
+        int capacity = reader.BufferCapacity;
+        reader.Reset();
+        Assert.That(reader.BufferCapacity, Is.Zero);
+        Assert.That(released, Is.GreaterThanOrEqualTo(capacity), "the client left: its large buffer is reported as freed");
+    }
+
+    [Test]
+    public void LargeBufferIsReleasedWhenItsRequestCompletes()
+    {
+        var reader = ReaderRun.NewReader();
+        long released = 0;
+        reader.LargeBufferReleased = bytes => released += bytes;
+        var request = Encode("SET", "k", new string('x', 3_000_000));
+        var input = new ReadOnlySequence<byte>(request[..20_000]);
+        Assert.That(reader.TryRead(ref input, out _), Is.False);
+        input = new ReadOnlySequence<byte>(request[20_000..]);
+        Assert.That(reader.TryRead(ref input, out var command), Is.True);
+        Assert.That(command[2].Length, Is.EqualTo(3_000_000));
+        Assert.That(reader.BufferCapacity, Is.GreaterThanOrEqualTo(3_000_000));
+        reader.ReleaseIdleBuffer();
+        Assert.That(reader.BufferCapacity, Is.Zero, "dropped between batches, not kept until the client's next request");
+        Assert.That(released, Is.GreaterThanOrEqualTo(3_000_000));
+    }
+
+    [Test]
     public void SmallPartialRequestStaysInThePipe()
     {
         var reader = ReaderRun.NewReader();

@@ -124,7 +124,7 @@ public sealed class ServerCommandsTests
         Assert.That(await c.CallAsync("MEMORY", "USAGE", "k", "SAMPLES"), Is.EqualTo(Syntax));
         Assert.That(await c.CallAsync("MEMORY", "USAGE", "k", "SAMPLES", "-1"), Is.EqualTo(Syntax));
         Assert.That(await c.CallAsync("MEMORY", "USAGE", "k", "SAMPLES", "x"), Is.EqualTo("-ERR value is not an integer or out of range\r\n"));
-        Assert.That(await c.CallAsync("MEMORY", "STATS"), Does.StartWith("*14\r\n$14\r\npeak.allocated\r\n:"));
+        Assert.That(await c.CallAsync("MEMORY", "STATS"), Does.StartWith("*20\r\n$14\r\npeak.allocated\r\n:"));
         Assert.That(await c.CallAsync("SLOWLOG", "GET"), Is.EqualTo("*0\r\n"));
         Assert.That(await c.CallAsync("SLOWLOG", "GET", "-1"), Is.EqualTo("*0\r\n"));
         Assert.That(await c.CallAsync("SLOWLOG", "GET", "-2"), Is.EqualTo("-ERR count should be greater than or equal to -1\r\n"));

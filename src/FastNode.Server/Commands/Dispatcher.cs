@@ -60,6 +60,14 @@ public static partial class Dispatcher
             return;
         }
 
+        // maxmemory (Redis's performEvictions in processCommand): evict before the command runs; when nothing more can
+        // go, commands that may grow memory get OOM (inside MULTI every command but EXEC, DISCARD, QUIT and RESET).
+        if (ctx.Server.Memory.OverLimit && !session.IsMasterLink && MemoryGate.RefusesForMemory(ref ctx, def))
+        {
+            Reject(ref ctx, MemoryGate.OomError);
+            return;
+        }
+
         // Redis's writeCommandsDeniedByDiskError: after a failed background save, writes (and PING) get MISCONF.
         if (!ctx.Server.Persistence.LastBgsaveOk && !session.IsMasterLink && ((def.Flags & CommandFlags.Write) != 0 || def.Name == "PING")
             && ctx.Server.Persistence.RefusesWrites(ctx.Server.Options))

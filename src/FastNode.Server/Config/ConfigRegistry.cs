@@ -8,7 +8,7 @@ namespace FastNode.Server.Config;
 /// absent) are accepted, validated the way Redis validates them, and reported back, so tools written for Redis keep
 /// working. Old names (slave-read-only, hash-max-ziplist-entries...) are aliases of the same setting, as in Redis.
 /// </summary>
-public sealed class ConfigRegistry
+public sealed partial class ConfigRegistry
 {
     private readonly Dictionary<string, ConfigSetting> _settings = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<KeyValuePair<string, ConfigSetting>> _ordered = [];
@@ -67,7 +67,7 @@ public sealed class ConfigRegistry
         Add(new ConfigSetting("shutdown-on-sigint", () => options.ShutdownOnSigint, v => SetShutdownFlags(v, f => options.ShutdownOnSigint = f)));
         Int("shutdown-timeout", () => options.ShutdownTimeout, v => options.ShutdownTimeout = v, 0, int.MaxValue);
         foreach (var (name, value) in ImmutableDefaults) PassThrough(name, value, immutable: true);
-        OneOf("maxmemory-policy", "noeviction", "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction");
+        AddMemorySettings(options.Memory);
         Bool("appendonly", () => options.AppendOnly, v => options.AppendOnly = v);
         Choice("appendfsync", () => options.AppendFsync, v => options.AppendFsync = v, immutable: false, ["always", "everysec", "no"]);
         Add(new ConfigSetting("appenddirname", () => options.AppendDirName, v => FileNameOnly(v, out var error) ? Assign(() => options.AppendDirName = v) : error, Immutable: true));
@@ -363,9 +363,7 @@ public sealed class ConfigRegistry
         ("stream-node-max-bytes", "4096"), ("stream-node-max-entries", "100"),
         ("hll-sparse-max-bytes", "3000"), ("activerehashing", "yes"), ("active-expire-effort", "1"),
         ("no-appendfsync-on-rewrite", "no"), ("aof-rewrite-incremental-fsync", "yes"), ("aof-timestamp-enabled", "no"),
-        ("maxmemory", "0"), ("maxmemory-clients", "0"),
         ("rdb-save-incremental-fsync", "yes"), ("rdb-del-sync-files", "no"), ("rdb-key-save-delay", "0"),
-        ("maxmemory-samples", "5"), ("lfu-log-factor", "10"), ("lfu-decay-time", "1"),
         ("lazyfree-lazy-eviction", "no"), ("lazyfree-lazy-expire", "no"), ("lazyfree-lazy-server-del", "no"),
         ("lazyfree-lazy-user-del", "no"), ("lazyfree-lazy-user-flush", "no"),
         ("slowlog-log-slower-than", "10000"), ("slowlog-max-len", "128"),

@@ -27,6 +27,8 @@ public sealed class ServerOptions
     public long ClientQueryBufferLimit { get; set; } = 1024L * 1024 * 1024;
     /// <summary>busy-reply-threshold (lua-time-limit): ms a script runs before other clients get -BUSY (0 = at once).</summary>
     public int BusyReplyThresholdMs { get; set; } = 5000;
+    /// <summary>maxmemory, maxmemory-policy and the eviction settings (Memory/MemoryOptions.cs).</summary>
+    public Memory.MemoryOptions Memory { get; } = new();
     /// <summary>notify-keyspace-events, parsed: the event classes published (none unless K or E is set).</summary>
     public PubSub.KeyspaceEventClass KeyspaceEvents { get; set; }
     /// <summary>hz: active expiry cycles per second.</summary>

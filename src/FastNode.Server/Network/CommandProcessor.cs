@@ -32,7 +32,7 @@ public sealed class CommandProcessor
         _server = server;
         Session = session;
         _log = log;
-        _reader = new CommandReader(server.Limits);
+        _reader = new CommandReader(server.Limits) { LargeBufferReleased = LargeFrees.Freed };
     }
 
     public ClientSession Session { get; }
@@ -85,6 +85,9 @@ public sealed class CommandProcessor
             }
             // Pushes queued for this connection (what woke it, when the batch is empty), before the one flush.
             if (session.PubSub is { } subscriber) subscriber.DrainTo(ref ctx.Writer);
+            // A large request's buffer goes as soon as the request is done, not at the client's next request.
+            _reader.ReleaseIdleBuffer();
+            session.QueryBufferBytes = _reader.BufferCapacity;
             return null;
         }
         catch (RespProtocolException ex)
@@ -201,5 +204,9 @@ public sealed class CommandProcessor
         && def.FullName is "subscribe" or "ssubscribe" or "psubscribe" or "unsubscribe" or "sunsubscribe" or "punsubscribe";
 
     /// <summary>Returns pooled buffers when the connection closes.</summary>
-    public void Reset() => _reader.Reset();
+    public void Reset()
+    {
+        _reader.Reset();
+        Session.QueryBufferBytes = 0;
+    }
 }

@@ -40,6 +40,8 @@ public sealed class ClientSession
 
     /// <summary>Set by PSYNC/SYNC: this connection is a replica, and its loop sends it the stream from now on.</summary>
     public Persistence.Replication.ReplicaFeed? Replica;
+    /// <summary>Bytes the client's request buffer takes (set by its loop after each batch; INFO mem_clients_normal).</summary>
+    public long QueryBufferBytes;
 
     /// <summary>The client that applies the stream of this server's primary (exempt from READONLY).</summary>
     public bool IsMasterLink;

@@ -55,6 +55,17 @@ public sealed class Database
     /// <summary>Cluster mode, database 0 only: its keys by hash slot (CLUSTER COUNTKEYSINSLOT / GETKEYSINSLOT).</summary>
     public SlotKeyIndex? SlotKeys { get; set; }
 
+    /// <summary>
+    /// Whether keys' access words hold LFU counters (an LFU maxmemory-policy) rather than LRU stamps, and the counters'
+    /// lfu-decay-time (minutes per decrement) and lfu-log-factor. Set by the server when the settings change.
+    /// </summary>
+    public bool Lfu;
+    public int LfuDecayTime = 1;
+    public int LfuLogFactor = 10;
+
+    /// <summary>Where the shards publish the bytes their keys take (shared by all databases of a server); null in unit tests.</summary>
+    public MemoryCounter? Usage { get; init; }
+
     /// <summary>Hears of keys deleted by expiry (the change feed turns them into DELs). Set by the server.</summary>
     public IKeyspaceObserver? Observer { get; set; }
 
@@ -161,6 +172,53 @@ public sealed class Database
     }
 
     internal void KeyExpired(byte[] key) => Observer?.KeyExpired(this, key);
+
+    internal void KeyEvicted(byte[] key) => Observer?.KeyEvicted(this, key);
+
+    private int _evictCursor;   // next shard to evict from; racy between evicting threads, which only costs fairness
+
+    /// <summary>
+    /// Evicts one key (see <see cref="Shard.EvictOne"/>) from the next shard in turn that has one the policy may take,
+    /// with its lock held, a running snapshot having captured the shard first. Shards are tried in a ring, so keys go
+    /// evenly from all of them. Returns the bytes freed, or -1 when no shard has anything to evict; <paramref name="wrapped"/>
+    /// says the ring came round to its first shard (the caller moves on to another database then).
+    /// </summary>
+    public long EvictNext(EvictionPolicy policy, int samples, long nowMs, out bool wrapped)
+    {
+        bool onlyVolatile = policy.OnlyVolatile();
+        wrapped = false;
+        for (int tried = 0; tried < _shards.Length; tried++)
+        {
+            int index = _evictCursor;
+            _evictCursor = (index + 1) & _mask;
+            if (_evictCursor == 0) wrapped = true;
+            var shard = _shards[index];
+            // Unlocked look first: most shards of an unused database are empty.
+            if ((onlyVolatile ? shard.VolatileCount : shard.Count) == 0) continue;
+            var captures = _captures;
+            if (captures is not null) BeforeWrite(captures, index);
+            long freed;
+            lock (shard.Lock) freed = shard.EvictOne(policy, samples, nowMs);
+            if (freed >= 0) return freed;
+        }
+        return -1;
+    }
+
+    /// <summary>Bytes the keys of this database take (its shards' exact counts, read without locks).</summary>
+    public long UsedBytes()
+    {
+        long total = 0;
+        foreach (var shard in _shards) total += Volatile.Read(ref Unsafe.AsRef(in shard.UsedBytesRef));
+        return total;
+    }
+
+    /// <summary>Keys evicted from this database so far (INFO evicted_keys), read without locks.</summary>
+    public long EvictedCount()
+    {
+        long total = 0;
+        foreach (var shard in _shards) total += Volatile.Read(ref shard.Evicted);
+        return total;
+    }
 
     internal void KeyAdded(ReadOnlySpan<byte> key) => Observer?.KeyAdded(this, key);
 
@@ -286,6 +344,7 @@ public sealed class Database
                 shard.Hits = 0;
                 shard.Misses = 0;
                 shard.Expired = 0;
+                shard.Evicted = 0;
             }
         }
     }

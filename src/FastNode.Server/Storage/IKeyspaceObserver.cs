@@ -8,6 +8,9 @@ public interface IKeyspaceObserver
 {
     void KeyExpired(Database db, byte[] key);
 
+    /// <summary>A key was deleted to stay under maxmemory: propagated as a DEL, notified as "evicted".</summary>
+    void KeyEvicted(Database db, byte[] key) => KeyExpired(db, key);
+
     /// <summary>A key was added to the database (Redis's dbAdd: a new key, a RENAME or MOVE destination...).</summary>
     void KeyAdded(Database db, ReadOnlySpan<byte> key) { }
 

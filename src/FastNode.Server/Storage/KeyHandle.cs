@@ -25,6 +25,7 @@ public ref struct KeyHandle
     private readonly long _nowMs;
     private Lock.Scope _lock;
     private int _index;     // the entry, or -1 while the key is absent
+    private bool _valueTouched;   // a non-string value was handed out or stored: its size is re-estimated at Dispose
 
     // Inlined into each command (with the lookup a constant) like the lock statement it replaces: try/finally with a
     // flag rather than catch/rethrow, because the JIT does not inline a method with a catch (a call per command).
@@ -58,7 +59,7 @@ public ref struct KeyHandle
         switch (lookup)
         {
             case Lookup.Write:
-                if (index >= 0) shard.At(index).LastAccess = (uint)(nowMs / 1000);
+                if (index >= 0) shard.Touch(ref shard.At(index), nowMs);
                 break;
             case Lookup.NoTouch:
                 if (index >= 0) shard.Hits++;
@@ -72,8 +73,12 @@ public ref struct KeyHandle
         return index;
     }
 
-    /// <summary>Releases the shard lock.</summary>
-    public void Dispose() => _lock.Dispose();
+    /// <summary>Releases the shard lock, after re-estimating the size of a collection the command may have changed.</summary>
+    public void Dispose()
+    {
+        if (_valueTouched && _index >= 0) _shard.AccountValue(_index);
+        _lock.Dispose();
+    }
 
     public readonly ReadOnlySpan<byte> Key => _key;
 
@@ -91,8 +96,15 @@ public ref struct KeyHandle
     /// <summary>Unix seconds of the last stamped access (OBJECT IDLETIME), 0 if never stamped. Only while <see cref="Exists"/>.</summary>
     public readonly uint LastAccess => Entry.LastAccess;
 
-    /// <summary>The command's time as an access stamp (OBJECT IDLETIME counts seconds).</summary>
-    private readonly uint NowSeconds => (uint)(_nowMs / 1000);
+    /// <summary>The key's LFU counter after decay (OBJECT FREQ). Only while <see cref="Exists"/> and under an LFU policy.</summary>
+    public readonly int LfuCounter => AccessClock.DecayedCounter(Entry.LastAccess, _nowMs, _shard.Owner?.LfuDecayTime ?? 1);
+
+    /// <summary>Stamps a key that just got a value: a new key starts its LFU count; any key's LRU stamp is now.</summary>
+    private readonly void Stamp(ref Entry e, bool isNew)
+    {
+        if (isNew) _shard.StampNew(ref e, _nowMs);
+        else if (_shard.Owner is not { Lfu: true }) e.LastAccess = AccessClock.Seconds(_nowMs);
+    }
 
     private readonly ref Entry Entry
     {
@@ -117,12 +129,16 @@ public ref struct KeyHandle
     /// The value when the key holds <paramref name="kind"/>; null when it is missing, or when it holds another type
     /// (then <paramref name="wrongType"/>).
     /// </summary>
-    public readonly T? Get<T>(ValueKind kind, out bool wrongType) where T : class
+    public T? Get<T>(ValueKind kind, out bool wrongType) where T : class
     {
         wrongType = false;
         if (_index < 0) return null;
         ref var e = ref Entry;
-        if (e.Kind == kind) return Unsafe.As<T>(e.Value!);
+        if (e.Kind == kind)
+        {
+            _valueTouched = true;
+            return Unsafe.As<T>(e.Value!);
+        }
         wrongType = true;
         return null;
     }
@@ -147,7 +163,8 @@ public ref struct KeyHandle
         _index = _shard.Add(_hash, _key, kind);
         ref var e = ref Entry;
         e.Value = value;
-        e.LastAccess = NowSeconds;
+        _shard.StampNew(ref e, _nowMs);
+        _valueTouched = true;
         return value;
     }
 
@@ -167,7 +184,8 @@ public ref struct KeyHandle
         StringValue.Release(_shard, ref e);
         e.Kind = kind;
         e.Value = value;
-        e.LastAccess = NowSeconds;
+        Stamp(ref e, isNew: false);
+        _valueTouched = true;
     }
 
     /// <summary>Deletes the key if it exists. Returns whether it did.</summary>
@@ -189,8 +207,18 @@ public ref struct KeyHandle
     /// Marks the key as last accessed <paramref name="idleSeconds"/> ago (RESTORE ... IDLETIME, loading); 0 or less is
     /// now. Only while <see cref="Exists"/>.
     /// </summary>
-    public readonly void SetIdleSeconds(long idleSeconds) =>
+    public readonly void SetIdleSeconds(long idleSeconds)
+    {
+        if (_shard.Owner is { Lfu: true }) return;
         Entry.LastAccess = (uint)Math.Max(0, _nowMs / 1000 - Math.Max(0, idleSeconds));
+    }
+
+    /// <summary>Sets the LFU counter (RESTORE ... FREQ, loading); ignored unless the policy is LFU. Only while <see cref="Exists"/>.</summary>
+    public readonly void SetFrequency(int frequency)
+    {
+        if (_shard.Owner is not { Lfu: true }) return;
+        Entry.LastAccess = (AccessClock.Minutes(_nowMs) << 8) | (uint)Math.Clamp(frequency, 0, 255);
+    }
 
     // ---- moving and copying between two keys (both shards held: MultiShardLock or ShardPairLock) ----
 
@@ -213,8 +241,9 @@ public ref struct KeyHandle
         _index = _key.SequenceEqual(sourceKey) ? _shard.AddOwned(_hash, sourceKey, kind) : _shard.Add(_hash, _key, kind);
         // Entries are reached again by index: adding may have reallocated a shard's first chunk.
         ref var to = ref Entry;
+        // RENAME and MOVE keep the key's access history, as Redis moves the same object.
+        to.LastAccess = source.Entry.LastAccess;
         StringValue.Transfer(fromShard, ref source.Entry, _shard, ref to);
-        to.LastAccess = NowSeconds;
         _shard.SetExpireAt(_index, expireAt);
         fromShard.Remove(source._index);
         source._index = -1;
@@ -237,8 +266,12 @@ public ref struct KeyHandle
         _index = _shard.Add(_hash, _key, kind);
         ref var to = ref Entry;
         if (copy is null) StringValue.Assign(_shard, ref to, source.Entry.StringSpan);
-        else to.Value = copy;
-        to.LastAccess = NowSeconds;
+        else
+        {
+            to.Value = copy;
+            _valueTouched = true;
+        }
+        _shard.StampNew(ref to, _nowMs);
         _shard.SetExpireAt(_index, expireAt);
     }
 
@@ -268,6 +301,15 @@ public ref struct KeyHandle
         }
     }
 
+    /// <summary>
+    /// Bytes used_memory counts for this key (MEMORY USAGE): its entry, its key array, and its string's buffer or its
+    /// collection's estimate (<see cref="ValueSize"/>). Only while <see cref="Exists"/>.
+    /// </summary>
+    public readonly long MemoryUsage => Shard.EntryBytes + Shard.ArrayBytes(Entry.Key!.Length) + ValueEstimate;
+
+    /// <summary>The value's part of <see cref="MemoryUsage"/>.</summary>
+    public readonly long ValueEstimate => Entry.IsString ? StringValue.Bytes(Entry) : ValueSize.Estimate(Entry.Value);
+
     /// <summary>Object header plus length field of an array on 64-bit .NET.</summary>
     private const int ArrayHeaderBytes = 24;
 
@@ -288,19 +330,21 @@ public ref struct KeyHandle
     /// </summary>
     public void SetString(scoped ReadOnlySpan<byte> value)
     {
-        if (_index < 0) _index = _shard.Add(_hash, _key, ValueKind.String);
+        bool isNew = _index < 0;
+        if (isNew) _index = _shard.Add(_hash, _key, ValueKind.String);
         ref var e = ref Entry;
         StringValue.Assign(_shard, ref e, value);
-        e.LastAccess = NowSeconds;
+        Stamp(ref e, isNew);
     }
 
     /// <summary>Like <see cref="SetString"/> with the decimal text of <paramref name="value"/>, keeping room to grow (INCR).</summary>
     public void SetInteger(long value)
     {
-        if (_index < 0) _index = _shard.Add(_hash, _key, ValueKind.String);
+        bool isNew = _index < 0;
+        if (isNew) _index = _shard.Add(_hash, _key, ValueKind.String);
         ref var e = ref Entry;
         StringValue.AssignInteger(_shard, ref e, value);
-        e.LastAccess = NowSeconds;
+        Stamp(ref e, isNew);
     }
 
     /// <summary>
@@ -312,7 +356,8 @@ public ref struct KeyHandle
     {
         int old;
         Span<byte> buffer;
-        if (_index < 0)
+        bool isNew = _index < 0;
+        if (isNew)
         {
             // Room for exactly this length (a SETRANGE target rarely grows again), written in place even when large:
             // nobody can have read the new value yet.
@@ -330,7 +375,7 @@ public ref struct KeyHandle
         buffer.Slice(old, length - old).Clear();
         ref var e = ref Entry;
         e.ValueLength = length;
-        e.LastAccess = NowSeconds;
+        Stamp(ref e, isNew);
         return buffer.Slice(0, length);
     }
 }

@@ -59,6 +59,28 @@ public sealed class Shard
     /// <summary>Keys in this shard that have a TTL.</summary>
     public int VolatileCount => _volatileCount;
 
+    /// <summary>Keys deleted to stay under maxmemory (INFO evicted_keys).</summary>
+    public long Evicted;
+
+    /// <summary>
+    /// Bytes this shard's keys and values take (entry slot, key array, string buffer or a collection's estimate):
+    /// used_memory's dataset part. Exact for strings; collections are estimated when a command leaves them.
+    /// </summary>
+    public long UsedBytes => _usedBytes;
+
+    /// <summary>For lock-free readers (INFO): the field behind <see cref="UsedBytes"/>.</summary>
+    internal ref readonly long UsedBytesRef => ref _usedBytes;
+
+    /// <summary>Changes of <see cref="UsedBytes"/> are passed on to the server-wide counter in steps of this many bytes.</summary>
+    public const int PublishStep = 4096;
+
+    /// <summary>Bytes an entry costs besides its key and value: the 48-byte slot and its share of the bucket array.</summary>
+    public const int EntryBytes = 56;
+
+    private long _usedBytes;
+    private long _unpublished;
+    private EvictionPool? _pool;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static uint BucketHash(ulong hash) => (uint)(hash >> 32);
 
@@ -74,7 +96,7 @@ public sealed class Shard
         int index = FindLive(hash, key, nowMs);
         if (index >= 0)
         {
-            At(index).LastAccess = (uint)(nowMs / 1000);
+            Touch(ref At(index), nowMs);
             Hits++;
         }
         else
@@ -180,6 +202,48 @@ public sealed class Shard
         return index;
     }
 
+    /// <summary>An access by a command: the LRU stamp, or under LFU the decayed and incremented counter.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Touch(ref Entry e, long nowMs)
+    {
+        if (Owner is { Lfu: true } db) e.LastAccess = AccessClock.LfuTouch(e.LastAccess, nowMs, db.LfuDecayTime, db.LfuLogFactor, NextRandom());
+        else e.LastAccess = AccessClock.Seconds(nowMs);
+    }
+
+    /// <summary>The access word of a key just created (or given a new value of its own): now, or LFU's initial count.</summary>
+    public void StampNew(ref Entry e, long nowMs) =>
+        e.LastAccess = Owner is { Lfu: true } ? AccessClock.NewLfu(nowMs) : AccessClock.Seconds(nowMs);
+
+    /// <summary>Adds <paramref name="delta"/> bytes to <see cref="UsedBytes"/>, passing it on in steps.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void Account(long delta)
+    {
+        _usedBytes += delta;
+        _unpublished += delta;
+        if ((ulong)(_unpublished + PublishStep) > 2 * PublishStep) PublishUsage();
+    }
+
+    /// <summary>Passes the bytes not yet counted server-wide on to the database's counter.</summary>
+    internal void PublishUsage()
+    {
+        Owner?.Usage?.Add(_unpublished);
+        _unpublished = 0;
+    }
+
+    /// <summary>Bytes of a byte[] of <paramref name="length"/> on 64-bit .NET: header, method table and length, padded to 8.</summary>
+    public static long ArrayBytes(int length) => 24 + ((length + 7L) & ~7L);
+
+    /// <summary>Re-estimates a collection's size after a command changed it (strings are counted exactly as they change).</summary>
+    internal void AccountValue(int index)
+    {
+        ref var e = ref At(index);
+        if (e.Kind == ValueKind.String) return;
+        int estimate = ValueSize.Estimate(e.Value);
+        if (estimate == e.ValueLength) return;
+        Account(estimate - e.ValueLength);
+        e.ValueLength = estimate;
+    }
+
     private int Insert(ulong hash, byte[] key, ValueKind kind)
     {
         if (_count >= _buckets.Length) Rehash(_buckets.Length * 2);
@@ -207,6 +271,7 @@ public sealed class Shard
         e.Next = bucket;
         bucket = index + 1;
         _count++;
+        Account(EntryBytes + ArrayBytes(key.Length));
         return index;
     }
 
@@ -216,6 +281,7 @@ public sealed class Shard
         if (Owner?.SlotKeys is { } slotKeys) slotKeys.Removed(e.Key!);
         if (e.VolatileSlot >= 0) RemoveVolatile(ref e);
         StringValue.Release(this, ref e);
+        Account(-(EntryBytes + ArrayBytes(e.Key!.Length)));
         ref int link = ref _buckets[e.Hash & (uint)(_buckets.Length - 1)];
         while (link - 1 != index) link = ref At(link - 1).Next;
         link = e.Next;
@@ -332,6 +398,9 @@ public sealed class Shard
                 if (At(i).Key is { } key) slotKeys.Removed(key);
             }
         }
+        Account(-_usedBytes);
+        PublishUsage();
+        _pool?.Clear();
         Strings.Reset();
         _buckets = new int[MinBuckets];
         _chunks = [new Entry[MinBuckets]];
@@ -372,6 +441,57 @@ public sealed class Shard
         _chunks[chunk] = new Entry[ChunkSize];
         _capacity += ChunkSize;
     }
+
+    /// <summary>
+    /// Evicts one key by <paramref name="policy"/> (not NoEviction): for the random policies a random key, otherwise the
+    /// best of a pool refilled with <paramref name="samples"/> sampled keys (the idlest, least frequently used, or
+    /// nearest to expiring). Volatile policies only consider keys with a TTL. The key goes through the delete path,
+    /// counted in <see cref="Evicted"/>, and the database's observer hears of it (a DEL in the change feed, the
+    /// evicted notification). Returns the bytes freed, or -1 when nothing here can be evicted. Allocates nothing.
+    /// </summary>
+    public long EvictOne(EvictionPolicy policy, int samples, long nowMs)
+    {
+        bool onlyVolatile = policy.OnlyVolatile();
+        if (onlyVolatile ? _volatileCount == 0 : _count == 0) return -1;
+        int index;
+        if (policy.IsRandom())
+        {
+            index = onlyVolatile ? _volatile[(int)(NextRandom() % (uint)_volatileCount)] : RandomEntry();
+        }
+        else
+        {
+            var pool = _pool ??= new EvictionPool();
+            int decay = Owner?.LfuDecayTime ?? 1;
+            for (int i = 0; i < samples; i++)
+            {
+                int sampled = onlyVolatile ? _volatile[(int)(NextRandom() % (uint)_volatileCount)] : RandomEntry();
+                ref var s = ref At(sampled);
+                pool.Offer(EvictionScore(policy, in s, nowMs, decay), sampled, s.Key!);
+            }
+            while (true)
+            {
+                if (!pool.TryTakeBest(out index, out var key)) return -1;
+                // A candidate from an earlier round may be gone (deleted, its slot reused) or have lost its TTL.
+                ref var c = ref At(index);
+                if (ReferenceEquals(c.Key, key) && (!onlyVolatile || c.VolatileSlot >= 0)) break;
+            }
+        }
+        long before = _usedBytes;
+        var evicted = At(index).Key!;
+        Remove(index);
+        Evicted++;
+        PublishUsage();
+        Owner?.KeyEvicted(evicted);
+        return before - _usedBytes;
+    }
+
+    /// <summary>Higher evicts first: idle seconds (LRU), 255 minus the decayed counter (LFU), or time left to live (TTL).</summary>
+    private static ulong EvictionScore(EvictionPolicy policy, in Entry e, long nowMs, int decayMinutes) => policy switch
+    {
+        EvictionPolicy.AllKeysLfu or EvictionPolicy.VolatileLfu => (ulong)(255 - AccessClock.DecayedCounter(e.LastAccess, nowMs, decayMinutes)),
+        EvictionPolicy.VolatileTtl => ulong.MaxValue - (ulong)e.ExpireAt,
+        _ => (ulong)AccessClock.IdleSeconds(e.LastAccess, nowMs),
+    };
 
     private ulong NextRandom()
     {

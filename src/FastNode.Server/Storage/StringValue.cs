@@ -71,8 +71,24 @@ public static class StringValue
     /// </summary>
     public static void Release(Shard shard, ref Entry e)
     {
-        if (e.Kind == ValueKind.String && e.InSlab) shard.Strings.Free(e.StringBytes, e.ValueOffset);
+        shard.Account(-Bytes(e));
+        if (e.Kind == ValueKind.String && e.Value is not null)
+        {
+            if (e.InSlab) shard.Strings.Free(e.StringBytes, e.ValueOffset);
+            else LargeFrees.Freed(e.StringBytes.Length);
+        }
         Detach(ref e);
+    }
+
+    /// <summary>
+    /// Bytes the entry's value is counted as in used_memory: a string's chunk or its own array, or for another type the
+    /// estimate kept in <see cref="Entry.ValueLength"/> (which only strings use for their length).
+    /// </summary>
+    public static long Bytes(in Entry e)
+    {
+        if (e.Kind != ValueKind.String) return e.ValueLength;
+        if (e.Value is null) return 0;
+        return e.InSlab ? StringSlabs.CapacityOf(e.StringBytes) : Shard.ArrayBytes(e.StringBytes.Length);
     }
 
     /// <summary>
@@ -84,6 +100,12 @@ public static class StringValue
     {
         if (ReferenceEquals(fromShard, toShard) || !from.InSlab)
         {
+            if (!ReferenceEquals(fromShard, toShard))
+            {
+                long bytes = Bytes(from);
+                fromShard.Account(-bytes);
+                toShard.Account(bytes);
+            }
             to.Value = from.Value;
             to.ValueOffset = from.ValueOffset;
             to.ValueLength = from.ValueLength;
@@ -122,5 +144,6 @@ public static class StringValue
             e.ValueOffset = 0;
             e.Value = new byte[capacity];
         }
+        shard.Account(Bytes(e));
     }
 }

@@ -97,6 +97,9 @@ public sealed class DumpRestoreTests
         Assert.That(int.Parse((await c.CallAsync("OBJECT", "IDLETIME", "d"))[1..^2]), Is.InRange(999, 1001));
         Assert.That(await c.CallAsync("LRANGE", "d", "0", "-1"), Is.EqualTo("*2\r\n$1\r\na\r\n$1\r\nb\r\n"));
         Assert.That(await Restore(c, "e", "0", payload, "FREQ", "5"), Is.EqualTo("+OK\r\n"));
+        Assert.That(await c.CallAsync("CONFIG", "SET", "maxmemory-policy", "allkeys-lfu"), Is.EqualTo("+OK\r\n"));
+        Assert.That(await Restore(c, "f", "0", payload, "FREQ", "42"), Is.EqualTo("+OK\r\n"));
+        Assert.That(await c.CallAsync("OBJECT", "FREQ", "f"), Is.EqualTo(":42\r\n"));
     }
 
     [Test]

@@ -63,12 +63,11 @@ public static class ObjectCommands
         ctx.Writer.WriteInteger(lastAccess == 0 ? 0 : Math.Max(0, nowSeconds - lastAccess));
     }
 
-    /// <summary>
-    /// FastNode keeps no LFU counters: under an LFU policy it answers 0 (a key with no recent accesses);
-    /// under any other policy it answers Redis's error.
-    /// </summary>
+    /// <summary>The key's logarithmic access counter after decay (what allkeys-lfu/volatile-lfu compare); Redis's
+    /// error under any other policy.</summary>
     public static void Freq(ref CommandContext ctx)
     {
+        int counter;
         {
             using var k = ctx.Open(ctx.Args[2], Lookup.NoTouch);
             if (!k.Exists)
@@ -76,9 +75,10 @@ public static class ObjectCommands
                 ctx.Writer.WriteNullBulk();
                 return;
             }
+            counter = k.LfuCounter;
         }
         if (!IsLfuPolicy(ctx.Server)) ctx.Writer.WriteError(RespErrors.LfuNotSelected);
-        else ctx.Writer.WriteRaw(RespReplies.Zero);
+        else ctx.Writer.WriteInteger(counter);
     }
 
     public static void Help(ref CommandContext ctx)
@@ -115,8 +115,7 @@ public static class ObjectCommands
         return k.StringLength <= 20 && Numbers.TryParseInt64(k.String, out value);
     }
 
-    private static bool IsLfuPolicy(ServerState server) =>
-        server.Config.TryGet("maxmemory-policy", out var setting) && setting.Get().Contains("lfu", StringComparison.OrdinalIgnoreCase);
+    private static bool IsLfuPolicy(ServerState server) => server.Options.Memory.Policy.UsesLfu();
 
     private static readonly byte[][] HelpLines =
     [

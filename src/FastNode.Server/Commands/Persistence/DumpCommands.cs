@@ -85,7 +85,7 @@ public static class DumpCommands
             ctx.Writer.WriteRaw(RespReplies.Ok);
             return;
         }
-        if (!RdbKeyStore.Store(ctx.Server, ctx.Db, key, value, expireAt, replace, now, idle))
+        if (!RdbKeyStore.Store(ctx.Server, ctx.Db, key, value, expireAt, replace, now, idle, (int)freq))
         {
             ctx.Writer.WriteError("BUSYKEY Target key name already exists.");
             return;

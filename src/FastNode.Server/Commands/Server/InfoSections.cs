@@ -91,12 +91,15 @@ public static class InfoSections
 
     public static void Memory(InfoWriter info, ServerState server)
     {
-        long used = GC.GetTotalMemory(false);
-        server.Metrics.ObserveMemory(used);
-        long peak = server.Metrics.PeakMemory;
+        var memory = server.Memory;
+        long used = memory.ObservePeak();
+        long peak = memory.Peak;
         long rss = Environment.WorkingSet;
         long total = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
-        long maxMemory = ConfigLong(server, "maxmemory");
+        long maxMemory = server.Options.Memory.MaxMemory;
+        long dataset = memory.DatasetBytesExact();
+        long clients = memory.ClientBuffers;
+        long heap = GC.GetTotalMemory(false);
         info.Section("Memory")
             .Line("used_memory", used)
             .Line("used_memory_human", Human(used))
@@ -105,13 +108,24 @@ public static class InfoSections
             .Line("used_memory_peak", peak)
             .Line("used_memory_peak_human", Human(peak))
             .Line("used_memory_peak_perc", Percent(used, peak))
+            .Line("used_memory_overhead", memory.StartupBytes + clients)
+            .Line("used_memory_startup", memory.StartupBytes)
+            .Line("used_memory_dataset", dataset)
+            .Line("used_memory_dataset_perc", Percent(dataset, Math.Max(1, used - memory.StartupBytes)))
             .Line("total_system_memory", total)
             .Line("total_system_memory_human", Human(total))
             .Line("maxmemory", maxMemory)
             .Line("maxmemory_human", Human(maxMemory))
-            .Line("maxmemory_policy", ConfigText(server, "maxmemory-policy"))
-            .Line("mem_fragmentation_ratio", used > 0 ? (double)rss / used : 0)
+            .Line("maxmemory_policy", FastNode.Server.Storage.EvictionPolicies.Name(server.Options.Memory.Policy))
+            .Line("mem_fragmentation_ratio", used > 0 ? Math.Round((double)rss / used, 2) : 0)
+            .Line("mem_fragmentation_bytes", rss - used)
+            .Line("mem_not_counted_for_evict", 0)
+            .Line("mem_clients_slaves", 0)
+            .Line("mem_clients_normal", clients)
             .Line("mem_allocator", "dotnet-gc")
+            .Line("gc_heap_size", heap)
+            .Line("gc_collections_gen2", GC.CollectionCount(2))
+            .Line("gc_reclaim_collections", FastNode.Server.Memory.MemoryReclaimer.Collections)
             .Line("active_defrag_running", 0)
             .Line("lazyfree_pending_objects", 0)
             .Line("lazyfreed_objects", 0);
@@ -196,7 +210,7 @@ public static class InfoSections
             .Line("expired_keys", expired)
             .Line("expired_stale_perc", 0.0)
             .Line("expired_time_cap_reached_count", 0)
-            .Line("evicted_keys", 0)
+            .Line("evicted_keys", server.Memory.EvictedKeys())
             .Line("evicted_clients", 0)
             .Line("keyspace_hits", hits)
             .Line("keyspace_misses", misses)

@@ -10,15 +10,6 @@ namespace FastNode.Server.Commands.Server;
 /// </summary>
 public static class MemoryCommands
 {
-    /// <summary>Object header plus array length field of a byte[] on 64-bit .NET.</summary>
-    private const int ArrayOverhead = 24;
-
-    /// <summary>Bytes of one entry slot in a shard plus its share of the bucket array.</summary>
-    private const int EntryOverhead = 56;
-
-    /// <summary>What a family object that cannot measure itself is counted as.</summary>
-    private const int UnknownValue = 64;
-
     /// <summary>MEMORY USAGE key [SAMPLES count]: nil for a missing key.</summary>
     public static void Usage(ref CommandContext ctx)
     {
@@ -56,38 +47,41 @@ public static class MemoryCommands
                 ctx.Writer.WriteNullBulk();
                 return;
             }
-            bytes = EntryOverhead + ArraySize(k.Key.Length) + k.Value switch
-            {
-                byte[] => k.StringFootprint,
-                IMemoryUsage measured => measured.EstimateBytes(samples),
-                _ => UnknownValue,
-            };
+            // The figure used_memory counts for the key: entry, key array, and the string's buffer or the collection's
+            // estimate from its element count.
+            bytes = k.Value is IMemoryUsage measured ? k.MemoryUsage - k.ValueEstimate + measured.EstimateBytes(samples) : k.MemoryUsage;
         }
         ctx.Writer.WriteInteger(bytes);
     }
 
-    private static long ArraySize(int length) => ArrayOverhead + ((length + 7) & ~7);
 
     public static void Stats(ref CommandContext ctx)
     {
         var server = ctx.Server;
-        long used = GC.GetTotalMemory(false);
-        server.Metrics.ObserveMemory(used);
-        long peak = server.Metrics.PeakMemory;
+        var memory = server.Memory;
+        long used = memory.ObservePeak();
+        long peak = memory.Peak;
         long rss = Environment.WorkingSet;
+        long dataset = memory.DatasetBytesExact();
         long keys = 0;
         for (int i = 0; i < server.DatabaseCount; i++) keys += server.Database(i).Count();
 
         ref var w = ref ctx.Writer;
-        w.WriteMapHeader(7);
+        w.WriteMapHeader(10);
         w.WriteBulkString("peak.allocated"u8);
         w.WriteInteger(peak);
         w.WriteBulkString("total.allocated"u8);
         w.WriteInteger(used);
+        w.WriteBulkString("startup.allocated"u8);
+        w.WriteInteger(memory.StartupBytes);
+        w.WriteBulkString("clients.normal"u8);
+        w.WriteInteger(memory.ClientBuffers);
         w.WriteBulkString("keys.count"u8);
         w.WriteInteger(keys);
         w.WriteBulkString("keys.bytes-per-key"u8);
-        w.WriteInteger(keys > 0 ? used / keys : 0);
+        w.WriteInteger(keys > 0 ? dataset / keys : 0);
+        w.WriteBulkString("dataset.bytes"u8);
+        w.WriteInteger(dataset);
         w.WriteBulkString("peak.percentage"u8);
         w.WriteDouble(peak > 0 ? used * 100.0 / peak : 0);
         w.WriteBulkString("fragmentation"u8);

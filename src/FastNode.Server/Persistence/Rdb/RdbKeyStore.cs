@@ -13,10 +13,11 @@ public static class RdbKeyStore
     /// Stores <paramref name="value"/> at <paramref name="key"/> with absolute expiry <paramref name="expireAtMs"/>
     /// (0 = none). An existing key, even one past its TTL, is replaced when <paramref name="replace"/>, otherwise left
     /// alone and false is returned. A lock whose leases have all lapsed is not created (there is nothing to hold).
-    /// <paramref name="idleSeconds"/> sets OBJECT IDLETIME (-1 = just accessed).
+    /// <paramref name="idleSeconds"/> sets OBJECT IDLETIME (-1 = just accessed), <paramref name="frequency"/> OBJECT FREQ
+    /// under an LFU policy (-1 = a new key's).
     /// </summary>
     public static bool Store(ServerState server, Database db, ReadOnlySpan<byte> key, RdbValue value, long expireAtMs,
-        bool replace, long nowMs, long idleSeconds = -1)
+        bool replace, long nowMs, long idleSeconds = -1, int frequency = -1)
     {
         ulong hash = KeyHasher.Hash(key);
         if (value.Kind == ValueKind.Lock) return StoreLock(server, db, hash, key, (LockImage)value.Value, replace, nowMs, idleSeconds);
@@ -29,6 +30,7 @@ public static class RdbKeyStore
         if (value.Kind == ValueKind.String) k.SetString((byte[])value.Value);
         else k.Add(value.Kind, value.Value);
         k.SetIdleSeconds(idleSeconds);
+        if (frequency >= 0) k.SetFrequency(frequency);
         if (expireAtMs != 0) k.SetExpireAt(expireAtMs);
         return true;
     }
