@@ -688,7 +688,7 @@ public sealed partial class ClusterNode : IMembershipSender, IMembershipEvents
             }
         }
         bool majority;
-        if (IAmVoter && Config.IsPrimary && _options.WriteLease) majority = now < Math.Max(_leaseUntil, _importGraceUntil);
+        if (IAmVoter && Config.IsPrimary && _options.WriteLease) majority = now < LeaseDeadline;
         else
         {
             // Redis's rule, plus Lifeguard: a node whose own probes keep failing is more likely cut off than

@@ -63,9 +63,16 @@ public sealed class ClusterReplicationProcessTests : ProcessTestBase
         {
             Probe.WaitUntil(() => Probe.Call(node.Port, "CLUSTER", "INFO").Contains("cluster_state:ok"), $"cluster_state:ok on {node.Port}");
         }
-        foreach (var replica in Replicas())
+        var replicas = Replicas().ToList();
+        foreach (var replica in replicas)
         {
             Probe.WaitUntil(() => Probe.Info(replica.Port).GetValueOrDefault("master_link_status") == "up", $"replica {replica.Port} linked");
+        }
+        // A replica's new role reaches the other nodes by gossip, a few protocol periods after it took it: until every
+        // node has it, a primary still lists the replica as a primary and a voter refuses it a failover vote.
+        foreach (var node in _nodes)
+        {
+            Probe.WaitUntil(() => replicas.All(r => NodesSeenBy(node.Port)[r.Id][2].Contains("slave")), $"{node.Port} knows every replica");
         }
     }
 
