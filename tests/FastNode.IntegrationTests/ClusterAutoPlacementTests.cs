@@ -12,32 +12,17 @@ namespace FastNode.IntegrationTests;
 /// and reading. Every process is killed by pid in TearDown.
 /// </summary>
 [NonParallelizable]
-public sealed class ClusterAutoPlacementTests : ProcessTestBase
+public sealed class ClusterAutoPlacementTests : ClusterNodesTestBase
 {
     protected override string DirPrefix => "fastnode-placement-";
 
-    private readonly List<ServerProcesses.Running> _running = [];
-    private readonly Dictionary<int, int> _buses = [];
-
-    [SetUp]
-    public void ForgetPreviousNodes()
-    {
-        _running.Clear();
-        _buses.Clear();
-    }
-
-    [TearDown]
-    public void PrintLogsOnFailure()
-    {
-        if (TestContext.CurrentContext.Result.Outcome.Status != NUnit.Framework.Interfaces.TestStatus.Failed) return;
-        foreach (var node in _running) TestContext.Out.WriteLine($"--- node {node.Port} (exited: {node.Process.HasExited})\n{node.Log}");
-    }
+    private const string AutoPlacement = "--cluster-auto-placement yes";
 
     [Test]
     public void AJoiningNodeTakesItsShareLiveWhileClientsRun()
     {
         if (!File.Exists(RedisCli)) Assert.Ignore("redis-cli is not installed");
-        int[] ports = [StartNode(0), StartNode(1), StartNode(2), StartNode(3)];
+        int[] ports = [StartNode(0, AutoPlacement), StartNode(1, AutoPlacement), StartNode(2, AutoPlacement), StartNode(3, AutoPlacement)];
         Assert.That(Probe.Call(ports[0], "CONFIG", "GET", "cluster-auto-placement"), Does.EndWith("$3\r\nyes\r\n"));
         var ids = ports.Select(p => NodeId.Parse(MyId(p))).ToArray();
 
@@ -81,7 +66,7 @@ public sealed class ClusterAutoPlacementTests : ProcessTestBase
     }
 
     private void Meet(int from, int to) =>
-        Assert.That(Probe.Call(from, "CLUSTER", "MEET", "127.0.0.1", to.ToString(), _buses[to].ToString()), Is.EqualTo("+OK\r\n"));
+        Assert.That(Probe.Call(from, "CLUSTER", "MEET", "127.0.0.1", to.ToString(), Buses[to].ToString()), Is.EqualTo("+OK\r\n"));
 
     /// <summary>Slot → owner as CLUSTER NODES on <paramref name="port"/> shows it.</summary>
     private static NodeId[] Owners(int port)
@@ -102,15 +87,4 @@ public sealed class ClusterAutoPlacementTests : ProcessTestBase
         return owners;
     }
 
-    private int StartNode(int index)
-    {
-        int port = ServerProcesses.FreePort();
-        string dir = Path.Combine(Dir, $"node{index}");
-        Directory.CreateDirectory(dir);
-        int bus = ServerProcesses.FreePort();
-        _buses[port] = bus;
-        _running.Add(Processes.FastNode(port,
-            $"--dir {dir} --cluster-enabled yes --cluster-port {bus} --cluster-node-timeout 5000 --cluster-auto-placement yes").Ready());
-        return port;
-    }
 }

@@ -10,28 +10,11 @@ namespace FastNode.IntegrationTests;
 /// writing and reading. Every process is killed by pid in TearDown.
 /// </summary>
 [NonParallelizable]
-public sealed class ClusterReshardTests : ProcessTestBase
+public sealed class ClusterReshardTests : ClusterNodesTestBase
 {
     internal const string RedisCli = "/usr/bin/redis-cli";
 
     protected override string DirPrefix => "fastnode-reshard-";
-
-    private readonly List<ServerProcesses.Running> _running = [];
-    private readonly Dictionary<int, int> _buses = [];
-
-    [SetUp]
-    public void ForgetPreviousNodes()
-    {
-        _running.Clear();
-        _buses.Clear();
-    }
-
-    [TearDown]
-    public void PrintLogsOnFailure()
-    {
-        if (TestContext.CurrentContext.Result.Outcome.Status != NUnit.Framework.Interfaces.TestStatus.Failed) return;
-        foreach (var node in _running) TestContext.Out.WriteLine($"--- node {node.Port} (exited: {node.Process.HasExited})\n{node.Log}");
-    }
 
     [Test]
     public void MigrateAndSetSlotNodeMoveASlotBetweenProcesses()
@@ -42,7 +25,7 @@ public sealed class ClusterReshardTests : ProcessTestBase
         using var cb = RawClient.Connect(b);
         Assert.That(ca.Call("CLUSTER", "ADDSLOTSRANGE", "0", "8191"), Is.EqualTo("+OK\r\n"));
         Assert.That(cb.Call("CLUSTER", "ADDSLOTSRANGE", "8192", "16383"), Is.EqualTo("+OK\r\n"));
-        Assert.That(ca.Call("CLUSTER", "MEET", "127.0.0.1", b.ToString(), _buses[b].ToString()), Is.EqualTo("+OK\r\n"));
+        Assert.That(ca.Call("CLUSTER", "MEET", "127.0.0.1", b.ToString(), Buses[b].ToString()), Is.EqualTo("+OK\r\n"));
         WaitForClusterOk([a, b], knownNodes: 2);
 
         const int slot = 3300;   // "b"
@@ -199,17 +182,6 @@ public sealed class ClusterReshardTests : ProcessTestBase
         foreach (int port in ports) Probe.WaitUntil(() => Probe.Call(port, "CLUSTER", "INFO").Contains("cluster_state:ok"), $"node {port} is ok");
     }
 
-    private int StartNode(int index)
-    {
-        int port = ServerProcesses.FreePort();
-        string dir = Path.Combine(Dir, $"node{index}");
-        Directory.CreateDirectory(dir);
-        // redis-cli learns the bus port from CLUSTER NODES (ip:port@bus), so it need not be port + 10000.
-        int bus = ServerProcesses.FreePort();
-        _buses[port] = bus;
-        _running.Add(Processes.FastNode(port, $"--dir {dir} --cluster-enabled yes --cluster-port {bus} --cluster-node-timeout 5000").Ready());
-        return port;
-    }
 
     internal static (int ExitCode, string Output) Cli(string arguments, int timeoutMs = 120_000)
     {

@@ -10,7 +10,7 @@ namespace FastNode.Server.Blocking;
 /// <see cref="Queued"/> is guarded by the registry's lock; the result fields are written by the waker after
 /// <see cref="BlockedCommand.TryClaim"/> and read by the connection after <see cref="BlockedCommand.Completion"/>.
 /// </summary>
-public sealed class SortedSetWaiter : BlockedCommand
+public sealed class SortedSetWaiter : KeyedWaiter
 {
     private readonly SortedSetWaiters _registry;
     private byte[]? _key;
@@ -22,22 +22,17 @@ public sealed class SortedSetWaiter : BlockedCommand
     /// <param name="count">How many to pop at most (1 for BZPOPMIN/BZPOPMAX).</param>
     /// <param name="multiPop">BZMPOP's reply shape ([key, [[member, score]...]]) rather than BZPOPMIN's [key, member, score].</param>
     public SortedSetWaiter(SortedSetWaiters registry, byte[][] keys, bool max, long count, bool multiPop, long deadlineMs)
-        : base(deadlineMs)
+        : base(keys, deadlineMs)
     {
         _registry = registry;
-        Keys = keys;
         Max = max;
         Count = count;
         MultiPop = multiPop;
     }
 
-    public byte[][] Keys { get; }
     public bool Max { get; }
     public long Count { get; }
     public bool MultiPop { get; }
-
-    /// <summary>True while linked in the registry's queues (registry lock).</summary>
-    internal bool Queued;
 
     /// <summary>
     /// Pops up to <see cref="Count"/> members of <paramref name="value"/> into this waiter (waker, with the key open);

@@ -5,61 +5,14 @@ using FastNode.Server.Storage.SortedSets;
 namespace FastNode.Server.Blocking;
 
 /// <summary>
-/// The clients blocked on sorted-set keys of one database (BZPOPMIN, BZPOPMAX, BZMPOP): a FIFO per key, as in Redis,
-/// independent of the other families' blocking registries.
-///
-/// Locking: a waiter is enqueued while the shard locks of all its keys are held (so no set can appear between the
-/// emptiness check and the enqueue); a waker serves a key while it has that key open (its shard locked). Both then
-/// take this registry's own lock, which is always the innermost (cancellation takes only it), so there is no lock
-/// cycle. Wakers check <see cref="AnyWaiting"/> first, so a server with no blocked client pays one volatile read per
-/// write.
+/// The clients blocked on sorted-set keys of one database (BZPOPMIN, BZPOPMAX, BZMPOP), queued and locked as
+/// <see cref="KeyedWaiterQueues{TWaiter}"/> describes, independent of the other families' blocking registries.
 /// </summary>
-public sealed class SortedSetWaiters
+public sealed class SortedSetWaiters : KeyedWaiterQueues<SortedSetWaiter>
 {
     private static readonly ConditionalWeakTable<Database, SortedSetWaiters> ByDatabase = new();
-    private static int _waitingEverywhere;
-
-    private readonly Lock _lock = new();
-    private readonly Dictionary<byte[], List<SortedSetWaiter>> _queues = new(ByteKeyComparer.Instance);
-
-    /// <summary>True when some client anywhere is blocked on a sorted set.</summary>
-    public static bool AnyWaiting => Volatile.Read(ref _waitingEverywhere) > 0;
 
     public static SortedSetWaiters For(Database db) => ByDatabase.GetValue(db, static _ => new SortedSetWaiters());
-
-    /// <summary>Queues a waiter on each of its keys. Call with the shard locks of all its keys held.</summary>
-    public void Enqueue(SortedSetWaiter waiter)
-    {
-        lock (_lock)
-        {
-            foreach (var key in waiter.Keys)
-            {
-                if (!_queues.TryGetValue(key, out var queue)) _queues[key] = queue = [];
-                if (!queue.Contains(waiter)) queue.Add(waiter);
-            }
-            waiter.Queued = true;
-            Interlocked.Increment(ref _waitingEverywhere);
-        }
-    }
-
-    /// <summary>Takes a waiter out of all its queues (timeout, disconnect, or served).</summary>
-    public void Remove(SortedSetWaiter waiter)
-    {
-        lock (_lock) RemoveLocked(waiter);
-    }
-
-    private void RemoveLocked(SortedSetWaiter waiter)
-    {
-        if (!waiter.Queued) return;
-        waiter.Queued = false;
-        Interlocked.Decrement(ref _waitingEverywhere);
-        foreach (var key in waiter.Keys)
-        {
-            if (!_queues.TryGetValue(key, out var queue)) continue;
-            queue.Remove(waiter);
-            if (queue.Count == 0) _queues.Remove(key);
-        }
-    }
 
     /// <summary>
     /// Called by a command that just stored the non-empty <paramref name="value"/> at the key of <paramref name="k"/>,
@@ -97,11 +50,6 @@ public sealed class SortedSetWaiters
         ThreadPool.UnsafeQueueUserWorkItem(deferred, preferLocal: false);
     }
 
-    private bool HasQueue(ReadOnlySpan<byte> key)
-    {
-        lock (_lock) return _queues.GetAlternateLookup<ReadOnlySpan<byte>>().ContainsKey(key);
-    }
-
     private void ServeKey(Database db, ReadOnlySpan<byte> key, ulong hash, long nowMs)
     {
         // Nobody waits on this key: leave it unlooked-at (no lazy expiry, as before the store API). A waiter that
@@ -117,9 +65,9 @@ public sealed class SortedSetWaiters
     /// <summary>Pops from <paramref name="value"/> into the key's waiters. Call with the key open.</summary>
     private void Serve(Database db, ReadOnlySpan<byte> key, SortedSetValue value)
     {
-        lock (_lock)
+        lock (Sync)
         {
-            if (!_queues.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(key, out var queue)) return;
+            if (!Queues.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(key, out var queue)) return;
             while (value.Count > 0 && queue.Count > 0)
             {
                 var waiter = queue[0];

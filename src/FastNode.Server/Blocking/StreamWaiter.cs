@@ -8,7 +8,7 @@ namespace FastNode.Server.Blocking;
 /// <see cref="StreamWaiters"/>. The waker (a command that added entries to one of the streams, or destroyed a group)
 /// claims it, renders its reply with that key open, and completes it; the connection then writes the reply.
 /// </summary>
-public sealed class StreamWaiter : BlockedCommand
+public sealed class StreamWaiter : KeyedWaiter
 {
     private readonly StreamWaiters _registry;
     private byte[]? _reply;
@@ -18,10 +18,9 @@ public sealed class StreamWaiter : BlockedCommand
     /// <param name="count">Most entries per stream (Redis uses 1000 when COUNT was not given).</param>
     public StreamWaiter(StreamWaiters registry, byte[][] keys, StreamId[] after, long count, byte[]? group, byte[]? consumer,
         bool noAck, bool resp3, long deadlineMs)
-        : base(deadlineMs)
+        : base(keys, deadlineMs)
     {
         _registry = registry;
-        Keys = keys;
         After = after;
         Count = count;
         Group = group;
@@ -30,16 +29,12 @@ public sealed class StreamWaiter : BlockedCommand
         Resp3 = resp3;
     }
 
-    public byte[][] Keys { get; }
     public StreamId[] After { get; }
     public long Count { get; }
     public byte[]? Group { get; }
     public byte[]? Consumer { get; }
     public bool NoAck { get; }
     public bool Resp3 { get; }
-
-    /// <summary>True while linked in the registry's queues (registry lock).</summary>
-    internal bool Queued;
 
     /// <summary>Stores the reply rendered by the waker (after <see cref="BlockedCommand.TryClaim"/>).</summary>
     internal void SetReply(byte[] reply) => _reply = reply;

@@ -7,57 +7,14 @@ using FastNode.Server.Storage.Streams;
 namespace FastNode.Server.Blocking;
 
 /// <summary>
-/// The clients blocked on stream keys of one database (XREAD / XREADGROUP with BLOCK): a FIFO per key, so readers are
-/// served in the order they blocked, as in Redis.
-///
-/// Locking as in <see cref="SortedSetWaiters"/>: a waiter is enqueued while the shard locks of all its keys are held; a
-/// waker serves a key while it has that key open; this registry's lock is always the innermost. Wakers check
-/// <see cref="AnyWaiting"/> first, so a server with no blocked reader pays one volatile read per XADD.
+/// The clients blocked on stream keys of one database (XREAD / XREADGROUP with BLOCK), queued and locked as
+/// <see cref="KeyedWaiterQueues{TWaiter}"/> describes: readers are served in the order they blocked, as in Redis.
 /// </summary>
-public sealed class StreamWaiters
+public sealed class StreamWaiters : KeyedWaiterQueues<StreamWaiter>
 {
     private static readonly ConditionalWeakTable<Database, StreamWaiters> ByDatabase = new();
-    private static int _waitingEverywhere;
-
-    private readonly Lock _lock = new();
-    private readonly Dictionary<byte[], List<StreamWaiter>> _queues = new(ByteKeyComparer.Instance);
-
-    public static bool AnyWaiting => Volatile.Read(ref _waitingEverywhere) > 0;
 
     public static StreamWaiters For(Database db) => ByDatabase.GetValue(db, static _ => new StreamWaiters());
-
-    /// <summary>Queues a waiter on each of its keys. Call with the shard locks of all its keys held.</summary>
-    public void Enqueue(StreamWaiter waiter)
-    {
-        lock (_lock)
-        {
-            foreach (var key in waiter.Keys)
-            {
-                if (!_queues.TryGetValue(key, out var queue)) _queues[key] = queue = [];
-                if (!queue.Contains(waiter)) queue.Add(waiter);
-            }
-            waiter.Queued = true;
-            Interlocked.Increment(ref _waitingEverywhere);
-        }
-    }
-
-    public void Remove(StreamWaiter waiter)
-    {
-        lock (_lock) RemoveLocked(waiter);
-    }
-
-    private void RemoveLocked(StreamWaiter waiter)
-    {
-        if (!waiter.Queued) return;
-        waiter.Queued = false;
-        Interlocked.Decrement(ref _waitingEverywhere);
-        foreach (var key in waiter.Keys)
-        {
-            if (!_queues.TryGetValue(key, out var queue)) continue;
-            queue.Remove(waiter);
-            if (queue.Count == 0) _queues.Remove(key);
-        }
-    }
 
     /// <summary>
     /// Called by a command that added entries to the stream at <paramref name="k"/>'s key, or destroyed one of its
@@ -84,9 +41,9 @@ public sealed class StreamWaiters
 
     private void ServeKey(Database db, ReadOnlySpan<byte> key, ulong hash, long nowMs)
     {
-        lock (_lock)
+        lock (Sync)
         {
-            if (!_queues.GetAlternateLookup<ReadOnlySpan<byte>>().ContainsKey(key)) return;
+            if (!Queues.GetAlternateLookup<ReadOnlySpan<byte>>().ContainsKey(key)) return;
         }
         using var k = db.Open(hash, key, nowMs, Lookup.Peek);
         var stream = k.Get<StreamValue>(ValueKind.Stream, out _);
@@ -96,9 +53,9 @@ public sealed class StreamWaiters
     /// <summary>Serves the key's waiters that the stream can answer now. Call with the key open.</summary>
     private void Serve(Database db, ReadOnlySpan<byte> key, StreamValue stream, long nowMs)
     {
-        lock (_lock)
+        lock (Sync)
         {
-            if (!_queues.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(key, out var queue)) return;
+            if (!Queues.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(key, out var queue)) return;
             var sink = StreamRecordSink.ForServedWaiter(db);
             for (int i = 0; i < queue.Count;)
             {
