@@ -12,36 +12,13 @@ namespace FastNode.IntegrationTests.Scripting;
 /// </summary>
 [TestFixture("fastnode")]
 [TestFixture("redis")]
-public sealed class LockLibraryTests(string kind)
+public sealed class LockLibraryTests(string kind) : TwoClientLibraryTestBase(kind)
 {
-    private LibraryTarget _server = null!;
-    private ConnectionMultiplexer _first = null!;
-    private ConnectionMultiplexer _second = null!;
-
-    [OneTimeSetUp]
-    public void Start()
-    {
-        _server = LibraryTarget.Start(kind);
-        _first = _server.Connect();
-        _second = _server.Connect();
-    }
-
-    [OneTimeTearDown]
-    public async Task Stop()
-    {
-        _first.Dispose();
-        _second.Dispose();
-        await _server.DisposeAsync();
-    }
-
-    [SetUp]
-    public void Flush() => _first.GetServer(_server.EndPoint).FlushAllDatabases();
-
     [Test]
     public async Task RedLockAcquiresExtendsAndReleasesAgainstASecondFactory()
     {
-        using var one = RedLockFactory.Create([new RedLockMultiplexer(_first)]);
-        using var two = RedLockFactory.Create([new RedLockMultiplexer(_second)]);
+        using var one = RedLockFactory.Create([new RedLockMultiplexer(First)]);
+        using var two = RedLockFactory.Create([new RedLockMultiplexer(Second)]);
         var expiry = TimeSpan.FromSeconds(1);
 
         await using (var held = await one.CreateLockAsync("orders", expiry))
@@ -53,13 +30,13 @@ public sealed class LockLibraryTests(string kind)
             // RedLock extends at half the expiry (a Lua script): the lock outlives its first expiry several times over.
             Probe.WaitUntil(() => held.ExtendCount >= 3, "three extensions", seconds: 30);
             Assert.That(held.IsAcquired, Is.True);
-            Assert.That((long)_first.GetDatabase().KeyTimeToLive("redlock:orders")!.Value.TotalMilliseconds, Is.GreaterThan(0));
+            Assert.That((long)First.GetDatabase().KeyTimeToLive("redlock:orders")!.Value.TotalMilliseconds, Is.GreaterThan(0));
             await using (var stillRefused = await two.CreateLockAsync("orders", expiry))
                 Assert.That(stillRefused.IsAcquired, Is.False, "still held after its first expiry");
         }
 
         // Released by its Lua script: the key is gone and the other factory gets the lock at once.
-        Assert.That(_first.GetDatabase().KeyExists("redlock:orders"), Is.False);
+        Assert.That(First.GetDatabase().KeyExists("redlock:orders"), Is.False);
         await using var next = await two.CreateLockAsync("orders", expiry);
         Assert.That(next.IsAcquired, Is.True);
     }
@@ -67,8 +44,8 @@ public sealed class LockLibraryTests(string kind)
     [Test]
     public async Task RedLockWaitsForALockReleasedByItsHolder()
     {
-        using var one = RedLockFactory.Create([new RedLockMultiplexer(_first)]);
-        using var two = RedLockFactory.Create([new RedLockMultiplexer(_second)]);
+        using var one = RedLockFactory.Create([new RedLockMultiplexer(First)]);
+        using var two = RedLockFactory.Create([new RedLockMultiplexer(Second)]);
         var held = await one.CreateLockAsync("queue", TimeSpan.FromSeconds(30));
         Assert.That(held.IsAcquired, Is.True);
         var waiting = two.CreateLockAsync("queue", TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(50));
@@ -84,8 +61,8 @@ public sealed class LockLibraryTests(string kind)
     {
         var options = (Action<RedisDistributedSynchronizationOptionsBuilder>)(o => o
             .Expiry(TimeSpan.FromSeconds(2)).ExtensionCadence(TimeSpan.FromMilliseconds(400)).MinValidityTime(TimeSpan.FromMilliseconds(500)));
-        var mine = new RedisDistributedLock("invoice", _first.GetDatabase(), options);
-        var theirs = new RedisDistributedLock("invoice", _second.GetDatabase(), options);
+        var mine = new RedisDistributedLock("invoice", First.GetDatabase(), options);
+        var theirs = new RedisDistributedLock("invoice", Second.GetDatabase(), options);
 
         await using (var handle = await mine.TryAcquireAsync())
         {
@@ -106,8 +83,8 @@ public sealed class LockLibraryTests(string kind)
     {
         var options = (Action<RedisDistributedSynchronizationOptionsBuilder>)(o => o
             .Expiry(TimeSpan.FromSeconds(2)).ExtensionCadence(TimeSpan.FromMilliseconds(400)).MinValidityTime(TimeSpan.FromMilliseconds(500)));
-        var first = new RedisDistributedSemaphore("pool", 2, _first.GetDatabase(), options);
-        var second = new RedisDistributedSemaphore("pool", 2, _second.GetDatabase(), options);
+        var first = new RedisDistributedSemaphore("pool", 2, First.GetDatabase(), options);
+        var second = new RedisDistributedSemaphore("pool", 2, Second.GetDatabase(), options);
 
         var a = await first.TryAcquireAsync();
         var b = await second.TryAcquireAsync();

@@ -10,38 +10,15 @@ namespace FastNode.IntegrationTests.Scripting;
 /// </summary>
 [TestFixture("fastnode")]
 [TestFixture("redis")]
-public sealed class RateLimitLibraryTests(string kind)
+public sealed class RateLimitLibraryTests(string kind) : TwoClientLibraryTestBase(kind)
 {
-    private LibraryTarget _server = null!;
-    private ConnectionMultiplexer _first = null!;
-    private ConnectionMultiplexer _second = null!;
-
-    [OneTimeSetUp]
-    public void Start()
-    {
-        _server = LibraryTarget.Start(kind);
-        _first = _server.Connect();
-        _second = _server.Connect();
-    }
-
-    [OneTimeTearDown]
-    public async Task Stop()
-    {
-        _first.Dispose();
-        _second.Dispose();
-        await _server.DisposeAsync();
-    }
-
-    [SetUp]
-    public void Flush() => _first.GetServer(_server.EndPoint).FlushAllDatabases();
-
     [Test]
     public async Task FixedWindowIsSharedByTwoInstances()
     {
         using var a = new RedisFixedWindowRateLimiter<string>("api", new RedisFixedWindowRateLimiterOptions
-            { ConnectionMultiplexerFactory = () => _first, PermitLimit = 3, Window = TimeSpan.FromMinutes(1) });
+            { ConnectionMultiplexerFactory = () => First, PermitLimit = 3, Window = TimeSpan.FromMinutes(1) });
         using var b = new RedisFixedWindowRateLimiter<string>("api", new RedisFixedWindowRateLimiterOptions
-            { ConnectionMultiplexerFactory = () => _second, PermitLimit = 3, Window = TimeSpan.FromMinutes(1) });
+            { ConnectionMultiplexerFactory = () => Second, PermitLimit = 3, Window = TimeSpan.FromMinutes(1) });
         Assert.That(await Outcomes(a, b, a, b, a), Is.EqualTo("+++--"));
     }
 
@@ -49,9 +26,9 @@ public sealed class RateLimitLibraryTests(string kind)
     public async Task SlidingWindowIsSharedByTwoInstances()
     {
         using var a = new RedisSlidingWindowRateLimiter<string>("api", new RedisSlidingWindowRateLimiterOptions
-            { ConnectionMultiplexerFactory = () => _first, PermitLimit = 3, Window = TimeSpan.FromMinutes(1) });
+            { ConnectionMultiplexerFactory = () => First, PermitLimit = 3, Window = TimeSpan.FromMinutes(1) });
         using var b = new RedisSlidingWindowRateLimiter<string>("api", new RedisSlidingWindowRateLimiterOptions
-            { ConnectionMultiplexerFactory = () => _second, PermitLimit = 3, Window = TimeSpan.FromMinutes(1) });
+            { ConnectionMultiplexerFactory = () => Second, PermitLimit = 3, Window = TimeSpan.FromMinutes(1) });
         Assert.That(await Outcomes(a, b, a, b, a), Is.EqualTo("+++--"));
     }
 
@@ -59,9 +36,9 @@ public sealed class RateLimitLibraryTests(string kind)
     public async Task SlidingWindowAdmitsAgainOnceTheWindowSlides()
     {
         using var a = new RedisSlidingWindowRateLimiter<string>("short", new RedisSlidingWindowRateLimiterOptions
-            { ConnectionMultiplexerFactory = () => _first, PermitLimit = 2, Window = TimeSpan.FromSeconds(1) });
+            { ConnectionMultiplexerFactory = () => First, PermitLimit = 2, Window = TimeSpan.FromSeconds(1) });
         using var b = new RedisSlidingWindowRateLimiter<string>("short", new RedisSlidingWindowRateLimiterOptions
-            { ConnectionMultiplexerFactory = () => _second, PermitLimit = 2, Window = TimeSpan.FromSeconds(1) });
+            { ConnectionMultiplexerFactory = () => Second, PermitLimit = 2, Window = TimeSpan.FromSeconds(1) });
         Assert.That(await Outcomes(a, b, a), Is.EqualTo("++-"));
         Probe.WaitUntil(() => b.AcquireAsync().AsTask().Result.IsAcquired, "a permit once the window has moved on", seconds: 30);
     }
@@ -70,9 +47,9 @@ public sealed class RateLimitLibraryTests(string kind)
     public async Task TokenBucketIsSharedByTwoInstances()
     {
         using var a = new RedisTokenBucketRateLimiter<string>("api", new RedisTokenBucketRateLimiterOptions
-            { ConnectionMultiplexerFactory = () => _first, TokenLimit = 3, TokensPerPeriod = 1, ReplenishmentPeriod = TimeSpan.FromMinutes(1) });
+            { ConnectionMultiplexerFactory = () => First, TokenLimit = 3, TokensPerPeriod = 1, ReplenishmentPeriod = TimeSpan.FromMinutes(1) });
         using var b = new RedisTokenBucketRateLimiter<string>("api", new RedisTokenBucketRateLimiterOptions
-            { ConnectionMultiplexerFactory = () => _second, TokenLimit = 3, TokensPerPeriod = 1, ReplenishmentPeriod = TimeSpan.FromMinutes(1) });
+            { ConnectionMultiplexerFactory = () => Second, TokenLimit = 3, TokensPerPeriod = 1, ReplenishmentPeriod = TimeSpan.FromMinutes(1) });
         Assert.That(await Outcomes(b, a, b, a, b), Is.EqualTo("+++--"));
     }
 
@@ -80,9 +57,9 @@ public sealed class RateLimitLibraryTests(string kind)
     public async Task TokenBucketRefills()
     {
         using var a = new RedisTokenBucketRateLimiter<string>("refill", new RedisTokenBucketRateLimiterOptions
-            { ConnectionMultiplexerFactory = () => _first, TokenLimit = 1, TokensPerPeriod = 1, ReplenishmentPeriod = TimeSpan.FromMilliseconds(500) });
+            { ConnectionMultiplexerFactory = () => First, TokenLimit = 1, TokensPerPeriod = 1, ReplenishmentPeriod = TimeSpan.FromMilliseconds(500) });
         using var b = new RedisTokenBucketRateLimiter<string>("refill", new RedisTokenBucketRateLimiterOptions
-            { ConnectionMultiplexerFactory = () => _second, TokenLimit = 1, TokensPerPeriod = 1, ReplenishmentPeriod = TimeSpan.FromMilliseconds(500) });
+            { ConnectionMultiplexerFactory = () => Second, TokenLimit = 1, TokensPerPeriod = 1, ReplenishmentPeriod = TimeSpan.FromMilliseconds(500) });
         Assert.That(await Outcomes(a, b), Is.EqualTo("+-"));
         Probe.WaitUntil(() => b.AcquireAsync().AsTask().Result.IsAcquired, "a token after a replenishment period", seconds: 30);
     }
@@ -91,9 +68,9 @@ public sealed class RateLimitLibraryTests(string kind)
     public async Task ConcurrencyLimitIsSharedAndFreedOnDispose()
     {
         using var a = new RedisConcurrencyRateLimiter<string>("jobs", new RedisConcurrencyRateLimiterOptions
-            { ConnectionMultiplexerFactory = () => _first, PermitLimit = 2, QueueLimit = 0 });
+            { ConnectionMultiplexerFactory = () => First, PermitLimit = 2, QueueLimit = 0 });
         using var b = new RedisConcurrencyRateLimiter<string>("jobs", new RedisConcurrencyRateLimiterOptions
-            { ConnectionMultiplexerFactory = () => _second, PermitLimit = 2, QueueLimit = 0 });
+            { ConnectionMultiplexerFactory = () => Second, PermitLimit = 2, QueueLimit = 0 });
         using var first = await a.AcquireAsync();
         var second = await b.AcquireAsync();
         using var third = await a.AcquireAsync();
