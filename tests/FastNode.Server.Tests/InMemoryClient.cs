@@ -31,26 +31,26 @@ public sealed class InMemoryClient : IAsyncDisposable
     public static ServerState NewServer(ServerOptions? options = null, TimeProvider? time = null) =>
         new(options ?? new ServerOptions { Port = 0, Dir = TempDir() }, time);
 
-    /// <summary>A new empty directory under this test run's temp root, which is deleted when the process exits.</summary>
+    /// <summary>A new empty directory under this test run's temp root, which <see cref="TempRootCleanup"/> deletes at the end of the run.</summary>
     public static string TempDir() => Directory.CreateDirectory(Path.Combine(s_tempRoot.Value, "s" + Interlocked.Increment(ref s_tempDirs))).FullName;
 
     private static int s_tempDirs;
 
-    private static readonly Lazy<string> s_tempRoot = new(() =>
+    private static readonly Lazy<string> s_tempRoot = new(() => Directory.CreateTempSubdirectory("fastnode-test-").FullName);
+
+    /// <summary>Deletes the run's temp root, if one was made (the test host may be torn down before ProcessExit runs).</summary>
+    internal static void DeleteTempRoot()
     {
-        string root = Directory.CreateTempSubdirectory("fastnode-test-").FullName;
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        if (!s_tempRoot.IsValueCreated) return;
+        try
         {
-            try
-            {
-                Directory.Delete(root, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
-        };
-        return root;
-    });
+            Directory.Delete(s_tempRoot.Value, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A server still writing a snapshot there; the directory is only litter.
+        }
+    }
 
     public ServerState Server { get; }
     public ClientSession Session { get; }
