@@ -32,7 +32,7 @@ internal sealed class LocalCluster(ServerProcesses processes, string dir)
 
     /// <summary>
     /// Three primaries with redis-cli's split of the slots (0-5460, 5461-10922, 10923-16383), waited for until every
-    /// node reports cluster_state:ok with all three known.
+    /// node reports cluster_state:ok with all three known and the configuration epochs have settled.
     /// </summary>
     public void FormPrimaries(string extra = "")
     {
@@ -41,6 +41,40 @@ internal sealed class LocalCluster(ServerProcesses processes, string dir)
         string[][] ranges = [["0", "5460"], ["5461", "10922"], ["10923", "16383"]];
         for (int i = 0; i < 3; i++) Assert.That(Call(i, "CLUSTER", "ADDSLOTSRANGE", ranges[i][0], ranges[i][1]), Is.EqualTo("+OK\r\n"));
         for (int i = 0; i < 3; i++) WaitForOk(i, knownNodes: 3);
+        WaitForSettledEpochs(3);
+    }
+
+    /// <summary>
+    /// Waits until the first <paramref name="count"/> nodes agree on every node's config epoch, those epochs are
+    /// distinct and every node has the same current epoch. Primaries that claimed slots with ADDSLOTS all start at
+    /// epoch 0 and resolve the collision by bumping over a few gossip rounds after cluster_state:ok, so a test that
+    /// snapshots the configuration must wait for this.
+    /// </summary>
+    public void WaitForSettledEpochs(int count, int seconds = 40)
+    {
+        string last = "";
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (DateTime.UtcNow < deadline)
+        {
+            var views = Enumerable.Range(0, count).Select(EpochView).ToList();
+            last = string.Join(" | ", views);
+            var epochs = views[0].Split(' ').Skip(1).Select(e => e.Split('=')[1]).ToList();
+            if (views.Distinct().Count() == 1 && epochs.Distinct().Count() == epochs.Count) return;
+            Thread.Sleep(100);
+        }
+        Assert.Fail($"config epochs did not settle: {last}");
+    }
+
+    /// <summary>"current=N id=epoch id=epoch ..." as one node sees it, ids sorted.</summary>
+    private string EpochView(int node)
+    {
+        string current = Call(node, "CLUSTER", "INFO").Split("\r\n").Single(l => l.StartsWith("cluster_current_epoch:"))[22..];
+        var perNode = Call(node, "CLUSTER", "NODES").Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split(' '))
+            .Where(fields => fields.Length > 6)
+            .Select(fields => $"{fields[0]}={fields[6]}")
+            .Order(StringComparer.Ordinal);
+        return $"current={current} " + string.Join(' ', perNode);
     }
 
     public void WaitForOk(int node, int knownNodes, int seconds = 40)
