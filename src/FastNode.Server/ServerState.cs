@@ -57,6 +57,9 @@ public sealed class ServerState
     public TimeProvider Time { get; }
     public ILoggerFactory Loggers { get; }
     public Transactions.WatchRegistry Watches { get; } = new();
+
+    /// <summary>Client batches being executed, for a starting script to wait for (see <see cref="Commands.CommandsInFlight"/>).</summary>
+    public Commands.CommandsInFlight CommandsInFlight { get; } = new();
     /// <summary>The source of every lock and semaphore grant's fencing token (its last value is saved in RDB files).</summary>
     public Storage.Locks.FencingTokens FencingTokens { get; } = new(0);
     /// <summary>What the lock and semaphore states need from this server: the tokens, the clock, the lease timers.</summary>

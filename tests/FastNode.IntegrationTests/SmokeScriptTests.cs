@@ -21,6 +21,9 @@ public sealed class SmokeScriptTests
         };
         start.ArgumentList.Add(Path.Combine(root, "scripts", "smoke-redis-cli.sh"));
         start.ArgumentList.Add("--compare");
+        // Free ports rather than the script's defaults, which another run on this machine may hold.
+        start.Environment["REDIS_PORT"] = ServerProcesses.FreePort().ToString();
+        start.Environment["FASTNODE_PORT"] = ServerProcesses.FreePort().ToString();
 #if !DEBUG
         // This test run just built the server in Release (it is a dependency of this project): use that build.
         start.ArgumentList.Add("--no-build");

@@ -117,7 +117,7 @@ public static partial class Dispatcher
 
         // A script is running (docs/scripting.md): wait for it, or -BUSY once busy-reply-threshold has passed.
         if (ctx.Server.ScriptsIfStarted is { Running: true } scripts && (def.Flags & CommandFlags.AllowBusy) == 0
-            && scripts.BusyError(session) is { } busy)
+            && WaitForScript(ref ctx, scripts) is { } busy)
         {
             Reject(ref ctx, busy);
             return;
@@ -179,6 +179,24 @@ public static partial class Dispatcher
                 : feed.AppendCommand(ctx.Session.DbIndex, args);
         }
         if (feed.HasAfterCommandRecords) ctx.Session.FeedOffset = Math.Max(ctx.Session.FeedOffset, feed.FlushAfterCommand());
+    }
+
+    /// <summary>
+    /// The BUSY check's wait, done holding nothing a starting script waits for: neither this batch's write gate nor
+    /// its place among the batches in flight. Returns the -BUSY text, or null once the script has ended.
+    /// </summary>
+    internal static string? WaitForScript(ref CommandContext ctx, FastNode.Server.Scripting.ScriptEngine scripts)
+    {
+        ctx.LeaveWriteGate();
+        int depth = ctx.Server.CommandsInFlight.Suspend();
+        try
+        {
+            return scripts.BusyError(ctx.Session);
+        }
+        finally
+        {
+            ctx.Server.CommandsInFlight.Resume(depth);
+        }
     }
 
     private static bool AllowedWhileSubscribed(CommandDef def) => def.FullName is "ping" or "subscribe" or "ssubscribe" or "psubscribe"

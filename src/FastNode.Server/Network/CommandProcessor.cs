@@ -54,6 +54,7 @@ public sealed class CommandProcessor
         var session = Session;
         scoped var ctx = NewContext(output);
         StoppedAtOutputLimit = false;
+        _server.CommandsInFlight.Enter();
         try
         {
             session.LastInteractionMs = _server.NowMs;
@@ -117,6 +118,7 @@ public sealed class CommandProcessor
     {
         var session = Session;
         scoped var ctx = NewContext(output);
+        _server.CommandsInFlight.Enter();
         try
         {
             session.LastInteractionMs = _server.NowMs;
@@ -149,6 +151,7 @@ public sealed class CommandProcessor
     private void EndBatch(scoped ref CommandContext ctx)
     {
         ctx.LeaveWriteGate();
+        _server.CommandsInFlight.Exit();
         ctx.EndBatch();
         long written = ctx.Writer.Written;
         ctx.Writer.Commit();

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using FastNode.Server.Sessions;
 using FastNode.Server.Storage;
 
 namespace FastNode.Server.Persistence;
@@ -14,12 +14,10 @@ namespace FastNode.Server.Persistence;
 /// </summary>
 public sealed class WriteGate
 {
-    private const int Stripes = 64;
-
     [ThreadStatic] private static int t_unordered;   // this thread's unordered entries not yet left
 
     private readonly Lock _order = new();
-    private readonly PaddedCounter[] _inFlight = new PaddedCounter[Stripes];
+    private readonly InFlightStripes _inFlight = new();
     private volatile bool _ordered;
     private bool _keepOrdered;
 
@@ -35,14 +33,13 @@ public sealed class WriteGate
             _order.Enter();
             return true;
         }
-        ref long counter = ref _inFlight[Environment.CurrentManagedThreadId & (Stripes - 1)].Value;
-        Interlocked.Increment(ref counter);   // a full fence: the read of _ordered below cannot move before it
+        _inFlight.Add();   // a full fence: the read of _ordered below cannot move before it
         if (!_ordered)
         {
             t_unordered++;
             return false;
         }
-        Interlocked.Decrement(ref counter);
+        _inFlight.Remove();
         _order.Enter();
         return true;
     }
@@ -53,7 +50,7 @@ public sealed class WriteGate
         else
         {
             t_unordered--;
-            Interlocked.Decrement(ref _inFlight[Environment.CurrentManagedThreadId & (Stripes - 1)].Value);
+            _inFlight.Remove();
         }
         Database.ThreadIsWriting = _order.IsHeldByCurrentThread;
     }
@@ -92,20 +89,5 @@ public sealed class WriteGate
     /// Waits until every writer that entered before ordering was turned on has left, except the calling thread itself
     /// (a command that pauses the writers while its own batch is inside the gate would otherwise wait for itself).
     /// </summary>
-    private void WaitForUnorderedWriters()
-    {
-        var spin = new SpinWait();
-        int own = Environment.CurrentManagedThreadId & (Stripes - 1);
-        for (int i = 0; i < Stripes; i++)
-        {
-            long mine = i == own ? t_unordered : 0;
-            while (Volatile.Read(ref _inFlight[i].Value) != mine) spin.SpinOnce();
-        }
-    }
-
-    [StructLayout(LayoutKind.Explicit, Size = 128)]
-    private struct PaddedCounter
-    {
-        [FieldOffset(64)] public long Value;
-    }
+    private void WaitForUnorderedWriters() => _inFlight.WaitForOthers(t_unordered);
 }

@@ -56,6 +56,29 @@ public sealed partial class ScriptEngine
         Network.Epoll.EpollLoop.ServeOthersWhileBusy();
     }
 
+    /// <summary>
+    /// Claims the engine for <paramref name="caller"/>'s script, before it takes any lock: from here on other clients'
+    /// commands wait or get -BUSY. False when another script has it. <see cref="Release"/> ends the claim.
+    /// </summary>
+    public bool TryClaim(ClientSession caller)
+    {
+        if (Interlocked.CompareExchange(ref _claimed, 1, 0) != 0) return false;
+        _caller = caller;
+        _wrote = false;
+        _killRequested = false;
+        _slowLogged = false;
+        _startedAt = Stopwatch.GetTimestamp();
+        _running = true;
+        return true;
+    }
+
+    public void Release()
+    {
+        _running = false;
+        _caller = null;
+        Volatile.Write(ref _claimed, 0);
+    }
+
     /// <summary>The -BUSY text for the running kind (EVAL or function).</summary>
     public string BusyText => _isFunction ? BusyFunction : BusyScript;
 
@@ -79,9 +102,12 @@ public sealed partial class ScriptEngine
         // From the script's own thread (served by its hook) it ends once this command returns.
         if (t_running != this)
         {
+            // Not counted among the batches in flight meanwhile: a script still starting waits for those.
+            int depth = _server.CommandsInFlight.Suspend();
             long deadline = Stopwatch.GetTimestamp() + 10 * Stopwatch.Frequency;
             var spin = new SpinWait();
             while (_running && Stopwatch.GetTimestamp() < deadline) spin.SpinOnce();
+            _server.CommandsInFlight.Resume(depth);
         }
         return null;
     }

@@ -43,7 +43,8 @@ public sealed unsafe partial class ScriptEngine : IDisposable
     private bool _resp3;
     private bool _readOnly;
     private int _replication;
-    private volatile bool _running;
+    private volatile bool _running;      // claimed (TryClaim) until Release: other clients wait or get -BUSY
+    private int _claimed;
     private volatile bool _isFunction;
     private volatile bool _wrote;
     private volatile bool _killRequested;
@@ -283,17 +284,11 @@ public sealed unsafe partial class ScriptEngine : IDisposable
         var session = ctx.Session;
         int db = session.DbIndex;
         bool inExec = session.InExec;
-        _caller = session;
         _runName = name;
         _resp3 = false;
         _readOnly = readOnly;
         _replication = 3;
-        _wrote = false;
-        _killRequested = false;
-        _slowLogged = false;
         _isFunction = isFunction;
-        _startedAt = Stopwatch.GetTimestamp();
-        _running = true;
         t_running = this;
         session.InExec = true;
         var feed = _server.Feed;
@@ -308,9 +303,7 @@ public sealed unsafe partial class ScriptEngine : IDisposable
         finally
         {
             _heap->Enforced = 1;
-            _running = false;
             t_running = null;
-            _caller = null;
             session.DbIndex = db;
             session.InExec = inExec;
             session.FeedOffset = Math.Max(session.FeedOffset, feed.EndTransaction());

@@ -86,4 +86,44 @@ public sealed class ScriptBusyTests : ProcessTestBase
         Assert.That(other.IsClosedByServer(30_000), Is.True, "SHUTDOWN NOSAVE closes the connection");
         node.WaitForExit(30_000);
     }
+    /// <summary>
+    /// The start of a runaway script races commands already past the BUSY check on the other loop: they must finish
+    /// (or wait and get -BUSY), never queue on a shard lock the script then holds for good. Readers and writers keep
+    /// pipelines of GET/SET/MGET going on both loops while scripts start, get killed and start again.
+    /// </summary>
+    [Test]
+    public void CommandsRacingAScriptsStartStillAnswer()
+    {
+        var node = FastNode("--busy-reply-threshold 100 --io-threads 2");
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        long answered = 0;
+        var hammers = Enumerable.Range(0, 4).Select(n => Task.Run(() =>
+        {
+            using var client = RawClient.Connect(node.Port);
+            var batch = Resp.Command("SET", $"k{n}", "v").Concat(Resp.Command("GET", $"k{n}")).Concat(Resp.Command("MGET", "a", "b")).ToArray();
+            while (!stop.IsCancellationRequested)
+            {
+                client.Send(batch);
+                for (int r = 0; r < 3; r++) client.ReadReply(20_000);   // throws when a reply never comes
+                Interlocked.Increment(ref answered);
+            }
+        })).ToList();
+        try
+        {
+            for (int round = 0; round < 15 && !stop.IsCancellationRequested; round++)
+            {
+                using var runner = RawClient.Connect(node.Port);
+                runner.Send(Resp.Command("EVAL", "local i = 0 while true do i = i + 1 end", "0"));
+                using var killer = RawClient.Connect(node.Port);
+                Probe.WaitUntil(() => killer.Call("SCRIPT", "KILL") == "+OK\r\n", "SCRIPT KILL once the script runs");
+                Assert.That(runner.ReadReply(20_000), Does.StartWith("-ERR Script killed by user with SCRIPT KILL..."));
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+        }
+        Assert.DoesNotThrow(() => Task.WaitAll(hammers.ToArray()), "every pipelined command got its reply");
+        Assert.That(Interlocked.Read(ref answered), Is.GreaterThan(15));
+    }
 }

@@ -61,23 +61,47 @@ public static class ScriptingCommands
         RunLocked(ref ctx, engine, script, keys, ctx.Args.Skip(3 + numKeys), readOnly, slot);
     }
 
-    /// <summary>Runs the script holding the write gate and every shard lock of the database, as EXEC does.</summary>
+    /// <summary>
+    /// Runs the script holding the write gate and every shard lock of the database, as EXEC does. First it claims the
+    /// engine, so that commands arriving from now on wait or get -BUSY instead of queueing on those locks, then waits
+    /// for the batches that were already past that check (inside EXEC, which holds the locks already, nothing can be).
+    /// </summary>
     private static void RunLocked(ref CommandContext ctx, ScriptEngine engine, CachedScript script, CommandArgs keys, CommandArgs argv, bool readOnly, int slot)
     {
-        ctx.EnterWriteGate();
-        var db = ctx.Db;
-        Span<ulong> bits = stackalloc ulong[MultiShardLock.WordsFor(db)];
-        var locks = new MultiShardLock(db, bits);
-        locks.AddAll();
-        locks.EnterAll();
+        while (!engine.TryClaim(ctx.Session))
+        {
+            if (Dispatcher.WaitForScript(ref ctx, engine) is { } busy)
+            {
+                ctx.Writer.WriteError(busy);
+                return;
+            }
+        }
         try
         {
-            engine.RunScript(ref ctx, script, keys, argv, readOnly, slot);
-            Blocking.ListBlocking.ServeReady(lockHeld: true);
+            if (!ctx.Session.InExec)
+            {
+                ctx.LeaveWriteGate();
+                ctx.Server.CommandsInFlight.WaitForOthers();
+            }
+            ctx.EnterWriteGate();
+            var db = ctx.Db;
+            Span<ulong> bits = stackalloc ulong[MultiShardLock.WordsFor(db)];
+            var locks = new MultiShardLock(db, bits);
+            locks.AddAll();
+            locks.EnterAll();
+            try
+            {
+                engine.RunScript(ref ctx, script, keys, argv, readOnly, slot);
+                Blocking.ListBlocking.ServeReady(lockHeld: true);
+            }
+            finally
+            {
+                locks.ExitAll();
+            }
         }
         finally
         {
-            locks.ExitAll();
+            engine.Release();
         }
         Blocking.ListBlocking.ServeReady(lockHeld: false);
     }
