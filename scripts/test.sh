@@ -41,8 +41,8 @@ for client in tests/clients/*/; do
 done
 
 log=$(mktemp)
-# A hung test is killed after 5 minutes and named in the output instead of stalling CI.
-dotnet test FastNode.sln -c Release --nologo --blame-hang-timeout 300s --blame-hang-dump-type none "$@" 2>&1 | tee "$log"
+# A hung test is killed after 10 minutes and named in the output instead of stalling CI.
+dotnet test FastNode.sln -c Release --nologo --blame-hang-timeout 600s --blame-hang-dump-type none "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
 # Sum dotnet's per-project summaries: "Passed!  - Failed: 0, Passed: 36, Skipped: 0, Total: 36, ..."

@@ -65,6 +65,73 @@ public sealed class ClusterAutoPlacementTests : ClusterNodesTestBase
         Assert.That(DbSize(ports[3]), Is.GreaterThan(keys / 8), "the joiner holds about a quarter of the keys");
     }
 
+    /// <summary>
+    /// kill -9 of a primary that has no replica: once it has been failed long enough to count as departed (2 x
+    /// node-timeout + the settle time), its rendezvous heirs take its slots over with a new epoch and the cluster
+    /// serves every slot again; its keys are gone, as in Redis. Restarted, it finds its slots taken and claims nothing.
+    /// </summary>
+    [Test]
+    public void ADeadPrimaryWithoutAReplicaHasItsSlotsTakenOverByItsHeirs()
+    {
+        if (!File.Exists(RedisCli)) Assert.Ignore("redis-cli is not installed");
+        const string fast = AutoPlacement + " --cluster-node-timeout 2000";
+        int[] ports = [StartNode(0, fast), StartNode(1, fast), StartNode(2, fast), StartNode(3, fast)];
+        var ids = ports.Select(p => NodeId.Parse(MyId(p))).ToArray();
+        // Each node takes its rendezvous share by hand before they meet, so placement has nothing to move until the kill.
+        var everywhere = RendezvousPlacement.Assign(ids);
+        for (int i = 0; i < 4; i++) Assert.That(Probe.Call(ports[i], ["CLUSTER", "ADDSLOTSRANGE", .. Ranges(everywhere, ids[i])]), Is.EqualTo("+OK\r\n"));
+        for (int i = 1; i < 4; i++) Meet(ports[0], ports[i]);
+        WaitForClusterOk(ports, knownNodes: 4);
+        WaitForAgreement(ports[0]);
+
+        // A key on the node about to die, and one that lives elsewhere.
+        var owners = Owners(ports[0]);
+        string lost = Enumerable.Range(0, 10_000).Select(i => $"lost:{i}").First(k => owners[Slot(k)] == ids[3]);
+        string kept = Enumerable.Range(0, 10_000).Select(i => $"kept:{i}").First(k => owners[Slot(k)] == ids[0]);
+        Assert.That(Probe.Call(ports[3], "SET", lost, "1"), Is.EqualTo("+OK\r\n"));
+        Assert.That(Probe.Call(ports[0], "SET", kept, "1"), Is.EqualTo("+OK\r\n"));
+        string epochBefore = Probe.Call(ports[0], "CLUSTER", "INFO").Split("\r\n").Single(l => l.StartsWith("cluster_current_epoch:"));
+
+        string deadDir = Path.Combine(Dir, "node3");
+        Nodes[3].Kill9();
+        var heirs = RendezvousPlacement.Assign(ids[..3]);
+        Probe.WaitUntil(() => ports[..3].All(p => Owners(p).AsSpan().SequenceEqual(heirs)), "the heirs own the dead node's slots on every survivor", seconds: 120);
+        WaitForClusterOk(ports[..3], knownNodes: 4);
+        Assert.That(Probe.Call(ports[0], "CLUSTER", "INFO"), Does.Not.Contain(epochBefore + "\r\n"), "the takeover took a new epoch");
+        int heir = Array.IndexOf(ids, heirs[Slot(lost)]);
+        Assert.That(Probe.Call(ports[heir], "GET", lost), Is.EqualTo("$-1\r\n"), "the dead node's keys are lost");
+        Assert.That(Probe.Call(ports[heir], "SET", lost, "2"), Is.EqualTo("+OK\r\n"), "its slots take writes again");
+        Assert.That(Probe.Call(ports[0], "GET", kept), Is.EqualTo("$1\r\n1\r\n"));
+        Assert.That(Nodes[0].Log + Nodes[1].Log + Nodes[2].Log, Does.Contain("took over"));
+
+        // Back with its old nodes.conf (placement off now, so that nothing moves back): the heirs' higher epoch wins
+        // every slot it claimed.
+        for (int i = 0; i < 3; i++) Probe.Call(ports[i], "CONFIG", "SET", "cluster-auto-placement", "no");
+        Nodes.Add(Processes.FastNode(ports[3], $"--dir {deadDir} --cluster-enabled yes --cluster-port {Buses[ports[3]]} --cluster-node-timeout 2000").Ready());
+        WaitForClusterOk(ports, knownNodes: 4);
+        Probe.WaitUntil(() => Owners(ports[3]).AsSpan().SequenceEqual(heirs), "the returning node sees its slots with the heirs", seconds: 120);
+        var (_, value) = ServerProcesses.Run(RedisCli, $"-c -p {ports[0]} GET {lost}");
+        Assert.That(value.Trim(), Is.EqualTo("2"), "the write after the takeover survives the old owner's return");
+    }
+
+    /// <summary>ADDSLOTSRANGE arguments for the slots <paramref name="owners"/> gives <paramref name="node"/>.</summary>
+    private static string[] Ranges(NodeId[] owners, NodeId node)
+    {
+        var args = new List<string>();
+        for (int slot = 0; slot < owners.Length; slot++)
+        {
+            if (owners[slot] != node) continue;
+            int end = slot;
+            while (end + 1 < owners.Length && owners[end + 1] == node) end++;
+            args.Add(slot.ToString());
+            args.Add(end.ToString());
+            slot = end;
+        }
+        return [.. args];
+    }
+
+    private static int Slot(string key) => KeySlot.Of(System.Text.Encoding.UTF8.GetBytes(key));
+
     private void Meet(int from, int to) =>
         Assert.That(Probe.Call(from, "CLUSTER", "MEET", "127.0.0.1", to.ToString(), Buses[to].ToString()), Is.EqualTo("+OK\r\n"));
 

@@ -15,6 +15,9 @@ public sealed class ClusterStats
     public long StateSyncsStarted { get; internal set; }
     public long ElectionsStarted { get; internal set; }
     public long ElectionsWon { get; internal set; }
+
+    /// <summary>Slots taken over from failed primaries with no replica left (cluster-auto-placement).</summary>
+    public long SlotsAdopted { get; internal set; }
     public long LeasePings { get; internal set; }
 
     public long SentOf(MessageType type) => _sentByType[(int)type];

@@ -27,7 +27,7 @@ internal sealed class PlacementDriver : IDisposable
     private readonly ServerOptions _options;
     private readonly Storage.SlotKeyIndex _slotKeys;
     private readonly ILogger _log;
-    private readonly AutoPlacement _placement = new(SettleMs);
+    private readonly AutoPlacement _placement;
     private readonly Dictionary<NodeId, PlacementLink> _links = [];
     private readonly ManualResetEventSlim _stop = new();
     private readonly Thread _thread;
@@ -41,6 +41,9 @@ internal sealed class PlacementDriver : IDisposable
         _options = server.Options;
         _slotKeys = server.Database(0).SlotKeys!;
         _log = log;
+        // A failed node counts as departed after Redis's failure-report validity (2 x node-timeout) plus the settle
+        // time: by then any election for it is long over and its write lease has long run out.
+        _placement = new AutoPlacement(SettleMs, 2L * server.Options.ClusterNodeTimeout + SettleMs);
         _thread = new Thread(Run) { IsBackground = true, Name = "cluster-placement" };
         _thread.Start();
     }
@@ -105,6 +108,11 @@ internal sealed class PlacementDriver : IDisposable
                     return free.Count;
                 });
                 _log.LogInformation("Auto placement: claimed {Count} unassigned slots", claimed);
+                break;
+            case PlacementStepKind.Adopt:
+                int adopted = _host.Invoke(node => node.AdoptSlots(step.Target, step.Slots!));
+                if (adopted > 0) _log.LogWarning("Auto placement: took over {Count} slots of failed primary {Node}, which had no replica (its keys are lost)", adopted, step.Target);
+                else throw new PlacementException($"no majority to take over the slots of {step.Target.Short}");
                 break;
             case PlacementStepKind.Migrate:
                 Migrate(step.Slot, step.Target);

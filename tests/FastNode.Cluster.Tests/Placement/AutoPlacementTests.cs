@@ -12,6 +12,7 @@ namespace FastNode.Cluster.Tests.Placement;
 public class AutoPlacementTests
 {
     private const long Settle = 3000;
+    private const long Depart = 10_000;
 
     [TestCase(3)]
     [TestCase(9)]
@@ -52,6 +53,74 @@ public class AutoPlacementTests
     }
 
     [Test]
+    public void ADeadPrimaryWithoutReplicasHasItsSlotsTakenOverByTheirHeirsAfterItDeparts()
+    {
+        var ids = Ids(4, 20);
+        var owners = RendezvousPlacement.Assign(ids);
+        var dead = ids[3];
+        var deadSlots = Enumerable.Range(0, KeySlot.SlotCount).Where(s => owners[s] == dead).ToHashSet();
+        var heirs = RendezvousPlacement.Assign(ids[..3]);
+        var taken = new HashSet<int>();
+        foreach (var me in ids[..3])
+        {
+            var snapshot = Snapshot(me, ids, owners, failed: dead, health: ClusterHealth.Fail);
+            var placement = new AutoPlacement(Settle, Depart);
+            Assert.That(placement.Next(snapshot, 0).Kind, Is.EqualTo(PlacementStepKind.None), "failed, not yet departed");
+            Assert.That(placement.Next(snapshot, Depart - 1).Kind, Is.EqualTo(PlacementStepKind.None));
+            Assert.That(placement.Next(snapshot, Depart).Kind, Is.EqualTo(PlacementStepKind.None), "departed: the settle clock starts");
+            var step = placement.Next(snapshot, Depart + Settle);
+            Assert.That(step.Kind, Is.EqualTo(PlacementStepKind.Adopt));
+            Assert.That(step.Target, Is.EqualTo(dead));
+            Assert.That(step.Slots!.Slots(), Is.All.Matches<int>(s => deadSlots.Contains(s) && heirs[s] == me), "only the dead node's slots this node is heir to");
+            taken.UnionWith(step.Slots.Slots());
+        }
+        Assert.That(taken, Is.EquivalentTo(deadSlots), "the heirs take every slot of the dead primary between them");
+    }
+
+    [Test]
+    public void ADeadPrimaryWithALiveReplicaIsLeftToItsElection()
+    {
+        var ids = Ids(5, 21);
+        var owners = RendezvousPlacement.Assign(ids[..4]);
+        var replicas = new Dictionary<NodeId, NodeId> { [ids[4]] = ids[3] };
+        var snapshot = Snapshot(ids[0], ids, owners, failed: ids[3], replicas: replicas, health: ClusterHealth.Fail);
+        var placement = new AutoPlacement(Settle, Depart);
+        placement.Next(snapshot, 0);
+        Assert.That(placement.Next(snapshot, 10 * Depart).Kind, Is.EqualTo(PlacementStepKind.None));
+    }
+
+    [Test]
+    public void ADepartedReplicaNoLongerHoldsPlacementUp()
+    {
+        var ids = Ids(5, 22);
+        var owners = RendezvousPlacement.Assign(ids[..3]);   // ids[3] is a primary that joined and owns nothing yet
+        var replicas = new Dictionary<NodeId, NodeId> { [ids[4]] = ids[0] };
+        var snapshot = Snapshot(ids[0], ids, owners, failed: ids[4], replicas: replicas);
+        var placement = new AutoPlacement(Settle, Depart);
+        Assert.That(placement.Next(snapshot, 0).Kind, Is.EqualTo(PlacementStepKind.None));
+        Assert.That(placement.Next(snapshot, Depart).Kind, Is.EqualTo(PlacementStepKind.None));
+        var step = placement.Next(snapshot, Depart + Settle);
+        Assert.That(step.Kind, Is.EqualTo(PlacementStepKind.Migrate), "the join goes on without the dead replica");
+        Assert.That(step.Target, Is.EqualTo(ids[3]));
+    }
+
+    [Test]
+    public void ANodeThatRecoversStartsItsDepartureClockOver()
+    {
+        var ids = Ids(4, 23);
+        var owners = RendezvousPlacement.Assign(ids);
+        var failed = Snapshot(ids[0], ids, owners, failed: ids[3], health: ClusterHealth.Fail);
+        var healthy = Snapshot(ids[0], ids, owners);
+        var placement = new AutoPlacement(Settle, Depart);
+        placement.Next(failed, 0);
+        placement.Next(healthy, Depart - 1);
+        Assert.That(placement.Next(failed, Depart).Kind, Is.EqualTo(PlacementStepKind.None));
+        Assert.That(placement.Next(failed, 2 * Depart - 1).Kind, Is.EqualTo(PlacementStepKind.None), "failed again for less than Depart");
+        Assert.That(placement.Next(failed, 2 * Depart).Kind, Is.EqualTo(PlacementStepKind.None), "departed: the settle clock starts");
+        Assert.That(placement.Next(failed, 2 * Depart + Settle).Kind, Is.EqualTo(PlacementStepKind.Adopt));
+    }
+
+    [Test]
     public void OnAJoinEachOwnerDrivesItsOwnSlotsOneAtATime()
     {
         var ids = Ids(4, 7);
@@ -59,7 +128,7 @@ public class AutoPlacementTests
         foreach (var me in ids[..3])
         {
             var snapshot = Snapshot(me, ids, owners);
-            var placement = new AutoPlacement(Settle);
+            var placement = new AutoPlacement(Settle, Depart);
             Assert.That(placement.Next(snapshot, 0).Kind, Is.EqualTo(PlacementStepKind.None), "the first look only starts the settle clock");
             Assert.That(placement.Next(snapshot, Settle - 1).Kind, Is.EqualTo(PlacementStepKind.None));
             var step = placement.Next(snapshot, Settle);
@@ -155,7 +224,7 @@ public class AutoPlacementTests
 
     private static AutoPlacement Settled(ClusterSnapshot snapshot)
     {
-        var placement = new AutoPlacement(Settle);
+        var placement = new AutoPlacement(Settle, Depart);
         placement.Next(snapshot, Settle / 2);
         return placement;
     }
