@@ -18,10 +18,10 @@ public static class ConfigDigest
     public static ulong Compute(IReadOnlyList<Member> members)
     {
         ulong digest = 0;
+        Span<byte> id = stackalloc byte[Nodes.NodeId.ByteLength];
         foreach (var m in members)
         {
             if (m.State == MemberState.Left) continue;
-            Span<byte> id = stackalloc byte[Nodes.NodeId.ByteLength];
             m.Id.WriteTo(id);
             // FAIL is part of what nodes must agree on (CLUSTER NODES shows it, elections need it), and gossip
             // can miss a node, so it is in the digest and a node that missed it gets it from a sync.

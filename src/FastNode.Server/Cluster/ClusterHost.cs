@@ -225,7 +225,7 @@ public sealed partial class ClusterHost : IDisposable
                 if (BlockingCollection<Action>.TryTakeFromAny(_queues, out var item, wait) >= 0)
                 {
                     long before = _node.ConfigVersion;
-                    item();
+                    item!();
                     if (_node.ConfigVersion != before) Publish();
                     LogElections();
                 }

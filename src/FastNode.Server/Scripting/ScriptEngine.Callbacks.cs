@@ -76,7 +76,7 @@ public sealed unsafe partial class ScriptEngine
         for (int i = 1; i <= count; i++)
         {
             int type = lua_type(l, i);
-            ReadOnlySpan<byte> bytes;
+            scoped ReadOnlySpan<byte> bytes;
             if (type == TNumber)
             {
                 // Redis 7.0 formats numbers with %.17g: 0.1 is "0.10000000000000001", 3 is "3".
