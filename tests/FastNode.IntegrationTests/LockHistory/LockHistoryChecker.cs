@@ -63,7 +63,8 @@ public static class LockHistoryChecker
     public const long DefaultLeaseMarginNs = 20_000_000;
 
     public static CheckReport Check(IReadOnlyList<Operation> ops, IReadOnlyList<AcceptedWrite> writes,
-        IReadOnlyDictionary<string, IAdmissionBound>? limiters = null, long leaseMarginNs = DefaultLeaseMarginNs)
+        IReadOnlyDictionary<string, IAdmissionBound>? limiters = null, long leaseMarginNs = DefaultLeaseMarginNs,
+        Func<Operation, bool>? readIsCurrent = null)
     {
         var report = new CheckReport
         {
@@ -74,7 +75,7 @@ public static class LockHistoryChecker
         };
         CheckOverlappingWriters(writes, report);
         CheckTokenOrder(ops, report);
-        CheckLostAcknowledgements(ops, leaseMarginNs, report);
+        CheckLostAcknowledgements(ops, leaseMarginNs, readIsCurrent ?? (_ => true), report);
         if (limiters is not null) CheckAdmissions(ops, limiters, report);
         CountLeaseOverlaps(ops, report);
         return report;
@@ -145,15 +146,17 @@ public static class LockHistoryChecker
     /// (c) A grant acknowledged to owner o (token t, ttl) is held at least until H = the latest invocation of an
     /// acknowledged acquire or renew of o plus its TTL, cut at o's first release. It was lost if, within H, another
     /// owner was granted the lock, LOCK.INFO showed someone else, or o's own renew or release answered 0. A release
-    /// acknowledged to o was lost if LOCK.INFO sent after it shows o again (owners are never reused).
+    /// acknowledged to o was lost if LOCK.INFO sent after it shows o again (owners are never reused). Reads count only
+    /// where <paramref name="readIsCurrent"/> says so: LOCK.INFO is a local read, and one served by a deposed primary
+    /// that has not heard of its replacement yet is stale, not a loss.
     /// </summary>
-    private static void CheckLostAcknowledgements(IReadOnlyList<Operation> ops, long marginNs, CheckReport report)
+    private static void CheckLostAcknowledgements(IReadOnlyList<Operation> ops, long marginNs, Func<Operation, bool> readIsCurrent, CheckReport report)
     {
         foreach (var perKey in ops.GroupBy(o => o.Key))
         {
             var list = perKey.ToList();
             var grants = list.Where(o => o.Kind == OpKind.Acquire && o.Outcome == EventType.Ok).ToList();
-            var reads = list.Where(o => o.Kind == OpKind.Read && o.Outcome == EventType.Ok).ToList();
+            var reads = list.Where(o => o.Kind == OpKind.Read && o.Outcome == EventType.Ok && readIsCurrent(o)).ToList();
             foreach (var grant in grants)
             {
                 var own = list.Where(o => o.Owner == grant.Owner && o.Kind != OpKind.Read).ToList();
