@@ -220,7 +220,7 @@ public static class LockHistoryChecker
                 long start = admitted[i].InvokeNs;
                 for (int k = 0; k < ends.Count; k++)
                 {
-                    long? max = bound.MaxAdmitted(ends[k] - start);
+                    long? max = bound.MaxAdmitted(start, ends[k]);
                     if (max is null) break;
                     if (k + 1 <= max) continue;
                     found.Add(new Violation(Property.OverAdmission, perKey.Key, start, ends[k],

@@ -207,6 +207,21 @@ public sealed class LockHistoryCheckerTests
     }
 
     [Test]
+    public void AsyncModeAllowsOneLimitMoreForEachFailoverInTheWindow()
+    {
+        var exact = new SlidingLogBound(3, 1000);
+        var withFailover = new FailoverSlackBound(exact, 3, (from, to) => from <= 400 * Ms && to >= 300 * Ms ? 1 : 0);
+        for (int i = 0; i < 6; i++) Op(OpKind.Admit, "", EventType.Ok, 1, 300 + i * 20, 301 + i * 20, key: "R");
+        Assert.That(Check(new Dictionary<string, IAdmissionBound> { ["R"] = exact }).Count(Property.OverAdmission), Is.EqualTo(1));
+        Assert.That(Check(new Dictionary<string, IAdmissionBound> { ["R"] = withFailover }).Violations, Is.Empty, "6 <= 3 + 3");
+        Op(OpKind.Admit, "", EventType.Ok, 1, 450, 451, key: "R");
+        Assert.That(Check(new Dictionary<string, IAdmissionBound> { ["R"] = withFailover }).Count(Property.OverAdmission), Is.EqualTo(1), "7 > 3 + 3");
+        // The same six far from any failover are over the bound.
+        for (int i = 0; i < 6; i++) Op(OpKind.Admit, "", EventType.Ok, 1, 5000 + i * 20, 5001 + i * 20, key: "S");
+        Assert.That(Check(new Dictionary<string, IAdmissionBound> { ["S"] = withFailover }).Count(Property.OverAdmission), Is.EqualTo(1));
+    }
+
+    [Test]
     public void GcraAdmitsItsBurstAndThenOnePerEmissionInterval()
     {
         // max_burst 1 (2 at once), 10 per second: one more every 100 ms.

@@ -198,6 +198,9 @@ public sealed class Nemesis(StandaloneGroup group, NetworkLab? lab, HistoryRecor
         return !changed && read.Detail == at;
     }
 
+    /// <summary>How many failover windows meet [from, to].</summary>
+    public int FailoversMeeting(long fromNs, long toNs) => FailoverWindows.Count(w => fromNs <= w.To && toNs >= w.From);
+
     /// <summary>Whether a violation's span meets a failover window.</summary>
     public bool DuringAFailover(Violation violation) => FailoverWindows.Any(w => violation.FromNs <= w.To && violation.ToNs >= w.From);
 }
