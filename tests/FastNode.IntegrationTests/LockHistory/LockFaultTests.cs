@@ -32,7 +32,7 @@ public sealed class LockFaultTests : ProcessTestBase
     [TestCase("majority")]
     public void PausedHoldersArefencedAndNoFaultWithoutFailoverBreaksAnything(string mode)
     {
-        var totals = RunAll(mode, [Fault.PauseHolder, Fault.PauseHolder, Fault.PausePrimary, Fault.KillReplica], useLab: false);
+        var totals = RunAll(mode, [Fault.PauseHolder, Fault.PauseHolder, Fault.PausePrimary, Fault.KillReplica], Topology.Standalone);
         Assert.That(totals.Violations, Is.Empty, "no failover: every property must hold\n" + totals.Text);
         Assert.That(totals.Faults.GetValueOrDefault(nameof(Fault.PauseHolder)), Is.GreaterThan(0), totals.Text);
         // The GC-pause case happened and fencing is what made it safe: a stopped holder's lease was granted to another
@@ -50,7 +50,7 @@ public sealed class LockFaultTests : ProcessTestBase
     [TestCase("majority")]
     public void FailoversByCrashAndByPromotionPastAStoppedPrimary(string mode)
     {
-        var totals = RunAll(mode, [Fault.KillPrimary, Fault.PausePrimaryAndPromote, Fault.PauseHolder], useLab: false);
+        var totals = RunAll(mode, [Fault.KillPrimary, Fault.PausePrimaryAndPromote, Fault.PauseHolder], Topology.Standalone);
         AssertModeGuarantee(mode, totals);
         Assert.That(totals.Faults.GetValueOrDefault("promotion"), Is.GreaterThan(0), totals.Text);
     }
@@ -61,9 +61,23 @@ public sealed class LockFaultTests : ProcessTestBase
     public void FailoverPastAPrimaryCutOffFromItsReplicas(string mode)
     {
         if (!NetworkLab.Available) Assert.Ignore("network namespaces need root and iproute2");
-        var totals = RunAll(mode, [Fault.IsolatePrimary, Fault.PauseHolder], useLab: true);
+        var totals = RunAll(mode, [Fault.IsolatePrimary, Fault.PauseHolder], Topology.StandaloneInNamespaces);
         AssertModeGuarantee(mode, totals);
         Assert.That(totals.Faults.GetValueOrDefault("partition"), Is.GreaterThan(0), totals.Text);
+    }
+
+    /// <summary>
+    /// A cluster with the cluster's own automatic failover: the primary of the workload's slot killed (and restarted,
+    /// to rejoin as a replica) or stopped until its replica is elected in its place.
+    /// </summary>
+    [TestCase("async")]
+    [TestCase("majority")]
+    public void ClusterFailoversByCrashAndByStoppingThePrimary(string mode)
+    {
+        if (!File.Exists("/usr/bin/redis-cli")) Assert.Ignore("redis-cli is not installed");
+        var totals = RunAll(mode, [Fault.KillPrimary, Fault.PausePrimaryAndPromote, Fault.PauseHolder], Topology.Cluster);
+        AssertModeGuarantee(mode, totals);
+        Assert.That(totals.Faults.GetValueOrDefault("promotion"), Is.GreaterThan(0), totals.Text);
     }
 
     private static void AssertModeGuarantee(string mode, Totals totals)
@@ -90,13 +104,20 @@ public sealed class LockFaultTests : ProcessTestBase
         public string Text => Log.ToString();
     }
 
-    private Totals RunAll(string mode, Fault[] faults, bool useLab)
+    private enum Topology
+    {
+        Standalone,
+        StandaloneInNamespaces,
+        Cluster,
+    }
+
+    private Totals RunAll(string mode, Fault[] faults, Topology topology)
     {
         var totals = new Totals();
         for (int run = 0; run < Runs; run++)
         {
             int seed = Seed + run;
-            var (report, beyondAsyncBound, nemesis, history) = RunOnce(mode, faults, seed, useLab, Path.Combine(Dir, $"run{run}"));
+            var (report, beyondAsyncBound, nemesis, history) = RunOnce(mode, faults, seed, topology, Path.Combine(Dir, $"run{run}"));
             foreach (var (what, n) in nemesis.Counts) totals.Faults[what] = totals.Faults.GetValueOrDefault(what) + n;
             foreach (var v in report.Violations) totals.ViolationList.Add((v, nemesis.DuringAFailover(v)));
             totals.BeyondAsyncBound.AddRange(beyondAsyncBound);
@@ -115,23 +136,41 @@ public sealed class LockFaultTests : ProcessTestBase
         return totals;
     }
 
-    private (CheckReport Report, List<Violation> BeyondAsyncBound, Nemesis Nemesis, string History) RunOnce(string mode, Fault[] faults, int seed, bool useLab, string runDir)
+    private (CheckReport Report, List<Violation> BeyondAsyncBound, NemesisBase Nemesis, string History) RunOnce(string mode, Fault[] faults, int seed, Topology topology, string runDir)
     {
         Directory.CreateDirectory(runDir);
         using var processes = new ServerProcesses();
         NetworkLab? lab = null;
-        StandaloneGroup? group = null;
+        Func<string> logs = () => "";
         try
         {
-            lab = useLab ? NetworkLab.Create(3) : null;
-            group = new StandaloneGroup(processes, runDir, mode, lab);
-            group.Start(3);
+            Func<(string Host, int Port)> primary;
+            Func<IReadOnlyList<WorkloadClient>, WorkloadOptions, HistoryRecorder, NemesisBase> nemesisFor;
+            var options = Options;
+            if (topology == Topology.Cluster)
+            {
+                var cluster = new ClusterLockGroup(processes, runDir, mode);
+                logs = cluster.Logs;
+                cluster.Start();
+                primary = () => cluster.Primary;
+                options = Options with { KeyPrefix = ClusterLockGroup.Tag };
+                nemesisFor = (clients, o, recorder) => new ClusterNemesis(cluster, recorder, clients, o, seed);
+            }
+            else
+            {
+                lab = topology == Topology.StandaloneInNamespaces ? NetworkLab.Create(3) : null;
+                var group = new StandaloneGroup(processes, runDir, mode, lab);
+                logs = group.Logs;
+                group.Start(3);
+                primary = () => (group.Primary.Host, group.Primary.Port);
+                nemesisFor = (clients, o, recorder) => new Nemesis(group, lab, recorder, clients, o, seed);
+            }
             var recorder = new HistoryRecorder();
             var resource = new FencedResource(recorder);
-            var clients = Enumerable.Range(0, Options.Clients)
-                .Select(i => new WorkloadClient(i, Options, recorder, resource, () => (group.Primary.Host, group.Primary.Port), seed * 31 + i))
+            var clients = Enumerable.Range(0, options.Clients)
+                .Select(i => new WorkloadClient(i, options, recorder, resource, primary, seed * 31 + i))
                 .ToList();
-            var nemesis = new Nemesis(group, lab, recorder, clients, Options, seed);
+            var nemesis = nemesisFor(clients, options, recorder);
             var deadline = DateTime.UtcNow.AddSeconds(Seconds);
             var threads = clients.Select(c => new Thread(() => c.Run(deadline)) { IsBackground = true, Name = c.ToString() }).ToList();
             threads.ForEach(t => t.Start());
@@ -144,12 +183,13 @@ public sealed class LockFaultTests : ProcessTestBase
                 foreach (var thread in threads) Assert.That(thread.Join(TimeSpan.FromSeconds(60)), Is.True, "a client did not stop");
             }
             var ops = HistoryRecorder.Pair(recorder.Events);
-            var limiters = new Dictionary<string, IAdmissionBound> { [Options.RateKey] = new SlidingLogBound(Options.RateLimit, Options.RateWindowMs) };
+            string rateKey = options.KeyPrefix + options.RateKey;
+            var limiters = new Dictionary<string, IAdmissionBound> { [rateKey] = new SlidingLogBound(options.RateLimit, options.RateWindowMs) };
             var report = LockHistoryChecker.Check(ops, resource.Accepted, limiters, readIsCurrent: nemesis.ServedByCurrentPrimary);
             // Async mode's documented bound: one more limit's worth for each failover that meets the window.
             var asyncLimiters = new Dictionary<string, IAdmissionBound>
             {
-                [Options.RateKey] = new FailoverSlackBound(limiters[Options.RateKey], Options.RateLimit, nemesis.FailoversMeeting),
+                [rateKey] = new FailoverSlackBound(limiters[rateKey], options.RateLimit, nemesis.FailoversMeeting),
             };
             var beyondAsyncBound = LockHistoryChecker.Check(ops, [], asyncLimiters).Violations.Where(v => v.Property == Property.OverAdmission).ToList();
             string history = $"ops={ops.Count} info={ops.Count(o => o.Outcome == EventType.Info)} holder pauses taken={clients.Sum(c => c.Gate.PausesWhileHolding)}";
@@ -157,7 +197,7 @@ public sealed class LockFaultTests : ProcessTestBase
         }
         catch
         {
-            if (group is not null) TestContext.Out.WriteLine(group.Logs());
+            TestContext.Out.WriteLine(logs());
             throw;
         }
         finally

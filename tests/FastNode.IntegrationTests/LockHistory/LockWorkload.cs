@@ -12,6 +12,7 @@ public sealed record WorkloadOptions(
     int ReplyTimeoutMs = 1500,
     int MaxOpsPerClient = 20_000,
     string RateKey = "rate",
+    string KeyPrefix = "",
     int RateLimit = 10,
     int RateWindowMs = 500);
 
@@ -51,6 +52,7 @@ public sealed class WorkloadClient(int index, WorkloadOptions options, HistoryRe
     private readonly Random _random = new(seed);
     private RawClient? _connection;
     private string _endpoint = "";
+    private string? _redirect;
     private int _process = index;
     private int _acquisitions;
 
@@ -76,7 +78,7 @@ public sealed class WorkloadClient(int index, WorkloadOptions options, HistoryRe
     private void Step()
     {
         Gate.Checkpoint(holding: false);
-        string key = $"lock:{_random.Next(options.Locks)}";
+        string key = $"{options.KeyPrefix}lock:{_random.Next(options.Locks)}";
         string owner = $"c{index}.{_acquisitions++}";
         var (outcome, token) = Send(OpKind.Acquire, key, owner, options.LeaseMs,
             ["LOCK.ACQUIRE", key, owner, options.LeaseMs.ToString(), "WAIT", options.WaitMs.ToString()], options.WaitMs);
@@ -106,8 +108,8 @@ public sealed class WorkloadClient(int index, WorkloadOptions options, HistoryRe
             Thread.Sleep(_random.Next(1, 10));
         }
         if (_random.Next(4) == 0) Send(OpKind.Read, key, "", 0, ["LOCK.INFO", key]);
-        Send(OpKind.Admit, options.RateKey, "", 1,
-            ["RL.SLIDINGLOG", options.RateKey, options.RateLimit.ToString(), options.RateWindowMs.ToString()]);
+        Send(OpKind.Admit, options.KeyPrefix + options.RateKey, "", 1,
+            ["RL.SLIDINGLOG", options.KeyPrefix + options.RateKey, options.RateLimit.ToString(), options.RateWindowMs.ToString()]);
     }
 
     private bool FencedWrite(string key, string owner, long token)
@@ -139,10 +141,13 @@ public sealed class WorkloadClient(int index, WorkloadOptions options, HistoryRe
             Retire(kind, key, owner, ex.GetType().Name);
             return (EventType.Info, 0);
         }
-        if (reply.StartsWith("-READONLY"))
+        if (reply.StartsWith("-READONLY") || reply.StartsWith("-MOVED") || reply.StartsWith("-CLUSTERDOWN") || reply.StartsWith("-TRYAGAIN"))
         {
-            history.Add(_process, EventType.Fail, kind, key, owner, 0, "READONLY");
+            // Refused before running: a replica, another node's slot, or a cluster without this slot's owner.
+            history.Add(_process, EventType.Fail, kind, key, owner, 0, reply.TrimEnd());
             Reconnect();
+            if (reply.StartsWith("-MOVED")) _redirect = reply.Split(' ')[2].TrimEnd();
+            else Thread.Sleep(20);
             return (EventType.Fail, 0);
         }
         if (reply.StartsWith('-'))
@@ -207,6 +212,12 @@ public sealed class WorkloadClient(int index, WorkloadOptions options, HistoryRe
     {
         if (_connection is not null) return true;
         var (host, port) = primary();
+        if (_redirect is not null)
+        {
+            int colon = _redirect.LastIndexOf(':');
+            (host, port) = (_redirect[..colon], int.Parse(_redirect[(colon + 1)..]));
+            _redirect = null;
+        }
         try
         {
             _connection = RawClient.Connect(host, port);

@@ -23,14 +23,15 @@ public enum Fault
 }
 
 /// <summary>
-/// Injects seeded faults into a <see cref="StandaloneGroup"/> while the workload runs, and keeps what a report needs:
-/// how many of each fault and signal, and the windows during which a failover was under way (from the first fault
-/// step to the deposed primary following its successor), against which async-mode violations are judged.
+/// What every nemesis keeps for the report: how many of each fault and signal, the windows during which a failover
+/// was under way (from the first fault step until the deposed primary follows its successor), against which
+/// async-mode violations are judged, and which node was the primary when.
 /// </summary>
-public sealed class Nemesis(StandaloneGroup group, NetworkLab? lab, HistoryRecorder clock, IReadOnlyList<WorkloadClient> clients,
-    WorkloadOptions options, int seed)
+public abstract class NemesisBase(HistoryRecorder clock, IReadOnlyList<WorkloadClient> clients, WorkloadOptions options, int seed)
 {
-    private readonly Random _random = new(seed);
+    protected readonly Random Random = new(seed);
+    protected HistoryRecorder Clock => clock;
+    protected WorkloadOptions Options => options;
 
     /// <summary>Each fault kind injected, and the signals and restarts they took (kill -9, SIGSTOP, restart, promotion).</summary>
     public SortedDictionary<string, int> Counts { get; } = [];
@@ -41,26 +42,75 @@ public sealed class Nemesis(StandaloneGroup group, NetworkLab? lab, HistoryRecor
     /// <summary>(since, endpoint) each time the primary changed, starting with the first one.</summary>
     public List<(long AtNs, string Endpoint)> PrimaryTimeline { get; } = [];
 
+    protected abstract string PrimaryEndpoint { get; }
+
     public void Run(IReadOnlyList<Fault> faults, DateTime deadline)
     {
-        PrimaryTimeline.Add((0, group.Primary.Endpoint()));
+        PrimaryTimeline.Add((0, PrimaryEndpoint));
         // Leave the last stretch fault-free, so the run ends on a healthy group.
         while (DateTime.UtcNow < deadline.AddSeconds(-2))
         {
-            Thread.Sleep(_random.Next(400, 1200));
-            Inject(faults[_random.Next(faults.Count)]);
+            Thread.Sleep(Random.Next(400, 1200));
+            var fault = faults[Random.Next(faults.Count)];
+            if (fault == Fault.PauseHolder) PauseHolder();
+            else
+            {
+                Inject(fault);
+                Count(fault.ToString());
+            }
         }
     }
 
-    private void Count(string what) => Counts[what] = Counts.GetValueOrDefault(what) + 1;
+    protected abstract void Inject(Fault fault);
 
-    private void Inject(Fault fault)
+    protected void Count(string what) => Counts[what] = Counts.GetValueOrDefault(what) + 1;
+
+    protected void Promoted(string endpoint)
+    {
+        PrimaryTimeline.Add((Clock.NowNs, endpoint));
+        Count("promotion");
+    }
+
+    private void PauseHolder()
+    {
+        for (int attempt = 0; attempt < 50; attempt++)
+        {
+            var holders = clients.Where(c => c.Holding).ToList();
+            if (holders.Count > 0)
+            {
+                holders[Random.Next(holders.Count)].Gate.Request(Options.LeaseMs * 3);
+                Count(nameof(Fault.PauseHolder));
+                return;
+            }
+            Thread.Sleep(10);
+        }
+    }
+
+    /// <summary>Whether a read was served by the primary of its whole interval (no promotion while it ran).</summary>
+    public bool ServedByCurrentPrimary(Operation read)
+    {
+        string at = PrimaryTimeline.Last(p => p.AtNs <= read.InvokeNs).Endpoint;
+        bool changed = PrimaryTimeline.Any(p => p.AtNs > read.InvokeNs && p.AtNs <= read.CompleteNs);
+        return !changed && read.Detail == at;
+    }
+
+    /// <summary>How many failover windows meet [from, to].</summary>
+    public int FailoversMeeting(long fromNs, long toNs) => FailoverWindows.Count(w => fromNs <= w.To && toNs >= w.From);
+
+    /// <summary>Whether a violation's span meets a failover window.</summary>
+    public bool DuringAFailover(Violation violation) => FailoversMeeting(violation.FromNs, violation.ToNs) > 0;
+}
+
+/// <summary>Seeded faults on a <see cref="StandaloneGroup"/>, whose failover manager is the test.</summary>
+public sealed class Nemesis(StandaloneGroup group, NetworkLab? lab, HistoryRecorder clock, IReadOnlyList<WorkloadClient> clients,
+    WorkloadOptions options, int seed) : NemesisBase(clock, clients, options, seed)
+{
+    protected override string PrimaryEndpoint => group.Primary.Endpoint();
+
+    protected override void Inject(Fault fault)
     {
         switch (fault)
         {
-            case Fault.PauseHolder:
-                PauseHolder();
-                return;
             case Fault.PausePrimary:
                 PausePrimary();
                 break;
@@ -76,22 +126,8 @@ public sealed class Nemesis(StandaloneGroup group, NetworkLab? lab, HistoryRecor
             case Fault.KillReplica:
                 KillReplica();
                 break;
-        }
-        Count(fault.ToString());
-    }
-
-    private void PauseHolder()
-    {
-        for (int attempt = 0; attempt < 50; attempt++)
-        {
-            var holders = clients.Where(c => c.Holding).ToList();
-            if (holders.Count > 0)
-            {
-                holders[_random.Next(holders.Count)].Gate.Request(options.LeaseMs * 3);
-                Count(nameof(Fault.PauseHolder));
-                return;
-            }
-            Thread.Sleep(10);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(fault), fault, "not a standalone fault");
         }
     }
 
@@ -102,7 +138,7 @@ public sealed class Nemesis(StandaloneGroup group, NetworkLab? lab, HistoryRecor
         Count("SIGSTOP primary");
         try
         {
-            Thread.Sleep(_random.Next(options.LeaseMs, options.LeaseMs * 3));
+            Thread.Sleep(Random.Next(Options.LeaseMs, Options.LeaseMs * 3));
         }
         finally
         {
@@ -112,7 +148,7 @@ public sealed class Nemesis(StandaloneGroup group, NetworkLab? lab, HistoryRecor
 
     private void KillPrimary()
     {
-        long from = clock.NowNs;
+        long from = Clock.NowNs;
         var old = group.Primary;
         group.Kill9(old);
         Count("kill -9 primary");
@@ -121,12 +157,12 @@ public sealed class Nemesis(StandaloneGroup group, NetworkLab? lab, HistoryRecor
         group.Restart(old);
         Count("restart");
         group.WaitHealthy();
-        FailoverWindows.Add((from, clock.NowNs));
+        FailoverWindows.Add((from, Clock.NowNs));
     }
 
     private void PausePrimaryAndPromote()
     {
-        long from = clock.NowNs;
+        long from = Clock.NowNs;
         var old = group.Primary;
         old.Process.Pause();
         Count("SIGSTOP primary");
@@ -134,7 +170,7 @@ public sealed class Nemesis(StandaloneGroup group, NetworkLab? lab, HistoryRecor
         {
             Thread.Sleep(300);
             var successor = Promote(old);
-            Thread.Sleep(_random.Next(200, 800));
+            Thread.Sleep(Random.Next(200, 800));
             old.Process.Resume();
             StandaloneGroup.Follow(old, successor);
         }
@@ -143,13 +179,13 @@ public sealed class Nemesis(StandaloneGroup group, NetworkLab? lab, HistoryRecor
             old.Process.Resume();
         }
         group.WaitHealthy();
-        FailoverWindows.Add((from, clock.NowNs));
+        FailoverWindows.Add((from, Clock.NowNs));
     }
 
     private void IsolatePrimary()
     {
         if (lab is null) throw new InvalidOperationException("IsolatePrimary needs a NetworkLab");
-        long from = clock.NowNs;
+        long from = Clock.NowNs;
         var old = group.Primary;
         lab.Isolate(old.Index);
         Count("partition");
@@ -158,7 +194,7 @@ public sealed class Nemesis(StandaloneGroup group, NetworkLab? lab, HistoryRecor
             Thread.Sleep(300);
             var successor = Promote(old);
             // The deposed primary still answers the clients that reach it, for a while.
-            Thread.Sleep(_random.Next(500, 1500));
+            Thread.Sleep(Random.Next(500, 1500));
             lab.HealAll();
             StandaloneGroup.Follow(old, successor);
         }
@@ -167,13 +203,13 @@ public sealed class Nemesis(StandaloneGroup group, NetworkLab? lab, HistoryRecor
             lab.HealAll();
         }
         group.WaitHealthy();
-        FailoverWindows.Add((from, clock.NowNs));
+        FailoverWindows.Add((from, Clock.NowNs));
     }
 
     private void KillReplica()
     {
         var replicas = group.Nodes.Where(n => n != group.Primary && n.Alive).ToList();
-        var victim = replicas[_random.Next(replicas.Count)];
+        var victim = replicas[Random.Next(replicas.Count)];
         group.Kill9(victim);
         Count("kill -9 replica");
         Thread.Sleep(300);
@@ -185,22 +221,7 @@ public sealed class Nemesis(StandaloneGroup group, NetworkLab? lab, HistoryRecor
     private StandaloneGroup.Node Promote(StandaloneGroup.Node old)
     {
         var successor = group.PromoteBestReplica(old);
-        PrimaryTimeline.Add((clock.NowNs, successor.Endpoint()));
-        Count("promotion");
+        Promoted(successor.Endpoint());
         return successor;
     }
-
-    /// <summary>Whether a read was served by the primary of its whole interval (no promotion while it ran).</summary>
-    public bool ServedByCurrentPrimary(Operation read)
-    {
-        string at = PrimaryTimeline.Last(p => p.AtNs <= read.InvokeNs).Endpoint;
-        bool changed = PrimaryTimeline.Any(p => p.AtNs > read.InvokeNs && p.AtNs <= read.CompleteNs);
-        return !changed && read.Detail == at;
-    }
-
-    /// <summary>How many failover windows meet [from, to].</summary>
-    public int FailoversMeeting(long fromNs, long toNs) => FailoverWindows.Count(w => fromNs <= w.To && toNs >= w.From);
-
-    /// <summary>Whether a violation's span meets a failover window.</summary>
-    public bool DuringAFailover(Violation violation) => FailoverWindows.Any(w => violation.FromNs <= w.To && violation.ToNs >= w.From);
 }

@@ -53,20 +53,23 @@ public sealed class StandaloneGroup(ServerProcesses processes, string dir, strin
         node.Alive = true;
     }
 
+    private void SetLockReplication(Node node) => ApplyLockReplication(node.Host, node.Port, lockReplication);
+
     /// <summary>
     /// The mode under test, set at run time so one harness serves both servers: one without the setting (only today's
     /// asynchronous behaviour; majority is then skipped) and one with it, whose default with replicas is majority.
     /// </summary>
-    private void SetLockReplication(Node node)
+    public static void ApplyLockReplication(string host, int port, string mode)
     {
-        string current = Call(node, "CONFIG", "GET", "lock-replication");
+        using var client = RawClient.Connect(host, port);
+        string current = client.Call("CONFIG", "GET", "lock-replication");
         if (current == "*0\r\n")
         {
-            if (lockReplication != "async") Assert.Ignore("this server has no lock-replication setting yet");
+            if (mode != "async") Assert.Ignore("this server has no lock-replication setting yet");
             return;
         }
-        Assert.That(Call(node, "CONFIG", "SET", "lock-replication", lockReplication), Is.EqualTo("+OK\r\n"));
-        Assert.That(Call(node, "CONFIG", "SET", "lock-replication-timeout", "1000"), Is.EqualTo("+OK\r\n"));
+        Assert.That(client.Call("CONFIG", "SET", "lock-replication", mode), Is.EqualTo("+OK\r\n"));
+        Assert.That(client.Call("CONFIG", "SET", "lock-replication-timeout", "1000"), Is.EqualTo("+OK\r\n"));
     }
 
     /// <summary>Like <see cref="ServerProcesses.Running.Ready"/>, with the node's own address.</summary>
