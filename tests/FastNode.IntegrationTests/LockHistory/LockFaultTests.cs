@@ -75,7 +75,7 @@ public sealed class LockFaultTests : ProcessTestBase
     public void ClusterFailoversByCrashAndByStoppingThePrimary(string mode)
     {
         if (!File.Exists("/usr/bin/redis-cli")) Assert.Ignore("redis-cli is not installed");
-        var totals = RunAll(mode, [Fault.KillPrimary, Fault.PausePrimaryAndPromote, Fault.PauseHolder], Topology.Cluster);
+        var totals = RunAll(mode, [Fault.PausePrimaryAndPromote, Fault.KillPrimary, Fault.PauseHolder], Topology.Cluster);
         AssertModeGuarantee(mode, totals);
         Assert.That(totals.Faults.GetValueOrDefault("promotion"), Is.GreaterThan(0), totals.Text);
     }

@@ -17,9 +17,10 @@ public sealed record WorkloadOptions(
     int RateWindowMs = 500);
 
 /// <summary>
-/// A stop-the-world pause of one client, set from outside (by the nemesis), taken at the client's next step boundary:
-/// between its grant and its write, between two writes, before its release. It stands for a GC pause, swapping or a
-/// VM migration of the holder's process: the client's own code does not decide when it stops, and it does not notice.
+/// A stop-the-world pause of one client, set from outside (by the nemesis) while the client holds a lock, and taken at
+/// its next step boundary as a holder: after a grant or a renewal told it that it holds the lock, before the write
+/// that relies on it. It stands for a GC pause, swapping or a VM migration of the holder's process: the client's own
+/// code does not decide when it stops, and it does not notice.
 /// </summary>
 public sealed class PauseGate
 {
@@ -29,11 +30,12 @@ public sealed class PauseGate
 
     public void Request(int ms) => Interlocked.Exchange(ref _pauseMs, ms);
 
-    public void Checkpoint(bool holding)
+    /// <summary>Takes a requested pause: called only where the client holds a lock.</summary>
+    public void Checkpoint()
     {
         long ms = Interlocked.Exchange(ref _pauseMs, 0);
         if (ms <= 0) return;
-        if (holding) PausesWhileHolding++;
+        PausesWhileHolding++;
         Thread.Sleep((int)ms);
     }
 }
@@ -77,7 +79,6 @@ public sealed class WorkloadClient(int index, WorkloadOptions options, HistoryRe
 
     private void Step()
     {
-        Gate.Checkpoint(holding: false);
         string key = $"{options.KeyPrefix}lock:{_random.Next(options.Locks)}";
         string owner = $"c{index}.{_acquisitions++}";
         var (outcome, token) = Send(OpKind.Acquire, key, owner, options.LeaseMs,
@@ -96,7 +97,7 @@ public sealed class WorkloadClient(int index, WorkloadOptions options, HistoryRe
                 }
                 // The holder may be stopped here, after its grant or renewal told it that it holds the lock, and
                 // before the write that relies on it: the pause that breaks a lease without fencing.
-                Gate.Checkpoint(holding: true);
+                Gate.Checkpoint();
                 lost = !FencedWrite(key, owner, token);
                 Thread.Sleep(_random.Next(1, 8));
             }

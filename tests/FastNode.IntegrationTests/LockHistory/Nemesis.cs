@@ -48,10 +48,11 @@ public abstract class NemesisBase(HistoryRecorder clock, IReadOnlyList<WorkloadC
     {
         PrimaryTimeline.Add((0, PrimaryEndpoint));
         // Leave the last stretch fault-free, so the run ends on a healthy group.
-        while (DateTime.UtcNow < deadline.AddSeconds(-2))
+        // Each kind once first (so even a short run on a slow machine has them all), then a seeded random choice.
+        for (int i = 0; DateTime.UtcNow < deadline.AddSeconds(-2); i++)
         {
             Thread.Sleep(Random.Next(400, 1200));
-            var fault = faults[Random.Next(faults.Count)];
+            var fault = i < faults.Count ? faults[i] : faults[Random.Next(faults.Count)];
             if (fault == Fault.PauseHolder) PauseHolder();
             else
             {
