@@ -25,9 +25,10 @@ public sealed class ClusterLockGroup(ServerProcesses processes, string dir, stri
 
     public void Start()
     {
-        for (int i = 0; i < 3; i++) _cluster.Start("--save \"\"", NodeTimeoutMs);
-        // A server without the mode's setting skips the test before the cluster is formed.
+        _cluster.Start("--save \"\"", NodeTimeoutMs);
+        // A server without the mode's setting skips the test before the rest of the cluster is started.
         StandaloneGroup.ApplyLockReplication("127.0.0.1", _cluster.Nodes[0].Port, lockReplication);
+        for (int i = 1; i < 3; i++) _cluster.Start("--save \"\"", NodeTimeoutMs);
         for (int i = 1; i < 3; i++) Assert.That(_cluster.Meet(0, i), Is.EqualTo("+OK\r\n"));
         string[][] ranges = [["0", "5460"], ["5461", "10922"], ["10923", "16383"]];
         for (int i = 0; i < 3; i++) Assert.That(_cluster.Call(i, "CLUSTER", "ADDSLOTSRANGE", ranges[i][0], ranges[i][1]), Is.EqualTo("+OK\r\n"));
