@@ -155,11 +155,13 @@ public static class LockHistoryChecker
         foreach (var perKey in ops.GroupBy(o => o.Key))
         {
             var list = perKey.ToList();
-            var grants = list.Where(o => o.Kind == OpKind.Acquire && o.Outcome == EventType.Ok).ToList();
-            var reads = list.Where(o => o.Kind == OpKind.Read && o.Outcome == EventType.Ok && readIsCurrent(o)).ToList();
+            var grants = list.Where(o => o.Kind == OpKind.Acquire && o.Outcome == EventType.Ok).OrderBy(o => o.InvokeNs).ToList();
+            var reads = list.Where(o => o.Kind == OpKind.Read && o.Outcome == EventType.Ok && readIsCurrent(o)).OrderBy(o => o.InvokeNs).ToList();
+            var byOwner = list.Where(o => o.Kind != OpKind.Read).GroupBy(o => o.Owner).ToDictionary(g => g.Key, g => g.ToList());
+            var readsShowing = reads.GroupBy(r => r.Owner).ToDictionary(g => g.Key, g => g.ToList());
             foreach (var grant in grants)
             {
-                var own = list.Where(o => o.Owner == grant.Owner && o.Kind != OpKind.Read).ToList();
+                var own = byOwner[grant.Owner];
                 long heldUntil = own.Where(o => o.Outcome == EventType.Ok && o.Kind is OpKind.Acquire or OpKind.Renew)
                     .Max(o => o.InvokeNs + o.Ttl * 1_000_000);
                 long firstRelease = own.Where(o => o.Kind == OpKind.Release).Select(o => o.InvokeNs).DefaultIfEmpty(long.MaxValue).Min();
@@ -167,7 +169,7 @@ public static class LockHistoryChecker
                 long ownUntil = heldUntil - marginNs;
 
                 Violation? lost = null;
-                var other = grants.FirstOrDefault(g => g.Owner != grant.Owner && g.InvokeNs >= grant.CompleteNs && g.CompleteNs <= safeUntil);
+                var other = SentWithin(grants, grant.CompleteNs, safeUntil).FirstOrDefault(g => g.Owner != grant.Owner && g.CompleteNs <= safeUntil);
                 if (other is not null)
                 {
                     lost = new Violation(Property.LostAcknowledgement, perKey.Key, grant.InvokeNs, other.CompleteNs,
@@ -180,7 +182,7 @@ public static class LockHistoryChecker
                     lost = new Violation(Property.LostAcknowledgement, perKey.Key, grant.InvokeNs, refused.CompleteNs,
                         $"{grant.Owner}'s {refused.Kind.ToString().ToLowerInvariant()} answered 0 within its acknowledged lease (until {heldUntil / 1e6:F1} ms)");
                 }
-                var read = reads.FirstOrDefault(r => r.Owner != grant.Owner && r.InvokeNs >= grant.CompleteNs && r.CompleteNs <= safeUntil);
+                var read = SentWithin(reads, grant.CompleteNs, safeUntil).FirstOrDefault(r => r.Owner != grant.Owner && r.CompleteNs <= safeUntil);
                 if (lost is null && read is not null)
                 {
                     lost = new Violation(Property.LostAcknowledgement, perKey.Key, grant.InvokeNs, read.CompleteNs,
@@ -189,7 +191,7 @@ public static class LockHistoryChecker
                 if (lost is not null) report.Violations.Add(lost);
 
                 var release = own.FirstOrDefault(o => o.Kind == OpKind.Release && o.Outcome == EventType.Ok);
-                var ghost = release is null ? null : reads.FirstOrDefault(r => r.Owner == grant.Owner && r.InvokeNs > release.CompleteNs);
+                var ghost = release is null ? null : readsShowing.GetValueOrDefault(grant.Owner)?.FirstOrDefault(r => r.InvokeNs > release.CompleteNs);
                 if (ghost is not null)
                 {
                     report.Violations.Add(new Violation(Property.LostAcknowledgement, perKey.Key, release!.InvokeNs, ghost.CompleteNs,
@@ -197,6 +199,19 @@ public static class LockHistoryChecker
                 }
             }
         }
+    }
+
+    /// <summary>The operations of a list sorted by invocation that were sent within [from, to].</summary>
+    private static IEnumerable<Operation> SentWithin(List<Operation> byInvoke, long fromNs, long toNs)
+    {
+        int lo = 0, hi = byInvoke.Count;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) / 2;
+            if (byInvoke[mid].InvokeNs < fromNs) lo = mid + 1;
+            else hi = mid;
+        }
+        for (int i = lo; i < byInvoke.Count && byInvoke[i].InvokeNs <= toNs; i++) yield return byInvoke[i];
     }
 
     /// <summary>
