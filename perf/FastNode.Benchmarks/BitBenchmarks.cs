@@ -56,6 +56,12 @@ public class BitBenchmarks
     [Benchmark(OperationsPerInvoke = Batch)]
     public long PfAdd() => Run();
 
+    [GlobalSetup(Target = nameof(PfCount))]
+    public void SetupPfCount() => Prepare("PFCOUNT (cached)", PfAddSetup, i => ["PFCOUNT", $"hll:{i:D3}"]);
+
+    [Benchmark(OperationsPerInvoke = Batch)]
+    public long PfCount() => Run();
+
     private long Run()
     {
         var input = _batch;
