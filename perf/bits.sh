@@ -13,7 +13,8 @@
 #   PFCOUNT hll                                      (one key: the cached estimate, recomputed after each PFADD run)
 # (redis-benchmark's __rand_int__ is zero-padded to 12 digits, which neither server takes as a bit offset, so the
 # random part of SETBIT is its key.)
-# Prints medians of requests/s across rounds and FastNode / Redis ratios (target >= 1.0).
+# Prints medians of requests/s across rounds and FastNode / Redis ratios (target >= 1.0), and the server's CPU time
+# per request (user + system, from /proc/PID/stat around each run), which a loaded machine disturbs less.
 # Both servers and the load share the machine's cores: on 2 shared cores expect spreads of 20 % or more.
 # Servers start on 127.0.0.1 and are stopped by PID on exit; every run is bounded by its request count.
 set -euo pipefail
@@ -84,7 +85,11 @@ rps_of() { # n pipeline case
     | tr '\r' '\n' | sed -n 's/.*: \([0-9.]*\) requests per second.*/\1/p' | tail -1
 }
 
-declare -A results
+# The server's CPU time so far, in clock ticks (utime + stime).
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
+tick_us=$(awk -v t="$(getconf CLK_TCK)" 'BEGIN { print 1000000 / t }')
+
+declare -A results cpu
 for round in $(seq 1 "$rounds"); do
   if [ $((round % 2)) -eq 1 ]; then order="FastNode Redis"; else order="Redis FastNode"; fi
   for server in $order; do
@@ -95,8 +100,11 @@ for round in $(seq 1 "$rounds"); do
     for c in "${cases[@]}"; do
       for p in 1 16; do
         n=$requests; [ "$p" = 1 ] || n=$pipelined
+        before=$(cpu_ticks)
         r=$(rps_of "$n" "$p" "$c")
+        after=$(cpu_ticks)
         results[$server.$c.$p]+="$r "
+        cpu[$server.$c.$p]+="$(awk -v a="$after" -v b="$before" -v n="$n" -v u="$tick_us" 'BEGIN { printf "%.2f", (a - b) * u / n }') "
         line+=" $c/P$p=$r"
       done
     done
@@ -107,10 +115,12 @@ done
 
 echo
 echo "commit $(git rev-parse --short HEAD), $(nproc) cores, $(dotnet --version), redis $(redis-server --version | sed 's/.*v=\([^ ]*\).*/\1/'), load $(cut -d' ' -f1-3 /proc/loadavg)"
-printf "%-34s %14s %14s %8s\n" "median of $rounds rounds (req/s)" FastNode Redis ratio
+printf "%-40s %12s %12s %7s %10s %10s %7s\n" "median of $rounds rounds" "FastNode/s" "Redis/s" ratio "FN us/req" "Rd us/req" "ratio"
 for c in "${cases[@]}"; do
   for p in 1 16; do
     f=$(median <<<"${results[FastNode.$c.$p]}"); r=$(median <<<"${results[Redis.$c.$p]}")
-    printf "%-34s %14s %14s %8s\n" "$(command_of "$c" | sed 's/^-r [0-9]* //') -P $p" "$f" "$r" "$(awk -v f="$f" -v r="$r" 'BEGIN { printf "%.2f", f / r }')"
+    fc=$(median <<<"${cpu[FastNode.$c.$p]}"); rc=$(median <<<"${cpu[Redis.$c.$p]}")
+    printf "%-40s %12s %12s %7s %10s %10s %7s\n" "$(command_of "$c" | sed 's/^-r [0-9]* //') -P $p" "$f" "$r" \
+      "$(awk -v f="$f" -v r="$r" 'BEGIN { printf "%.2f", f / r }')" "$fc" "$rc" "$(awk -v f="$fc" -v r="$rc" 'BEGIN { printf "%.2f", r / f }')"
   done
 done

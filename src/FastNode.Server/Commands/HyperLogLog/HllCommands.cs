@@ -87,8 +87,10 @@ public static class HllCommands
     }
 
     /// <summary>
-    /// PFCOUNT key: the cached estimate, or a fresh one stored in the cache (which changes the value, so WATCH sees
-    /// it). PFCOUNT key key...: the estimate of the union, computed on a scratch register array.
+    /// PFCOUNT key: the cached estimate, or a fresh one stored in the cache. Storing it changes the value, so, as in
+    /// Redis, WATCH sees it and the call is propagated (a replica's or the AOF's copy keeps the same bytes); that
+    /// needs the write gate, taken only while something consumes the feed. PFCOUNT key key...: the estimate of the
+    /// union, computed on a scratch register array.
     /// </summary>
     public static void PfCount(ref CommandContext ctx)
     {
@@ -97,6 +99,8 @@ public static class HllCommands
             CountUnion(ref ctx);
             return;
         }
+        bool propagating = ctx.Propagating;
+        if (propagating) ctx.EnterWriteGate();
         long count;
         {
             using var k = ctx.Open(ctx.Args[1], Lookup.Read);
@@ -120,6 +124,7 @@ public static class HllCommands
             Hll.SetCachedCount(k.ExtendString(k.StringLength), count);
         }
         if (ctx.Server.Watches.Active) ctx.Server.Watches.Touch(ctx.Session.DbIndex, ctx.Args[1]);
+        if (propagating) ctx.Session.FeedOffset = ctx.Server.Feed.AppendCommand(ctx.Session.DbIndex, ctx.Args);
         ctx.Writer.WriteInteger(count);
     }
 
