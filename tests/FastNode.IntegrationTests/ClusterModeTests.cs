@@ -126,6 +126,21 @@ public sealed class ClusterModeTests
     }
 
     [Test]
+    public void BitmapAndHyperLogLogKeysMustShareASlot()
+    {
+        _client.Call("CLUSTER", "ADDSLOTSRANGE", "0", "16383");
+        WaitForOk(_client);
+        const string CrossSlot = "-CROSSSLOT Keys in request don't hash to the same slot\r\n";
+        Assert.That(_client.Call("BITOP", "AND", "dest", "a", "b"), Is.EqualTo(CrossSlot));
+        Assert.That(_client.Call("PFCOUNT", "a", "b"), Is.EqualTo(CrossSlot));
+        Assert.That(_client.Call("PFMERGE", "a", "b"), Is.EqualTo(CrossSlot));
+        Assert.That(_client.Call("BITOP", "OR", "{u}dest", "{u}a", "{u}b"), Is.EqualTo(":0\r\n"));
+        Assert.That(_client.Call("PFADD", "{u}a", "x"), Is.EqualTo(":1\r\n"));
+        Assert.That(_client.Call("PFMERGE", "{u}m", "{u}a", "{u}b"), Is.EqualTo("+OK\r\n"));
+        Assert.That(_client.Call("PFCOUNT", "{u}m", "{u}a"), Is.EqualTo(":1\r\n"));
+    }
+
+    [Test]
     public void ATransactionMustStayInOneSlot()
     {
         _client.Call("CLUSTER", "ADDSLOTSRANGE", "0", "16383");

@@ -33,7 +33,20 @@ public sealed class RawClient : IDisposable
     }
 
     /// <summary>Reads one complete RESP reply (exact bytes as text).</summary>
-    public string ReadReply(int timeoutMs = 10000)
+    public string ReadReply(int timeoutMs = 10000) => Encoding.UTF8.GetString(ReadReplyBytes(timeoutMs));
+
+    /// <summary>Sends a command with binary-safe arguments (each char one byte, Latin-1) and returns the reply the same way.</summary>
+    public string CallLatin1(params string[] args)
+    {
+        var command = new StringBuilder();
+        command.Append('*').Append(args.Length).Append("\r\n");
+        foreach (var a in args) command.Append('$').Append(a.Length).Append("\r\n").Append(a).Append("\r\n");
+        Send(Encoding.Latin1.GetBytes(command.ToString()));
+        return Encoding.Latin1.GetString(ReadReplyBytes());
+    }
+
+    /// <summary>Reads one complete RESP reply, its exact bytes.</summary>
+    public byte[] ReadReplyBytes(int timeoutMs = 10000)
     {
         var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
         while (true)
@@ -42,7 +55,7 @@ public sealed class RawClient : IDisposable
             int length = RespReplyScanner.CompleteLength(buffered);
             if (length >= 0)
             {
-                var reply = Encoding.UTF8.GetString(buffered.Slice(0, length));
+                var reply = buffered.Slice(0, length).ToArray();
                 var rest = buffered.Slice(length).ToArray();
                 _received.SetLength(0);
                 _received.Write(rest);

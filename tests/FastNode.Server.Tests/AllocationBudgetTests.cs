@@ -52,11 +52,26 @@ public sealed class AllocationBudgetTests
         ["HotCommandBenchmarks.Incr"] = (i => ["SET", $"counter:{i:D3}", "1000"], i => ["INCR", $"counter:{i:D3}"], null),
         ["HotCommandBenchmarks.Exists"] = (i => ["SET", Key(i), Value], i => ["EXISTS", Key(i)], null),
         ["HotCommandBenchmarks.Ttl"] = (i => ["SET", Key(i), Value, "EX", "3600"], i => ["TTL", Key(i)], null),
+        // Bits and HyperLogLog on existing keys: the same batches as perf/FastNode.Benchmarks/BitBenchmarks.cs.
+        ["BitBenchmarks.SetBit"] = (i => ["SETBIT", $"bits:{i / 2:D3}", "4000", "0"], i => ["SETBIT", $"bits:{i / 2:D3}", "77", i % 2 == 0 ? "1" : "0"], null),
+        ["BitBenchmarks.GetBit"] = (i => ["SETBIT", $"bits:{i:D3}", "4000", "1"], i => ["GETBIT", $"bits:{i:D3}", (i * 37 % 4000).ToString()], null),
+        ["BitBenchmarks.PfAdd"] = (PfAddSetup, i => ["PFADD", $"hll:{i:D3}", "user:7", "user:13"], null),
     };
 
     private const string ChatMessage = "{\"room\":\"lobby\",\"user\":\"alice\",\"text\":\"hello everyone, how are you?\"}";
 
     private static string Key(int i) => $"key:{i:D3}";
+
+    /// <summary>Odd keys get enough elements to turn dense (past hll-sparse-max-bytes), even ones stay sparse.</summary>
+    private static string[] PfAddSetup(int i)
+    {
+        int elements = i % 2 == 0 ? 50 : 3000;
+        var command = new string[2 + elements];
+        command[0] = "PFADD";
+        command[1] = $"hll:{i:D3}";
+        for (int e = 0; e < elements; e++) command[2 + e] = $"user:{e}";
+        return command;
+    }
 
     public static IEnumerable<TestCaseData> BudgetEntries()
     {

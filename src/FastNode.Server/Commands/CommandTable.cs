@@ -145,6 +145,22 @@ public sealed class CommandTable
         new("SETRANGE", 4, Write | DenyOom, 1, 1, 1, StringRangeCommands.SetRange, "string"),
         new("LCS", -3, ReadOnly, 1, 2, 1, LcsCommand.Lcs, "string"),
 
+        // bitmaps (Commands/Bits): string values read and written bit by bit
+        new("SETBIT", 4, Write | DenyOom | ShortRunning, 1, 1, 1, Bits.BitCommands.SetBit, "bitmap"),
+        new("GETBIT", 3, ReadOnly | Fast, 1, 1, 1, Bits.BitCommands.GetBit, "bitmap"),
+        new("BITCOUNT", -2, ReadOnly, 1, 1, 1, Bits.BitCommands.BitCount, "bitmap"),
+        new("BITPOS", -3, ReadOnly, 1, 1, 1, Bits.BitCommands.BitPos, "bitmap"),
+        new("BITOP", -4, Write | DenyOom, 2, -1, 1, Bits.BitOpCommand.BitOp, "bitmap"),
+        new("BITFIELD", -2, Write | DenyOom | ShortRunning, 1, 1, 1, Bits.BitfieldCommand.Bitfield, "bitmap"),
+        new("BITFIELD_RO", -2, ReadOnly | Fast, 1, 1, 1, Bits.BitfieldCommand.BitfieldRo, "bitmap"),
+
+        // HyperLogLog (Commands/HyperLogLog): Redis's HLL string format
+        new("PFADD", -2, Write | DenyOom | Fast, 1, 1, 1, HyperLogLog.HllCommands.PfAdd, "hyperloglog"),
+        new("PFCOUNT", -2, ReadOnly | ShortRunning, 1, -1, 1, HyperLogLog.HllCommands.PfCount, "hyperloglog"),
+        new("PFMERGE", -2, Write | DenyOom, 1, -1, 1, HyperLogLog.HllCommands.PfMerge, "hyperloglog"),
+        new("PFDEBUG", 3, Write | DenyOom | Admin, 2, 2, 1, HyperLogLog.HllDebugCommands.PfDebug, "hyperloglog"),
+        new("PFSELFTEST", 1, Admin, 0, 0, 0, HyperLogLog.HllDebugCommands.PfSelfTest, "hyperloglog"),
+
         // lists. LMPOP/BLMPOP take their keys after numkeys (Redis: movablekeys, first key 0) and tell WATCH themselves.
         new("LPUSH", -3, Write | DenyOom | Fast, 1, 1, 1, Lists.ListCommands.LPush, "list"),
         new("RPUSH", -3, Write | DenyOom | Fast, 1, 1, 1, Lists.ListCommands.RPush, "list"),

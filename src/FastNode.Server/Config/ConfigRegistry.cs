@@ -31,6 +31,7 @@ public sealed partial class ConfigRegistry
         Int("timeout", () => options.Timeout, v => options.Timeout = v, 0, int.MaxValue);
         Int("databases", () => options.Databases, v => options.Databases = v, 1, int.MaxValue, immutable: true);
         Memory("proto-max-bulk-len", () => options.ProtoMaxBulkLen, v => options.ProtoMaxBulkLen = v, 1024 * 1024);
+        Memory("hll-sparse-max-bytes", () => options.HllSparseMaxBytes, v => options.HllSparseMaxBytes = v, 0);
         Memory("client-query-buffer-limit", () => options.ClientQueryBufferLimit, v => options.ClientQueryBufferLimit = v, 1024 * 1024);
         Int("hz", () => options.Hz, v => options.Hz = Math.Clamp(v, 1, 500), 0, int.MaxValue);
         Int("shards", () => options.Shards, v => options.Shards = v, 0, 1 << 16, immutable: true);
@@ -361,7 +362,7 @@ public sealed partial class ConfigRegistry
         ("set-max-intset-entries", "512"), ("set-max-listpack-entries", "128"), ("set-max-listpack-value", "64"),
         ("zset-max-listpack-entries", "128"), ("zset-max-listpack-value", "64"),
         ("stream-node-max-bytes", "4096"), ("stream-node-max-entries", "100"),
-        ("hll-sparse-max-bytes", "3000"), ("activerehashing", "yes"), ("active-expire-effort", "1"),
+        ("activerehashing", "yes"), ("active-expire-effort", "1"),
         ("no-appendfsync-on-rewrite", "no"), ("aof-rewrite-incremental-fsync", "yes"), ("aof-timestamp-enabled", "no"),
         ("rdb-save-incremental-fsync", "yes"), ("rdb-del-sync-files", "no"), ("rdb-key-save-delay", "0"),
         ("lazyfree-lazy-eviction", "no"), ("lazyfree-lazy-expire", "no"), ("lazyfree-lazy-server-del", "no"),

@@ -23,6 +23,8 @@ public sealed class ServerOptions
     public int Databases { get; set; } = 16;
     /// <summary>proto-max-bulk-len: longest argument in bytes.</summary>
     public long ProtoMaxBulkLen { get; set; } = 512L * 1024 * 1024;
+    /// <summary>hll-sparse-max-bytes: largest sparse HyperLogLog (header included) before it turns dense.</summary>
+    public long HllSparseMaxBytes { get; set; } = 3000;
     /// <summary>client-query-buffer-limit: most bytes of an incomplete request held for one client.</summary>
     public long ClientQueryBufferLimit { get; set; } = 1024L * 1024 * 1024;
     /// <summary>busy-reply-threshold (lua-time-limit): ms a script runs before other clients get -BUSY (0 = at once).</summary>

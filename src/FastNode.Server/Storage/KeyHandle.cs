@@ -348,6 +348,17 @@ public ref struct KeyHandle
     }
 
     /// <summary>
+    /// Shortens the string to <paramref name="length"/> bytes, keeping its buffer (an edit made in place through
+    /// <see cref="ExtendString"/> that needed less room than it reserved: a sparse HyperLogLog). Only for a string.
+    /// </summary>
+    public void TruncateString(int length)
+    {
+        ref var e = ref Entry;
+        Debug.Assert(length >= 0 && length <= e.ValueLength, "TruncateString never lengthens a value");
+        e.ValueLength = length;
+    }
+
+    /// <summary>
     /// Gives the string a length of <paramref name="length"/> bytes (at least its current length), keeping its bytes
     /// and zero-filling the new tail, and returns the whole value to write into (APPEND, SETRANGE). A missing key
     /// becomes a zero-filled string of exactly that length. Only for a missing key or a string.

@@ -53,5 +53,7 @@ public static class StringDocs
         new("PFCOUNT", "2.8.9", "O(1) with a very small average constant time when called with a single key", "Estimates the number of distinct elements.",
             "key ..."),
         new("PFMERGE", "2.8.9", "O(N) to merge N HyperLogLogs", "Merges HyperLogLogs into one.", "destkey=k [sourcekey=k ...]"),
+        new("PFDEBUG", "2.8.9", "N/A", "Internal commands for debugging HyperLogLog values.", "subcommand key"),
+        new("PFSELFTEST", "2.8.9", "N/A", "An internal command for testing HyperLogLog values.", ""),
     ];
 }

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Bitmaps and HyperLogLog, FastNode beside redis-server on this machine (issue 20; results in perf/README.md,
+# "Bitmaps and HyperLogLog").
+#
+#   perf/bits.sh [--rounds N] [--requests N] [--pipelined-requests N] [--port-base P] [--no-build]
+#
+# Each round starts a fresh FastNode and a fresh redis-server (the order swapped every round), warms each up with a
+# short pass of every case, and measures with redis-benchmark -c 50, unpipelined (--requests, default 100,000) and
+# at -P 16 (--pipelined-requests, default 500,000):
+#   SETBIT bits:<random key of 100,000> 4095 1       (512-byte bitmaps, created by the first SETBIT of each key)
+#   BITCOUNT bitmap                                  (a 12.5 KB bitmap of random bytes)
+#   PFADD hll <random element of 1,000,000>          (one HLL, dense after the first few thousand)
+#   PFCOUNT hll                                      (one key: the cached estimate, recomputed after each PFADD run)
+# (redis-benchmark's __rand_int__ is zero-padded to 12 digits, which neither server takes as a bit offset, so the
+# random part of SETBIT is its key.)
+# Prints medians of requests/s across rounds and FastNode / Redis ratios (target >= 1.0), and the server's CPU time
+# per request (user + system, from /proc/PID/stat around each run), which a loaded machine disturbs less.
+# Both servers and the load share the machine's cores: on 2 shared cores expect spreads of 20 % or more.
+# Servers start on 127.0.0.1 and are stopped by PID on exit; every run is bounded by its request count.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=perf/lib.sh
+source perf/lib.sh
+
+rounds=3
+requests=100000
+pipelined=500000
+port_base="${PERF_PORT_BASE:-7940}"
+build=yes
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rounds) rounds="${2:?--rounds needs a number}"; shift ;;
+    --requests) requests="${2:?--requests needs a number}"; shift ;;
+    --pipelined-requests) pipelined="${2:?--pipelined-requests needs a number}"; shift ;;
+    --port-base) port_base="${2:?--port-base needs a port}"; shift ;;
+    --no-build) build=no ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
+    *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null || {
+  echo "redis-server and redis-benchmark are needed (apt-get install redis-server redis-tools)" >&2; exit 1; }
+
+workdir=$(mktemp -d /tmp/fastnode-bits.XXXXXX)
+pid=""
+cleanup() { [ -z "$pid" ] || kill -9 "$pid" 2>/dev/null || true; rm -rf "$workdir"; }
+trap cleanup EXIT INT TERM
+
+if [ "$build" = yes ]; then
+  echo "building FastNode (Release)..." >&2
+  dotnet build src/FastNode.Server -c Release --nologo -v quiet >"$workdir/build.log" 2>&1 || { tail -20 "$workdir/build.log" >&2; exit 1; }
+fi
+cp -r src/FastNode.Server/bin/Release/net10.0 "$workdir/fastnode"
+head -c 12500 /dev/urandom >"$workdir/bitmap"
+
+port=$port_base
+start() { # server dir
+  local server="$1" dir="$2"
+  mkdir -p "$dir"
+  port=$((port_base + (port - port_base + 1) % 40))
+  if [ "$server" = FastNode ]; then
+    dotnet "$workdir/fastnode/FastNode.Server.dll" --port "$port" --dir "$dir" --save "" >"$dir/log" 2>&1 &
+  else
+    redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --save "" --appendonly no >"$dir/log" 2>&1 &
+  fi
+  pid=$!
+  wait_ready "$port" "$dir/log" "$server"
+}
+stop() { kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=""; }
+
+cases=("setbit" "bitcount" "pfadd" "pfcount")
+command_of() { # case
+  case "$1" in
+    setbit) echo "-r 100000 SETBIT bits:__rand_int__ 4095 1" ;;
+    bitcount) echo "BITCOUNT bitmap" ;;
+    pfadd) echo "-r 1000000 PFADD hll __rand_int__" ;;
+    pfcount) echo "PFCOUNT hll" ;;
+  esac
+}
+rps_of() { # n pipeline case
+  # shellcheck disable=SC2046
+  redis-benchmark -p "$port" -c 50 -n "$1" -P "$2" -q $(command_of "$3") 2>/dev/null \
+    | tr '\r' '\n' | sed -n 's/.*: \([0-9.]*\) requests per second.*/\1/p' | tail -1
+}
+
+# The server's CPU time so far, in clock ticks (utime + stime).
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
+tick_us=$(awk -v t="$(getconf CLK_TCK)" 'BEGIN { print 1000000 / t }')
+
+declare -A results cpu
+for round in $(seq 1 "$rounds"); do
+  if [ $((round % 2)) -eq 1 ]; then order="FastNode Redis"; else order="Redis FastNode"; fi
+  for server in $order; do
+    start "$server" "$workdir/$server-$round"
+    redis-cli -p "$port" -x set bitmap <"$workdir/bitmap" >/dev/null
+    for c in "${cases[@]}"; do rps_of 50000 16 "$c" >/dev/null; done   # warm-up (JIT tiering)
+    line="round $round $server:"
+    for c in "${cases[@]}"; do
+      for p in 1 16; do
+        n=$requests; [ "$p" = 1 ] || n=$pipelined
+        before=$(cpu_ticks)
+        r=$(rps_of "$n" "$p" "$c")
+        after=$(cpu_ticks)
+        results[$server.$c.$p]+="$r "
+        cpu[$server.$c.$p]+="$(awk -v a="$after" -v b="$before" -v n="$n" -v u="$tick_us" 'BEGIN { printf "%.2f", (a - b) * u / n }') "
+        line+=" $c/P$p=$r"
+      done
+    done
+    echo "$line" >&2
+    stop
+  done
+done
+
+echo
+echo "commit $(git rev-parse --short HEAD), $(nproc) cores, $(dotnet --version), redis $(redis-server --version | sed 's/.*v=\([^ ]*\).*/\1/'), load $(cut -d' ' -f1-3 /proc/loadavg)"
+printf "%-40s %12s %12s %7s %10s %10s %7s\n" "median of $rounds rounds" "FastNode/s" "Redis/s" ratio "FN us/req" "Rd us/req" "ratio"
+for c in "${cases[@]}"; do
+  for p in 1 16; do
+    f=$(median <<<"${results[FastNode.$c.$p]}"); r=$(median <<<"${results[Redis.$c.$p]}")
+    fc=$(median <<<"${cpu[FastNode.$c.$p]}"); rc=$(median <<<"${cpu[Redis.$c.$p]}")
+    printf "%-40s %12s %12s %7s %10s %10s %7s\n" "$(command_of "$c" | sed 's/^-r [0-9]* //') -P $p" "$f" "$r" \
+      "$(awk -v f="$f" -v r="$r" 'BEGIN { printf "%.2f", f / r }')" "$fc" "$rc" "$(awk -v f="$fc" -v r="$rc" 'BEGIN { printf "%.2f", r / f }')"
+  done
+done
