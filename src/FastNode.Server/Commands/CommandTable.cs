@@ -257,6 +257,9 @@ public sealed class CommandTable
         new("GEORADIUSBYMEMBER_RO", -5, ReadOnly, 1, 1, 1, Geo.GeoSearchCommands.GeoRadiusByMemberRo, "geo"),
         new("GEOSEARCH", -7, ReadOnly, 1, 1, 1, Geo.GeoSearchCommands.GeoSearch, "geo"),
         new("GEOSEARCHSTORE", -8, Write | DenyOom, 1, 2, 1, Geo.GeoSearchCommands.GeoSearchStore, "geo"),
+        // SORT's STORE key is a movable key (Cluster/CommandKeys.cs); SORT tells WATCH about it itself.
+        new("SORT", -2, Write | DenyOom | MovableKeys, 1, 1, 1, Sort.SortCommands.Sort, "generic"),
+        new("SORT_RO", -2, ReadOnly, 1, 1, 1, Sort.SortCommands.SortRo, "generic"),
 
         // streams (docs/streams.md). XREAD/XREADGROUP find their keys after STREAMS (first key 0, movablekeys, as in Redis).
         new("XADD", -5, Write | DenyOom | Fast, 1, 1, 1, Streams.StreamWriteCommands.XAdd, "stream"),
