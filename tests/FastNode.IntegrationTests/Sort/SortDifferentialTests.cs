@@ -117,3 +117,46 @@ public sealed class SortDifferentialTests
         _ => random.Next(1000).ToString(CultureInfo.InvariantCulture),
     };
 }
+
+/// <summary>
+/// SORT in cluster mode against a one-node redis-server 7.0 cluster: BY with a real pattern and any GET are refused
+/// with Redis's errors, a constant BY still sorts, and the STORE key is routed with the source (CROSSSLOT otherwise),
+/// as are GEORADIUS's STORE keys.
+/// </summary>
+public sealed class SortClusterDifferentialTests
+{
+    private DifferentialPair _pair = null!;
+
+    [OneTimeSetUp]
+    public void StartBoth()
+    {
+        if (!ServerProcesses.RedisInstalled) Assert.Ignore("redis-server is not installed");
+        _pair = new DifferentialPair("--cluster-enabled yes --cluster-config-file fastnode-nodes.conf",
+            "--cluster-enabled yes --cluster-config-file redis-nodes.conf");
+        foreach (int port in new[] { _pair.FastNodePort, _pair.RedisPort })
+        {
+            Probe.Call(port, "CLUSTER", "ADDSLOTSRANGE", "0", "16383");
+            Probe.WaitUntil(() => Probe.Call(port, "CLUSTER", "INFO").Contains("cluster_state:ok"), $"cluster_state:ok on {port}");
+        }
+    }
+
+    [OneTimeTearDown]
+    public void StopBoth() => _pair?.Dispose();
+
+    [Test]
+    public void PatternsAreRefusedAndStoreKeysRouted()
+    {
+        _pair.Same("RPUSH", "{t}l", "3", "1", "2");
+        _pair.Same("SET", "{t}w_1", "5");
+        string[][] commands =
+        [
+            ["SORT", "{t}l"], ["SORT", "{t}l", "BY", "{t}w_*"], ["SORT", "{t}l", "BY", "nosort", "DESC"],
+            ["SORT", "{t}l", "GET", "#"], ["SORT", "{t}l", "LIMIT", "0", "1", "GET", "{t}w_*", "BY", "{t}w_*"],
+            ["SORT_RO", "{t}l", "BY", "{t}w_*"], ["SORT", "{t}l", "STORE", "{t}d"], ["LRANGE", "{t}d", "0", "-1"],
+            ["SORT", "{t}l", "STORE", "elsewhere"], ["SORT", "{t}l", "LIMIT", "0", "1", "STORE", "{t}a", "STORE", "other"],
+            ["GEOADD", "{t}g", "1", "2", "m"], ["GEORADIUS", "{t}g", "1", "2", "10", "km", "STORE", "elsewhere"],
+            ["GEORADIUS", "{t}g", "1", "2", "10", "km", "STOREDIST", "{t}gd"], ["GEOSEARCHSTORE", "x", "{t}g", "FROMMEMBER", "m", "BYRADIUS", "1", "km"],
+        ];
+        foreach (var command in commands) _pair.Same(command);
+    }
+}
