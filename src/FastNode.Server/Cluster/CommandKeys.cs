@@ -62,6 +62,13 @@ public struct CommandKeys
             case "ZUNION" or "ZINTER" or "ZDIFF" or "ZINTERCARD" or "SINTERCARD" or "LMPOP" or "ZMPOP":
                 Counted(args, countAt: 1);
                 break;
+            case "GEORADIUS" or "GEORADIUSBYMEMBER":
+                // The last STORE/STOREDIST's argument, searched from argument 5 as Redis's georadiusGetKeys does.
+                LastKeyAfter(args, 5, "STORE"u8, "STOREDIST"u8);
+                break;
+            case "SORT":
+                SortStoreKey(args);
+                break;
             case "MIGRATE":
                 // MIGRATE host port "" db timeout ... KEYS k1 k2: the keys follow KEYS, and "" is no key.
                 for (int i = 6; i < args.Count; i++)
@@ -74,6 +81,27 @@ public struct CommandKeys
                     break;
                 }
                 break;
+        }
+    }
+
+    private void LastKeyAfter(CommandArgs args, int from, ReadOnlySpan<byte> keyword, ReadOnlySpan<byte> otherKeyword)
+    {
+        for (int i = from; i + 1 < args.Count; i++)
+        {
+            if (!Ascii.EqualsIgnoreCase(args[i], keyword) && !Ascii.EqualsIgnoreCase(args[i], otherKeyword)) continue;
+            _movableFirst = _movableLast = i + 1;
+            i++;
+        }
+    }
+
+    /// <summary>SORT's last STORE key, skipping LIMIT's two and GET's and BY's one argument (Redis's sortGetKeys).</summary>
+    private void SortStoreKey(CommandArgs args)
+    {
+        for (int i = 2; i < args.Count; i++)
+        {
+            if (Ascii.EqualsIgnoreCase(args[i], "LIMIT"u8)) i += 2;
+            else if (Ascii.EqualsIgnoreCase(args[i], "GET"u8) || Ascii.EqualsIgnoreCase(args[i], "BY"u8)) i++;
+            else if (Ascii.EqualsIgnoreCase(args[i], "STORE"u8) && i + 1 < args.Count) _movableFirst = _movableLast = i + 1;
         }
     }
 

@@ -49,6 +49,12 @@ public ref struct CommandContext
     /// </summary>
     public bool Propagated;
 
+    /// <summary>
+    /// Set by a write command that told WATCH itself about the keys it changed (SORT, GEORADIUS, GEOSEARCHSTORE): the
+    /// dispatcher then leaves the table's key positions alone, since such a command may only have read them.
+    /// </summary>
+    public bool TouchedOwnKeys;
+
     /// <summary>True when change records are wanted (an AOF or a replica consumes them): build them only then.</summary>
     public readonly bool Propagating => Server.Feed.Active;
 

@@ -261,6 +261,22 @@ public sealed class CommandTable
         new("ZDIFF", -3, ReadOnly | MovableKeys, 0, 0, 0, SortedSets.SortedSetAlgebraCommands.ZDiff, "sorted-set"),
         new("ZINTERCARD", -3, ReadOnly | MovableKeys, 0, 0, 0, SortedSets.SortedSetAlgebraCommands.ZInterCard, "sorted-set"),
 
+        // geo (sorted sets of geohash scores). GEORADIUS/GEORADIUSBYMEMBER list the source as Redis's COMMAND INFO does;
+        // their STORE key is a movable key (Cluster/CommandKeys.cs). The search commands tell WATCH themselves.
+        new("GEOADD", -5, Write | DenyOom, 1, 1, 1, Geo.GeoCommands.GeoAdd, "geo"),
+        new("GEODIST", -4, ReadOnly, 1, 1, 1, Geo.GeoCommands.GeoDist, "geo"),
+        new("GEOHASH", -2, ReadOnly, 1, 1, 1, Geo.GeoCommands.GeoHashes, "geo"),
+        new("GEOPOS", -2, ReadOnly, 1, 1, 1, Geo.GeoCommands.GeoPos, "geo"),
+        new("GEORADIUS", -6, Write | DenyOom | MovableKeys, 1, 1, 1, Geo.GeoSearchCommands.GeoRadius, "geo"),
+        new("GEORADIUSBYMEMBER", -5, Write | DenyOom | MovableKeys, 1, 1, 1, Geo.GeoSearchCommands.GeoRadiusByMember, "geo"),
+        new("GEORADIUS_RO", -6, ReadOnly, 1, 1, 1, Geo.GeoSearchCommands.GeoRadiusRo, "geo"),
+        new("GEORADIUSBYMEMBER_RO", -5, ReadOnly, 1, 1, 1, Geo.GeoSearchCommands.GeoRadiusByMemberRo, "geo"),
+        new("GEOSEARCH", -7, ReadOnly, 1, 1, 1, Geo.GeoSearchCommands.GeoSearch, "geo"),
+        new("GEOSEARCHSTORE", -8, Write | DenyOom, 1, 2, 1, Geo.GeoSearchCommands.GeoSearchStore, "geo"),
+        // SORT's STORE key is a movable key (Cluster/CommandKeys.cs); SORT tells WATCH about it itself.
+        new("SORT", -2, Write | DenyOom | MovableKeys, 1, 1, 1, Sort.SortCommands.Sort, "generic"),
+        new("SORT_RO", -2, ReadOnly, 1, 1, 1, Sort.SortCommands.SortRo, "generic"),
+
         // streams (docs/streams.md). XREAD/XREADGROUP find their keys after STREAMS (first key 0, movablekeys, as in Redis).
         new("XADD", -5, Write | DenyOom | Fast, 1, 1, 1, Streams.StreamWriteCommands.XAdd, "stream"),
         new("XTRIM", -4, Write, 1, 1, 1, Streams.StreamWriteCommands.XTrim, "stream"),

@@ -141,6 +141,7 @@ public static partial class Dispatcher
         int errorsBefore = ctx.Writer.Errors;
         long writtenBefore = ctx.Writer.Written;
         long started = ctx.BeginCommand(def);
+        ctx.TouchedOwnKeys = false;
         if (def.ChangesData) RunWrite(ref ctx, def, args);
         else
         {
@@ -156,7 +157,7 @@ public static partial class Dispatcher
         // Stand-in for rdb_changes_since_last_save until the change feed counts changes precisely.
         if ((def.Flags & CommandFlags.Write) != 0) Interlocked.Increment(ref ctx.Server.Persistence.Dirty);
         // A blocking command that only blocked changed nothing: its keys are touched by whoever serves it.
-        if ((def.Flags & CommandFlags.Write) != 0 && ctx.Server.Watches.Active && session.PendingBlock is null) TouchWatchedKeys(ref ctx, def, args);
+        if ((def.Flags & CommandFlags.Write) != 0 && ctx.Server.Watches.Active && session.PendingBlock is null && !ctx.TouchedOwnKeys) TouchWatchedKeys(ref ctx, def, args);
     }
 
     /// <summary>

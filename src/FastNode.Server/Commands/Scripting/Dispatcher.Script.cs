@@ -33,6 +33,7 @@ public static partial class Dispatcher
         ctx.Command = def;
         int errorsBefore = ctx.Writer.Errors;
         long started = ctx.BeginCommand(def);
+        ctx.TouchedOwnKeys = false;
         if (def.ChangesData)
         {
             script.MarkWrite();
@@ -48,7 +49,7 @@ public static partial class Dispatcher
         if (write)
         {
             Interlocked.Increment(ref ctx.Server.Persistence.Dirty);
-            if (ctx.Server.Watches.Active) TouchWatchedKeys(ref ctx, def, args);
+            if (ctx.Server.Watches.Active && !ctx.TouchedOwnKeys) TouchWatchedKeys(ref ctx, def, args);
         }
         return null;
     }

@@ -49,6 +49,23 @@ public static class ScoreParser
         return !double.IsNaN(value);
     }
 
+    /// <summary>
+    /// A SORT weight, as Redis reads one with a bare strtod: the text ends at its first NUL, leading spaces are
+    /// skipped, an empty text is 0, and anything left unparsed, an overflow or underflow (ERANGE) or NaN is an error
+    /// ("One or more scores can't be converted into double").
+    /// </summary>
+    public static bool TryParseSortWeight(ReadOnlySpan<byte> text, out double value)
+    {
+        value = 0;
+        int nul = text.IndexOf((byte)0);
+        if (nul >= 0) text = text.Slice(0, nul);
+        if (text.IsEmpty) return true;
+        int start = 0;
+        while (start < text.Length && IsSpace(text[start])) start++;
+        if (!TryParseC(text.Slice(start), out value, out bool overflow, out bool underflow)) return false;
+        return !overflow && !underflow && !double.IsNaN(value);
+    }
+
     public enum TimeoutResult : byte { Ok, NotFloat, Negative }
 
     /// <summary>

@@ -12,18 +12,21 @@ internal static class SortedSetDestination
     /// Replaces whatever <paramref name="dst"/> holds (any type, TTL dropped) with <paramref name="result"/>, or deletes
     /// it when the result is null (empty), then serves the clients blocked on it, who may empty it again. Read the
     /// result's size for the reply before calling. Raises <paramref name="eventName"/> (or "del"). Call with the sources' shards still locked (they may be dst's).
+    /// Returns whether dst changed (false only when the result is empty and dst did not exist).
     /// </summary>
-    public static void Store(ref CommandContext ctx, ReadOnlySpan<byte> dst, SortedSetValue? result, ReadOnlySpan<byte> eventName)
+    public static bool Store(ref CommandContext ctx, ReadOnlySpan<byte> dst, SortedSetValue? result, ReadOnlySpan<byte> eventName)
     {
         using var k = ctx.Open(dst, Lookup.Write);
         if (result is null || result.Count == 0)
         {
-            if (k.Delete()) ctx.Notify(Ev.Generic, "del"u8, dst);
-            return;
+            if (!k.Delete()) return false;
+            ctx.Notify(Ev.Generic, "del"u8, dst);
+            return true;
         }
         k.Replace(ValueKind.SortedSet, result);
         ctx.Notify(Ev.SortedSet, eventName, dst);
         SortedSetWaiters.Wake(ctx.Db, in k, result, ctx.NowMs, ctx.Session.InExec);
         k.DeleteIfEmpty(result);
+        return true;
     }
 }

@@ -37,7 +37,7 @@ public static class CommandDocs
         foreach (var group in new[]
         {
             ConnectionDocs.All, ServerDocs.All, GenericDocs.All, StringDocs.All, HashDocs.All, ListDocs.All,
-            SetDocs.All, SortedSetDocs.All, StreamDocs.All, PubSubDocs.All, ScriptingDocs.All, FastNodeDocs.All,
+            SetDocs.All, SortedSetDocs.All, StreamDocs.All, PubSubDocs.All, ScriptingDocs.All, FastNodeDocs.All, GeoDocs.All,
         })
         {
             foreach (var doc in group) table[doc.FullName] = (doc, SyntaxParser.Parse(doc.Syntax));
