@@ -67,6 +67,7 @@ public static class MultiLimitCommands
             ctx.SkipPropagation();
         }
         ctx.Writer.WriteArrayHeader(count + 1);
+        RateLimitReply.Count(ref ctx, allowed);
         ctx.Writer.WriteInteger(allowed ? 1 : 0);
         foreach (ref var decision in decisions) RateLimitReply.WriteDecision(ref ctx.Writer, decision);
     }

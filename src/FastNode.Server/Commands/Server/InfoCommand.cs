@@ -11,11 +11,11 @@ public static class InfoCommand
 {
     /// <summary>What INFO with no argument (or "default") shows.</summary>
     private static readonly string[] DefaultSections =
-        ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules", "errorstats", "cluster", "keyspace"];
+        ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules", "errorstats", "cluster", "keyspace", "locks"];
 
     /// <summary>"all" and "everything": the default ones plus commandstats. (FastNode keeps no latency histograms.)</summary>
     private static readonly string[] AllSections =
-        ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules", "commandstats", "errorstats", "cluster", "keyspace"];
+        ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules", "commandstats", "errorstats", "cluster", "keyspace", "locks"];
 
     public static void Info(ref CommandContext ctx)
     {
@@ -52,6 +52,7 @@ public static class InfoCommand
                 case "errorstats": InfoSections.ErrorStats(info, server); break;
                 case "cluster": info.Section("Cluster").Line("cluster_enabled", server.Cluster is null ? 0 : 1); break;
                 case "keyspace": InfoSections.Keyspace(info, server); break;
+                case "locks": Locks.LockInfoSection.Write(info, server); break;
             }
         }
         return info.ToString();
