@@ -11,11 +11,14 @@ public static class InfoCommand
 {
     /// <summary>What INFO with no argument (or "default") shows.</summary>
     private static readonly string[] DefaultSections =
-        ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules", "errorstats", "cluster", "keyspace", "locks"];
+        ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules", "errorstats", "cluster", "keyspace"];
 
     /// <summary>"all" and "everything": the default ones plus commandstats. (FastNode keeps no latency histograms.)</summary>
     private static readonly string[] AllSections =
-        ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules", "commandstats", "errorstats", "cluster", "keyspace", "locks"];
+        ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules", "commandstats", "errorstats", "cluster", "keyspace"];
+
+    /// <summary>Every section in output order: Redis's, then FastNode's own (docs/locks.md "Counters").</summary>
+    private static readonly string[] OrderedSections = [.. AllSections, "locks"];
 
     public static void Info(ref CommandContext ctx)
     {
@@ -26,6 +29,8 @@ public static class InfoCommand
             string name = Encoding.UTF8.GetString(ctx.Args[i]).ToLowerInvariant();
             if (name == "default") wanted.UnionWith(DefaultSections);
             else if (name is "all" or "everything") wanted.UnionWith(AllSections);
+            // As a module's section in Redis: only "everything" (or its name) shows the lock service's.
+            if (name == "everything") wanted.Add("locks");
             else wanted.Add(name);
         }
         string text = Build(ctx.Server, wanted, ctx.NowMs);
@@ -35,7 +40,7 @@ public static class InfoCommand
     public static string Build(ServerState server, IReadOnlySet<string> wanted, long nowMs)
     {
         var info = new InfoWriter();
-        foreach (var section in AllSections)
+        foreach (var section in OrderedSections)
         {
             if (!wanted.Contains(section)) continue;
             switch (section)
