@@ -145,6 +145,12 @@ public sealed class LockState : ICopyableValue
         return true;
     }
 
+    /// <summary>Called (under the shard lock) when the key expires as a whole: the leases it still held ended.</summary>
+    public void CountLeasesExpiredWithKey()
+    {
+        if (_services is not null && _holderCount > 0) Interlocked.Add(ref Stats.ExpirationsCount, _holderCount);
+    }
+
     /// <summary>The token of <paramref name="owner"/>'s lease, or 0 when it holds none.</summary>
     public long TokenOf(ReadOnlySpan<byte> owner)
     {
