@@ -202,6 +202,9 @@ public sealed class LockReplication
         }
     }
 
+    /// <summary>True while lock changes wait for acknowledgements: the stream then goes to replicas without batching delay.</summary>
+    public bool HasWaits => _waitCount > 0;
+
     /// <summary>Called on every REPLCONF ACK: completes the parked changes a majority now holds.</summary>
     public void OnAck()
     {
