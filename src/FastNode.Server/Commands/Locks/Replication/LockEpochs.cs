@@ -17,7 +17,9 @@ public sealed class LockEpochs(ServerState server)
     {
         if (server.Options.ClusterEnabled) return;
         server.FencingTokens.BeginNextEpoch();
-        Record();
+        // A server about to follow a primary (replicaof) continues that primary's stream from a restored offset: a record
+        // of its own would shift it. It grants nothing until promoted, which records the epoch then.
+        if (server.Options.ReplicaOf.Length == 0) Record();
     }
 
     /// <summary>REPLICAOF NO ONE or a FAILOVER made this server a primary (standalone), with writers paused.</summary>
