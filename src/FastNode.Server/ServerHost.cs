@@ -58,6 +58,8 @@ public sealed class ServerHost : IAsyncDisposable
     {
         Bind();
         LoadAsync().GetAwaiter().GetResult();
+        // Standalone: every start is a new epoch of fencing tokens (above any loaded from disk).
+        State.LockEpochs.OnStart();
         Listener.Start();
         // replicaof in the config file or --replicaof host port: follow that primary from the start.
         if (State.Options.ReplicaOf.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var host, var port])

@@ -35,6 +35,8 @@ public sealed class ServerState
         {
             Events = new Commands.Locks.LockNotifications(Notifier),
         };
+        LockReplication = new Commands.Locks.Replication.LockReplication(this, Locks.Stats);
+        LockEpochs = new Commands.Locks.Replication.LockEpochs(this);
         StartedAtMs = NowMs;
         StartTimestamp = Time.GetTimestamp();
         Persistence = new Persistence.PersistenceState(StartedAtMs);
@@ -64,6 +66,10 @@ public sealed class ServerState
     public Storage.Locks.FencingTokens FencingTokens { get; } = new(0);
     /// <summary>What the lock and semaphore states need from this server: the tokens, the clock, the lease timers.</summary>
     public Storage.Locks.LockServices Locks { get; }
+    /// <summary>lock-replication majority: replies of lock changes that wait for the replicas (docs/locks.md).</summary>
+    public Commands.Locks.Replication.LockReplication LockReplication { get; }
+    /// <summary>The epoch of fencing tokens: raised at start-up and promotion, or the cluster configEpoch.</summary>
+    public Commands.Locks.Replication.LockEpochs LockEpochs { get; }
     /// <summary>The change records of every write, for the AOF and replicas (see Persistence/ChangeFeed.cs).</summary>
     public Persistence.ChangeFeed Feed { get; } = new();
     /// <summary>The Lua state of EVAL scripts and FUNCTION libraries, created on first use (docs/scripting.md).</summary>

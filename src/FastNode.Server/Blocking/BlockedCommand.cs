@@ -53,6 +53,12 @@ public abstract class BlockedCommand
     /// <summary>Removes the waiter from its queue (takes whatever lock guards the queue). Runs at most once.</summary>
     protected abstract void OnCancelled();
 
+    /// <summary>
+    /// Once the wait ended: another wait the reply must go through first (a lock grant that a majority of replicas
+    /// must acknowledge), or null to reply now. The connection blocks on the follow-up instead of replying.
+    /// </summary>
+    public virtual BlockedCommand? FollowUp() => null;
+
     /// <summary>Writes the reply: the granted result when <see cref="IsGranted"/>, else the timeout reply (usually nil).</summary>
     public abstract void WriteReply(ref RespWriter writer);
 }

@@ -32,6 +32,7 @@ public sealed partial class ClusterHost : IDisposable
     private readonly ReplicationFollower _follower;
     private readonly ServerReplicationProgress _progress;
     private readonly ServerOptions _options;
+    private readonly Commands.Locks.Replication.LockEpochs _lockEpochs;   // fencing tokens carry this node's configEpoch
     private volatile ClusterView _view;
     private volatile bool _stopping;
     private long _savedVersion = -1;
@@ -39,6 +40,7 @@ public sealed partial class ClusterHost : IDisposable
     private ClusterHost(ServerState server, string path, NodesConf? conf)
     {
         var options = server.Options;
+        _lockEpochs = server.LockEpochs;
         _log = server.Loggers.CreateLogger("FastNode.Cluster");
         ConfigPath = path;
         var clusterOptions = new ClusterOptions
@@ -86,6 +88,7 @@ public sealed partial class ClusterHost : IDisposable
             if (conf.Myself is { } line) _node.RestoreMigrations(line.Migrating, line.Importing);
         }
         _view = new ClusterView(_node.Snapshot);
+        _lockEpochs.OnClusterView(_view);
         _transport.FrameReceived = (frame, link) => PostFrame(frame, () =>
         {
             var rejection = _node.Receive(frame);
@@ -270,6 +273,7 @@ public sealed partial class ClusterHost : IDisposable
         {
             _view = new ClusterView(snapshot) { OkUntil = lease == long.MaxValue ? long.MaxValue : Environment.TickCount64 + lease };
         }
+        _lockEpochs.OnClusterView(_view);
         _progress.ReleaseAfterPublish();
         if (_view.Ok != wasOk) _log.LogInformation("Cluster state changed: {State} ({Detail})", _view.Ok ? "ok" : "fail", _node.HealthDetail);
         NoticeLostShardSlots();

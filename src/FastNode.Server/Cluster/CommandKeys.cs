@@ -69,6 +69,12 @@ public struct CommandKeys
             case "SORT":
                 SortStoreKey(args);
                 break;
+            case "RL.MULTI" when args.Count > 3:
+                // The first limit's key (RL.MULTI n type key ...) routes the command; the handler refuses the others
+                // with CROSSSLOT unless they share its slot (their positions depend on each limit's options).
+                _movableFirst = 3;
+                _movableLast = 3;
+                break;
             case "MIGRATE":
                 // MIGRATE host port "" db timeout ... KEYS k1 k2: the keys follow KEYS, and "" is no key.
                 for (int i = 6; i < args.Count; i++)

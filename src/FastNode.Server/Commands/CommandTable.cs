@@ -120,6 +120,8 @@ public sealed class CommandTable
         new("SEM.RELEASE", 3, Write | Fast, 1, 1, 1, Locks.SemaphoreCommands.Release, "lock"),
         new("SEM.RENEW", 4, Write | Fast, 1, 1, 1, Locks.SemaphoreCommands.Renew, "lock"),
         new("SEM.INFO", 2, ReadOnly | Fast, 1, 1, 1, Locks.SemaphoreCommands.Info, "lock"),
+        new("LOCK.FENCED", -4, Write | DenyOom, 1, 1, 1, Locks.FencedWriteCommand.Fenced, "lock"),
+        new("LOCK.EPOCH", 2, Write | Fast, 0, 0, 0, Locks.LockEpochCommand.Epoch, "lock"),
 
         // strings
         new("GET", 2, ReadOnly | Fast, 1, 1, 1, StringCommands.Get, "string"),

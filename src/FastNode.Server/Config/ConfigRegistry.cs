@@ -69,6 +69,7 @@ public sealed partial class ConfigRegistry
         Int("shutdown-timeout", () => options.ShutdownTimeout, v => options.ShutdownTimeout = v, 0, int.MaxValue);
         foreach (var (name, value) in ImmutableDefaults) PassThrough(name, value, immutable: true);
         AddMemorySettings(options.Memory);
+        AddLockSettings(options.LockReplication);
         Bool("appendonly", () => options.AppendOnly, v => options.AppendOnly = v);
         Choice("appendfsync", () => options.AppendFsync, v => options.AppendFsync = v, immutable: false, ["always", "everysec", "no"]);
         Add(new ConfigSetting("appenddirname", () => options.AppendDirName, v => FileNameOnly(v, out var error) ? Assign(() => options.AppendDirName = v) : error, Immutable: true));

@@ -31,6 +31,8 @@ public sealed class ServerOptions
     public int BusyReplyThresholdMs { get; set; } = 5000;
     /// <summary>maxmemory, maxmemory-policy and the eviction settings (Memory/MemoryOptions.cs).</summary>
     public Memory.MemoryOptions Memory { get; } = new();
+    /// <summary>lock-replication and lock-replication-timeout (docs/locks.md "Replication and fencing").</summary>
+    public Commands.Locks.Replication.LockReplicationOptions LockReplication { get; } = new();
     /// <summary>notify-keyspace-events, parsed: the event classes published (none unless K or E is set).</summary>
     public PubSub.KeyspaceEventClass KeyspaceEvents { get; set; }
     /// <summary>hz: active expiry cycles per second.</summary>

@@ -215,6 +215,12 @@ public sealed class Connection
             }
 
             Session.Unblock();
+            if (blocked.FollowUp() is { } next)
+            {
+                // The reply waits for something else first (lock-replication majority): RunAsync blocks on it next.
+                Session.Block(next);
+                return true;
+            }
             if (blocked is PausedCommand paused)
             {
                 // Held back by a pause: the command runs now and writes its own reply (it may be held back again).

@@ -133,7 +133,10 @@ public sealed class Shard
     /// </summary>
     public void RemoveExpired(int index)
     {
-        var key = At(index).Key!;
+        ref var entry = ref At(index);
+        var key = entry.Key!;
+        // A lock whose last lease ran out goes with its key: its leases count as expired (INFO lock_expirations).
+        if (entry.Value is Locks.LockState state) state.CountLeasesExpiredWithKey();
         Remove(index);
         Expired++;
         Owner?.KeyExpired(key);

@@ -1,4 +1,5 @@
 using FastNode.Protocol;
+using FastNode.Server.Commands.Locks.Replication;
 using FastNode.Server.Storage;
 using FastNode.Server.Storage.Locks;
 
@@ -74,6 +75,9 @@ public static class LockCommands
             ctx.Writer.WriteError(error);
             return;
         }
+        // lock-replication majority: the reply waits for the replicas (0 = reply at once, as in async mode).
+        int needed = ctx.Server.LockReplication.AcksNeeded();
+        if (needed > 0 && !ctx.Server.LockReplication.CanWait(ref ctx, needed)) return;
         var owner = ctx.Args[2];
         long now = ctx.NowMs;
         long token = 0;
@@ -101,6 +105,7 @@ public static class LockCommands
                 if (token == 0 && wait && !ctx.Session.InExec)
                 {
                     blocked = new BlockedLockAcquire(state, owner.ToArray(), ttlMs, waitMs == 0 ? 0 : now + waitMs);
+                    if (needed > 0) blocked.AckAfterGrant(ctx.Server.LockReplication, ctx.Session.DbIndex, ctx.Args[1].ToArray());
                     state.Enqueue(blocked.Waiter);
                 }
             }
@@ -114,15 +119,18 @@ public static class LockCommands
         else if (token > 0)
         {
             LockNotifications.Acquired(ref ctx, semaphore);
-            ctx.Writer.WriteInteger(token);
+            if (needed > 0) ctx.Server.LockReplication.ReplyAfterMajority(ref ctx, needed, LockAckKind.Acquire, token, semaphore);
+            else ctx.Writer.WriteInteger(token);
         }
-        else if (token < 0) ctx.Writer.WriteError(LockErrors.TokensExhausted);
+        else if (token < 0) ctx.Writer.WriteError(ctx.Server.FencingTokens.EpochExhausted ? LockErrors.EpochExhausted : LockErrors.TokensExhausted);
         else if (blocked is not null) ctx.Session.Block(blocked);
         else ctx.Writer.WriteNullBulk();
     }
 
     internal static void ReleaseCore(ref CommandContext ctx, bool semaphore)
     {
+        int needed = ctx.Server.LockReplication.AcksNeeded();
+        if (needed > 0 && !ctx.Server.LockReplication.CanWait(ref ctx, needed)) return;
         long now = ctx.NowMs;
         bool released = false;
         var key = ctx.Open(ctx.Args[1], Lookup.Read);
@@ -144,7 +152,8 @@ public static class LockCommands
         {
             key.Dispose();
         }
-        ctx.Writer.WriteRaw(released ? RespReplies.One : RespReplies.Zero);
+        if (released && needed > 0) ctx.Server.LockReplication.ReplyAfterMajority(ref ctx, needed, LockAckKind.Release, 0, semaphore);
+        else ctx.Writer.WriteRaw(released ? RespReplies.One : RespReplies.Zero);
     }
 
     internal static void RenewCore(ref CommandContext ctx, bool semaphore)
@@ -155,8 +164,11 @@ public static class LockCommands
             ctx.Writer.WriteError(error);
             return;
         }
+        int needed = ctx.Server.LockReplication.AcksNeeded();
+        if (needed > 0 && !ctx.Server.LockReplication.CanWait(ref ctx, needed)) return;
         long now = ctx.NowMs;
         bool renewed = false;
+        long token = 0;
         var key = ctx.Open(ctx.Args[1], Lookup.Read);
         try
         {
@@ -169,6 +181,7 @@ public static class LockCommands
             if (state is not null)
             {
                 renewed = state.Renew(ctx.Args[2], ttlMs, now);
+                if (renewed && needed > 0) token = state.TokenOf(ctx.Args[2]);
                 state.Sync(ref key, now);
             }
         }
@@ -177,6 +190,7 @@ public static class LockCommands
             key.Dispose();
         }
         if (renewed) LockNotifications.Renewed(ref ctx, semaphore);
-        ctx.Writer.WriteRaw(renewed ? RespReplies.One : RespReplies.Zero);
+        if (renewed && needed > 0) ctx.Server.LockReplication.ReplyAfterMajority(ref ctx, needed, LockAckKind.Renew, token, semaphore);
+        else ctx.Writer.WriteRaw(renewed ? RespReplies.One : RespReplies.Zero);
     }
 }

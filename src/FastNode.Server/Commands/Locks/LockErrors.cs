@@ -11,6 +11,7 @@ public static class LockErrors
     public static ReadOnlySpan<byte> TimeoutOutOfRange => "ERR timeout is out of range (0 to 86400000 ms, 0 waits forever)"u8;
     public static ReadOnlySpan<byte> PermitsOutOfRange => "ERR permits must be between 1 and 1024"u8;
     public static ReadOnlySpan<byte> TokensExhausted => "ERR fencing tokens exhausted for this epoch"u8;
+    public static ReadOnlySpan<byte> EpochExhausted => "ERR fencing token epochs exhausted (the epoch would pass 32767); tokens would no longer increase"u8;
 
     /// <summary>Cold path: SEM.ACQUIRE named a different permit count than the existing semaphore has.</summary>
     public static string PermitsMismatch(int existing, long requested) =>

@@ -40,6 +40,7 @@ public static class ConcurrencyLimitCommands
         {
             key.Dispose();
         }
+        RateLimitReply.Count(ref ctx, decision.Allowed);
         RateLimitReply.WriteLease(ref ctx.Writer, decision, leaseId);
     }
 

@@ -41,6 +41,11 @@ public static class MultiLimitCommands
             return;
         }
         specs = specs.Slice(0, count);
+        if (ctx.Server.Cluster is not null && !SameSlot(ctx.Args, specs))
+        {
+            ctx.Writer.WriteError("CROSSSLOT Keys in request don't hash to the same slot"u8);
+            return;
+        }
         Span<LimitDecision> decisions = stackalloc LimitDecision[count];
         bool allowed;
         var db = ctx.Db;
@@ -67,6 +72,7 @@ public static class MultiLimitCommands
             ctx.SkipPropagation();
         }
         ctx.Writer.WriteArrayHeader(count + 1);
+        RateLimitReply.Count(ref ctx, allowed);
         ctx.Writer.WriteInteger(allowed ? 1 : 0);
         foreach (ref var decision in decisions) RateLimitReply.WriteDecision(ref ctx.Writer, decision);
     }
@@ -159,6 +165,17 @@ public static class MultiLimitCommands
             specs[count++] = new Spec { Policy = policy, KeyIndex = keyIndex, Hash = KeyHasher.Hash(key) };
         }
         return count == declared ? RateLimitError.None : RateLimitError.NumLimitsMismatch;
+    }
+
+    /// <summary>Cluster mode: every key in the first key's slot (which the dispatcher routed), as hash tags arrange.</summary>
+    private static bool SameSlot(CommandArgs args, ReadOnlySpan<Spec> specs)
+    {
+        int slot = FastNode.Cluster.Routing.KeySlot.Of(args[specs[0].KeyIndex]);
+        for (int k = 1; k < specs.Length; k++)
+        {
+            if (FastNode.Cluster.Routing.KeySlot.Of(args[specs[k].KeyIndex]) != slot) return false;
+        }
+        return true;
     }
 
     private static LimiterAlgorithm AlgorithmNamed(ReadOnlySpan<byte> name)

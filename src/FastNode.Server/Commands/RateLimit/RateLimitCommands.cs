@@ -27,6 +27,7 @@ public static class RateLimitCommands
         }
         if (!Run(ref ctx, ctx.Args[1], policy, out var decision)) return;
         NotifyIfLimited(ref ctx, decision);
+        RateLimitReply.Count(ref ctx, decision.Allowed);
         RateLimitReply.WriteThrottle(ref ctx.Writer, decision);
     }
 
@@ -64,6 +65,7 @@ public static class RateLimitCommands
         else if (Run(ref ctx, ctx.Args[1], policy, out var decision))
         {
             NotifyIfLimited(ref ctx, decision);
+            RateLimitReply.Count(ref ctx, decision.Allowed);
             RateLimitReply.WriteDecision(ref ctx.Writer, decision);
         }
     }

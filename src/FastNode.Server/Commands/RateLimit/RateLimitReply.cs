@@ -15,6 +15,14 @@ internal static class RateLimitReply
     private static ReadOnlySpan<byte> FiveHeader => "*5\r\n"u8;
     private static ReadOnlySpan<byte> SixHeader => "*6\r\n"u8;
 
+    /// <summary>Counts the decision for INFO's Locks section (limiter_allowed / limiter_denied).</summary>
+    public static void Count(ref CommandContext ctx, bool allowed)
+    {
+        var stats = ctx.Server.Locks.Stats;
+        if (allowed) Interlocked.Increment(ref stats.LimiterAllowedCount);
+        else Interlocked.Increment(ref stats.LimiterDeniedCount);
+    }
+
     public static void WriteDecision(ref RespWriter writer, in LimitDecision decision)
     {
         writer.WriteRaw(FiveHeader);

@@ -17,6 +17,9 @@ public static class InfoCommand
     private static readonly string[] AllSections =
         ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules", "commandstats", "errorstats", "cluster", "keyspace"];
 
+    /// <summary>Every section in output order: Redis's, then FastNode's own (docs/locks.md "Counters").</summary>
+    private static readonly string[] OrderedSections = [.. AllSections, "locks"];
+
     public static void Info(ref CommandContext ctx)
     {
         var wanted = new HashSet<string>(StringComparer.Ordinal);
@@ -26,6 +29,8 @@ public static class InfoCommand
             string name = Encoding.UTF8.GetString(ctx.Args[i]).ToLowerInvariant();
             if (name == "default") wanted.UnionWith(DefaultSections);
             else if (name is "all" or "everything") wanted.UnionWith(AllSections);
+            // As a module's section in Redis: only "everything" (or its name) shows the lock service's.
+            if (name == "everything") wanted.Add("locks");
             else wanted.Add(name);
         }
         string text = Build(ctx.Server, wanted, ctx.NowMs);
@@ -35,7 +40,7 @@ public static class InfoCommand
     public static string Build(ServerState server, IReadOnlySet<string> wanted, long nowMs)
     {
         var info = new InfoWriter();
-        foreach (var section in AllSections)
+        foreach (var section in OrderedSections)
         {
             if (!wanted.Contains(section)) continue;
             switch (section)
@@ -52,6 +57,7 @@ public static class InfoCommand
                 case "errorstats": InfoSections.ErrorStats(info, server); break;
                 case "cluster": info.Section("Cluster").Line("cluster_enabled", server.Cluster is null ? 0 : 1); break;
                 case "keyspace": InfoSections.Keyspace(info, server); break;
+                case "locks": Locks.LockInfoSection.Write(info, server); break;
             }
         }
         return info.ToString();

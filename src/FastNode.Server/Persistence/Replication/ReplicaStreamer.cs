@@ -59,9 +59,11 @@ public static class ReplicaStreamer
                 if (replica.Dropped) break;
                 if (replica.WaitsForFirstAck) continue;
                 // Under a steady write load, one send per millisecond at most: the records of many batches go out
-                // together (Redis writes to replicas once per event-loop turn). An isolated write goes at once.
+                // together (Redis writes to replicas once per event-loop turn). An isolated write goes at once, and so
+                // does everything while lock changes wait for acknowledgements (lock-replication majority): their
+                // clients wait for this send.
                 long sinceLast = System.Diagnostics.Stopwatch.GetTimestamp() - lastSend;
-                if (sinceLast < System.Diagnostics.Stopwatch.Frequency / 1000) await Task.Delay(1).ConfigureAwait(false);
+                if (sinceLast < System.Diagnostics.Stopwatch.Frequency / 1000 && !server.LockReplication.HasWaits) await Task.Delay(1).ConfigureAwait(false);
                 var pending = replica.Take(spare);
                 if (pending.WrittenCount > 0)
                 {

@@ -221,6 +221,7 @@ public sealed class ReplicationState
         replica.AckTimeMs = _server.NowMs;
         replica.WaitsForFirstAck = false;
         CheckWaits();
+        _server.LockReplication.OnAck();
         if (Failover.State == FailoverState.WaitingForSync) Failover.Update();
     }
 
@@ -343,6 +344,7 @@ public sealed class ReplicationState
         });
         old?.Stop();
         DropReplicas();
+        _server.LockReplication.OnDemoted();
         _log.LogInformation("Connecting to MASTER {Host}:{Port}", host, port);
         link!.Start();
     }
@@ -365,9 +367,13 @@ public sealed class ReplicationState
                 SecondOffset = _server.Feed.Offset + 1;
                 ReplId = NewId();
                 _server.Feed.Relaying = false;
+                // Before any write of the new role: its fencing tokens start above the old primary's.
+                _server.LockEpochs.OnPromoted();
             }
         });
         if (old is null) return;
+        _server.LockReplication.OnPromoted(old.Host, old.Port);
+        _server.LockEpochs.Record();
         old.Stop();
         for (int d = 0; d < _server.DatabaseCount; d++) _server.Database(d).ExpiryPaused = false;
         DropReplicas();

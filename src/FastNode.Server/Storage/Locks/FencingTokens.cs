@@ -3,11 +3,14 @@ namespace FastNode.Server.Storage.Locks;
 /// <summary>
 /// The server-wide source of fencing tokens: every lock or semaphore grant takes the next one, so a token is never
 /// handed out twice and a later grant always carries a larger token, whichever key it is for and even after the
-/// key expired or was deleted. Layout: <c>token = (epoch &lt;&lt; 48) | counter</c>. The high 16 bits are a
-/// configuration epoch (0 on a single node); a future cluster bumps it on every failover so a new primary, whose
-/// counter may lag the old one, still issues larger tokens. The epoch stays below 0x8000 so tokens are positive
-/// RESP integers. Thread-safe (grants happen under different shard locks concurrently). One per server
-/// (tests run several servers in one process, each with its own counter).
+/// key expired or was deleted. Layout: <c>token = (epoch &lt;&lt; 48) | counter</c>. The epoch (15 bits, so tokens
+/// stay positive RESP integers) is the cluster configEpoch of the granting node in cluster mode, and in standalone
+/// mode a replication epoch that rises with every start and every promotion (docs/locks.md "Replication and
+/// fencing"). A new primary therefore issues larger tokens than its predecessor even though its counter may lag.
+///
+/// The last token is one 64-bit word, changed only by compare-and-swap: the epoch and the counter move together, so
+/// tokens strictly increase in the order they are handed out, even while the epoch rises concurrently. Thread-safe
+/// (grants happen under different shard locks concurrently). One per server (tests run several in one process).
 /// </summary>
 public sealed class FencingTokens
 {
@@ -15,43 +18,73 @@ public sealed class FencingTokens
     public const long CounterMask = (1L << EpochShift) - 1;
     public const int MaxEpoch = 0x7FFF;
 
-    /// <summary>Grants made so far; the next grant uses the incremented value. Only ever increases.</summary>
-    private long _counter;
+    /// <summary>The last token handed out or seen (epoch and counter). Only ever increases.</summary>
+    private long _last;
+
+    /// <summary>Set once an epoch above <see cref="MaxEpoch"/> was asked for: tokens could no longer increase.</summary>
+    private volatile bool _epochExhausted;
 
     public FencingTokens(int epoch)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(epoch);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(epoch, MaxEpoch);
-        Epoch = epoch;
+        _last = (long)epoch << EpochShift;
     }
 
-    /// <summary>The configuration epoch placed in the high 16 bits of every token.</summary>
-    public int Epoch { get; }
+    /// <summary>The epoch placed in the high bits of the next token.</summary>
+    public int Epoch => (int)(Volatile.Read(ref _last) >> EpochShift);
 
-    /// <summary>The last token handed out (0 before the first grant): what an RDB file records.</summary>
-    public long Last => ((long)Epoch << EpochShift) | Math.Min(Volatile.Read(ref _counter), CounterMask);
+    /// <summary>The last token handed out or seen (0 before the first): what an RDB file records.</summary>
+    public long Last => Volatile.Read(ref _last);
+
+    /// <summary>True once the epoch would have passed <see cref="MaxEpoch"/>: grants are refused rather than wrap.</summary>
+    public bool EpochExhausted => _epochExhausted;
 
     /// <summary>
-    /// Makes sure no token at or below <paramref name="token"/>'s counter is handed out again (loading an RDB file or a
-    /// restored lock): the counter only ever rises. Thread-safe.
+    /// Makes sure no token at or below <paramref name="token"/> is handed out again (loading an RDB file, a restored
+    /// lock, a replicated grant): the last token, epoch included, only ever rises. Thread-safe.
     /// </summary>
     public void RaiseTo(long token)
     {
-        long counter = token & CounterMask;
-        long seen = Volatile.Read(ref _counter);
-        while (seen < counter)
+        if (token < 0) return;
+        long seen = Volatile.Read(ref _last);
+        while (seen < token)
         {
-            long previous = Interlocked.CompareExchange(ref _counter, counter, seen);
+            long previous = Interlocked.CompareExchange(ref _last, token, seen);
             if (previous == seen) return;
             seen = previous;
         }
     }
 
-    /// <summary>The next token, or 0 once the 48-bit counter is exhausted (2^48 grants: the epoch must be bumped).</summary>
+    /// <summary>Raises the epoch to at least <paramref name="epoch"/> (never lowers it). False if it is above <see cref="MaxEpoch"/>.</summary>
+    public bool RaiseEpoch(long epoch)
+    {
+        if (epoch > MaxEpoch)
+        {
+            _epochExhausted = true;
+            return false;
+        }
+        if (epoch > Epoch) RaiseTo(epoch << EpochShift);
+        return true;
+    }
+
+    /// <summary>Starts the next epoch (a start or a promotion in standalone mode). False once the 15 bits are used up.</summary>
+    public bool BeginNextEpoch() => RaiseEpoch(Epoch + 1L);
+
+    /// <summary>
+    /// The next token, or 0 once the 48-bit counter of the epoch or the epochs themselves are exhausted (tokens never
+    /// wrap: they could then be smaller than ones already handed out).
+    /// </summary>
     public long Next()
     {
-        long counter = Interlocked.Increment(ref _counter);
-        if (counter > CounterMask) return 0;
-        return ((long)Epoch << EpochShift) | counter;
+        if (_epochExhausted) return 0;
+        long seen = Volatile.Read(ref _last);
+        while (true)
+        {
+            if ((seen & CounterMask) == CounterMask) return 0;
+            long previous = Interlocked.CompareExchange(ref _last, seen + 1, seen);
+            if (previous == seen) return seen + 1;
+            seen = previous;
+        }
     }
 }

@@ -23,6 +23,9 @@ public sealed class LockServices
     /// <summary>Runs a lease timer when it fires (see <see cref="ILeaseTimerHandler"/>).</summary>
     public ILeaseTimerHandler Timers { get; }
 
+    /// <summary>The grant, wait, expiry and hand-off counters (INFO's Locks section).</summary>
+    public LockStats Stats { get; } = new();
+
     /// <summary>Expiries and hand-offs, for keyspace notifications (null: nobody listens).</summary>
     public ILockEventSink? Events { get; init; }
 

@@ -63,6 +63,9 @@ public sealed class LockState : ICopyableValue
 
     public ref readonly LockHolder Holder(int index) => ref _holders[index];
 
+    /// <summary>The counters of this state's family (locks or semaphores).</summary>
+    public LockFamilyStats Stats => _services.Stats.Family(IsSemaphore);
+
     /// <summary>
     /// The lock or semaphore at the opened key, taken over if the key was moved and settled: leases whose deadline
     /// passed are dropped and their permits handed to waiters. Null when the key is missing, or holds something else
@@ -78,6 +81,19 @@ public sealed class LockState : ICopyableValue
             wrongType = true;
             return null;
         }
+        var state = found.Attach(key);
+        state.Settle(now);
+        return state;
+    }
+
+    /// <summary>
+    /// Like <see cref="Open"/> for either kind (a lock or a semaphore): LOCK.FENCED checks a token against whichever
+    /// the key holds. Null when the key is missing or holds another type (then <paramref name="wrongType"/>).
+    /// </summary>
+    public static LockState? OpenAnyKind(in KeyHandle key, long now, out bool wrongType)
+    {
+        var found = key.Get<LockState>(ValueKind.Lock, out wrongType);
+        if (found is null) return null;
         var state = found.Attach(key);
         state.Settle(now);
         return state;
@@ -114,6 +130,7 @@ public sealed class LockState : ICopyableValue
         long token = _services.Tokens.Next();
         if (token == 0) return -1;
         AddHolder(owner, token, now + ttlMs);
+        Interlocked.Increment(ref Stats.GrantsCount);
         return token;
     }
 
@@ -126,6 +143,40 @@ public sealed class LockState : ICopyableValue
         if (_services.Events is { } events && _home.Owner is { } db) events.Released(db, _key, IsSemaphore);
         if (_head is not null) GrantWaiters(now);
         return true;
+    }
+
+    /// <summary>Called (under the shard lock) when the key expires as a whole: the leases it still held ended.</summary>
+    public void CountLeasesExpiredWithKey()
+    {
+        if (_services is not null && _holderCount > 0) Interlocked.Add(ref Stats.ExpirationsCount, _holderCount);
+    }
+
+    /// <summary>The token of <paramref name="owner"/>'s lease, or 0 when it holds none.</summary>
+    public long TokenOf(ReadOnlySpan<byte> owner)
+    {
+        int j = IndexOfHolder(owner);
+        return j < 0 ? 0 : _holders[j].Token;
+    }
+
+    /// <summary>True while a live lease carries <paramref name="token"/> (call after <see cref="Open"/>, which settles).</summary>
+    public bool HoldsToken(long token)
+    {
+        for (int j = 0; j < _holderCount; j++)
+        {
+            if (_holders[j].Token == token) return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Undoes a grant that a majority did not acknowledge: drops <paramref name="owner"/>'s lease only if it still
+    /// carries <paramref name="token"/> (a later grant to the same owner is left alone), and hands the permit on.
+    /// </summary>
+    public bool ReleaseGrant(ReadOnlySpan<byte> owner, long token, long now)
+    {
+        int j = IndexOfHolder(owner);
+        if (j < 0 || _holders[j].Token != token) return false;
+        return Release(owner, now);
     }
 
     /// <summary>Resets <paramref name="owner"/>'s lease to <paramref name="ttlMs"/> from now. False if it holds none.</summary>
@@ -161,6 +212,7 @@ public sealed class LockState : ICopyableValue
         _tail = waiter;
         waiter.Queued = true;
         _waiterCount++;
+        Interlocked.Increment(ref Stats.WaitsCount);
         _everQueued = true;
     }
 
@@ -326,6 +378,7 @@ public sealed class LockState : ICopyableValue
             if (_holders[j].Deadline > now) continue;
             RemoveHolderAt(j);
             expired = true;
+            Interlocked.Increment(ref Stats.ExpirationsCount);
         }
         if (expired && _services.Events is { } events && _home.Owner is { } db) events.LeaseExpired(db, _key, IsSemaphore);
         if (_head is not null) GrantWaiters(now);
@@ -353,6 +406,12 @@ public sealed class LockState : ICopyableValue
             }
             waiter.Token = token;
             waiter.Handoff.Complete();
+            if (token > 0)
+            {
+                var stats = Stats;
+                if (j < 0) Interlocked.Increment(ref stats.GrantsCount);
+                Interlocked.Increment(ref stats.HandOffsCount);
+            }
             if (token > 0 && _services.Events is { } events && _home.Owner is { } db) events.HandedOff(db, _key, IsSemaphore);
         }
     }
