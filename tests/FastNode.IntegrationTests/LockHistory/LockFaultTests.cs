@@ -6,8 +6,8 @@ namespace FastNode.IntegrationTests.LockHistory;
 /// The history checker against real FastNode processes under seeded faults (issue 15 section 4): a standalone
 /// primary with two replicas, four clients taking two locks, writing to a fenced model resource and asking a rate
 /// limiter, while a nemesis pauses holders, pauses, kills and cuts off primaries, promotes replicas and restarts nodes.
-/// Each test runs once in <c>async</c> mode (today's replication) and once in <c>majority</c> mode (skipped while the
-/// server has no <c>lock-replication</c> setting). The fault and violation counts are printed for the report.
+/// Each test runs once in <c>async</c> mode and once in <c>majority</c> mode (lock-replication). The fault and
+/// violation counts are printed for the report.
 ///
 /// Short by default (one run of about 10 s per case); LOCK_CHECKER_SECONDS, LOCK_CHECKER_RUNS and LOCK_CHECKER_SEED
 /// make it longer, repeated or differently seeded (see docs/locks.md, "Running the checker").
@@ -84,7 +84,10 @@ public sealed class LockFaultTests : ProcessTestBase
     {
         if (mode == "majority")
         {
-            Assert.That(totals.Violations, Is.Empty, "majority mode: no acknowledged grant, release or admission may be lost\n" + totals.Text);
+            // lock-replication covers LOCK.* and SEM.*; rate limiters answer at once in both modes (docs/locks.md).
+            Assert.That(totals.Violations.Where(v => v.Violation.Property != Property.OverAdmission), Is.Empty,
+                "majority mode: no acknowledged grant, renewal or release may be lost\n" + totals.Text);
+            Assert.That(totals.BeyondAsyncBound, Is.Empty, "rate limiters over-admit at most one limit per failover\n" + totals.Text);
             return;
         }
         var outside = totals.Violations.Where(v => !v.DuringFailover).ToList();
