@@ -29,9 +29,9 @@ public sealed class CommandTable
         new("RESET", 1, NoScript | Loading | Stale | Fast | NoAuth | AllowBusy, 0, 0, 0, ConnectionCommands.Reset, "connection"),
         new("CLIENT", -2, Container, 0, 0, 0, null, "connection", Subcommands:
         [
-            Sub("client", "CACHING", 3, NoScript | Loading | Stale, ClientCommands.Caching),
+            Sub("client", "CACHING", 3, NoScript | Loading | Stale, ClientTrackingCommands.Caching),
             Sub("client", "GETNAME", 2, NoScript | Loading | Stale, ClientCommands.GetName),
-            Sub("client", "GETREDIR", 2, NoScript | Loading | Stale, ClientCommands.GetRedir),
+            Sub("client", "GETREDIR", 2, NoScript | Loading | Stale, ClientTrackingCommands.GetRedir),
             Sub("client", "HELP", 2, Loading | Stale, ClientCommands.Help),
             Sub("client", "ID", 2, NoScript | Loading | Stale, ClientCommands.Id),
             Sub("client", "INFO", 2, NoScript | Loading | Stale, ClientCommands.Info),
@@ -42,8 +42,8 @@ public sealed class CommandTable
             Sub("client", "REPLY", 3, NoScript | Loading | Stale | NoReply, ClientCommands.Reply),
             Sub("client", "SETINFO", 4, NoScript | Loading | Stale, ClientCommands.SetInfo),
             Sub("client", "SETNAME", 3, NoScript | Loading | Stale, ClientCommands.SetName),
-            Sub("client", "TRACKING", -3, NoScript | Loading | Stale, ClientCommands.Tracking),
-            Sub("client", "TRACKINGINFO", 2, NoScript | Loading | Stale, ClientCommands.TrackingInfo),
+            Sub("client", "TRACKING", -3, NoScript | Loading | Stale, ClientTrackingCommands.Tracking),
+            Sub("client", "TRACKINGINFO", 2, NoScript | Loading | Stale, ClientTrackingCommands.TrackingInfo),
             Sub("client", "UNBLOCK", -3, Admin | NoScript | Loading | Stale, ClientCommands.Unblock),
             Sub("client", "UNPAUSE", 2, Admin | NoScript | Loading | Stale, ClientPauseCommands.Unpause),
         ]),

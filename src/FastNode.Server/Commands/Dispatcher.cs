@@ -156,7 +156,13 @@ public static partial class Dispatcher
         // Stand-in for rdb_changes_since_last_save until the change feed counts changes precisely.
         if ((def.Flags & CommandFlags.Write) != 0) Interlocked.Increment(ref ctx.Server.Persistence.Dirty);
         // A blocking command that only blocked changed nothing: its keys are touched by whoever serves it.
-        if ((def.Flags & CommandFlags.Write) != 0 && ctx.Server.Watches.Active && session.PendingBlock is null) TouchWatchedKeys(ref ctx, def, args);
+        if ((def.Flags & CommandFlags.Write) != 0 && session.PendingBlock is null)
+        {
+            if (ctx.Server.Watches.Active) TouchWatchedKeys(ref ctx, def, args);
+            if (ctx.Server.Tracking.Active && ctx.Writer.Errors == errorsBefore) ctx.Server.Tracking.InvalidateKeys(def, args, session);
+        }
+        // CLIENT TRACKING: one null test for clients that do not track.
+        if (session.Tracking is { } tracking) ctx.Server.Tracking.AfterCommand(def, args, session, tracking);
     }
 
     /// <summary>

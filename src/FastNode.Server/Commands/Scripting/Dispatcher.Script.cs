@@ -49,7 +49,9 @@ public static partial class Dispatcher
         {
             Interlocked.Increment(ref ctx.Server.Persistence.Dirty);
             if (ctx.Server.Watches.Active) TouchWatchedKeys(ref ctx, def, args);
+            if (ctx.Server.Tracking.Active && ctx.Writer.Errors == errorsBefore) ctx.Server.Tracking.InvalidateKeys(def, args, ctx.Session);
         }
+        else if (ctx.Session.Tracking is { } tracking) ctx.Server.Tracking.AfterScriptRead(def, args, ctx.Session, tracking);
         return null;
     }
 }
