@@ -296,6 +296,7 @@ public sealed class CommandTable
         new("SWAPDB", 3, Write | Fast, 0, 0, 0, Server.ServerCommands.SwapDb, "server"),
         new("TIME", 1, Loading | Stale | Fast, 0, 0, 0, Server.ServerCommands.Time, "server"),
         new("INFO", -1, Loading | Stale, 0, 0, 0, Server.InfoCommand.Info, "server"),
+        new("LOLWUT", -1, ReadOnly | Fast, 0, 0, 0, Server.LolwutCommand.Lolwut, "server"),
         new("LASTSAVE", 1, Loading | Stale | Fast, 0, 0, 0, Persistence.SaveCommands.LastSave, "server"),
         new("SAVE", 1, Admin | NoScript | NoAsyncLoading | NoMulti, 0, 0, 0, Persistence.SaveCommands.Save, "server"),
         new("BGSAVE", -1, Admin | NoScript | NoAsyncLoading, 0, 0, 0, Persistence.SaveCommands.BgSave, "server"),

@@ -141,6 +141,8 @@ public static partial class Dispatcher
         int errorsBefore = ctx.Writer.Errors;
         long writtenBefore = ctx.Writer.Written;
         long started = ctx.BeginCommand(def);
+        // CLIENT TRACKING: one null test for clients that do not track.
+        if (session.Tracking is { } reader && (def.Flags & CommandFlags.ReadOnly) != 0) ctx.Server.Tracking.BeforeRead(def, args, session, reader);
         if (def.ChangesData) RunWrite(ref ctx, def, args);
         else
         {
@@ -161,8 +163,7 @@ public static partial class Dispatcher
             if (ctx.Server.Watches.Active) TouchWatchedKeys(ref ctx, def, args);
             if (ctx.Server.Tracking.Active && ctx.Writer.Errors == errorsBefore) ctx.Server.Tracking.InvalidateKeys(def, args, session);
         }
-        // CLIENT TRACKING: one null test for clients that do not track.
-        if (session.Tracking is { } tracking) ctx.Server.Tracking.AfterCommand(def, args, session, tracking);
+        if (session.Tracking is { } tracking) FastNode.Server.Tracking.Tracker.AfterCommand(def, session, tracking);
     }
 
     /// <summary>

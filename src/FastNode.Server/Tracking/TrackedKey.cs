@@ -3,18 +3,28 @@ namespace FastNode.Server.Tracking;
 /// <summary>
 /// The ids of the clients that may cache one key (Redis keeps a radix tree of ids per key). Most keys are read by a
 /// few clients: a short array searched in order, and a set once many clients share one hot key. Guarded by the lock
-/// of the <see cref="TrackingTable"/> stripe that holds it.
+/// of the <see cref="TrackingTable"/> stripe that holds it, except <see cref="Live"/>, which each client's cache of
+/// recently tracked keys reads without it (<see cref="ClientTracking.Recent"/>).
 /// </summary>
-internal sealed class TrackedKey
+public sealed class TrackedKey(byte[] key, ulong hash)
 {
     private const int ArrayLimit = 16;
+
+    /// <summary>The key (also the table's dictionary key).</summary>
+    public byte[] Key { get; } = key;
+
+    /// <summary>The key's hash (KeyHasher), which picks its stripe and its slot in a client's cache.</summary>
+    public ulong Hash { get; } = hash;
+
+    /// <summary>In the table; false once invalidated (its ids are then gone with it).</summary>
+    public volatile bool Live = true;
     private long[] _ids = new long[2];
     private HashSet<long>? _many;
 
     public int Count { get; private set; }
 
     /// <summary>Adds a client id; false when it was already there.</summary>
-    public bool Add(long id)
+    internal bool Add(long id)
     {
         if (_many is not null)
         {
@@ -39,7 +49,7 @@ internal sealed class TrackedKey
     }
 
     /// <summary>Copies the ids into <paramref name="into"/> (cleared first).</summary>
-    public void CopyTo(List<long> into)
+    internal void CopyTo(List<long> into)
     {
         into.Clear();
         if (_many is not null) into.AddRange(_many);

@@ -76,27 +76,26 @@ public sealed class Tracker(ClientRegistry clients, OutputBufferLimits limits, S
     }
 
     /// <summary>
-    /// After each command of a tracking client (dispatcher): remembers a read's keys, then ends the effect of CLIENT
-    /// CACHING unless this was a CLIENT subcommand or the client is inside MULTI/EXEC (as Redis's resetClient).
+    /// Before a read-only command of a tracking client runs (the dispatcher, and redis.call for a script's caller):
+    /// remembers its keys. Before, not after as Redis does, because here another event loop may change the key while
+    /// the read runs: remembered first, such a change is always sent, after the reply that read the old value.
     /// </summary>
-    public void AfterCommand(CommandDef def, CommandArgs args, ClientSession session, ClientTracking tracking)
+    public void BeforeRead(CommandDef def, CommandArgs args, ClientSession session, ClientTracking tracking)
     {
-        if ((def.Flags & CommandFlags.ReadOnly) != 0 && tracking.RemembersReads) Remember(def, args, session.Id);
-        if (tracking.Caching && session.Multi is null && !session.InExec && def.Group != "client") tracking.Caching = false;
-    }
-
-    /// <summary>A read-only command called by a script of a tracking client: its keys are the caller's.</summary>
-    public void AfterScriptRead(CommandDef def, CommandArgs args, ClientSession caller, ClientTracking tracking)
-    {
-        if ((def.Flags & CommandFlags.ReadOnly) != 0 && tracking.RemembersReads) Remember(def, args, caller.Id);
-    }
-
-    private void Remember(CommandDef def, CommandArgs args, long clientId)
-    {
+        if (!tracking.RemembersReads) return;
         var keys = CommandKeys.Of(def, args);
-        while (keys.MoveNext(out int index)) Table.Add(args[index], clientId);
+        while (keys.MoveNext(out int index)) Table.Add(args[index], session.Id, tracking);
         long max = options.TrackingTableMaxKeys;
         if (max > 0 && Table.Keys > max) EnforceLimit();
+    }
+
+    /// <summary>
+    /// After each command of a tracking client: ends the effect of CLIENT CACHING unless this was a CLIENT subcommand
+    /// or the client is inside MULTI/EXEC (as Redis's resetClient).
+    /// </summary>
+    public static void AfterCommand(CommandDef def, ClientSession session, ClientTracking tracking)
+    {
+        if (tracking.Caching && session.Multi is null && !session.InExec && def.Group != "client") tracking.Caching = false;
     }
 
     /// <summary>A write command succeeded: each of its keys changed (<paramref name="current"/> made the change).</summary>

@@ -33,22 +33,53 @@ public sealed class TrackingTable
         public readonly Dictionary<byte[], TrackedKey> Keys = new(ByteKeyComparer.Instance);
     }
 
-    private Stripe StripeOf(ReadOnlySpan<byte> key) => _stripes[(int)(KeyHasher.Hash(key) & (StripeCount - 1))];
-
-    /// <summary>Remembers that client <paramref name="id"/> may cache <paramref name="key"/>.</summary>
-    public void Add(ReadOnlySpan<byte> key, long id)
+    /// <summary>
+    /// Remembers that <paramref name="client"/> may cache <paramref name="key"/>. A key the client's recent-keys cache
+    /// shows as still tracked for it is not looked up at all.
+    /// </summary>
+    public void Add(ReadOnlySpan<byte> key, long id, ClientTracking client)
     {
-        var stripe = StripeOf(key);
+        ulong hash = KeyHasher.Hash(key);
+        var recent = client.Recent;
+        // Two-way: the key may sit in either slot of its pair, so two hot keys that share a slot do not evict each other.
+        int first = (int)(hash & (ulong)(recent.Length - 1)) & ~1;
+        ref var a = ref recent[first];
+        ref var b = ref recent[first + 1];
+        if ((a is { Live: true } ka && ka.Hash == hash && key.SequenceEqual(ka.Key))
+            || (b is { Live: true } kb && kb.Hash == hash && key.SequenceEqual(kb.Key)))
+        {
+            return;
+        }
+        var added = Add(key, hash, id);
+        if (a is not { Live: true }) a = added;
+        else if (b is not { Live: true }) b = added;
+        else
+        {
+            // Both live: the older goes (b moves up), and the cache may grow.
+            a = b;
+            b = added;
+            client.OnConflict();
+        }
+    }
+
+    /// <summary>Remembers that client <paramref name="id"/> may cache <paramref name="key"/>; returns the key's entry.</summary>
+    public TrackedKey Add(ReadOnlySpan<byte> key, long id) => Add(key, KeyHasher.Hash(key), id);
+
+    private TrackedKey Add(ReadOnlySpan<byte> key, ulong hash, long id)
+    {
+        var stripe = _stripes[(int)(hash & (StripeCount - 1))];
         lock (stripe.Lock)
         {
             var lookup = stripe.Keys.GetAlternateLookup<ReadOnlySpan<byte>>();
             if (!lookup.TryGetValue(key, out var tracked))
             {
-                tracked = new TrackedKey();
-                stripe.Keys[key.ToArray()] = tracked;
+                var stored = key.ToArray();
+                tracked = new TrackedKey(stored, hash);
+                stripe.Keys[stored] = tracked;
                 Interlocked.Increment(ref _keys);
             }
             if (tracked.Add(id)) Interlocked.Increment(ref _items);
+            return tracked;
         }
     }
 
@@ -56,11 +87,12 @@ public sealed class TrackingTable
     public bool TryTake(ReadOnlySpan<byte> key, List<long> ids)
     {
         if (Interlocked.Read(ref _keys) == 0) return false;
-        var stripe = StripeOf(key);
+        var stripe = _stripes[(int)(KeyHasher.Hash(key) & (StripeCount - 1))];
         lock (stripe.Lock)
         {
             var lookup = stripe.Keys.GetAlternateLookup<ReadOnlySpan<byte>>();
             if (!lookup.Remove(key, out _, out var tracked)) return false;
+            tracked.Live = false;
             tracked.CopyTo(ids);
             Interlocked.Decrement(ref _keys);
             Interlocked.Add(ref _items, -tracked.Count);
@@ -93,7 +125,11 @@ public sealed class TrackingTable
             lock (stripe.Lock)
             {
                 long items = 0;
-                foreach (var tracked in stripe.Keys.Values) items += tracked.Count;
+                foreach (var tracked in stripe.Keys.Values)
+                {
+                    items += tracked.Count;
+                    tracked.Live = false;
+                }
                 Interlocked.Add(ref _keys, -stripe.Keys.Count);
                 Interlocked.Add(ref _items, -items);
                 stripe.Keys.Clear();

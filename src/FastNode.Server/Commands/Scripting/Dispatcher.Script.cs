@@ -33,6 +33,8 @@ public static partial class Dispatcher
         ctx.Command = def;
         int errorsBefore = ctx.Writer.Errors;
         long started = ctx.BeginCommand(def);
+        // A script's reads are tracked for its caller, as Redis does.
+        if (ctx.Session.Tracking is { } reader && (def.Flags & CommandFlags.ReadOnly) != 0) ctx.Server.Tracking.BeforeRead(def, args, ctx.Session, reader);
         if (def.ChangesData)
         {
             script.MarkWrite();
@@ -51,7 +53,6 @@ public static partial class Dispatcher
             if (ctx.Server.Watches.Active) TouchWatchedKeys(ref ctx, def, args);
             if (ctx.Server.Tracking.Active && ctx.Writer.Errors == errorsBefore) ctx.Server.Tracking.InvalidateKeys(def, args, ctx.Session);
         }
-        else if (ctx.Session.Tracking is { } tracking) ctx.Server.Tracking.AfterScriptRead(def, args, ctx.Session, tracking);
         return null;
     }
 }
