@@ -8,7 +8,7 @@ namespace FastNode.Server.Tracking;
 /// </summary>
 public sealed class PrefixTable
 {
-    private readonly List<Entry> _entries = [];
+    private readonly List<PrefixGroup> _entries = [];
     private int _count;
 
     public Lock Lock { get; } = new();
@@ -17,9 +17,9 @@ public sealed class PrefixTable
     public int Count => Volatile.Read(ref _count);
 
     /// <summary>Entries in prefix order; read and changed under <see cref="Lock"/>.</summary>
-    internal List<Entry> Entries => _entries;
+    internal List<PrefixGroup> Entries => _entries;
 
-    internal sealed class Entry(byte[] prefix)
+    internal sealed class PrefixGroup(byte[] prefix)
     {
         public byte[] Prefix { get; } = prefix;
         public List<ClientTracking> Clients { get; } = [];
@@ -31,11 +31,11 @@ public sealed class PrefixTable
         lock (Lock)
         {
             int index = Find(prefix);
-            Entry entry;
+            PrefixGroup entry;
             if (index >= 0) entry = _entries[index];
             else
             {
-                entry = new Entry(prefix);
+                entry = new PrefixGroup(prefix);
                 _entries.Insert(~index, entry);
                 Volatile.Write(ref _count, _entries.Count);
             }
