@@ -32,6 +32,7 @@ public sealed class ServerCron(ServerState server)
                 _expiry.Run(tick / 4);
                 CloseIdleClients();
                 server.Clients.SampleOutputBuffers();
+                server.Tracking.EnforceLimit();   // tracking-table-max-keys, also after CONFIG SET lowered it
                 server.Aof.RewriteIfGrown();
                 server.Replication.Cron();
                 CheckSaveRules();

@@ -7,9 +7,10 @@ namespace FastNode.Server;
 /// <summary>
 /// What the store reports without a command asking (<see cref="IKeyspaceObserver"/>), sent where the server wants it:
 /// expiry and eviction go to the change feed (as a DEL) and to keyspace notifications, new keys and read misses to
-/// notifications only, served waiters to both and deferred wakes to the feed.
+/// notifications only, served waiters to both and deferred wakes to the feed. Expiry and eviction also invalidate the
+/// key for CLIENT TRACKING.
 /// </summary>
-public sealed class ServerKeyspaceObserver(ChangeFeed feed, KeyspaceNotifier notifier) : IKeyspaceObserver
+public sealed class ServerKeyspaceObserver(ChangeFeed feed, KeyspaceNotifier notifier, Tracking.Tracker tracking) : IKeyspaceObserver
 {
     private readonly IKeyspaceObserver _feed = feed;
 
@@ -17,12 +18,14 @@ public sealed class ServerKeyspaceObserver(ChangeFeed feed, KeyspaceNotifier not
     {
         _feed.KeyExpired(db, key);
         notifier.Publish(KeyspaceEventClass.Expired, "expired"u8, db.Index, key);
+        if (tracking.Active) tracking.InvalidateKey(key, null);
     }
 
     public void KeyEvicted(Database db, byte[] key)
     {
         _feed.KeyEvicted(db, key);
         notifier.Publish(KeyspaceEventClass.Evicted, "evicted"u8, db.Index, key);
+        if (tracking.Active) tracking.InvalidateKey(key, null);
     }
 
     public void KeyAdded(Database db, ReadOnlySpan<byte> key) => notifier.Publish(KeyspaceEventClass.NewKey, "new"u8, db.Index, key);

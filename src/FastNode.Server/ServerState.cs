@@ -31,6 +31,7 @@ public sealed class ServerState
         Loggers = loggers ?? NullLoggerFactory.Instance;
         PubSub = new FastNode.Server.PubSub.PubSubRegistry(options.OutputBufferLimits);
         Notifier = new FastNode.Server.PubSub.KeyspaceNotifier(options, PubSub);
+        Tracking = new FastNode.Server.Tracking.Tracker(Clients, options.OutputBufferLimits, options);
         Locks = new Storage.Locks.LockServices(FencingTokens, Time, new Commands.Locks.LockLeaseTimers(this))
         {
             Events = new Commands.Locks.LockNotifications(Notifier),
@@ -42,7 +43,7 @@ public sealed class ServerState
         Persistence = new Persistence.PersistenceState(StartedAtMs);
         int shards = options.EffectiveShards();
         _databases = new Database[options.Databases];
-        var observer = new ServerKeyspaceObserver(Feed, Notifier);
+        var observer = new ServerKeyspaceObserver(Feed, Notifier, Tracking);
         var usage = new MemoryCounter();
         for (int i = 0; i < _databases.Length; i++) _databases[i] = new Database(shards, i) { Observer = observer, Usage = usage };
         if (options.ClusterEnabled) _databases[0].SlotKeys = new Storage.SlotKeyIndex();
@@ -62,6 +63,9 @@ public sealed class ServerState
 
     /// <summary>Client batches being executed, for a starting script to wait for (see <see cref="Commands.CommandsInFlight"/>).</summary>
     public Commands.CommandsInFlight CommandsInFlight { get; } = new();
+
+    /// <summary>CLIENT TRACKING: tracked keys, BCAST prefixes and invalidations (Tracking/).</summary>
+    public FastNode.Server.Tracking.Tracker Tracking { get; }
     /// <summary>The source of every lock and semaphore grant's fencing token (its last value is saved in RDB files).</summary>
     public Storage.Locks.FencingTokens FencingTokens { get; } = new(0);
     /// <summary>What the lock and semaphore states need from this server: the tokens, the clock, the lease timers.</summary>

@@ -131,6 +131,26 @@ public sealed class AllocationBudgetTests
         Assert.That(allocatingBatches, Is.LessThanOrEqualTo(MaxAllocatingBatches), $"{benchmark} in cluster mode: allocating batches");
     }
 
+    /// <summary>
+    /// CLIENT TRACKING on: a GET of a key the client already tracks finds it in the tracking table and allocates nothing
+    /// (the first read of each key allocates its table entry, in the warm-up run).
+    /// </summary>
+    [Test]
+    public void TrackedGetStaysAtZero()
+    {
+        var batch = Batches["HotCommandBenchmarks.GetHit"];
+        var budget = Budget.Load();
+        using var session = new Session(appendOnly: false);
+        session.RunChecked(Resp.Command("CLIENT", "TRACKING", "on"), 1, "CLIENT TRACKING on");
+        session.RunChecked(Encode(budget.BatchSize, batch.Setup!), budget.BatchSize, "setup");
+        var request = Encode(budget.BatchSize, batch.Command);
+        session.RunChecked(request, budget.BatchSize, "tracked GET");
+        var (perOp, allocatingBatches) = Measure(session, request, budget.BatchSize);
+        TestContext.Out.WriteLine($"tracked GET: {perOp:F3} B/command, {allocatingBatches} of {MeasuredBatches} batches allocated");
+        Assert.That(perOp, Is.LessThan(budget.ZeroTolerance), "tracked GET: bytes per command");
+        Assert.That(allocatingBatches, Is.LessThanOrEqualTo(MaxAllocatingBatches), "tracked GET: allocating batches");
+    }
+
     /// <summary>Guards the measurement itself: a batch whose replies are built as strings must show up as allocating.</summary>
     [Test]
     public void MeasurementSeesAllocations()

@@ -214,6 +214,7 @@ public static class ListBlocking
             Granted(waiter);
             SignalReady(ready.Server, ready.Db, ready.DbIndex, waiter.DestinationHash, destination);
             if (ready.Server.Watches.Active) ready.Server.Watches.Touch(ready.DbIndex, destination);
+            if (ready.Server.Tracking.Active) ready.Server.Tracking.InvalidateKey(destination, null);
             return MoveOutcome.Served;
         }
         finally

@@ -142,6 +142,8 @@ public static partial class Dispatcher
         long writtenBefore = ctx.Writer.Written;
         long started = ctx.BeginCommand(def);
         ctx.TouchedOwnKeys = false;
+        // CLIENT TRACKING: one null test for clients that do not track.
+        if (session.Tracking is { } reader && (def.Flags & CommandFlags.ReadOnly) != 0) ctx.Server.Tracking.BeforeRead(def, args, session, reader);
         if (def.ChangesData) RunWrite(ref ctx, def, args);
         else
         {
@@ -157,7 +159,12 @@ public static partial class Dispatcher
         // Stand-in for rdb_changes_since_last_save until the change feed counts changes precisely.
         if ((def.Flags & CommandFlags.Write) != 0) Interlocked.Increment(ref ctx.Server.Persistence.Dirty);
         // A blocking command that only blocked changed nothing: its keys are touched by whoever serves it.
-        if ((def.Flags & CommandFlags.Write) != 0 && ctx.Server.Watches.Active && session.PendingBlock is null && !ctx.TouchedOwnKeys) TouchWatchedKeys(ref ctx, def, args);
+        if ((def.Flags & CommandFlags.Write) != 0 && session.PendingBlock is null)
+        {
+            if (ctx.Server.Watches.Active && !ctx.TouchedOwnKeys) TouchWatchedKeys(ref ctx, def, args);
+            if (ctx.Server.Tracking.Active && ctx.Writer.Errors == errorsBefore) ctx.Server.Tracking.InvalidateKeys(def, args, session);
+        }
+        if (session.Tracking is { } tracking) FastNode.Server.Tracking.Tracker.AfterCommand(def, session, tracking);
     }
 
     /// <summary>

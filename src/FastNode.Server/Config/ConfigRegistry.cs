@@ -33,6 +33,7 @@ public sealed partial class ConfigRegistry
         Memory("proto-max-bulk-len", () => options.ProtoMaxBulkLen, v => options.ProtoMaxBulkLen = v, 1024 * 1024);
         Memory("hll-sparse-max-bytes", () => options.HllSparseMaxBytes, v => options.HllSparseMaxBytes = v, 0);
         Memory("client-query-buffer-limit", () => options.ClientQueryBufferLimit, v => options.ClientQueryBufferLimit = v, 1024 * 1024);
+        Int("tracking-table-max-keys", () => (int)Math.Min(options.TrackingTableMaxKeys, int.MaxValue), v => options.TrackingTableMaxKeys = v, 0, int.MaxValue);
         Int("hz", () => options.Hz, v => options.Hz = Math.Clamp(v, 1, 500), 0, int.MaxValue);
         Int("shards", () => options.Shards, v => options.Shards = v, 0, 1 << 16, immutable: true);
         Int("io-threads", () => options.IoThreads, v => options.IoThreads = v, 1, 128, immutable: true);
@@ -373,7 +374,7 @@ public sealed partial class ConfigRegistry
         ("protected-mode", "yes"), ("replica-serve-stale-data", "yes"),
         ("replica-priority", "100"), ("repl-diskless-sync", "yes"), ("replica-announced", "yes"),
         ("activedefrag", "no"), ("oom-score-adj", "no"),
-        ("lua-replicate-commands", "yes"), ("tracking-table-max-keys", "1000000"), ("acllog-max-len", "128"),
+        ("lua-replicate-commands", "yes"), ("acllog-max-len", "128"),
     ];
 
     /// <summary>Settings Redis only takes at start-up (CONFIG SET answers "can't set immutable config").</summary>

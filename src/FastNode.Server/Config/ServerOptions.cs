@@ -35,6 +35,8 @@ public sealed class ServerOptions
     public Commands.Locks.Replication.LockReplicationOptions LockReplication { get; } = new();
     /// <summary>notify-keyspace-events, parsed: the event classes published (none unless K or E is set).</summary>
     public PubSub.KeyspaceEventClass KeyspaceEvents { get; set; }
+    /// <summary>tracking-table-max-keys: most keys CLIENT TRACKING remembers (0 = no limit); past it keys are invalidated.</summary>
+    public long TrackingTableMaxKeys { get; set; } = 1_000_000;
     /// <summary>hz: active expiry cycles per second.</summary>
     public int Hz { get; set; } = 10;
     /// <summary>shards: lock stripes per database (0 = derive from the core count).</summary>

@@ -150,6 +150,7 @@ public sealed class Connection
                     Session.Id, Session.RemoteAddress, Session.OutputClass, Session.OutputBufferUsage());
             }
             _server.PubSub.Disconnect(Session);
+            _server.Tracking.Disable(Session);
             _server.Clients.Remove(Session);
             await _input.CompleteAsync().ConfigureAwait(false);
             await _output.CompleteAsync().ConfigureAwait(false);

@@ -78,6 +78,16 @@ public sealed class PubSubMessage
         return message;
     }
 
+    /// <summary>A frame built elsewhere (client tracking's invalidations), <paramref name="head"/> then <paramref name="body"/>: one reference, the caller's.</summary>
+    public static PubSubMessage FromFrame(ReadOnlySpan<byte> head, ReadOnlySpan<byte> body)
+    {
+        var message = Rent(head.Length + body.Length);
+        head.CopyTo(message._buffer);
+        body.CopyTo(message._buffer.AsSpan(head.Length));
+        message._length = head.Length + body.Length;
+        return message;
+    }
+
     /// <summary>Copies the frame into <paramref name="writer"/> in the subscriber's protocol.</summary>
     public void WriteTo(ref FastNode.Protocol.RespWriter writer)
     {

@@ -18,7 +18,7 @@ public sealed partial class PubSubRegistry(OutputBufferLimits limits)
     public PatternTable Patterns { get; } = new();
 
     /// <summary>The session's subscriber, created on first use (owner thread).</summary>
-    public static Subscriber SubscriberOf(ClientSession session) => session.PubSub ??= new Subscriber(session);
+    public static Subscriber SubscriberOf(ClientSession session) => session.PushQueue();
 
     /// <summary>SUBSCRIBE / SSUBSCRIBE of one channel (owner thread). False when it was already subscribed.</summary>
     public bool Subscribe(Subscriber subscriber, ReadOnlySpan<byte> channel, bool shard)

@@ -93,6 +93,16 @@ public sealed class ClientSession
     /// <summary>The pub/sub side of this connection (subscriptions and the queue of pushes), created at its first subscription.</summary>
     public FastNode.Server.PubSub.Subscriber? PubSub;
 
+    /// <summary>CLIENT TRACKING state while tracking is on, else null (Tracking/Tracker.cs).</summary>
+    public Tracking.ClientTracking? Tracking;
+
+    /// <summary>
+    /// The queue of pushes for this connection (<see cref="PubSub"/>), created on first use by any thread: pub/sub
+    /// creates it on the owner's loop, client tracking from whichever loop invalidates a key.
+    /// </summary>
+    public FastNode.Server.PubSub.Subscriber PushQueue() =>
+        Volatile.Read(ref PubSub) ?? Interlocked.CompareExchange(ref PubSub, new FastNode.Server.PubSub.Subscriber(this), null) ?? PubSub!;
+
     /// <summary>Commands queued since MULTI, or null outside a transaction.</summary>
     public List<Transactions.QueuedCommand>? Multi;
 

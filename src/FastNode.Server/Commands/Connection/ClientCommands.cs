@@ -6,8 +6,8 @@ using FastNode.Server.Sessions;
 namespace FastNode.Server.Commands.Connection;
 
 /// <summary>
-/// CLIENT subcommands (PAUSE/UNPAUSE are in <see cref="ClientPauseCommands"/>). Not supported: client-side caching (TRACKING ON answers an error; OFF,
-/// GETREDIR, TRACKINGINFO and CACHING answer as Redis does for a client that never enabled tracking).
+/// CLIENT subcommands (PAUSE/UNPAUSE are in <see cref="ClientPauseCommands"/>, TRACKING, CACHING, GETREDIR and
+/// TRACKINGINFO in <see cref="ClientTrackingCommands"/>).
 /// </summary>
 public static class ClientCommands
 {
@@ -190,33 +190,6 @@ public static class ClientCommands
         else ctx.Writer.WriteError(RespErrors.Syntax);
     }
 
-    /// <summary>Client-side caching is not implemented: OFF is accepted (it is already off), ON is refused.</summary>
-    public static void Tracking(ref CommandContext ctx)
-    {
-        var mode = ctx.Args[2];
-        if (Ascii.EqualsIgnoreCase(mode, "OFF"u8)) ctx.Writer.WriteRaw(RespReplies.Ok);
-        else if (Ascii.EqualsIgnoreCase(mode, "ON"u8)) ctx.Writer.WriteError("ERR client tracking is not supported");
-        else ctx.Writer.WriteError(RespErrors.Syntax);
-    }
-
-    public static void GetRedir(ref CommandContext ctx) => ctx.Writer.WriteRaw(RespReplies.MinusOne);
-
-    public static void TrackingInfo(ref CommandContext ctx)
-    {
-        ref var w = ref ctx.Writer;
-        w.WriteMapHeader(3);
-        w.WriteBulkString("flags"u8);
-        w.WriteSetHeader(1);
-        w.WriteBulkString("off"u8);
-        w.WriteBulkString("redirect"u8);
-        w.WriteRaw(RespReplies.MinusOne);
-        w.WriteBulkString("prefixes"u8);
-        w.WriteRaw(RespReplies.EmptyArray);
-    }
-
-    public static void Caching(ref CommandContext ctx) =>
-        ctx.Writer.WriteError("ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled");
-
     /// <summary>CLIENT UNBLOCK id [TIMEOUT|ERROR]: ends another client's blocking command as if it had timed out.</summary>
     public static void Unblock(ref CommandContext ctx)
     {
@@ -243,9 +216,9 @@ public static class ClientCommands
 
     public static void Help(ref CommandContext ctx) => HelpText.Write(ref ctx, "CLIENT",
     [
-        "CACHING (YES|NO)", "    Not supported: client-side caching is never enabled.",
+        "CACHING (YES|NO)", "    OPTIN: remember the keys the next command reads (YES); OPTOUT: do not (NO).",
         "GETNAME", "    Return the name of this connection.",
-        "GETREDIR", "    Return -1: tracking notifications are never redirected.",
+        "GETREDIR", "    Return the id invalidations go to (0: this connection, -1: tracking off).",
         "ID", "    Return the id of this connection.",
         "INFO", "    Return the CLIENT LIST line of this connection.",
         "KILL <ip:port>", "    Close the connection from <ip:port>.",
@@ -259,8 +232,9 @@ public static class ClientCommands
         "REPLY (ON|OFF|SKIP)", "    Turn the replies to this connection on or off, or skip the next one.",
         "SETINFO (LIB-NAME|LIB-VER) <value>", "    Record the client library name or version.",
         "SETNAME <name>", "    Name this connection.",
-        "TRACKING (ON|OFF) [...]", "    Not supported: only OFF is accepted.",
-        "TRACKINGINFO", "    Report the (always off) tracking state of this connection.",
+        "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]] [OPTIN] [OPTOUT] [NOLOOP]",
+        "    Turn client-side caching invalidations on or off for this connection.",
+        "TRACKINGINFO", "    Return the tracking flags, redirect id and BCAST prefixes of this connection.",
         "UNBLOCK <clientid> [TIMEOUT]", "    End the blocking command of another connection as a timeout.",
         "UNPAUSE", "    End a pause started with CLIENT PAUSE.",
     ]);

@@ -36,7 +36,7 @@ public static class ClientInfoFormatter
           .Append(" tot-mem=").Append(omem.ToString(inv))
           .Append(" events=r")
           .Append(" cmd=").Append(client.LastCommand)
-          .Append(" user=default redir=-1")
+          .Append(" user=default redir=").Append((client.Tracking?.RedirectId ?? -1).ToString(inv))
           .Append(" resp=").Append(client.Protocol.ToString(inv))
           .Append('\n');
     }
@@ -50,6 +50,12 @@ public static class ClientInfoFormatter
         if (client.PubSub is { Active: true }) flags.Append('P');
         if (client.Multi is not null) flags.Append('x');
         if (client.PendingBlock is not null) flags.Append('b');
+        if (client.Tracking is { } tracking)
+        {
+            flags.Append('t');
+            if (tracking.BrokenRedirect) flags.Append('R');
+            if (tracking.Bcast) flags.Append('B');
+        }
         if (client.WatchInvalidated) flags.Append('d');
         if (client.CloseAfterReply) flags.Append('c');
         if (client.NoEvict) flags.Append('e');

@@ -148,7 +148,7 @@ public static class ConnectionCommands
 
     /// <summary>
     /// RESET (Redis clearClientConnectionState): discards MULTI and WATCH, drops every subscription (without
-    /// replies), selects database 0, goes back to RESP2, forgets the name, turns replies back on and ends the
+    /// replies), turns CLIENT TRACKING off, clears READONLY and ASKING, selects database 0, goes back to RESP2, forgets the name, turns replies back on and ends the
     /// authentication (with requirepass set, the client must AUTH again). Primary and replica links are refused.
     /// </summary>
     public static void Reset(ref CommandContext ctx)
@@ -164,6 +164,9 @@ public static class ConnectionCommands
         ctx.Server.Watches.UnwatchAll(session);
         session.WatchInvalidated = false;
         if (session.PubSub is { } subscriber) ctx.Server.PubSub.UnsubscribeAll(subscriber);
+        ctx.Server.Tracking.Disable(session);
+        session.ClusterReadOnly = false;
+        session.Asking = false;
         session.DbIndex = 0;
         session.Protocol = 2;
         ctx.Writer.Resp3 = false;

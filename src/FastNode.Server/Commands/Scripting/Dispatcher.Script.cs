@@ -34,6 +34,8 @@ public static partial class Dispatcher
         int errorsBefore = ctx.Writer.Errors;
         long started = ctx.BeginCommand(def);
         ctx.TouchedOwnKeys = false;
+        // A script's reads are tracked for its caller, as Redis does.
+        if (ctx.Session.Tracking is { } reader && (def.Flags & CommandFlags.ReadOnly) != 0) ctx.Server.Tracking.BeforeRead(def, args, ctx.Session, reader);
         if (def.ChangesData)
         {
             script.MarkWrite();
@@ -50,6 +52,7 @@ public static partial class Dispatcher
         {
             Interlocked.Increment(ref ctx.Server.Persistence.Dirty);
             if (ctx.Server.Watches.Active && !ctx.TouchedOwnKeys) TouchWatchedKeys(ref ctx, def, args);
+            if (ctx.Server.Tracking.Active && ctx.Writer.Errors == errorsBefore) ctx.Server.Tracking.InvalidateKeys(def, args, ctx.Session);
         }
         return null;
     }

@@ -85,7 +85,7 @@ public static class InfoSections
             .Line("client_recent_max_input_buffer", 0)
             .Line("client_recent_max_output_buffer", server.Clients.OutputPeaks.RecentMax())
             .Line("blocked_clients", blocked)
-            .Line("tracking_clients", 0)
+            .Line("tracking_clients", server.Tracking.ClientCount)
             .Line("clients_in_timeout_table", withTimeout);
     }
 
@@ -225,9 +225,9 @@ public static class InfoSections
             .Line("active_defrag_misses", 0)
             .Line("active_defrag_key_hits", 0)
             .Line("active_defrag_key_misses", 0)
-            .Line("tracking_total_keys", 0)
-            .Line("tracking_total_items", 0)
-            .Line("tracking_total_prefixes", 0)
+            .Line("tracking_total_keys", server.Tracking.Table.Keys)
+            .Line("tracking_total_items", server.Tracking.Table.Items)
+            .Line("tracking_total_prefixes", server.Tracking.Prefixes.Count)
             .Line("unexpected_error_replies", 0)
             .Line("total_error_replies", stats.Errors.Total)
             .Line("dump_payload_sanitizations", 0)

@@ -90,8 +90,41 @@ public static class MemoryCommands
         w.WriteInteger(rss - used);
     }
 
-    public static void Doctor(ref CommandContext ctx) => ctx.Writer.WriteVerbatim("txt"u8,
-        "No memory problem detected. FastNode's memory is managed by the .NET garbage collector; see INFO memory for the heap size and the process working set.\n"u8);
+    /// <summary>
+    /// MEMORY DOCTOR: a short letter in Redis's manner. Too little data says so; otherwise it names what it finds (a
+    /// peak far above today's use, client buffers that take a large share, a dataset over maxmemory), or that it found
+    /// nothing. The thresholds follow the spirit of Redis's checks, on the numbers FastNode keeps (MEMORY STATS).
+    /// </summary>
+    public static void Doctor(ref CommandContext ctx)
+    {
+        var memory = ctx.Server.Memory;
+        long used = memory.ObservePeak();
+        long dataset = memory.Dataset.Bytes;
+        var issues = new List<string>();
+        if (dataset < 5L * 1024 * 1024)
+        {
+            ctx.Writer.WriteVerbatim("txt"u8, Encoding.UTF8.GetBytes(
+                "Hi Sam, this instance holds too little data for my memory checks to mean anything. Store a few megabytes of keys "
+                + "and ask me again.\n"));
+            return;
+        }
+        if (memory.Peak > used * 3 / 2)
+            issues.Add($" * Peak memory: at some point the server used {Human(memory.Peak)}, over 150% of the {Human(used)} it uses now. "
+                + "The memory in between went back to the .NET heap; MEMORY PURGE (or memory-reclaim) can hand it to the OS.");
+        if (memory.ClientBuffers > used / 4)
+            issues.Add($" * Client buffers: connections hold {Human(memory.ClientBuffers)} of requests and replies, a quarter or more of the "
+                + "memory in use. Look for slow readers (CLIENT LIST omem=) and client-output-buffer-limit.");
+        long max = ctx.Server.Options.Memory.MaxMemory;
+        if (max > 0 && used > max)
+            issues.Add($" * Over maxmemory: {Human(used)} used against a limit of {Human(max)}; check maxmemory-policy.");
+        string text = issues.Count == 0
+            ? "Hi Sam, I looked for memory trouble and found none in this instance.\n"
+            : "Sam, I found the following possible memory issues:\n\n" + string.Join("\n", issues) + "\n\nThat is all I can see from here, Sam.\n";
+        ctx.Writer.WriteVerbatim("txt"u8, Encoding.UTF8.GetBytes(text));
+    }
+
+    private static string Human(long bytes) => bytes >= 1L << 30 ? $"{bytes / (double)(1L << 30):F2}G"
+        : bytes >= 1L << 20 ? $"{bytes / (double)(1L << 20):F2}M" : $"{bytes / 1024.0:F2}K";
 
     public static void MallocStats(ref CommandContext ctx) =>
         ctx.Writer.WriteVerbatim("txt"u8, "Stats not supported for the current allocator"u8);

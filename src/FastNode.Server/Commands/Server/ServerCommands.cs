@@ -18,6 +18,7 @@ public static class ServerCommands
         if (!TryParseFlushMode(ref ctx)) return;
         ctx.Db.Flush();
         ctx.Server.Watches.TouchDatabase(ctx.Session.DbIndex);
+        ctx.Server.Tracking.InvalidateAll();
         ctx.Writer.WriteRaw(RespReplies.Ok);
     }
 
@@ -29,6 +30,7 @@ public static class ServerCommands
             ctx.Server.Database(i).Flush();
             ctx.Server.Watches.TouchDatabase(i);
         }
+        ctx.Server.Tracking.InvalidateAll();
         ctx.Writer.WriteRaw(RespReplies.Ok);
     }
 

@@ -18,6 +18,7 @@ public static class ServerDocs
             { Acl = "@dangerous", Tips = "nondeterministic_output request_policy:all_shards response_policy:special" },
         new("LASTSAVE", "1.0.0", "O(1)", "Returns the Unix time of the last successful save.", "")
             { Acl = "@admin @dangerous", Tips = "nondeterministic_output" },
+        new("LOLWUT", "5.0.0", "", "Draws a piece of computer art and shows the version.", "[VERSION version=i]"),
         new("ROLE", "2.8.12", "O(1)", "Returns the replication role of the server, with its replicas or its primary.", "") { Acl = "@admin @dangerous" },
         new("FAILOVER", "6.2.0", "O(N) where N is the number of replicas", "Hands the primary role to a replica without losing acknowledged writes.",
             "[TO host port [FORCE]] [ABORT] [TIMEOUT milliseconds=i]") { Acl = "@admin @slow @dangerous" },
