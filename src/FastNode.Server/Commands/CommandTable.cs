@@ -344,6 +344,17 @@ public sealed class CommandTable
             Sub("slowlog", "RESET", 2, Admin | Loading | Stale, Server.SlowlogCommands.Reset),
             Sub("slowlog", "HELP", 2, Loading | Stale, Server.SlowlogCommands.Help),
         ]),
+        new("MONITOR", 1, Admin | NoScript | Loading | Stale, 0, 0, 0, Server.MonitorCommand.Monitor, "server"),
+        new("LATENCY", -2, Container, 0, 0, 0, null, "server", Subcommands:
+        [
+            Sub("latency", "DOCTOR", 2, Admin | NoScript | Loading | Stale, Server.LatencyCommands.Doctor),
+            Sub("latency", "GRAPH", 3, Admin | NoScript | Loading | Stale, Server.LatencyCommands.Graph),
+            Sub("latency", "HISTORY", 3, Admin | NoScript | Loading | Stale, Server.LatencyCommands.History),
+            Sub("latency", "LATEST", 2, Admin | NoScript | Loading | Stale, Server.LatencyCommands.Latest),
+            Sub("latency", "RESET", -2, Admin | NoScript | Loading | Stale, Server.LatencyCommands.Reset),
+            Sub("latency", "HISTOGRAM", -2, Admin | NoScript | Loading | Stale, Server.LatencyCommands.Histogram),
+            Sub("latency", "HELP", 2, Loading | Stale, Server.LatencyCommands.Help),
+        ]),
         // scripting (docs/scripting.md): keys are numkeys-prefixed, so first key 0 and movablekeys, as in Redis's table.
         new("EVAL", -3, NoScript | SkipMonitor | MayReplicate | NoMandatoryKeys | Stale | MovableKeys, 0, 0, 0, Scripting.ScriptingCommands.Eval, "scripting"),
         new("EVALSHA", -3, NoScript | SkipMonitor | MayReplicate | NoMandatoryKeys | Stale | MovableKeys, 0, 0, 0, Scripting.ScriptingCommands.EvalSha, "scripting"),

@@ -152,7 +152,10 @@ public static partial class Dispatcher
         Debug.Assert(ctx.Writer.Written > writtenBefore || session.ReplyMode != Sessions.ReplyMode.On
             || (def.Flags & CommandFlags.NoReply) != 0 || session.PendingBlock is not null, $"{def.FullName} wrote no reply");
 
-        ctx.EndCommand(def, started, ctx.Writer.Errors != errorsBefore);
+        long took = ctx.EndCommand(def, started, ctx.Writer.Errors != errorsBefore);
+        var monitoring = ctx.Server.Monitoring;
+        if (took >= monitoring.SlowTicks) monitoring.CommandWasSlow(def, args, took, session, false, ctx.Server.NowMs);
+        if (monitoring.Monitors.Active) FeedMonitors(ref ctx, def, args, fromScript: false);
         // Stand-in for rdb_changes_since_last_save until the change feed counts changes precisely.
         if ((def.Flags & CommandFlags.Write) != 0) Interlocked.Increment(ref ctx.Server.Persistence.Dirty);
         // A blocking command that only blocked changed nothing: its keys are touched by whoever serves it.
@@ -179,6 +182,13 @@ public static partial class Dispatcher
                 : feed.AppendCommand(ctx.Session.DbIndex, args);
         }
         if (feed.HasAfterCommandRecords) ctx.Session.FeedOffset = Math.Max(ctx.Session.FeedOffset, feed.FlushAfterCommand());
+    }
+
+    /// <summary>MONITOR: cold, only while a client monitors.</summary>
+    private static void FeedMonitors(ref CommandContext ctx, CommandDef def, CommandArgs args, bool fromScript)
+    {
+        long nowUs = (ctx.Server.Time.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
+        ctx.Server.Monitoring.Monitors.Feed(def, args, ctx.Session, fromScript, nowUs, ctx.Server.Options.OutputBufferLimits.Replica);
     }
 
     private static bool AllowedWhileSubscribed(CommandDef def) => def.FullName is "ping" or "subscribe" or "ssubscribe" or "psubscribe"

@@ -29,6 +29,8 @@ public sealed class ServerOptions
     public int BusyReplyThresholdMs { get; set; } = 5000;
     /// <summary>maxmemory, maxmemory-policy and the eviction settings (Memory/MemoryOptions.cs).</summary>
     public Memory.MemoryOptions Memory { get; } = new();
+    /// <summary>The slow log, latency and metrics endpoint settings (Monitoring/MonitoringOptions.cs).</summary>
+    public Monitoring.MonitoringOptions Monitoring { get; } = new();
     /// <summary>notify-keyspace-events, parsed: the event classes published (none unless K or E is set).</summary>
     public PubSub.KeyspaceEventClass KeyspaceEvents { get; set; }
     /// <summary>hz: active expiry cycles per second.</summary>
