@@ -69,7 +69,7 @@ public sealed class CommandTable
 
         // transactions
         new("MULTI", 1, NoScript | Loading | Stale | Fast | AllowBusy, 0, 0, 0, TransactionCommands.Multi, "transactions"),
-        new("EXEC", 1, NoScript | Loading | Stale | SkipMonitor, 0, 0, 0, TransactionCommands.Exec, "transactions"),
+        new("EXEC", 1, NoScript | Loading | Stale | SkipSlowlog, 0, 0, 0, TransactionCommands.Exec, "transactions"),
         new("DISCARD", 1, NoScript | Loading | Stale | Fast | AllowBusy, 0, 0, 0, TransactionCommands.Discard, "transactions"),
         new("WATCH", -2, NoScript | Loading | Stale | Fast | AllowBusy, 1, -1, 1, TransactionCommands.Watch, "transactions"),
         new("UNWATCH", 1, NoScript | Loading | Stale | Fast | AllowBusy, 0, 0, 0, TransactionCommands.Unwatch, "transactions"),

@@ -141,6 +141,8 @@ public static partial class Dispatcher
         int errorsBefore = ctx.Writer.Errors;
         long writtenBefore = ctx.Writer.Written;
         long started = ctx.BeginCommand(def);
+        // As Redis: a script's EVAL line reaches monitors before the calls it makes (shown as [db lua]).
+        if (ctx.Server.Monitoring.Monitors.Active && FeedsMonitorsBeforeRunning(def)) FeedMonitors(ref ctx, def, args, fromScript: false, force: true);
         if (def.ChangesData) RunWrite(ref ctx, def, args);
         else
         {
@@ -185,11 +187,14 @@ public static partial class Dispatcher
     }
 
     /// <summary>MONITOR: cold, only while a client monitors.</summary>
-    private static void FeedMonitors(ref CommandContext ctx, CommandDef def, CommandArgs args, bool fromScript)
+    private static void FeedMonitors(ref CommandContext ctx, CommandDef def, CommandArgs args, bool fromScript, bool force = false)
     {
         long nowUs = (ctx.Server.Time.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
-        ctx.Server.Monitoring.Monitors.Feed(def, args, ctx.Session, fromScript, nowUs, ctx.Server.Options.OutputBufferLimits.Replica);
+        ctx.Server.Monitoring.Monitors.Feed(def, args, ctx.Session, fromScript, nowUs, ctx.Server.Options.OutputBufferLimits.Replica, force);
     }
+
+    private static bool FeedsMonitorsBeforeRunning(CommandDef def) =>
+        def.FullName is "eval" or "evalsha" or "eval_ro" or "evalsha_ro" or "fcall" or "fcall_ro";
 
     private static bool AllowedWhileSubscribed(CommandDef def) => def.FullName is "ping" or "subscribe" or "ssubscribe" or "psubscribe"
         or "unsubscribe" or "sunsubscribe" or "punsubscribe" or "quit" or "reset";

@@ -52,9 +52,10 @@ public sealed class MonitorFeed
     public bool Contains(ClientSession session) => Array.IndexOf(Volatile.Read(ref _monitors), session) >= 0;
 
     /// <summary>Sends one command to every monitor (cold path: only runs while someone monitors).</summary>
-    public void Feed(CommandDef def, CommandArgs args, ClientSession session, bool fromScript, long nowUs, in Config.OutputBufferLimit limit)
+    /// <param name="force">Shown although flagged skip_monitor (EVAL, fed before it runs its calls).</param>
+    public void Feed(CommandDef def, CommandArgs args, ClientSession session, bool fromScript, long nowUs, in Config.OutputBufferLimit limit, bool force = false)
     {
-        if ((def.Flags & (CommandFlags.SkipMonitor | CommandFlags.Admin)) != 0) return;
+        if (!force && (def.Flags & (CommandFlags.SkipMonitor | CommandFlags.Admin)) != 0) return;
         var monitors = Volatile.Read(ref _monitors);
         if (monitors.Length == 0) return;
         var line = Format(def, args, session, fromScript, nowUs);
