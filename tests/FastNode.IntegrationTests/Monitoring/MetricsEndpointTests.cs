@@ -33,7 +33,7 @@ public sealed class MetricsEndpointTests : ProcessTestBase
     public async Task ScrapesUnderLoadParseAndCountersOnlyGrow()
     {
         var (server, url) = StartWithMetrics();
-        using var redis = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{server.Port},allowAdmin=true");
+        using var redis = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{server.Port},allowAdmin=true,tiebreaker=");
         var db = redis.GetDatabase();
         const int Writers = 2, PerWriter = 3000;
         var deadline = DateTime.UtcNow.AddSeconds(60);
