@@ -204,7 +204,7 @@ public sealed class ServerCommandsTests
         Assert.That(Headers(await c.CallAsync("INFO")), Is.EqualTo(defaults));
         Assert.That(Headers(await c.CallAsync("INFO", "default")), Is.EqualTo(defaults));
         Assert.That(Headers(await c.CallAsync("INFO", "all")),
-            Is.EqualTo(new[] { "Server", "Clients", "Memory", "Persistence", "Stats", "Replication", "CPU", "Modules", "Commandstats", "Errorstats", "Cluster", "Keyspace" }));
+            Is.EqualTo(new[] { "Server", "Clients", "Memory", "Persistence", "Stats", "Replication", "CPU", "Modules", "Commandstats", "Errorstats", "Latencystats", "Cluster", "Keyspace" }));
         Assert.That(Headers(await c.CallAsync("INFO", "keyspace", "server")), Is.EqualTo(new[] { "Server", "Keyspace" }));
         Assert.That(await c.CallAsync("INFO", "nosuchsection"), Is.EqualTo("$0\r\n\r\n"));
 
