@@ -40,7 +40,14 @@ public sealed class ServerHost : IAsyncDisposable
         // Cluster mode: nodes.conf is read (a corrupt one throws ClusterConfigException) and the bus port bound now,
         // once the client port is known (the bus port defaults to it + 10000).
         if (State.Options.ClusterEnabled) State.Cluster = FastNode.Server.Cluster.ClusterHost.Start(State);
+        // metrics-port: the Prometheus endpoint (a port in use fails start-up like the client port).
+        _metrics = Monitoring.Metrics.MetricsEndpoint.Start(State);
     }
+
+    private Monitoring.Metrics.MetricsEndpoint? _metrics;
+
+    /// <summary>The /metrics endpoint's URL, or null while metrics-port is 0.</summary>
+    public string? MetricsUrl => _metrics?.Url;
 
     /// <summary>
     /// Loads the dataset from disk before any client is served: with appendonly yes the AOF (and from then on every write
@@ -80,6 +87,7 @@ public sealed class ServerHost : IAsyncDisposable
         await _cron.ConfigureAwait(false);
         State.Replication.Link?.Stop();
         State.Cluster?.Dispose();
+        _metrics?.Dispose();
         // As Redis on shutdown: what the AOF has pending is written and synced.
         State.Aof.FlushAndClose();
     }

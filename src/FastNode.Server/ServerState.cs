@@ -28,6 +28,7 @@ public sealed class ServerState
             if (Config.Load(name, value) is { } error) throw new ConfigException($"'{name} {value}': {error}");
         }
         Time = time ?? TimeProvider.System;
+        Monitoring = new Monitoring.ServerMonitoring(options.Monitoring);
         Loggers = loggers ?? NullLoggerFactory.Instance;
         PubSub = new FastNode.Server.PubSub.PubSubRegistry(options.OutputBufferLimits);
         Notifier = new FastNode.Server.PubSub.KeyspaceNotifier(options, PubSub);
@@ -98,6 +99,8 @@ public sealed class ServerState
     /// <summary>Keyspace notifications (notify-keyspace-events), published through <see cref="PubSub"/>.</summary>
     public FastNode.Server.PubSub.KeyspaceNotifier Notifier { get; }
     public ServerStats Stats { get; } = new();
+    /// <summary>SLOWLOG, LATENCY and MONITOR (Monitoring/ServerMonitoring.cs).</summary>
+    public Monitoring.ServerMonitoring Monitoring { get; }
     public CommandTable Commands { get; } = CommandTable.Create();
     public ProtocolLimits Limits { get; }
     public long StartedAtMs { get; }

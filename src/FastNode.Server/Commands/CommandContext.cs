@@ -25,6 +25,8 @@ public ref struct CommandContext
     private CommandDef? _run;
     private int _runCalls;
     private int _runFailed;
+    /// <summary>The arguments of the run's latest command: a run slower than the slow log's threshold is logged as it.</summary>
+    private CommandArgs _runArgs;
 
     public CommandContext(RespWriter writer, ClientSession session, ServerState server)
     {
@@ -130,7 +132,7 @@ public ref struct CommandContext
     {
         if (_run is not null && (!ReferenceEquals(_run, def) || _runCalls == MaxRunLength)) EndRun(Stopwatch.GetTimestamp());
         else if (_timestamp == 0) _timestamp = Stopwatch.GetTimestamp();
-        if (_run is null && def.TimedInRuns)
+        if (_run is null && def.TimedInRuns && Server.Monitoring.RunsAllowed)
         {
             _run = def;
             _runCalls = 0;
@@ -140,19 +142,24 @@ public ref struct CommandContext
         return _timestamp;
     }
 
-    /// <summary>Called by the dispatcher after the handler of a command that <see cref="BeginCommand"/> started.</summary>
-    public void EndCommand(CommandDef def, long started, bool failed)
+    /// <summary>
+    /// Called by the dispatcher after the handler of a command that <see cref="BeginCommand"/> started. Returns the
+    /// command's time in Stopwatch ticks, or -1 when it is part of a run (timed with the run, see <see cref="EndRun"/>).
+    /// </summary>
+    public long EndCommand(CommandDef def, long started, bool failed)
     {
         if (ReferenceEquals(_run, def))
         {
             _runCalls++;
             if (failed) _runFailed++;
-            return;
+            _runArgs = Args;
+            return -1;
         }
         long now = Stopwatch.GetTimestamp();
         if (_run is not null) EndRun(now);   // a run of the commands this one ran (EXEC)
         _timestamp = now;
-        def.Stats.Record(1, now - started, failed ? 1 : 0);
+        def.Stats.Record(1, now - started, failed ? 1 : 0, Server.Monitoring.TrackLatency);
+        return now - started;
     }
 
     /// <summary>Records the open run, if any: the batch is over (or stopped) and INFO must see its commands.</summary>
@@ -161,9 +168,17 @@ public ref struct CommandContext
         if (_run is not null) EndRun(Stopwatch.GetTimestamp());
     }
 
+    // Runs exist only while slowlog-log-slower-than is at least a millisecond (ServerMonitoring.RunsAllowed), far
+    // above a fast command's time: a run that slow held something slow (a GC pause, a descheduled thread), and it is
+    // logged as its latest command with the run's time.
     private void EndRun(long now)
     {
-        if (_runCalls > 0) _run!.Stats.Record(_runCalls, now - _timestamp, _runFailed);
+        if (_runCalls > 0)
+        {
+            long took = now - _timestamp;
+            _run!.Stats.Record(_runCalls, took, _runFailed, Server.Monitoring.TrackLatency);
+            if (took >= Server.Monitoring.SlowTicks) Server.Monitoring.CommandWasSlow(_run, _runArgs, took, Session, false, Server.NowMs);
+        }
         _run = null;
         _timestamp = now;
     }

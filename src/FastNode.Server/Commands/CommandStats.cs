@@ -23,14 +23,29 @@ public sealed class CommandStats
     }
 
     private readonly Stripe[] _stripes = new Stripe[Stripes];
+    /// <summary>Created at the first call timed with latency-tracking on (most commands are never called).</summary>
+    private FastNode.Server.Monitoring.LatencyHistogram? _histogram;
 
-    /// <summary>Adds <paramref name="calls"/> calls that took <paramref name="ticks"/> together (a run of them in a batch).</summary>
-    public void Record(int calls, long ticks, int failed)
+    /// <summary>
+    /// Adds <paramref name="calls"/> calls that took <paramref name="ticks"/> together (a run of them in a batch); with
+    /// <paramref name="trackLatency"/> (latency-tracking) also to the latency histogram, each call at the run's mean.
+    /// </summary>
+    public void Record(int calls, long ticks, int failed, bool trackLatency = false)
     {
         ref var s = ref _stripes[Environment.CurrentManagedThreadId & (Stripes - 1)];
         Interlocked.Add(ref s.Calls, calls);
         Interlocked.Add(ref s.Ticks, ticks);
         if (failed != 0) Interlocked.Add(ref s.Failed, failed);
+        if (trackLatency) (_histogram ?? CreateHistogram()).Record(calls, ticks);
+    }
+
+    /// <summary>The latency histogram, or null if no call was tracked since start.</summary>
+    public FastNode.Server.Monitoring.LatencyHistogram? Histogram => Volatile.Read(ref _histogram);
+
+    private FastNode.Server.Monitoring.LatencyHistogram CreateHistogram()
+    {
+        Interlocked.CompareExchange(ref _histogram, new FastNode.Server.Monitoring.LatencyHistogram(), null);
+        return _histogram!;
     }
 
     public long Calls => Sum(static (ref Stripe s) => ref s.Calls);
@@ -49,6 +64,7 @@ public sealed class CommandStats
             Interlocked.Exchange(ref s.Ticks, 0);
             Interlocked.Exchange(ref s.Failed, 0);
         }
+        _histogram?.Reset();
     }
 
     private delegate ref long Field(ref Stripe s);

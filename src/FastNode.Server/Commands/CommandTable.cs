@@ -69,7 +69,7 @@ public sealed class CommandTable
 
         // transactions
         new("MULTI", 1, NoScript | Loading | Stale | Fast | AllowBusy, 0, 0, 0, TransactionCommands.Multi, "transactions"),
-        new("EXEC", 1, NoScript | Loading | Stale | SkipMonitor, 0, 0, 0, TransactionCommands.Exec, "transactions"),
+        new("EXEC", 1, NoScript | Loading | Stale | SkipSlowlog, 0, 0, 0, TransactionCommands.Exec, "transactions"),
         new("DISCARD", 1, NoScript | Loading | Stale | Fast | AllowBusy, 0, 0, 0, TransactionCommands.Discard, "transactions"),
         new("WATCH", -2, NoScript | Loading | Stale | Fast | AllowBusy, 1, -1, 1, TransactionCommands.Watch, "transactions"),
         new("UNWATCH", 1, NoScript | Loading | Stale | Fast | AllowBusy, 0, 0, 0, TransactionCommands.Unwatch, "transactions"),
@@ -378,6 +378,17 @@ public sealed class CommandTable
             Sub("slowlog", "LEN", 2, Admin | Loading | Stale, Server.SlowlogCommands.Len),
             Sub("slowlog", "RESET", 2, Admin | Loading | Stale, Server.SlowlogCommands.Reset),
             Sub("slowlog", "HELP", 2, Loading | Stale, Server.SlowlogCommands.Help),
+        ]),
+        new("MONITOR", 1, Admin | NoScript | Loading | Stale, 0, 0, 0, Server.MonitorCommand.Monitor, "server"),
+        new("LATENCY", -2, Container, 0, 0, 0, null, "server", Subcommands:
+        [
+            Sub("latency", "DOCTOR", 2, Admin | NoScript | Loading | Stale, Server.LatencyCommands.Doctor),
+            Sub("latency", "GRAPH", 3, Admin | NoScript | Loading | Stale, Server.LatencyCommands.Graph),
+            Sub("latency", "HISTORY", 3, Admin | NoScript | Loading | Stale, Server.LatencyCommands.History),
+            Sub("latency", "LATEST", 2, Admin | NoScript | Loading | Stale, Server.LatencyCommands.Latest),
+            Sub("latency", "RESET", -2, Admin | NoScript | Loading | Stale, Server.LatencyCommands.Reset),
+            Sub("latency", "HISTOGRAM", -2, Admin | NoScript | Loading | Stale, Server.LatencyCommands.Histogram),
+            Sub("latency", "HELP", 2, Loading | Stale, Server.LatencyCommands.Help),
         ]),
         // scripting (docs/scripting.md): keys are numkeys-prefixed, so first key 0 and movablekeys, as in Redis's table.
         new("EVAL", -3, NoScript | SkipMonitor | MayReplicate | NoMandatoryKeys | Stale | MovableKeys, 0, 0, 0, Scripting.ScriptingCommands.Eval, "scripting"),

@@ -144,6 +144,8 @@ public static partial class Dispatcher
         ctx.TouchedOwnKeys = false;
         // CLIENT TRACKING: one null test for clients that do not track.
         if (session.Tracking is { } reader && (def.Flags & CommandFlags.ReadOnly) != 0) ctx.Server.Tracking.BeforeRead(def, args, session, reader);
+        // As Redis: a script's EVAL line reaches monitors before the calls it makes (shown as [db lua]).
+        if (ctx.Server.Monitoring.Monitors.Active && FeedsMonitorsBeforeRunning(def)) FeedMonitors(ref ctx, def, args, fromScript: false, force: true);
         if (def.ChangesData) RunWrite(ref ctx, def, args);
         else
         {
@@ -155,7 +157,10 @@ public static partial class Dispatcher
         Debug.Assert(ctx.Writer.Written > writtenBefore || session.ReplyMode != Sessions.ReplyMode.On
             || (def.Flags & CommandFlags.NoReply) != 0 || session.PendingBlock is not null, $"{def.FullName} wrote no reply");
 
-        ctx.EndCommand(def, started, ctx.Writer.Errors != errorsBefore);
+        long took = ctx.EndCommand(def, started, ctx.Writer.Errors != errorsBefore);
+        var monitoring = ctx.Server.Monitoring;
+        if (took >= monitoring.SlowTicks) monitoring.CommandWasSlow(def, args, took, session, false, ctx.Server.NowMs);
+        if (monitoring.Monitors.Active) FeedMonitors(ref ctx, def, args, fromScript: false);
         // Stand-in for rdb_changes_since_last_save until the change feed counts changes precisely.
         if ((def.Flags & CommandFlags.Write) != 0) Interlocked.Increment(ref ctx.Server.Persistence.Dirty);
         // A blocking command that only blocked changed nothing: its keys are touched by whoever serves it.
@@ -206,6 +211,16 @@ public static partial class Dispatcher
             ctx.Server.CommandsInFlight.Resume(depth);
         }
     }
+
+    /// <summary>MONITOR: cold, only while a client monitors.</summary>
+    private static void FeedMonitors(ref CommandContext ctx, CommandDef def, CommandArgs args, bool fromScript, bool force = false)
+    {
+        long nowUs = (ctx.Server.Time.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
+        ctx.Server.Monitoring.Monitors.Feed(def, args, ctx.Session, fromScript, nowUs, ctx.Server.Options.OutputBufferLimits.Replica, force);
+    }
+
+    private static bool FeedsMonitorsBeforeRunning(CommandDef def) =>
+        def.FullName is "eval" or "evalsha" or "eval_ro" or "evalsha_ro" or "fcall" or "fcall_ro";
 
     private static bool AllowedWhileSubscribed(CommandDef def) => def.FullName is "ping" or "subscribe" or "ssubscribe" or "psubscribe"
         or "unsubscribe" or "sunsubscribe" or "punsubscribe" or "quit" or "reset";

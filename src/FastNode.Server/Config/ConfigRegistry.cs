@@ -71,6 +71,7 @@ public sealed partial class ConfigRegistry
         foreach (var (name, value) in ImmutableDefaults) PassThrough(name, value, immutable: true);
         AddMemorySettings(options.Memory);
         AddLockSettings(options.LockReplication);
+        AddMonitoringSettings(options.Monitoring);
         Bool("appendonly", () => options.AppendOnly, v => options.AppendOnly = v);
         Choice("appendfsync", () => options.AppendFsync, v => options.AppendFsync = v, immutable: false, ["always", "everysec", "no"]);
         Add(new ConfigSetting("appenddirname", () => options.AppendDirName, v => FileNameOnly(v, out var error) ? Assign(() => options.AppendDirName = v) : error, Immutable: true));
@@ -369,8 +370,6 @@ public sealed partial class ConfigRegistry
         ("rdb-save-incremental-fsync", "yes"), ("rdb-del-sync-files", "no"), ("rdb-key-save-delay", "0"),
         ("lazyfree-lazy-eviction", "no"), ("lazyfree-lazy-expire", "no"), ("lazyfree-lazy-server-del", "no"),
         ("lazyfree-lazy-user-del", "no"), ("lazyfree-lazy-user-flush", "no"),
-        ("slowlog-log-slower-than", "10000"), ("slowlog-max-len", "128"),
-        ("latency-monitor-threshold", "0"), ("latency-tracking", "yes"),
         ("protected-mode", "yes"), ("replica-serve-stale-data", "yes"),
         ("replica-priority", "100"), ("repl-diskless-sync", "yes"), ("replica-announced", "yes"),
         ("activedefrag", "no"), ("oom-score-adj", "no"),

@@ -33,6 +33,9 @@ public sealed class ServerOptions
     public Memory.MemoryOptions Memory { get; } = new();
     /// <summary>lock-replication and lock-replication-timeout (docs/locks.md "Replication and fencing").</summary>
     public Commands.Locks.Replication.LockReplicationOptions LockReplication { get; } = new();
+
+    /// <summary>The slow log, latency and metrics endpoint settings (Monitoring/MonitoringOptions.cs).</summary>
+    public Monitoring.MonitoringOptions Monitoring { get; } = new();
     /// <summary>notify-keyspace-events, parsed: the event classes published (none unless K or E is set).</summary>
     public PubSub.KeyspaceEventClass KeyspaceEvents { get; set; }
     /// <summary>tracking-table-max-keys: most keys CLIENT TRACKING remembers (0 = no limit); past it keys are invalidated.</summary>

@@ -88,6 +88,11 @@ public static class Program
             Console.Error.WriteLine($"Could not listen on {options.Bind}:{options.Port} (or its cluster bus port): {ex.Message}");
             return 1;
         }
+        catch (System.Net.HttpListenerException ex)
+        {
+            Console.Error.WriteLine($"Could not serve metrics on port {options.Monitoring.MetricsPort}: {ex.Message}");
+            return 1;
+        }
         catch (FastNode.Server.Cluster.ClusterConfigException ex)
         {
             Console.Error.WriteLine($"Unrecoverable error: corrupted cluster config file {ex.Message}");

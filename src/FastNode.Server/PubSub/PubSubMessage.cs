@@ -35,6 +35,8 @@ public sealed class PubSubMessage
     private int _refs;
     /// <summary>The size class of <see cref="_buffer"/>, or -1 for a buffer rented from ArrayPool.Shared.</summary>
     private readonly int _sizeClass;
+    /// <summary>A MONITOR line: a status reply, the same bytes in either protocol.</summary>
+    private bool _status;
 
     private PubSubMessage(byte[] buffer, int sizeClass)
     {
@@ -88,11 +90,25 @@ public sealed class PubSubMessage
         return message;
     }
 
+    /// <summary>A MONITOR line, "+" + <paramref name="line"/> + CRLF: one reference, the caller's.</summary>
+    public static PubSubMessage CreateStatus(ReadOnlySpan<byte> line)
+    {
+        var message = Rent(line.Length + 3);
+        var span = message._buffer.AsSpan();
+        span[0] = (byte)'+';
+        line.CopyTo(span[1..]);
+        span[line.Length + 1] = (byte)'\r';
+        span[line.Length + 2] = (byte)'\n';
+        message._length = line.Length + 3;
+        message._status = true;
+        return message;
+    }
+
     /// <summary>Copies the frame into <paramref name="writer"/> in the subscriber's protocol.</summary>
     public void WriteTo(ref FastNode.Protocol.RespWriter writer)
     {
         var bytes = Bytes;
-        if (writer.Resp3)
+        if (writer.Resp3 && !_status)
         {
             writer.WriteRaw(">"u8);
             writer.WriteRaw(bytes[1..]);
@@ -173,6 +189,7 @@ public sealed class PubSubMessage
     private static void Return(PubSubMessage message)
     {
         message._length = 0;
+        message._status = false;
         if (message._sizeClass < 0)
         {
             ArrayPool<byte>.Shared.Return(message._buffer);

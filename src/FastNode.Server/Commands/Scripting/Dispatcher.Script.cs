@@ -47,7 +47,10 @@ public static partial class Dispatcher
             }
         }
         else def.Handler!(ref ctx);
-        ctx.EndCommand(def, started, ctx.Writer.Errors != errorsBefore);
+        long took = ctx.EndCommand(def, started, ctx.Writer.Errors != errorsBefore);
+        var monitoring = ctx.Server.Monitoring;
+        if (took >= monitoring.SlowTicks) monitoring.CommandWasSlow(def, args, took, ctx.Session, true, ctx.Server.NowMs);
+        if (monitoring.Monitors.Active) FeedMonitors(ref ctx, def, args, fromScript: true);
         if (write)
         {
             Interlocked.Increment(ref ctx.Server.Persistence.Dirty);

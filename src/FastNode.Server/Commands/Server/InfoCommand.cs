@@ -13,9 +13,9 @@ public static class InfoCommand
     private static readonly string[] DefaultSections =
         ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules", "errorstats", "cluster", "keyspace"];
 
-    /// <summary>"all" and "everything": the default ones plus commandstats. (FastNode keeps no latency histograms.)</summary>
+    /// <summary>"all" and "everything": the default ones plus commandstats and latencystats.</summary>
     private static readonly string[] AllSections =
-        ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules", "commandstats", "errorstats", "cluster", "keyspace"];
+        ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules", "commandstats", "errorstats", "latencystats", "cluster", "keyspace"];
 
     /// <summary>Every section in output order: Redis's, then FastNode's own (docs/locks.md "Counters").</summary>
     private static readonly string[] OrderedSections = [.. AllSections, "locks"];
@@ -55,6 +55,7 @@ public static class InfoCommand
                 case "modules": info.Section("Modules"); break;
                 case "commandstats": InfoSections.CommandStats(info, server); break;
                 case "errorstats": InfoSections.ErrorStats(info, server); break;
+                case "latencystats": FastNode.Server.Monitoring.LatencyStatsSection.Write(info, server); break;
                 case "cluster": info.Section("Cluster").Line("cluster_enabled", server.Cluster is null ? 0 : 1); break;
                 case "keyspace": InfoSections.Keyspace(info, server); break;
                 case "locks": Locks.LockInfoSection.Write(info, server); break;
