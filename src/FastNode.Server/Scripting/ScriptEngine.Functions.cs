@@ -175,6 +175,69 @@ public sealed unsafe partial class ScriptEngine
         }
     }
 
+    /// <summary>
+    /// FUNCTION RESTORE (and loading a dataset): loads every library of <paramref name="codes"/> under the policy, all
+    /// or nothing; null, or Redis's error with the libraries as they were.
+    /// </summary>
+    public string? RestoreLibraries(List<byte[]> codes, RestorePolicy policy)
+    {
+        lock (_lock)
+        {
+            var loaded = new List<FunctionLibrary>(codes.Count);
+            string? error = null;
+            foreach (var code in codes)
+            {
+                error = FunctionMetadata.Parse(code, out var name, out int shebangLength);
+                if (error is not null) break;
+                var library = Run(code, shebangLength, name!, out error);
+                if (library is null) break;
+                loaded.Add(library);
+            }
+            error ??= CheckRestore(loaded, policy);
+            if (error is not null)
+            {
+                foreach (var library in loaded) Unref(library);
+                return error;
+            }
+            if (policy == RestorePolicy.Flush)
+            {
+                foreach (var library in _libraries.Values) Unref(library);
+                _libraries.Clear();
+                _functions.Clear();
+            }
+            foreach (var library in loaded)
+            {
+                if (_libraries.TryGetValue(library.Name, out var old)) RemoveLocked(old);
+                _libraries[library.Name] = library;
+                foreach (var function in library.Functions) _functions[function.Name] = function;
+            }
+            return null;
+        }
+    }
+
+    /// <summary>Name collisions of restored libraries, among themselves and with those that stay.</summary>
+    private string? CheckRestore(List<FunctionLibrary> loaded, RestorePolicy policy)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var functions = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var library in loaded)
+        {
+            if (!names.Add(library.Name)) return $"ERR Library {library.Name} already exists";
+            if (policy == RestorePolicy.Append && _libraries.ContainsKey(library.Name)) return $"ERR Library {library.Name} already exists";
+            foreach (var function in library.Functions)
+            {
+                if (!functions.Add(function.Name)) return $"ERR Function {function.Name} already exists";
+            }
+        }
+        if (policy == RestorePolicy.Flush) return null;
+        foreach (var function in _functions.Values)
+        {
+            if (names.Contains(function.Library.Name)) continue;   // replaced
+            if (functions.Contains(function.Name)) return $"ERR Function {function.Name} already exists";
+        }
+        return null;
+    }
+
     /// <summary>The load-time count hook: Redis's "FUNCTION LOAD timeout" once the load has run too long.</summary>
     private bool LoadTimedOut => _loadDeadline != 0 && Stopwatch.GetTimestamp() > _loadDeadline;
 
@@ -255,4 +318,12 @@ public sealed unsafe partial class ScriptEngine
         if (!_running || !_isFunction || command is null) return null;
         return (_runName, command, ElapsedMs);
     }
+}
+
+/// <summary>FUNCTION RESTORE's policies.</summary>
+public enum RestorePolicy
+{
+    Append,
+    Replace,
+    Flush,
 }

@@ -182,9 +182,43 @@ public static class FunctionCommands
         w.WriteInteger(functions);
     }
 
-    public static void Dump(ref CommandContext ctx) => ctx.Writer.WriteError("ERR not yet");
+    /// <summary>FUNCTION DUMP: every library in one payload (<see cref="FunctionPayload"/>).</summary>
+    public static void Dump(ref CommandContext ctx)
+    {
+        var libraries = ScriptEngine.Available && ctx.Server.ScriptsIfStarted is { } engine ? engine.Libraries() : [];
+        ctx.Writer.WriteBulkString(FunctionPayload.Create(libraries));
+    }
 
-    public static void Restore(ref CommandContext ctx) => ctx.Writer.WriteError("ERR not yet");
+    /// <summary>FUNCTION RESTORE payload [FLUSH|APPEND|REPLACE]: all of the payload's libraries or none.</summary>
+    public static void Restore(ref CommandContext ctx)
+    {
+        if (!ScriptEngine.Available)
+        {
+            ctx.Writer.WriteError(LuaLibrary.UnavailableError);
+            return;
+        }
+        var policy = RestorePolicy.Append;
+        if (ctx.Args.Count > 4)
+        {
+            ctx.Writer.WriteError("ERR unknown subcommand or wrong number of arguments for '" + System.Text.Encoding.UTF8.GetString(ctx.Args[1]) + "'. Try FUNCTION HELP.");
+            return;
+        }
+        if (ctx.Args.Count == 4)
+        {
+            var arg = ctx.Args[3];
+            if (Ascii.EqualsIgnoreCase(arg, "FLUSH"u8)) policy = RestorePolicy.Flush;
+            else if (Ascii.EqualsIgnoreCase(arg, "REPLACE"u8)) policy = RestorePolicy.Replace;
+            else if (!Ascii.EqualsIgnoreCase(arg, "APPEND"u8))
+            {
+                ctx.Writer.WriteError("ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.");
+                return;
+            }
+        }
+        var codes = FunctionPayload.Read(ctx.Args[2], out var error);
+        error ??= ctx.Server.Scripts.RestoreLibraries(codes!, policy);
+        if (error is null) ctx.Writer.WriteRaw(RespReplies.Ok);
+        else ctx.Writer.WriteError(error);
+    }
 
     public static void Help(ref CommandContext ctx) => HelpText.Write(ref ctx, "FUNCTION",
     [
