@@ -139,9 +139,11 @@ public sealed unsafe partial class ScriptEngine
         if (engine is null) return 0;
         try
         {
+            if (engine._loadDeadline != 0) return engine.LoadTimedOut ? PushError(l, "ERR FUNCTION LOAD timeout", raise: false) : 0;
             engine.OnHook();
             if (!engine._killRequested) return 0;
-            return PushError(l, "ERR Script killed by user with " + (engine._isFunction ? "FUNCTION" : "SCRIPT") + " KILL...", raise: false);
+            // Redis 7.0 names SCRIPT KILL here even when FUNCTION KILL stopped a function.
+            return PushError(l, "ERR Script killed by user with SCRIPT KILL...", raise: false);
         }
         catch (Exception ex)
         {

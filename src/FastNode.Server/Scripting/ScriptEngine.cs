@@ -94,6 +94,7 @@ public sealed unsafe partial class ScriptEngine : IDisposable
         LuaModules.OpenStruct(_l);
         LuaModules.OpenCmsgpack(_l);
         RunBootstrap();
+        OpenFunctions();
     }
 
     // The standard libraries' openers, reached through function pointers (lua_pushcclosure needs one).

@@ -58,15 +58,15 @@ public static class ScriptingCommands
             ctx.Writer.WriteError(refused);
             return;
         }
-        RunLocked(ref ctx, engine, script, keys, ctx.Args.Skip(3 + numKeys), readOnly, slot);
+        RunLocked(ref ctx, engine, script, null, keys, ctx.Args.Skip(3 + numKeys), readOnly, slot);
     }
 
     /// <summary>
-    /// Runs the script holding the write gate and every shard lock of the database, as EXEC does. First it claims the
+    /// Runs the script (or function) holding the write gate and every shard lock of the database, as EXEC does. First it claims the
     /// engine, so that commands arriving from now on wait or get -BUSY instead of queueing on those locks, then waits
     /// for the batches that were already past that check (inside EXEC, which holds the locks already, nothing can be).
     /// </summary>
-    private static void RunLocked(ref CommandContext ctx, ScriptEngine engine, CachedScript script, CommandArgs keys, CommandArgs argv, bool readOnly, int slot)
+    internal static void RunLocked(ref CommandContext ctx, ScriptEngine engine, CachedScript? script, LibraryFunction? function, CommandArgs keys, CommandArgs argv, bool readOnly, int slot)
     {
         while (!engine.TryClaim(ctx.Session))
         {
@@ -91,7 +91,8 @@ public static class ScriptingCommands
             locks.EnterAll();
             try
             {
-                engine.RunScript(ref ctx, script, keys, argv, readOnly, slot);
+                if (function is not null) engine.RunFunction(ref ctx, function, keys, argv, readOnly, slot);
+                else engine.RunScript(ref ctx, script!, keys, argv, readOnly, slot);
                 Blocking.ListBlocking.ServeReady(lockHeld: true);
             }
             finally
