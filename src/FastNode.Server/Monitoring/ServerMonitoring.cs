@@ -26,8 +26,6 @@ public sealed class ServerMonitoring
     public SlowLog SlowLog { get; } = new();
     public LatencyMonitor Latency { get; } = new();
     public MonitorFeed Monitors { get; } = new();
-    /// <summary>What the lock service and the rate limiters report to /metrics (see <see cref="Metrics.LockAndLimiterCounters"/>).</summary>
-    public Metrics.LockAndLimiterCounters LocksAndLimiters { get; } = new();
 
     /// <summary>Stopwatch ticks from which a command goes to the slow log or the latency monitor (long.MaxValue: never).</summary>
     public long SlowTicks { get; private set; } = long.MaxValue;

@@ -105,14 +105,16 @@ public sealed class ServerMetrics
         CollectClients();
         CollectReplication();
         CollectCluster();
-        var locks = _server.Monitoring.LocksAndLimiters;
-        _lockGrants.Update(Interlocked.Read(ref locks.LockGrants));
-        _lockWaits.Update(Interlocked.Read(ref locks.LockWaits));
-        _lockTimeouts.Update(Interlocked.Read(ref locks.LockTimeouts));
-        _lockExpirations.Update(Interlocked.Read(ref locks.LockExpirations));
-        _lockHandoffs.Update(Interlocked.Read(ref locks.LockHandoffs));
-        _rateAllowed.Update(Interlocked.Read(ref locks.RateLimitAllowed));
-        _rateDenied.Update(Interlocked.Read(ref locks.RateLimitDenied));
+        // INFO locks' counters, locks and semaphores together.
+        var stats = _server.Locks.Stats;
+        var (lockFamily, semaphores) = (stats.Lock, stats.Semaphore);
+        _lockGrants.Update(lockFamily.Grants + semaphores.Grants);
+        _lockWaits.Update(lockFamily.Waits + semaphores.Waits);
+        _lockTimeouts.Update(lockFamily.WaitTimeouts + semaphores.WaitTimeouts);
+        _lockExpirations.Update(lockFamily.Expirations + semaphores.Expirations);
+        _lockHandoffs.Update(lockFamily.HandOffs + semaphores.HandOffs);
+        _rateAllowed.Update(stats.LimiterAllowed);
+        _rateDenied.Update(stats.LimiterDenied);
         _slowlogLength.Set(_server.Monitoring.SlowLog.Count);
         _uptime.Set(Math.Max(0, (_server.NowMs - _server.StartedAtMs) / 1000));
     }
