@@ -68,7 +68,7 @@ public sealed class ServerMetrics
 
         _pubsubChannels = f.CreateGauge("fastnode_pubsub_channels", "Channels with at least one subscriber.");
         _pubsubPatterns = f.CreateGauge("fastnode_pubsub_patterns", "Patterns with at least one subscriber.");
-        _pubsubShardChannels = f.CreateGauge("fastnode_pubsub_shard_channels", "Shard channels with at least one subscriber.");
+        _pubsubShardChannels = f.CreateGauge("fastnode_pubsub_shard_channels", "SSUBSCRIBE channels with at least one subscriber.");
         _pubsubSubscribers = f.CreateGauge("fastnode_pubsub_subscribers", "Clients subscribed to at least one channel, pattern or shard channel.");
 
         _replOffset = f.CreateGauge("fastnode_replication_offset_bytes", "master_repl_offset: bytes of the replication stream so far.");
