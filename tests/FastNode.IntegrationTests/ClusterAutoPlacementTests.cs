@@ -74,15 +74,17 @@ public sealed class ClusterAutoPlacementTests : ClusterNodesTestBase
     public void ADeadPrimaryWithoutAReplicaHasItsSlotsTakenOverByItsHeirs()
     {
         if (!File.Exists(RedisCli)) Assert.Ignore("redis-cli is not installed");
-        const string fast = AutoPlacement + " --cluster-node-timeout 2000";
+        const string fast = "--cluster-node-timeout 2000";
         int[] ports = [StartNode(0, fast), StartNode(1, fast), StartNode(2, fast), StartNode(3, fast)];
         var ids = ports.Select(p => NodeId.Parse(MyId(p))).ToArray();
-        // Each node takes its rendezvous share by hand before they meet, so placement has nothing to move until the kill.
+        // Each node takes its rendezvous share by hand, and placement is turned on only once all four agree, so it has
+        // nothing to move until the kill (a node that settled while it knew only some of the others would claim).
         var everywhere = RendezvousPlacement.Assign(ids);
         for (int i = 0; i < 4; i++) Assert.That(Probe.Call(ports[i], ["CLUSTER", "ADDSLOTSRANGE", .. Ranges(everywhere, ids[i])]), Is.EqualTo("+OK\r\n"));
         for (int i = 1; i < 4; i++) Meet(ports[0], ports[i]);
         WaitForClusterOk(ports, knownNodes: 4);
         WaitForAgreement(ports[0]);
+        foreach (int port in ports) Assert.That(Probe.Call(port, "CONFIG", "SET", "cluster-auto-placement", "yes"), Is.EqualTo("+OK\r\n"));
 
         // A key on the node about to die, and one that lives elsewhere.
         var owners = Owners(ports[0]);
@@ -107,7 +109,7 @@ public sealed class ClusterAutoPlacementTests : ClusterNodesTestBase
         // Back with its old nodes.conf (placement off now, so that nothing moves back): the heirs' higher epoch wins
         // every slot it claimed.
         for (int i = 0; i < 3; i++) Probe.Call(ports[i], "CONFIG", "SET", "cluster-auto-placement", "no");
-        Nodes.Add(Processes.FastNode(ports[3], $"--dir {deadDir} --cluster-enabled yes --cluster-port {Buses[ports[3]]} --cluster-node-timeout 2000").Ready());
+        Nodes.Add(Processes.FastNode(ports[3], $"--dir {deadDir} --cluster-enabled yes --cluster-port {Buses[ports[3]]} {fast}").Ready());
         WaitForClusterOk(ports, knownNodes: 4);
         Probe.WaitUntil(() => Owners(ports[3]).AsSpan().SequenceEqual(heirs), "the returning node sees its slots with the heirs", seconds: 120);
         var (_, value) = ServerProcesses.Run(RedisCli, $"-c -p {ports[0]} GET {lost}");
