@@ -9,32 +9,21 @@ namespace FastNode.IntegrationTests;
 /// </summary>
 public sealed class BitsDifferentialTests
 {
-    private readonly ServerProcesses _processes = new();
-    private string _dir = null!;
+    private DifferentialPair _pair = null!;
     private RawClient _fastNode = null!;
     private RawClient _redis = null!;
-    private int _fastNodePort;
-    private int _redisPort;
 
     [OneTimeSetUp]
     public void StartBoth()
     {
         if (!ServerProcesses.RedisInstalled) Assert.Ignore("redis-server is not installed");
-        _dir = Directory.CreateTempSubdirectory("fastnode-bits-diff-").FullName;
-        _redisPort = _processes.Redis(ServerProcesses.FreePort(), $"--dir {_dir}").Ready().Port;
-        _fastNodePort = _processes.FastNode(ServerProcesses.FreePort(), $"--dir {_dir} --save \"\"").Ready().Port;
-        _fastNode = RawClient.Connect(_fastNodePort);
-        _redis = RawClient.Connect(_redisPort);
+        _pair = new DifferentialPair();
+        _fastNode = _pair.FastNode;
+        _redis = _pair.Redis;
     }
 
     [OneTimeTearDown]
-    public void StopBoth()
-    {
-        _fastNode?.Dispose();
-        _redis?.Dispose();
-        _processes.Dispose();
-        Directory.Delete(_dir, recursive: true);
-    }
+    public void StopBoth() => _pair?.Dispose();
 
     [SetUp]
     public void Flush()
@@ -362,8 +351,8 @@ public sealed class BitsDifferentialTests
                 ["PFADD", "h", "a"], ["PFADD", "h", "a"], ["PFADD", "h2"], ["PFCOUNT", "h"], ["PFMERGE", "h3", "h", "h2"],
                 ["PFDEBUG", "TODENSE", "h"], ["SET", "end", "1"],
             ];
-            string fastNode = Events(_fastNodePort, commands);
-            string redis = Events(_redisPort, commands);
+            string fastNode = Events(_pair.FastNodePort, commands);
+            string redis = Events(_pair.RedisPort, commands);
             Assert.That(fastNode, Is.EqualTo(redis));
         }
         finally

@@ -9,25 +9,10 @@ namespace FastNode.IntegrationTests.Geo;
 /// GEOSEARCH / GEORADIUS / GEORADIUSBYMEMBER (and _RO) / GEOSEARCHSTORE calls with every option combination, under
 /// RESP2 and RESP3. Bounded: a fixed number of sets and queries per seed.
 /// </summary>
-public sealed class GeoDifferentialTests
+public sealed class GeoDifferentialTests : DifferentialPairTestBase
 {
     private static readonly string[] Units = ["m", "km", "ft", "mi", "KM"];
     private static readonly double[] UnitMeters = [1, 1000, 0.3048, 1609.34, 1000];
-    private DifferentialPair _pair = null!;
-
-    [OneTimeSetUp]
-    public void StartBoth()
-    {
-        if (!ServerProcesses.RedisInstalled) Assert.Ignore("redis-server is not installed");
-        _pair = new DifferentialPair();
-    }
-
-    [OneTimeTearDown]
-    public void StopBoth() => _pair?.Dispose();
-
-    [SetUp]
-    public void Flush() => _pair.Both("FLUSHALL");
-
     [TestCase(1, 2, 20)]
     [TestCase(2, 2, 300)]
     [TestCase(3, 3, 60)]
@@ -38,13 +23,13 @@ public sealed class GeoDifferentialTests
     [TestCase(8, 2, 5)]
     public void RandomSetsMatchRedis(int seed, int protocol, int members)
     {
-        if (protocol == 3) _pair.Both("HELLO", "3");
+        if (protocol == 3) Pair.Both("HELLO", "3");
         var random = new Random(seed);
         var points = AddRandomSet(random, "g", members);
-        _pair.Same("ZRANGE", "g", "0", "-1", "WITHSCORES");
+        Pair.Same("ZRANGE", "g", "0", "-1", "WITHSCORES");
         CompareReads(random, "g", points);
         for (int q = 0; q < 60; q++) CompareSearch(random, "g", points);
-        if (protocol == 3) _pair.Both("HELLO", "2");
+        if (protocol == 3) Pair.Both("HELLO", "2");
     }
 
     [Test]
@@ -56,30 +41,30 @@ public sealed class GeoDifferentialTests
             "-0", "-0", "179.9999999", "0.0000001", "-179.9999999", "-0.0000001", "0.000000000000000001", "1e-300",
             "90", "66.5", "-90", "-80.5", "123.456789012345678901234567890", "45.000000000000000000001",
         ];
-        for (int i = 0; i < coordinates.Length; i += 2) _pair.Same("GEOADD", "edge", coordinates[i], coordinates[i + 1], $"p{i / 2}");
-        _pair.Same("ZRANGE", "edge", "0", "-1", "WITHSCORES");
+        for (int i = 0; i < coordinates.Length; i += 2) Pair.Same("GEOADD", "edge", coordinates[i], coordinates[i + 1], $"p{i / 2}");
+        Pair.Same("ZRANGE", "edge", "0", "-1", "WITHSCORES");
         var members = Enumerable.Range(0, coordinates.Length / 2).Select(i => $"p{i}").ToArray();
-        _pair.Same(["GEOPOS", "edge", .. members]);
-        _pair.Same(["GEOHASH", "edge", .. members]);
+        Pair.Same(["GEOPOS", "edge", .. members]);
+        Pair.Same(["GEOHASH", "edge", .. members]);
         foreach (var member in members)
         {
-            _pair.Same("GEOSEARCH", "edge", "FROMMEMBER", member, "BYRADIUS", "3000", "km", "WITHDIST", "WITHCOORD", "WITHHASH", "ASC");
-            _pair.Same("GEOSEARCH", "edge", "FROMMEMBER", member, "BYBOX", "20000", "5000", "km", "WITHDIST", "DESC");
-            _pair.Same("GEORADIUSBYMEMBER", "edge", member, "25000", "km", "WITHDIST", "COUNT", "3");
-            _pair.Same("GEODIST", "edge", member, "p0", "km");
+            Pair.Same("GEOSEARCH", "edge", "FROMMEMBER", member, "BYRADIUS", "3000", "km", "WITHDIST", "WITHCOORD", "WITHHASH", "ASC");
+            Pair.Same("GEOSEARCH", "edge", "FROMMEMBER", member, "BYBOX", "20000", "5000", "km", "WITHDIST", "DESC");
+            Pair.Same("GEORADIUSBYMEMBER", "edge", member, "25000", "km", "WITHDIST", "COUNT", "3");
+            Pair.Same("GEODIST", "edge", member, "p0", "km");
         }
         // Scores that are no geohash (ZADD'ed by hand) still decode, as Redis decodes them.
-        _pair.Same("ZADD", "edge", "-5", "neg", "1e300", "huge", "4503599627370496", "big", "0.5", "half");
-        _pair.Same("GEOPOS", "edge", "neg", "huge", "big", "half");
-        _pair.Same("GEOHASH", "edge", "neg", "huge", "big", "half");
-        _pair.Same("GEOSEARCH", "edge", "FROMLONLAT", "0", "0", "BYRADIUS", "30000", "km", "WITHHASH", "WITHCOORD");
+        Pair.Same("ZADD", "edge", "-5", "neg", "1e300", "huge", "4503599627370496", "big", "0.5", "half");
+        Pair.Same("GEOPOS", "edge", "neg", "huge", "big", "half");
+        Pair.Same("GEOHASH", "edge", "neg", "huge", "big", "half");
+        Pair.Same("GEOSEARCH", "edge", "FROMLONLAT", "0", "0", "BYRADIUS", "30000", "km", "WITHHASH", "WITHCOORD");
     }
 
     [Test]
     public void ErrorsMatchRedis()
     {
-        _pair.Same("GEOADD", "g", "13.361389", "38.115556", "Palermo", "15.087269", "37.502669", "Catania");
-        _pair.Same("SET", "str", "x");
+        Pair.Same("GEOADD", "g", "13.361389", "38.115556", "Palermo", "15.087269", "37.502669", "Catania");
+        Pair.Same("SET", "str", "x");
         string[][] errors =
         [
             ["GEOADD", "g", "200", "10", "x"], ["GEOADD", "g", "10", "86", "x"], ["GEOADD", "g", "1e300", "10", "x"],
@@ -131,29 +116,29 @@ public sealed class GeoDifferentialTests
             ["GEOADD", "g"], ["GEODIST", "g", "a"], ["GEORADIUS", "g", "1", "2", "3"], ["GEOSEARCH", "g", "FROMMEMBER", "a", "BYRADIUS", "1"],
             ["GEOSEARCHSTORE", "d", "g", "FROMMEMBER", "a", "BYRADIUS", "1"],
         ];
-        foreach (var command in errors) _pair.Same(command);
+        foreach (var command in errors) Pair.Same(command);
     }
 
     [Test]
     public void StoreOverwritesAnyTypeDropsTheTtlAndDeletesOnEmptyResults()
     {
-        _pair.Same("GEOADD", "g", "13.361389", "38.115556", "Palermo", "15.087269", "37.502669", "Catania", "2.35", "48.85", "Paris");
-        _pair.Same("SET", "d", "string", "EX", "100");
-        _pair.Same("GEOSEARCHSTORE", "d", "g", "FROMLONLAT", "15", "37", "BYRADIUS", "300", "km", "STOREDIST");
-        _pair.Same("TYPE", "d");
-        _pair.Same("TTL", "d");
-        _pair.Same("ZRANGE", "d", "0", "-1", "WITHSCORES");
-        _pair.Same("GEORADIUS", "g", "15", "37", "2000", "km", "STOREDIST", "d", "STORE", "d2", "COUNT", "2", "DESC");
-        _pair.Same("ZRANGE", "d2", "0", "-1", "WITHSCORES");
-        _pair.Same("GEOSEARCHSTORE", "g", "g", "FROMMEMBER", "Paris", "BYRADIUS", "10", "km");
-        _pair.Same("ZRANGE", "g", "0", "-1", "WITHSCORES");
-        _pair.Same("GEOSEARCHSTORE", "d2", "g", "FROMLONLAT", "-100", "0", "BYRADIUS", "1", "m");
-        _pair.Same("EXISTS", "d2");
-        _pair.Same("GEOADD", "g", "XX", "CH", "2.36", "48.86", "Paris", "1", "1", "Nowhere");
-        _pair.Same("GEOADD", "g", "NX", "CH", "2.37", "48.87", "Paris", "1", "1", "Somewhere");
-        _pair.Same("ZRANGE", "g", "0", "-1", "WITHSCORES");
-        _pair.Same("GEOADD", "fresh", "XX", "1", "1", "a");
-        _pair.Same("EXISTS", "fresh");
+        Pair.Same("GEOADD", "g", "13.361389", "38.115556", "Palermo", "15.087269", "37.502669", "Catania", "2.35", "48.85", "Paris");
+        Pair.Same("SET", "d", "string", "EX", "100");
+        Pair.Same("GEOSEARCHSTORE", "d", "g", "FROMLONLAT", "15", "37", "BYRADIUS", "300", "km", "STOREDIST");
+        Pair.Same("TYPE", "d");
+        Pair.Same("TTL", "d");
+        Pair.Same("ZRANGE", "d", "0", "-1", "WITHSCORES");
+        Pair.Same("GEORADIUS", "g", "15", "37", "2000", "km", "STOREDIST", "d", "STORE", "d2", "COUNT", "2", "DESC");
+        Pair.Same("ZRANGE", "d2", "0", "-1", "WITHSCORES");
+        Pair.Same("GEOSEARCHSTORE", "g", "g", "FROMMEMBER", "Paris", "BYRADIUS", "10", "km");
+        Pair.Same("ZRANGE", "g", "0", "-1", "WITHSCORES");
+        Pair.Same("GEOSEARCHSTORE", "d2", "g", "FROMLONLAT", "-100", "0", "BYRADIUS", "1", "m");
+        Pair.Same("EXISTS", "d2");
+        Pair.Same("GEOADD", "g", "XX", "CH", "2.36", "48.86", "Paris", "1", "1", "Nowhere");
+        Pair.Same("GEOADD", "g", "NX", "CH", "2.37", "48.87", "Paris", "1", "1", "Somewhere");
+        Pair.Same("ZRANGE", "g", "0", "-1", "WITHSCORES");
+        Pair.Same("GEOADD", "fresh", "XX", "1", "1", "a");
+        Pair.Same("EXISTS", "fresh");
     }
 
     /// <summary>Adds <paramref name="count"/> members in clusters (with exact duplicates) and over the whole map.</summary>
@@ -192,7 +177,7 @@ public sealed class GeoDifferentialTests
             if (option == 0) command.Add("CH");
             else if (option == 1) command.AddRange(["NX", "CH"]);
             for (int j = i; j < i + batch; j++) command.AddRange([points[j].Item2, points[j].Item3, points[j].Item1]);
-            _pair.Same([.. command]);
+            Pair.Same([.. command]);
             i += batch;
         }
         return points;
@@ -203,15 +188,15 @@ public sealed class GeoDifferentialTests
         for (int i = 0; i < points.Count; i += 25)
         {
             var batch = points.Skip(i).Take(25).Select(p => p.Member).Append("missing").ToArray();
-            _pair.Same(["GEOPOS", key, .. batch]);
-            _pair.Same(["GEOHASH", key, .. batch]);
+            Pair.Same(["GEOPOS", key, .. batch]);
+            Pair.Same(["GEOHASH", key, .. batch]);
         }
         for (int i = 0; i < 40; i++)
         {
             var a = points[random.Next(points.Count)].Member;
             var b = points[random.Next(points.Count)].Member;
-            if (random.Next(3) == 0) _pair.Same("GEODIST", key, a, b);
-            else _pair.Same("GEODIST", key, a, b, Units[random.Next(Units.Length)]);
+            if (random.Next(3) == 0) Pair.Same("GEODIST", key, a, b);
+            else Pair.Same("GEODIST", key, a, b, Units[random.Next(Units.Length)]);
         }
     }
 
@@ -243,24 +228,24 @@ public sealed class GeoDifferentialTests
 
         var from = fromMember ? new[] { "FROMMEMBER", center.Member } : new[] { "FROMLONLAT", lon, lat };
         var by = box ? new[] { "BYBOX", size, height, Units[unit] } : new[] { "BYRADIUS", size, Units[unit] };
-        _pair.Same(["GEOSEARCH", key, .. from, .. by, .. options, .. withs]);
+        Pair.Same(["GEOSEARCH", key, .. from, .. by, .. options, .. withs]);
         if (!box)
         {
             string[] legacy = fromMember
                 ? [random.Next(2) == 0 ? "GEORADIUSBYMEMBER" : "GEORADIUSBYMEMBER_RO", key, center.Member, size, Units[unit]]
                 : [random.Next(2) == 0 ? "GEORADIUS" : "GEORADIUS_RO", key, lon, lat, size, Units[unit]];
-            _pair.Same([.. legacy, .. withs, .. options]);
+            Pair.Same([.. legacy, .. withs, .. options]);
             if (random.Next(3) == 0 && !legacy[0].EndsWith("_RO"))
             {
-                _pair.Same([.. legacy, .. options, random.Next(2) == 0 ? "STORE" : "STOREDIST", "dst"]);
-                _pair.Same("ZRANGE", "dst", "0", "-1", "WITHSCORES");
+                Pair.Same([.. legacy, .. options, random.Next(2) == 0 ? "STORE" : "STOREDIST", "dst"]);
+                Pair.Same("ZRANGE", "dst", "0", "-1", "WITHSCORES");
             }
         }
         if (random.Next(3) == 0)
         {
             var store = random.Next(2) == 0 ? new[] { "STOREDIST" } : Array.Empty<string>();
-            _pair.Same(["GEOSEARCHSTORE", "dst", key, .. from, .. by, .. options, .. store]);
-            _pair.Same("ZRANGE", "dst", "0", "-1", "WITHSCORES");
+            Pair.Same(["GEOSEARCHSTORE", "dst", key, .. from, .. by, .. options, .. store]);
+            Pair.Same("ZRANGE", "dst", "0", "-1", "WITHSCORES");
         }
     }
 

@@ -7,7 +7,7 @@ namespace FastNode.IntegrationTests.Scripting;
 /// connection after FLUSHALL and FUNCTION FLUSH; every line's reply is compared. Libraries have one function each
 /// where LIST is compared, since Redis lists a library's functions in its hash order.
 /// </summary>
-public sealed class FunctionDifferentialTests
+public sealed class FunctionDifferentialTests : LineCaseDifferentialTestBase
 {
     private const string Lib = "#!lua name=lib\n";
     private const string Writer = "#!lua name=wlib\nredis.register_function('w', function(keys, args) return redis.call('SET', keys[1], args[1]) end)";
@@ -89,52 +89,10 @@ public sealed class FunctionDifferentialTests
         [["FUNCTION", "RESTORE", "foo", "bar"]],
     ];
 
-    private static IEnumerable<TestCaseData> CaseData() =>
-        Cases.Select((lines, i) =>
-        {
-            var text = string.Join(" | ", lines.Select(l => string.Join(' ', l))).Replace('\n', ' ');
-            return new TestCaseData((object)lines).SetName($"Case{i:00} {text[..Math.Min(80, text.Length)]}");
-        });
+    protected override string[] ResetCommand => ["FUNCTION", "FLUSH"];
 
-    private readonly ServerProcesses _processes = new();
-    private string _dir = null!;
-    private ServerProcesses.Running _fastNode = null!;
-    private ServerProcesses.Running _redis = null!;
-
-    [OneTimeSetUp]
-    public void StartBoth()
-    {
-        if (!ServerProcesses.RedisInstalled) Assert.Ignore("redis-server is not installed");
-        _dir = Directory.CreateTempSubdirectory("fastnode-fn-diff-").FullName;
-        _redis = _processes.Redis(ServerProcesses.FreePort(), $"--dir {_dir}").Ready();
-        _fastNode = _processes.FastNode(ServerProcesses.FreePort(), $"--dir {_dir} --save \"\"").Ready();
-    }
-
-    [OneTimeTearDown]
-    public void StopBoth()
-    {
-        _processes.Dispose();
-        Directory.Delete(_dir, recursive: true);
-    }
+    private static IEnumerable<TestCaseData> CaseData() => Named(Cases);
 
     [TestCaseSource(nameof(CaseData))]
-    public void RepliesMatchRedis(string[][] lines)
-    {
-        Assert.That(Run(_fastNode.Port, lines), Is.EqualTo(Run(_redis.Port, lines)));
-    }
-
-    private static string Run(int port, string[][] lines)
-    {
-        using var client = RawClient.Connect(port);
-        client.Call("FLUSHALL");
-        client.Call("FUNCTION", "FLUSH");
-        var replies = new List<string>();
-        foreach (var line in lines)
-        {
-            var reply = client.Call(line);
-            // HELLO's reply holds the connection id, which differs between the servers.
-            replies.Add(line[0] == "HELLO" ? (reply.StartsWith('%') ? "(hello map)" : reply) : reply);
-        }
-        return RespReplyScanner.Escape(string.Join("", replies));
-    }
+    public void RepliesMatchRedis(string[][] lines) => AssertRepliesMatchRedis(lines);
 }

@@ -6,7 +6,7 @@ namespace FastNode.IntegrationTests.Scripting;
 /// cjson/bit/struct/cmsgpack, the protected environment, and the error texts. Each case runs on a fresh connection
 /// after FLUSHALL and SCRIPT FLUSH; lines before the last are set-up whose replies are compared too.
 /// </summary>
-public sealed class ScriptDifferentialTests
+public sealed class ScriptDifferentialTests : LineCaseDifferentialTestBase
 {
     private static readonly string[][][] Cases =
     [
@@ -81,56 +81,16 @@ public sealed class ScriptDifferentialTests
         [["EVAL", "return cmsgpack.unpack(cmsgpack.pack({1, 2, 'three'}))", "0"]],
     ];
 
+    protected override string[] ResetCommand => ["SCRIPT", "FLUSH"];
+
     private static IEnumerable<TestCaseData> CaseData() => Named(Cases);
 
     private static IEnumerable<TestCaseData> MissingData() => Named(Missing);
 
-    private static IEnumerable<TestCaseData> Named(string[][][] cases) =>
-        cases.Select((lines, i) => new TestCaseData((object)lines).SetName($"Case{i:00} {string.Join(" | ", lines.Select(l => string.Join(' ', l))).Replace('\n', ' ')[..Math.Min(80, string.Join(" | ", lines.Select(l => string.Join(' ', l))).Length)]}"));
-
-    private readonly ServerProcesses _processes = new();
-    private string _dir = null!;
-    private ServerProcesses.Running _fastNode = null!;
-    private ServerProcesses.Running _redis = null!;
-
-    [OneTimeSetUp]
-    public void StartBoth()
-    {
-        if (!ServerProcesses.RedisInstalled) Assert.Ignore("redis-server is not installed");
-        _dir = Directory.CreateTempSubdirectory("fastnode-lua-diff-").FullName;
-        _redis = _processes.Redis(ServerProcesses.FreePort(), $"--dir {_dir}").Ready();
-        _fastNode = _processes.FastNode(ServerProcesses.FreePort(), $"--dir {_dir} --save \"\"").Ready();
-    }
-
-    [OneTimeTearDown]
-    public void StopBoth()
-    {
-        _processes.Dispose();
-        Directory.Delete(_dir, recursive: true);
-    }
-
     [TestCaseSource(nameof(CaseData))]
-    public void RepliesMatchRedis(string[][] lines)
-    {
-        Assert.That(Run(_fastNode.Port, lines), Is.EqualTo(Run(_redis.Port, lines)));
-    }
+    public void RepliesMatchRedis(string[][] lines) => AssertRepliesMatchRedis(lines);
 
     [TestCaseSource(nameof(MissingData))]
     [Ignore("struct and cmsgpack are not implemented yet")]
     public void NotYetMatchingRedis(string[][] lines) => RepliesMatchRedis(lines);
-
-    private static string Run(int port, string[][] lines)
-    {
-        using var client = RawClient.Connect(port);
-        client.Call("FLUSHALL");
-        client.Call("SCRIPT", "FLUSH");
-        var replies = new List<string>();
-        foreach (var line in lines)
-        {
-            var reply = client.Call(line);
-            // HELLO's reply holds the connection id, which differs between the servers.
-            replies.Add(line[0] == "HELLO" ? (reply.StartsWith('%') ? "(hello map)" : reply) : reply);
-        }
-        return RespReplyScanner.Escape(string.Join("", replies));
-    }
 }

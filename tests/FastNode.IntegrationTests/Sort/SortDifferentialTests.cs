@@ -1,5 +1,4 @@
 using System.Globalization;
-using FastNode.IntegrationTests.Geo;
 
 namespace FastNode.IntegrationTests.Sort;
 
@@ -9,46 +8,31 @@ namespace FastNode.IntegrationTests.Sort;
 /// DESC / ALPHA / STORE combinations (the stored list read back), and the error cases. Cases whose order Redis
 /// leaves to its hash tables (ALPHA BY ties on sorted sets, unsorted non-integer sets) are not generated.
 /// </summary>
-public sealed class SortDifferentialTests
+public sealed class SortDifferentialTests : DifferentialPairTestBase
 {
-    private DifferentialPair _pair = null!;
-
-    [OneTimeSetUp]
-    public void StartBoth()
-    {
-        if (!ServerProcesses.RedisInstalled) Assert.Ignore("redis-server is not installed");
-        _pair = new DifferentialPair();
-    }
-
-    [OneTimeTearDown]
-    public void StopBoth() => _pair?.Dispose();
-
-    [SetUp]
-    public void Flush() => _pair.Both("FLUSHALL");
-
     [TestCase(1, 2)]
     [TestCase(2, 3)]
     [TestCase(3, 2)]
     [TestCase(4, 2)]
     public void RandomSortsMatchRedis(int seed, int protocol)
     {
-        if (protocol == 3) _pair.Both("HELLO", "3");
+        if (protocol == 3) Pair.Both("HELLO", "3");
         var random = new Random(seed);
         var values = new List<string>();
         for (int i = 0; i < 60; i++) values.Add(RandomValue(random));
-        for (int i = 0; i < values.Count; i += 10) _pair.Same(["RPUSH", "list", .. values.Skip(i).Take(10)]);
+        for (int i = 0; i < values.Count; i += 10) Pair.Same(["RPUSH", "list", .. values.Skip(i).Take(10)]);
         var numbers = Enumerable.Range(0, 40).Select(_ => random.Next(-50, 50).ToString(CultureInfo.InvariantCulture)).ToList();
-        _pair.Same(["RPUSH", "nums", .. numbers]);
-        _pair.Same(["SADD", "ints", .. numbers]);
+        Pair.Same(["RPUSH", "nums", .. numbers]);
+        Pair.Same(["SADD", "ints", .. numbers]);
         var zargs = new List<string> { "ZADD", "zset" };
         foreach (var n in numbers.Distinct()) zargs.AddRange([random.Next(0, 10).ToString(CultureInfo.InvariantCulture), n]);
-        _pair.Same([.. zargs]);
+        Pair.Same([.. zargs]);
         foreach (var v in values.Concat(numbers).Distinct())
         {
             int kind = random.Next(6);
-            if (kind < 3) _pair.Same("SET", "w_" + v, random.Next(-20, 20).ToString(CultureInfo.InvariantCulture));
-            else if (kind == 3) _pair.Same("SET", "w_" + v, RandomValue(random));
-            if (random.Next(2) == 0) _pair.Same("HSET", "h_" + v, "f", RandomValue(random), "n", random.Next(100).ToString(CultureInfo.InvariantCulture));
+            if (kind < 3) Pair.Same("SET", "w_" + v, random.Next(-20, 20).ToString(CultureInfo.InvariantCulture));
+            else if (kind == 3) Pair.Same("SET", "w_" + v, RandomValue(random));
+            if (random.Next(2) == 0) Pair.Same("HSET", "h_" + v, "f", RandomValue(random), "n", random.Next(100).ToString(CultureInfo.InvariantCulture));
         }
 
         string[] sources = ["list", "nums", "ints", "zset"];
@@ -74,21 +58,21 @@ public sealed class SortDifferentialTests
                 command.AddRange(["GET", new[] { "#", "w_*", "h_*->f", "missing_*", "nostar" }[random.Next(5)]]);
             bool store = command[0] == "SORT" && random.Next(3) == 0;
             if (store) command.AddRange(["STORE", "dst"]);
-            _pair.Same([.. command]);
-            if (store) _pair.Same("LRANGE", "dst", "0", "-1");
+            Pair.Same([.. command]);
+            if (store) Pair.Same("LRANGE", "dst", "0", "-1");
         }
-        if (protocol == 3) _pair.Both("HELLO", "2");
+        if (protocol == 3) Pair.Both("HELLO", "2");
     }
 
     [Test]
     public void ErrorsAndEdgesMatchRedis()
     {
-        _pair.Same("RPUSH", "l", "3", "x", "1");
-        _pair.Same("RPUSH", "n", "3", "1", "2");
-        _pair.Same("SET", "str", "v");
-        _pair.Same("SET", "w_1", "1e400");
-        _pair.Same("SET", "w_2", "nan");
-        _pair.Same("SET", "w_3", "  4");
+        Pair.Same("RPUSH", "l", "3", "x", "1");
+        Pair.Same("RPUSH", "n", "3", "1", "2");
+        Pair.Same("SET", "str", "v");
+        Pair.Same("SET", "w_1", "1e400");
+        Pair.Same("SET", "w_2", "nan");
+        Pair.Same("SET", "w_3", "  4");
         string[][] commands =
         [
             ["SORT", "l"], ["SORT", "str"], ["SORT", "n", "LIMIT", "1"], ["SORT", "n", "LIMIT", "a", "1"],
@@ -101,7 +85,7 @@ public sealed class SortDifferentialTests
             ["SORT", "n", "LIMIT", "9223372036854775807", "9223372036854775807"], ["SORT", "n", "LIMIT", "-9223372036854775808", "2"],
             ["SORT"],
         ];
-        foreach (var command in commands) _pair.Same(command);
+        foreach (var command in commands) Pair.Same(command);
     }
 
     private static string RandomValue(Random random) => random.Next(9) switch

@@ -1,4 +1,4 @@
-namespace FastNode.IntegrationTests.Geo;
+namespace FastNode.IntegrationTests;
 
 /// <summary>
 /// A FastNode process and a redis-server 7.0 process side by side, each with one raw connection: every command is
@@ -8,12 +8,12 @@ internal sealed class DifferentialPair : IDisposable
 {
     private readonly ServerProcesses _processes = new();
     private readonly string _dir;
-    private readonly RawClient _fastNode;
-    private readonly RawClient _redis;
+    private readonly RawClient _fastNode = null!;
+    private readonly RawClient _redis = null!;
 
     public DifferentialPair(string fastNodeArgs = "", string redisArgs = "")
     {
-        _dir = Directory.CreateTempSubdirectory("fastnode-geo-diff-").FullName;
+        _dir = Directory.CreateTempSubdirectory("fastnode-diff-").FullName;
         try
         {
             var redis = _processes.Redis(ServerProcesses.FreePort(), $"--dir {_dir} {redisArgs}").Ready();
@@ -32,6 +32,12 @@ internal sealed class DifferentialPair : IDisposable
 
     public int FastNodePort { get; }
     public int RedisPort { get; }
+
+    /// <summary>The pair's connection to FastNode, for calls whose comparison is not <see cref="Same"/>'s.</summary>
+    public RawClient FastNode => _fastNode;
+
+    /// <summary>The pair's connection to redis-server.</summary>
+    public RawClient Redis => _redis;
 
     /// <summary>Sends to both; asserts the replies are identical and returns Redis's.</summary>
     public string Same(params string[] command)
