@@ -41,69 +41,17 @@ internal sealed unsafe partial class EpollLoop
             ulong id = events[i].Data;
             if (id == WakeId)
             {
-                ulong count;
-                EpollNative.read(_wakeFd, (byte*)&count, sizeof(ulong));
-                Volatile.Write(ref _wakePending, 0);
+                ConsumeWake();
                 continue;
             }
-            if (!_transports.TryGetValue(id, out var transport) || ReferenceEquals(transport, busy)) continue;
-            uint ready = events[i].Events;
-            try
-            {
-                _current = transport;
-                if ((ready & EpollNative.Out) != 0) transport.OnWritable();
-                if ((ready & (EpollNative.In | EpollNative.Hup | EpollNative.Err | EpollNative.RdHup)) != 0) transport.OnReadable();
-            }
-            catch (Exception ex)
-            {
-                Fail(transport, ex);
-            }
+            if (_transports.TryGetValue(id, out var transport) && !ReferenceEquals(transport, busy)) HandleEvents(transport, events[i].Events);
         }
-        DrainRequestsExcept(busy);
+        DrainRequests(except: busy);
         int wakes = _wakes.Count;
         for (int i = 0; i < wakes && _wakes.TryDequeue(out var woken); i++)
         {
-            if (ReferenceEquals(woken, busy))
-            {
-                _wakes.Enqueue(woken);
-                continue;
-            }
-            try
-            {
-                _current = woken;
-                woken.OnWake();
-            }
-            catch (Exception ex)
-            {
-                Fail(woken, ex);
-            }
+            if (ReferenceEquals(woken, busy)) _wakes.Enqueue(woken);
+            else HandleWake(woken);
         }
-    }
-
-    private void DrainRequestsExcept(EpollTransport? busy)
-    {
-        List<(EpollTransport, Request)>? later = null;
-        while (_requests.TryDequeue(out var item))
-        {
-            if (ReferenceEquals(item.Transport, busy))
-            {
-                (later ??= []).Add(item);
-                continue;
-            }
-            try
-            {
-                Handle(item.Transport, item.Request);
-            }
-            catch (Exception ex)
-            {
-                Fail(item.Transport, ex);
-            }
-        }
-        if (later is null) return;
-        foreach (var item in later) _requests.Enqueue(item);
-        // The loop must look at them again once the long command is over.
-        Volatile.Write(ref _wakePending, 1);
-        ulong one = 1;
-        EpollNative.write(_wakeFd, (byte*)&one, sizeof(ulong));
     }
 }

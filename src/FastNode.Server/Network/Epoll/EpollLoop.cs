@@ -133,24 +133,11 @@ internal sealed unsafe partial class EpollLoop
                 ulong id = events[i].Data;
                 if (id == WakeId)
                 {
-                    ulong count;
-                    EpollNative.read(_wakeFd, (byte*)&count, sizeof(ulong));
-                    Volatile.Write(ref _wakePending, 0);
+                    ConsumeWake();
                     DrainRequests();
                     continue;
                 }
-                if (!_transports.TryGetValue(id, out var transport)) continue;
-                uint ready = events[i].Events;
-                try
-                {
-                    _current = transport;
-                    if ((ready & EpollNative.Out) != 0) transport.OnWritable();
-                    if ((ready & (EpollNative.In | EpollNative.Hup | EpollNative.Err | EpollNative.RdHup)) != 0) transport.OnReadable();
-                }
-                catch (Exception ex)
-                {
-                    Fail(transport, ex);
-                }
+                if (_transports.TryGetValue(id, out var transport)) HandleEvents(transport, events[i].Events);
             }
             DrainRequests();
             DrainWakes();
@@ -161,16 +148,45 @@ internal sealed unsafe partial class EpollLoop
     {
         for (int i = 0; i < WakeBudget && _wakes.TryDequeue(out var transport); i++)
         {
-            try
-            {
-                _current = transport;
-                transport.OnWake();
-            }
-            catch (Exception ex)
-            {
-                Fail(transport, ex);
-            }
+            HandleWake(transport);
             DrainRequests();
+        }
+    }
+
+    /// <summary>Reads the wake eventfd's count (so it stops being readable) and lets other threads signal again.</summary>
+    private void ConsumeWake()
+    {
+        ulong count;
+        EpollNative.read(_wakeFd, (byte*)&count, sizeof(ulong));
+        Volatile.Write(ref _wakePending, 0);
+    }
+
+    /// <summary>One connection's epoll events: writable first (frees output room), then readable or closed.</summary>
+    private void HandleEvents(EpollTransport transport, uint ready)
+    {
+        try
+        {
+            _current = transport;
+            if ((ready & EpollNative.Out) != 0) transport.OnWritable();
+            if ((ready & (EpollNative.In | EpollNative.Hup | EpollNative.Err | EpollNative.RdHup)) != 0) transport.OnReadable();
+        }
+        catch (Exception ex)
+        {
+            Fail(transport, ex);
+        }
+    }
+
+    /// <summary>A connection woken from another thread (a blocked command served, pushes queued).</summary>
+    private void HandleWake(EpollTransport transport)
+    {
+        try
+        {
+            _current = transport;
+            transport.OnWake();
+        }
+        catch (Exception ex)
+        {
+            Fail(transport, ex);
         }
     }
 
@@ -215,10 +231,20 @@ internal sealed unsafe partial class EpollLoop
         }
     }
 
-    private void DrainRequests()
+    /// <summary>
+    /// Handles the requests other threads queued. A request for <paramref name="except"/> (the connection running a
+    /// long command, while the loop serves the others from inside it) is put back and the loop woken for it later.
+    /// </summary>
+    private void DrainRequests(EpollTransport? except = null)
     {
+        List<(EpollTransport, Request)>? later = null;
         while (_requests.TryDequeue(out var item))
         {
+            if (ReferenceEquals(item.Transport, except))
+            {
+                (later ??= []).Add(item);
+                continue;
+            }
             try
             {
                 Handle(item.Transport, item.Request);
@@ -228,6 +254,12 @@ internal sealed unsafe partial class EpollLoop
                 Fail(item.Transport, ex);
             }
         }
+        if (later is null) return;
+        foreach (var item in later) _requests.Enqueue(item);
+        // The loop must look at them again once the long command is over.
+        Volatile.Write(ref _wakePending, 1);
+        ulong one = 1;
+        EpollNative.write(_wakeFd, (byte*)&one, sizeof(ulong));
     }
 
     /// <summary>A bug in one client's handling must not end the loop that serves the others: close that client.</summary>
