@@ -140,17 +140,7 @@ public static class HllCommands
             using var locks = new MultiShardLock(db, stackalloc ulong[MultiShardLock.WordsFor(db)]);
             for (int i = 1; i < ctx.Args.Count; i++) locks.Add(KeyHasher.Hash(ctx.Args[i]));
             locks.EnterAll();
-            for (int i = 1; i < ctx.Args.Count; i++)
-            {
-                using var k = db.Open(ctx.Args[i], now, Lookup.Read);
-                if (!k.Exists) continue;
-                if (!IsHllOrReply(ref ctx, in k)) return;
-                if (!Hll.MergeInto(registers, k.String))
-                {
-                    ctx.Writer.WriteError(Corrupt);
-                    return;
-                }
-            }
+            if (!MergeKeys(ref ctx, db, now, registers, out _)) return;
             ctx.Writer.WriteInteger(Hll.CountRaw(registers));
         }
         finally
@@ -176,19 +166,7 @@ public static class HllCommands
             using var locks = new MultiShardLock(db, stackalloc ulong[MultiShardLock.WordsFor(db)]);
             for (int i = 1; i < ctx.Args.Count; i++) locks.Add(KeyHasher.Hash(ctx.Args[i]));
             locks.EnterAll();
-            bool useDense = false;
-            for (int i = 1; i < ctx.Args.Count; i++)
-            {
-                using var k = db.Open(ctx.Args[i], now, Lookup.Read);
-                if (!k.Exists) continue;
-                if (!IsHllOrReply(ref ctx, in k)) return;
-                if (k.String[4] == Hll.Dense) useDense = true;
-                if (!Hll.MergeInto(registers, k.String))
-                {
-                    ctx.Writer.WriteError(Corrupt);
-                    return;
-                }
-            }
+            if (!MergeKeys(ref ctx, db, now, registers, out bool useDense)) return;
             var dest = db.Open(ctx.Args[1], now, Lookup.Write);
             try
             {
@@ -221,6 +199,29 @@ public static class HllCommands
         // Redis raises pfadd for PFMERGE too: in effect it adds many elements.
         ctx.Notify(Ev.String, "pfadd"u8, ctx.Args[1]);
         ctx.Writer.WriteRaw(RespReplies.Ok);
+    }
+
+    /// <summary>
+    /// Raises <paramref name="registers"/> to each register's maximum over the HLLs at arguments 1 and on (missing keys
+    /// skipped), under the caller's locks; <paramref name="anyDense"/> tells whether one of them is dense. False when
+    /// it has answered an error: a key that is not an HLL, or a corrupt one.
+    /// </summary>
+    private static bool MergeKeys(ref CommandContext ctx, Database db, long now, Span<byte> registers, out bool anyDense)
+    {
+        anyDense = false;
+        for (int i = 1; i < ctx.Args.Count; i++)
+        {
+            using var k = db.Open(ctx.Args[i], now, Lookup.Read);
+            if (!k.Exists) continue;
+            if (!IsHllOrReply(ref ctx, in k)) return false;
+            if (k.String[4] == Hll.Dense) anyDense = true;
+            if (!Hll.MergeInto(registers, k.String))
+            {
+                ctx.Writer.WriteError(Corrupt);
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>Rewrites a sparse HLL dense. False (and unchanged) when the sparse form is corrupt.</summary>
