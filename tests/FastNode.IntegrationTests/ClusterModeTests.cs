@@ -18,12 +18,7 @@ public sealed class ClusterModeTests
     [SetUp]
     public void StartNode()
     {
-        int busPort = ServerProcesses.FreePort();
-        _server = TestServer.Start(o =>
-        {
-            o.ClusterEnabled = true;
-            o.ClusterPort = busPort;
-        });
+        _server = TestServer.StartClusterNode();
         _client = _server.ConnectRaw();
         _id = _server.State.Cluster!.View.MyId.ToString();
     }

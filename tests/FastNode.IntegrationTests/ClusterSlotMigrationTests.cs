@@ -22,9 +22,9 @@ public sealed class ClusterSlotMigrationTests
     [SetUp]
     public void FormTwoNodeCluster()
     {
-        int busA = ServerProcesses.FreePort(), busB = ServerProcesses.FreePort();
-        _a = TestServer.Start(o => { o.ClusterEnabled = true; o.ClusterPort = busA; o.ClusterNodeTimeout = 5000; });
-        _b = TestServer.Start(o => { o.ClusterEnabled = true; o.ClusterPort = busB; o.ClusterNodeTimeout = 5000; });
+        _a = TestServer.StartClusterNode(o => o.ClusterNodeTimeout = 5000);
+        _b = TestServer.StartClusterNode(o => o.ClusterNodeTimeout = 5000);
+        int busB = _b.State.Options.ClusterPort;
         _ca = _a.ConnectRaw();
         _cb = _b.ConnectRaw();
         _idA = _a.State.Cluster!.View.MyId.ToString();

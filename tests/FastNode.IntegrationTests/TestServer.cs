@@ -36,6 +36,18 @@ public sealed class TestServer : IAsyncDisposable
         return new TestServer(host, dir);
     }
 
+    /// <summary>A node in cluster mode (alone until it meets others) with its bus on a free loopback port.</summary>
+    public static TestServer StartClusterNode(Action<ServerOptions>? configure = null)
+    {
+        int busPort = ServerProcesses.FreePort();
+        return Start(o =>
+        {
+            o.ClusterEnabled = true;
+            o.ClusterPort = busPort;
+            configure?.Invoke(o);
+        });
+    }
+
     /// <summary>A StackExchange.Redis multiplexer with default options (plus admin commands).</summary>
     public ConnectionMultiplexer ConnectMultiplexer(string? password = null)
     {

@@ -16,12 +16,7 @@ public sealed class LockClusterModeTests
     [SetUp]
     public void StartNode()
     {
-        int busPort = ServerProcesses.FreePort();
-        _server = TestServer.Start(o =>
-        {
-            o.ClusterEnabled = true;
-            o.ClusterPort = busPort;
-        });
+        _server = TestServer.StartClusterNode();
         _client = _server.ConnectRaw();
     }
 
