@@ -27,18 +27,7 @@ requests=100000
 pipelined=500000
 port_base="${PERF_PORT_BASE:-7940}"
 build=yes
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --rounds) rounds="${2:?--rounds needs a number}"; shift ;;
-    --requests) requests="${2:?--requests needs a number}"; shift ;;
-    --pipelined-requests) pipelined="${2:?--pipelined-requests needs a number}"; shift ;;
-    --port-base) port_base="${2:?--port-base needs a port}"; shift ;;
-    --no-build) build=no ;;
-    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
-    *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
-  esac
-  shift
-done
+parse_common_options "$@"
 
 command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null || {
   echo "redis-server and redis-benchmark are needed (apt-get install redis-server redis-tools)" >&2; exit 1; }
@@ -48,11 +37,7 @@ pid=""
 cleanup() { [ -z "$pid" ] || kill -9 "$pid" 2>/dev/null || true; rm -rf "$workdir"; }
 trap cleanup EXIT INT TERM
 
-if [ "$build" = yes ]; then
-  echo "building FastNode (Release)..." >&2
-  dotnet build src/FastNode.Server -c Release --nologo -v quiet >"$workdir/build.log" 2>&1 || { tail -20 "$workdir/build.log" >&2; exit 1; }
-fi
-cp -r src/FastNode.Server/bin/Release/net10.0 "$workdir/fastnode"
+build_fastnode "$workdir"
 head -c 12500 /dev/urandom >"$workdir/bitmap"
 
 port=$port_base

@@ -26,8 +26,7 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; rm -rf "$workdir"; }
 trap cleanup EXIT INT TERM
 
-dotnet build src/FastNode.Server -c Release --nologo -v quiet >"$workdir/build.log" 2>&1 || { tail -20 "$workdir/build.log" >&2; exit 1; }
-cp -r src/FastNode.Server/bin/Release/net10.0 "$workdir/fastnode"
+build_fastnode "$workdir"
 
 start() { # port dir [primary-port]
   local port="$1" dir="$2" primary="${3:-}" extra=""

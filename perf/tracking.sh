@@ -23,11 +23,7 @@ rounds=5
 requests=200000
 port_base="${PERF_PORT_BASE:-7960}"
 build=yes
-args=()
-for a in "$@"; do
-  if [ "$a" = --no-build ]; then build=no; else args+=("$a"); fi
-done
-parse_common_options "${args[@]+"${args[@]}"}"
+parse_common_options "$@"
 
 command -v redis-benchmark >/dev/null || { echo "redis-benchmark is needed (apt-get install redis-tools)" >&2; exit 1; }
 port=$port_base
