@@ -86,10 +86,11 @@ public sealed class ClientListDifferentialTests : ProcessTestBase
 
     private static string IdOf(RawClient client) => client.Call("CLIENT", "ID").Trim(':', '\r', '\n');
 
-    [Test]
-    public void FdIsTheSocketOfTheConnection()
+    [TestCase("epoll")]
+    [TestCase("sockets")]
+    public void FdIsTheSocketOfTheConnection(string ioEngine)
     {
-        var fastNode = FastNode();
+        var fastNode = FastNode("--io-engine " + ioEngine);
         using var a = RawClient.Connect(fastNode.Port);
         using var b = RawClient.Connect(fastNode.Port);
         var fdA = long.Parse(Fields(FirstLine(a.Call("CLIENT", "INFO")))["fd"]);
@@ -104,10 +105,11 @@ public sealed class ClientListDifferentialTests : ProcessTestBase
         }
     }
 
-    [Test]
-    public void QbufShowsARequestNotYetComplete()
+    [TestCase("epoll")]
+    [TestCase("sockets")]
+    public void QbufShowsARequestNotYetComplete(string ioEngine)
     {
-        var fastNode = FastNode();
+        var fastNode = FastNode("--io-engine " + ioEngine);
         using var asking = RawClient.Connect(fastNode.Port);
         using var slow = RawClient.Connect(fastNode.Port);
         string id = IdOf(slow);
