@@ -2,14 +2,17 @@
 # PUBLISH fan-out, FastNode beside redis-server on this machine (issue 16, perf/README.md "Pub/sub").
 #
 #   perf/pubsub.sh [--rounds N] [--messages N] [--port-base P] [--size BYTES] [--no-build] [--fastnode-args "..."]
+#                  [--fanouts "1 100 1000"] [--paced-rate N]
 #
 # Cases, in alternation (every case once per round, FastNode and Redis back to back, the order swapped each round):
-#   one publisher pipelining PUBLISH (16 deep) to one channel with 1, 100 and 1000 subscribers, each a raw socket.
+#   one publisher pipelining PUBLISH (16 deep) to one channel with 1, 100 and 1000 subscribers (--fanouts picks
+#   which), each a raw socket.
 # The load tool (perf/PubSubLoad) stamps every message with its send time and keeps the publisher at most 2000
 # messages ahead of the slowest subscriber; it checks that every subscriber got every message.
 # Each case runs twice: flat out (throughput: messages delivered per second, all subscribers together, and the
-# server's CPU per delivery), then paced at 100,000 deliveries per second, which both servers sustain (the p99
-# delivery latency at that load; flat out, latency only measures the tool's 2000-message window).
+# server's CPU per delivery), then paced at 100,000 deliveries per second (--paced-rate), which both servers sustain
+# (the p50 and p99 delivery latency at that load, from publish to receipt by the subscriber; flat out, latency only
+# measures the tool's 2000-message window).
 # Prints medians across rounds and FastNode / Redis ratios (target >= 1.2 on deliveries per second).
 # --messages is the total deliveries per case (default 2,000,000: 2M messages to 1 subscriber, 20k to 100, 2k to
 # 1000). --fastnode-args adds server flags (e.g. "--busy-poll-us 0"). Every run is bounded by its message count and
@@ -26,6 +29,7 @@ size=64
 build=yes
 fastnode_args=""
 paced_rate=100000
+fanouts_arg="1 100 1000"
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds="${2:?--rounds needs a number}"; shift ;;
@@ -34,6 +38,8 @@ while [ $# -gt 0 ]; do
     --size) size="${2:?--size needs a number}"; shift ;;
     --no-build) build=no ;;
     --fastnode-args) fastnode_args="${2?--fastnode-args needs a value}"; shift ;;
+    --fanouts) fanouts_arg="${2:?--fanouts needs a list such as \"1 100 1000\"}"; shift ;;
+    --paced-rate) paced_rate="${2:?--paced-rate needs deliveries per second}"; shift ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -76,8 +82,8 @@ stop() { kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pi
 cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%d", ($14 + $15) * 1000 / hz }' "/proc/$1/stat"; }
 field() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<<" $2"; }
 
-declare -A rate p99 cpu
-fanouts=(1 100 1000)
+declare -A rate p50 p99 cpu
+read -r -a fanouts <<<"$fanouts_arg"
 for round in $(seq 1 "$rounds"); do
   servers=(FastNode Redis)
   [ $((round % 2)) -eq 0 ] && servers=(Redis FastNode)
@@ -98,6 +104,7 @@ for round in $(seq 1 "$rounds"); do
       delivered=$(field delivered "$line")
       rate["$server $n"]+="$(field delivered_per_sec "$line") "
       cpu["$server $n"]+="$(awk -v ms="$used" -v d="${delivered:-0}" 'BEGIN { printf (d > 0 ? "%.2f" : "0"), ms * 1000 / d }') "
+      p50["$server $n"]+="$(field p50_us "$paced") "
       p99["$server $n"]+="$(field p99_us "$paced") "
       echo "round $round: $server fan-out $n: $line server_cpu_ms=$used | paced: $paced" >&2
     done
@@ -106,11 +113,12 @@ done
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf (b > 0 ? "%.2f" : "n/a"), a / b }'; }
 echo "commit $(git rev-parse --short HEAD), $(nproc) cores, .NET $(dotnet --version), redis $(redis-server --version | awk '{print $3}'), $rounds rounds, $deliveries deliveries per case, $size-byte messages${fastnode_args:+, FastNode $fastnode_args}"
-printf '%-8s %14s %14s %6s %20s %26s\n' fan-out "FastNode msg/s" "Redis msg/s" ratio "CPU us/msg FN/Redis" "p99 us at $paced_rate/s FN/Redis"
+printf '%-8s %14s %14s %6s %20s %34s\n' fan-out "FastNode msg/s" "Redis msg/s" ratio "CPU us/msg FN/Redis" "p50 / p99 us at $paced_rate/s FN | Redis"
 for n in "${fanouts[@]}"; do
   fr=$(median <<<"${rate[FastNode $n]}"); rr=$(median <<<"${rate[Redis $n]}")
   fc=$(median <<<"${cpu[FastNode $n]}"); rc=$(median <<<"${cpu[Redis $n]}")
+  fm=$(median <<<"${p50[FastNode $n]}"); rm=$(median <<<"${p50[Redis $n]}")
   fl=$(median <<<"${p99[FastNode $n]}"); rl=$(median <<<"${p99[Redis $n]}")
-  printf '%-8s %14s %14s %6s %20s %26s   (msg/s FastNode %s| Redis %s)\n' "$n" "$fr" "$rr" "$(ratio "$fr" "$rr")" "$fc / $rc" "$fl / $rl" \
-    "${rate[FastNode $n]}" "${rate[Redis $n]}"
+  printf '%-8s %14s %14s %6s %20s %34s   (msg/s FastNode %s| Redis %s; p99 FastNode %s| Redis %s)\n' "$n" "$fr" "$rr" "$(ratio "$fr" "$rr")" \
+    "$fc / $rc" "$fm / $fl | $rm / $rl" "${rate[FastNode $n]}" "${rate[Redis $n]}" "${p99[FastNode $n]}" "${p99[Redis $n]}"
 done

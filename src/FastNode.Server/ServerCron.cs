@@ -29,7 +29,9 @@ public sealed class ServerCron(ServerState server)
             try
             {
                 // Redis gives the slow expiry cycle 25% of the CPU time of a tick.
+                long expiryStarted = System.Diagnostics.Stopwatch.GetTimestamp();
                 _expiry.Run(tick / 4);
+                server.Monitoring.EventSince(Monitoring.LatencyEvents.ExpireCycle, expiryStarted, server.NowMs);
                 CloseIdleClients();
                 server.Clients.SampleOutputBuffers();
                 server.Tracking.EnforceLimit();   // tracking-table-max-keys, also after CONFIG SET lowered it
@@ -56,9 +58,11 @@ public sealed class ServerCron(ServerState server)
     {
         if (!server.Memory.OverLimit) return;
         bool ordered = server.Feed.Gate.Enter();
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             server.Memory.PerformEvictions();
+            server.Monitoring.EventSince(Monitoring.LatencyEvents.EvictionCycle, started, server.NowMs);
         }
         finally
         {

@@ -131,6 +131,7 @@ public static partial class Dispatcher
                 return;
             }
             session.Multi.Add(new QueuedCommand(args));
+            session.LastCommand = def.FullName;   // CLIENT LIST cmd= names the command just queued, as in Redis
             ctx.Writer.WriteRaw(RespReplies.Queued);
             return;
         }

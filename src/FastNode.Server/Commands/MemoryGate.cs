@@ -12,7 +12,10 @@ public static class MemoryGate
     {
         // Evictions are writes: they enter the gate so their DELs reach the change feed in order with the commands.
         ctx.EnterWriteGate();
-        if (ctx.Server.Memory.PerformEvictions() != EvictionResult.Fail) return false;
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var result = ctx.Server.Memory.PerformEvictions();
+        ctx.Server.Monitoring.EventSince(Monitoring.LatencyEvents.EvictionCycle, started, ctx.NowMs);
+        if (result != EvictionResult.Fail) return false;
         if ((def.Flags & CommandFlags.DenyOom) != 0) return true;
         // Queued commands take memory too (Redis refuses everything inside MULTI but these).
         return ctx.Session.Multi is not null && def.FullName is not ("exec" or "discard" or "quit" or "reset");

@@ -72,13 +72,23 @@ public sealed class ServerMonitoring
         }
         long thresholdMs = Options.LatencyMonitorThreshold;
         if (thresholdMs > 0 && micros / 1000 >= thresholdMs)
-            Latency.Add((def.Flags & CommandFlags.Fast) != 0 ? "fast-command" : "command", micros / 1000, nowMs);
+            Latency.Add((def.Flags & CommandFlags.Fast) != 0 ? LatencyEvents.FastCommand : LatencyEvents.Command, micros / 1000, nowMs);
     }
 
-    /// <summary>Any other event Redis's latency monitor knows (expire-cycle, eviction-cycle, aof-fsync-always...).</summary>
+    /// <summary>Any other event Redis's latency monitor knows (<see cref="LatencyEvents"/>: expire-cycle, aof-write...).</summary>
     public void EventTook(string eventName, long micros, long nowMs)
     {
         long thresholdMs = Options.LatencyMonitorThreshold;
         if (thresholdMs > 0 && micros / 1000 >= thresholdMs) Latency.Add(eventName, micros / 1000, nowMs);
+    }
+
+    /// <summary>
+    /// An event that started at <paramref name="startTimestamp"/> (Stopwatch.GetTimestamp) ended now. Costs one clock
+    /// read and a compare when the event was short or the latency monitor is off.
+    /// </summary>
+    public void EventSince(string eventName, long startTimestamp, long nowMs)
+    {
+        if (Options.LatencyMonitorThreshold <= 0) return;
+        EventTook(eventName, MicrosOfTicks(Stopwatch.GetTimestamp() - startTimestamp), nowMs);
     }
 }

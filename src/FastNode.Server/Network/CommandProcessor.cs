@@ -89,6 +89,7 @@ public sealed class CommandProcessor
             // A large request's buffer goes as soon as the request is done, not at the client's next request.
             _reader.ReleaseIdleBuffer();
             session.QueryBufferBytes = _reader.BufferCapacity;
+            session.CarriedRequestBytes = _reader.PendingBytes;
             return null;
         }
         catch (RespProtocolException ex)
@@ -211,5 +212,6 @@ public sealed class CommandProcessor
     {
         _reader.Reset();
         Session.QueryBufferBytes = 0;
+        Session.CarriedRequestBytes = 0;
     }
 }

@@ -40,7 +40,12 @@ public sealed class SocketPump : IConnectionTransport, IThreadPoolWorkItem
     {
         _socket = socket;
         _session = session;
-        if (session is not null) session.OutputSent = 0;
+        if (session is not null)
+        {
+            session.OutputSent = 0;
+            session.InputReceived = 0;
+            session.Fd = (long)socket.Handle;   // CLIENT LIST fd= (only a multi-address connect minds an exposed handle)
+        }
     }
 
     /// <summary>What the command loop reads requests from.</summary>
@@ -74,6 +79,7 @@ public sealed class SocketPump : IConnectionTransport, IThreadPoolWorkItem
                 int received = await _socket.ReceiveAsync(memory, SocketFlags.None).ConfigureAwait(false);
                 if (received == 0) break;
                 writer.Advance(received);
+                if (_session is not null) Volatile.Write(ref _session.InputReceived, _session.InputReceived + received);
                 var flush = await writer.FlushAsync().ConfigureAwait(false);
                 if (flush.IsCompleted || flush.IsCanceled) break;
             }

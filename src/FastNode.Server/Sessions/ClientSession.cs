@@ -4,7 +4,7 @@ namespace FastNode.Server.Sessions;
 /// Per-connection state that commands read and change (SELECT, HELLO, CLIENT SETNAME, AUTH...).
 /// Owned by the connection's own loop; other threads only read it (CLIENT LIST) or call <see cref="Kill"/>.
 /// </summary>
-public sealed class ClientSession
+public sealed partial class ClientSession
 {
     private static long s_nextId;
     private Action<Network.DisconnectReason>? _kill;

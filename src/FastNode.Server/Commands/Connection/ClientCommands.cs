@@ -49,7 +49,7 @@ public static class ClientCommands
     public static void Info(ref CommandContext ctx)
     {
         var sb = new StringBuilder(256);
-        ClientInfoFormatter.Append(sb, ctx.Session, ctx.NowMs);
+        ClientInfoFormatter.Append(sb, ctx.Session, ref ctx);
         ctx.Writer.WriteVerbatim("txt"u8, Encoding.UTF8.GetBytes(sb.ToString()));
     }
 
@@ -88,19 +88,18 @@ public static class ClientCommands
         }
 
         var sb = new StringBuilder();
-        long now = ctx.NowMs;
         if (ids is not null)
         {
             foreach (long id in ids)
             {
-                if (ctx.Server.Clients.TryGet(id, out var client)) ClientInfoFormatter.Append(sb, client, now);
+                if (ctx.Server.Clients.TryGet(id, out var client)) ClientInfoFormatter.Append(sb, client, ref ctx);
             }
         }
         else
         {
             foreach (var client in SortedClients(ctx.Server))
             {
-                if (type is null || ClientTypes.Of(client) == type) ClientInfoFormatter.Append(sb, client, now);
+                if (type is null || ClientTypes.Of(client) == type) ClientInfoFormatter.Append(sb, client, ref ctx);
             }
         }
         ctx.Writer.WriteVerbatim("txt"u8, Encoding.UTF8.GetBytes(sb.ToString()));

@@ -13,10 +13,10 @@ public static class ObjectCommands
     private const int EmbStrLimit = 44;
 
     /// <summary>Redis shares the integer objects 0..9999 (OBJ_SHARED_INTEGERS); OBJECT REFCOUNT reports them as shared.</summary>
-    private const long SharedIntegers = 10000;
+    internal const long SharedIntegers = 10000;
 
     /// <summary>Redis OBJ_SHARED_REFCOUNT.</summary>
-    private const int SharedRefCount = int.MaxValue;
+    internal const int SharedRefCount = int.MaxValue;
 
     public static void Encoding(ref CommandContext ctx)
     {
@@ -88,7 +88,7 @@ public static class ObjectCommands
     }
 
     /// <summary>The name Redis 7.0 gives the value's representation.</summary>
-    private static ReadOnlySpan<byte> EncodingOf(in KeyHandle k)
+    internal static ReadOnlySpan<byte> EncodingOf(in KeyHandle k)
     {
         if (k.IsString)
         {
@@ -109,7 +109,7 @@ public static class ObjectCommands
     }
 
     /// <summary>Redis stores a string as an integer when it is the canonical form of a 64-bit integer (string2l).</summary>
-    private static bool IsIntEncoded(in KeyHandle k, out long value)
+    internal static bool IsIntEncoded(in KeyHandle k, out long value)
     {
         value = 0;
         return k.StringLength <= 20 && Numbers.TryParseInt64(k.String, out value);

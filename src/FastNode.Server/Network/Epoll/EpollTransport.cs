@@ -43,7 +43,12 @@ internal sealed class EpollTransport : IConnectionTransport, IValueTaskSource<bo
         _fd = (int)socket.Handle;
         _loop = loop;
         _session = session;
-        if (session is not null) session.OutputSent = 0;
+        if (session is not null)
+        {
+            session.OutputSent = 0;
+            session.InputReceived = 0;
+            session.Fd = _fd;
+        }
     }
 
     /// <summary>The key of this transport in its loop's epoll set.</summary>
@@ -116,6 +121,7 @@ internal sealed class EpollTransport : IConnectionTransport, IValueTaskSource<bo
         if (received > 0)
         {
             writer.Advance((int)received);
+            if (_session is not null) Volatile.Write(ref _session.InputReceived, _session.InputReceived + received);
             // Runs the command loop inline. It may close this transport from inside (QUIT, CLIENT KILL): the input is
             // then completed here, after the flush has returned, not under it.
             _inInlineFlush = true;

@@ -61,6 +61,12 @@ public sealed class AofWriter : IFeedSink, IDisposable
         _thread.Start();
     }
 
+    /// <summary>
+    /// Told how long each AOF write and each appendfsync-always fsync took (event name, microseconds) for the latency
+    /// monitor (<see cref="Monitoring.LatencyEvents"/>).
+    /// </summary>
+    public Action<string, long>? OnLatency { get; init; }
+
     /// <summary>appendfsync: "always", "everysec" or "no" (CONFIG SET changes it at run time).</summary>
     public string Policy => _options.AppendFsync;
 
@@ -219,8 +225,10 @@ public sealed class AofWriter : IFeedSink, IDisposable
         {
             if (length > 0)
             {
+                long started = Stopwatch.GetTimestamp();
                 RandomAccess.Write(file, bytes.AsSpan(0, length), _fileSize);
                 Interlocked.Add(ref _fileSize, length);
+                OnLatency?.Invoke(Monitoring.LatencyEvents.AofWrite, ElapsedMicros(started));
             }
             _writtenOffset = endOffset;
             if (forceSync || SyncsEveryWrite || HasWaiters || (Policy == "everysec" && SecondSinceSync())) Sync(file, endOffset);
@@ -236,9 +244,12 @@ public sealed class AofWriter : IFeedSink, IDisposable
 
     private void Sync(SafeFileHandle file, long offset)
     {
+        long started = Stopwatch.GetTimestamp();
         try
         {
             FileSync.Data(file);
+            // Redis samples only the fsyncs its event loop waits for (always); everysec syncs in the background.
+            if (SyncsEveryWrite) OnLatency?.Invoke(Monitoring.LatencyEvents.AofFsyncAlways, ElapsedMicros(started));
         }
         catch (IOException ex)
         {
@@ -268,6 +279,8 @@ public sealed class AofWriter : IFeedSink, IDisposable
             _waiters.Clear();
         }
     }
+
+    private static long ElapsedMicros(long started) => (long)Stopwatch.GetElapsedTime(started).TotalMicroseconds;
 
     private bool SecondSinceSync() => Stopwatch.GetElapsedTime(_lastSyncTicks) >= TimeSpan.FromSeconds(1);
 

@@ -181,7 +181,7 @@ public sealed class AppendOnlyFile(ServerState server)
                 WriteManifest(_manifest);
                 if (_writer is null)
                 {
-                    _writer = new AofWriter(server.Feed, incrementFile!, 0, server.Options, _log);
+                    _writer = new AofWriter(server.Feed, incrementFile!, 0, server.Options, _log) { OnLatency = RecordLatency };
                     server.Feed.AddSink(_writer);
                 }
                 else
@@ -261,10 +261,13 @@ public sealed class AppendOnlyFile(ServerState server)
         long size = RandomAccess.GetLength(file);
         server.Feed.Gate.Pause(() =>
         {
-            _writer = new AofWriter(server.Feed, file, size, server.Options, _log);
+            _writer = new AofWriter(server.Feed, file, size, server.Options, _log) { OnLatency = RecordLatency };
             server.Feed.AddSink(_writer);
         });
     }
+
+    /// <summary>The AOF writer's events, for LATENCY (stamped with the server's clock).</summary>
+    private void RecordLatency(string eventName, long micros) => server.Monitoring.EventTook(eventName, micros, server.NowMs);
 
     /// <summary>Replaces the manifest atomically: a temp file, synced, renamed over it, the directory synced.</summary>
     private void WriteManifest(AofManifest manifest)

@@ -53,6 +53,7 @@ public static class ReplicaStreamer
                     var buffer = read.Buffer;
                     var remaining = buffer;
                     var close = processor.Process(ref remaining, Dropped);
+                    processor.Session.InputBytes += buffer.Length - remaining.Length;   // CLIENT LIST qbuf= of the replica
                     input.AdvanceTo(remaining.Start, buffer.End);
                     if (read.IsCompleted || read.IsCanceled || close is not null) break;
                 }

@@ -49,6 +49,7 @@ public sealed class SnapshotCapture : IShardCapture
     public static SnapshotCapture Start(ServerState server, ISnapshotEncoder encoder, Action? atPoint = null)
     {
         SnapshotCapture? capture = null;
+        long pauseStarted = System.Diagnostics.Stopwatch.GetTimestamp();
         server.Feed.Gate.Pause(() =>
         {
             capture = new SnapshotCapture(server, encoder);
@@ -62,6 +63,8 @@ public sealed class SnapshotCapture : IShardCapture
             }
             atPoint?.Invoke();
         });
+        // The writers' pause is what stands in for fork: LATENCY reports it as the "fork" event.
+        server.Monitoring.EventSince(Monitoring.LatencyEvents.Fork, pauseStarted, server.NowMs);
         return capture!;
     }
 
