@@ -19,6 +19,9 @@ public sealed unsafe partial class ScriptEngine
 
     private readonly Dictionary<string, FunctionLibrary> _libraries = new(StringComparer.Ordinal);
     private readonly Dictionary<string, LibraryFunction> _functions = new(StringComparer.OrdinalIgnoreCase);
+    // _libraries sorted by name, replaced (never changed) after each change under _lock: a snapshot reads it at its
+    // point with writers paused, where waiting for _lock (held by a running script) is not allowed.
+    private volatile FunctionLibrary[] _published = [];
     private int _loadLibraryRef;
     private long _loadDeadline;
     private volatile string[]? _runningCommand;
@@ -55,15 +58,22 @@ public sealed unsafe partial class ScriptEngine
         lock (_lock) return _functions.GetValueOrDefault(text);
     }
 
-    /// <summary>The libraries, sorted by name (FUNCTION LIST, DUMP, the RDB and the AOF base).</summary>
-    public List<FunctionLibrary> Libraries()
+    /// <summary>The libraries, sorted by name (FUNCTION LIST, DUMP).</summary>
+    public List<FunctionLibrary> Libraries() => new(_published);
+
+    /// <summary>
+    /// The libraries, sorted by name, without taking the engine's lock: what the RDB and the AOF base file save. Read
+    /// it with writers paused (FUNCTION LOAD/DELETE/FLUSH/RESTORE are writes) to get the set at a snapshot's point.
+    /// </summary>
+    public FunctionLibrary[] PublishedLibraries => _published;
+
+    /// <summary>Refreshes <see cref="_published"/> after a change (lock held).</summary>
+    private void PublishLocked()
     {
-        lock (_lock)
-        {
-            var list = new List<FunctionLibrary>(_libraries.Values);
-            list.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-            return list;
-        }
+        var list = new FunctionLibrary[_libraries.Count];
+        _libraries.Values.CopyTo(list, 0);
+        Array.Sort(list, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        _published = list;
     }
 
     /// <summary>
@@ -96,6 +106,7 @@ public sealed unsafe partial class ScriptEngine
             if (old is not null) RemoveLocked(old);
             _libraries[library.Name] = library;
             foreach (var function in library.Functions) _functions[function.Name] = function;
+            PublishLocked();
             return library.Name;
         }
     }
@@ -211,6 +222,7 @@ public sealed unsafe partial class ScriptEngine
                 _libraries[library.Name] = library;
                 foreach (var function in library.Functions) _functions[function.Name] = function;
             }
+            PublishLocked();
             return null;
         }
     }
@@ -249,6 +261,7 @@ public sealed unsafe partial class ScriptEngine
         {
             if (!_libraries.TryGetValue(text, out var library)) return false;
             RemoveLocked(library);
+            PublishLocked();
             lua_gc(_l, GcCollect, 0);
             return true;
         }
@@ -262,6 +275,7 @@ public sealed unsafe partial class ScriptEngine
             foreach (var library in _libraries.Values) Unref(library);
             _libraries.Clear();
             _functions.Clear();
+            PublishLocked();
             lua_gc(_l, GcCollect, 0);
         }
     }

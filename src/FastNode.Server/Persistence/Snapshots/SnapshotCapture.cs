@@ -61,6 +61,7 @@ public sealed class SnapshotCapture : IShardCapture
                 capture.KeysAtStart += capture._keysAtPoint[d];
             }
             atPoint?.Invoke();
+            encoder.AtPoint();   // after atPoint: a DeferredEncoder is created from what atPoint read
         });
         return capture!;
     }
