@@ -74,7 +74,7 @@ public sealed class ScriptDifferentialTests : LineCaseDifferentialTestBase
         [["HELLO", "3"], ["EVAL", "redis.setresp(3) return nil", "0"], ["EVAL", "redis.setresp(3) return false", "0"], ["EVAL", "redis.setresp(3) return {true, false}", "0"]],
         [["HELLO", "3"], ["EVAL", "redis.setresp(3) return redis.call('GET', KEYS[1])", "1", "nokey"], ["EVAL", "return type(redis.call('GET', KEYS[1]))", "1", "nokey"]],
         [["EVAL", "redis.setresp(3) return {true, false, nil}", "0"], ["EVAL", "redis.setresp(3) return false", "0"], ["EVAL", "return false", "0"]],
-        [["HELLO", "3"], ["HELLO", "2"], ["EVAL", "redis.setresp(3) return {map={a=false}}", "0"], ["FUNCTION", "LOAD", "REPLACE", "#!lua name=rb3\nredis.register_function('rb3', function() redis.setresp(3) return false end)"], ["FCALL", "rb3", "0"]],
+        [["EVAL", "redis.setresp(3) return {map={a=false}}", "0"], ["FUNCTION", "LOAD", "REPLACE", "#!lua name=rb3\nredis.register_function('rb3', function() redis.setresp(3) return false end)"], ["FCALL", "rb3", "0"]],
         [["HELLO", "3"], ["FUNCTION", "LOAD", "REPLACE", "#!lua name=rb2\nredis.register_function('rb2', function() return false end)"], ["FCALL", "rb2", "0"]],
         [["EVAL", "return redis.acl_check_cmd('SET', 'a', 'b')", "0"]],
         [["SCRIPT", "LOAD", "return 1"], ["SCRIPT", "EXISTS", "e0e1f9fabfc9d4800c877a703b823ac0578ff8db", "ffffffffffffffffffffffffffffffffffffffff"]],
