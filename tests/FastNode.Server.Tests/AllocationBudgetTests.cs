@@ -59,6 +59,7 @@ public sealed class AllocationBudgetTests
         // A cached one-call script (SCRIPT LOAD as the setup; the checked run creates the counters): the same batches
         // as perf/FastNode.Benchmarks/ScriptBenchmarks.cs. The .NET heap only, Lua's own heap aside.
         ["ScriptBenchmarks.EvalSha"] = (_ => ["SCRIPT", "LOAD", IncrScript], i => ["EVALSHA", IncrSha, "1", $"counter:{i:D3}"], null),
+        ["ScriptBenchmarks.FCall"] = (_ => ["FUNCTION", "LOAD", "REPLACE", IncrLibrary], i => ["FCALL", "incr", "1", $"counter:{i:D3}"], null),
     };
 
     private const string ChatMessage = "{\"room\":\"lobby\",\"user\":\"alice\",\"text\":\"hello everyone, how are you?\"}";
@@ -66,6 +67,8 @@ public sealed class AllocationBudgetTests
     private static string Key(int i) => $"key:{i:D3}";
 
     private const string IncrScript = "return redis.call('INCR', KEYS[1])";
+
+    private const string IncrLibrary = "#!lua name=bench\nredis.register_function('incr', function(keys) return redis.call('INCR', keys[1]) end)";
 
     private static readonly string IncrSha = Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(System.Text.Encoding.UTF8.GetBytes(IncrScript)));
 
