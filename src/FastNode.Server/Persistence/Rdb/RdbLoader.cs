@@ -101,15 +101,15 @@ public static class RdbLoader
     /// </summary>
     private static void LoadFunctions(RdbReader r, ServerState server, List<byte[]>? libraries, RdbLoadOptions options)
     {
-        if (!Scripting.ScriptEngine.Available)
-        {
-            if (libraries is not null)
-                options.Logger?.LogWarning("RDB: skipping {Count} function libraries (scripting is unavailable: no Lua 5.1 library)", libraries.Count);
-            return;
-        }
         if (libraries is null)
         {
+            // Without a started engine there is nothing to empty (and no reason to load Lua).
             if (server.ScriptsIfStarted is { } engine && engine.PublishedLibraries.Length > 0) engine.FlushFunctions();
+            return;
+        }
+        if (!Scripting.ScriptEngine.Available)
+        {
+            options.Logger?.LogWarning("RDB: skipping {Count} function libraries (scripting is unavailable: no Lua 5.1 library)", libraries.Count);
             return;
         }
         if (server.Scripts.RestoreLibraries(libraries, Scripting.RestorePolicy.Flush) is { } error)
