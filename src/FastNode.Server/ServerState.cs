@@ -78,7 +78,8 @@ public sealed class ServerState
     /// <summary>The change records of every write, for the AOF and replicas (see Persistence/ChangeFeed.cs).</summary>
     public Persistence.ChangeFeed Feed { get; } = new();
     /// <summary>The Lua state of EVAL scripts and FUNCTION libraries, created on first use (docs/scripting.md).</summary>
-    public Scripting.ScriptEngine Scripts => LazyInitializer.EnsureInitialized(ref _scripts, () => new Scripting.ScriptEngine(this));
+    // The field is read first: the factory lambda captures this, so building it on every call allocated per EVALSHA.
+    public Scripting.ScriptEngine Scripts => Volatile.Read(ref _scripts) ?? LazyInitializer.EnsureInitialized(ref _scripts, () => new Scripting.ScriptEngine(this));
     private Scripting.ScriptEngine? _scripts;
     /// <summary>The Lua state if a script or function was ever used, without creating it.</summary>
     public Scripting.ScriptEngine? ScriptsIfStarted => Volatile.Read(ref _scripts);

@@ -56,11 +56,21 @@ public sealed class AllocationBudgetTests
         ["BitBenchmarks.SetBit"] = (i => ["SETBIT", $"bits:{i / 2:D3}", "4000", "0"], i => ["SETBIT", $"bits:{i / 2:D3}", "77", i % 2 == 0 ? "1" : "0"], null),
         ["BitBenchmarks.GetBit"] = (i => ["SETBIT", $"bits:{i:D3}", "4000", "1"], i => ["GETBIT", $"bits:{i:D3}", (i * 37 % 4000).ToString()], null),
         ["BitBenchmarks.PfAdd"] = (PfAddSetup, i => ["PFADD", $"hll:{i:D3}", "user:7", "user:13"], null),
+        // A cached one-call script (SCRIPT LOAD as the setup; the checked run creates the counters): the same batches
+        // as perf/FastNode.Benchmarks/ScriptBenchmarks.cs. The .NET heap only, Lua's own heap aside.
+        ["ScriptBenchmarks.EvalSha"] = (_ => ["SCRIPT", "LOAD", IncrScript], i => ["EVALSHA", IncrSha, "1", $"counter:{i:D3}"], null),
+        ["ScriptBenchmarks.FCall"] = (_ => ["FUNCTION", "LOAD", "REPLACE", IncrLibrary], i => ["FCALL", "incr", "1", $"counter:{i:D3}"], null),
     };
 
     private const string ChatMessage = "{\"room\":\"lobby\",\"user\":\"alice\",\"text\":\"hello everyone, how are you?\"}";
 
     private static string Key(int i) => $"key:{i:D3}";
+
+    private const string IncrScript = "return redis.call('INCR', KEYS[1])";
+
+    private const string IncrLibrary = "#!lua name=bench\nredis.register_function('incr', function(keys) return redis.call('INCR', keys[1]) end)";
+
+    private static readonly string IncrSha = Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(System.Text.Encoding.UTF8.GetBytes(IncrScript)));
 
     /// <summary>Odd keys get enough elements to turn dense (past hll-sparse-max-bytes), even ones stay sparse.</summary>
     private static string[] PfAddSetup(int i)

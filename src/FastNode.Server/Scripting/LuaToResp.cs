@@ -5,7 +5,9 @@ namespace FastNode.Server.Scripting;
 
 /// <summary>
 /// Writes the Lua value on top of the stack as the client's reply, as Redis 7.0 does (luaReplyToRedisReply): string
-/// -> bulk, number -> integer (truncated), true -> 1 / false -> nil in RESP2 and booleans in RESP3, nil -> null,
+/// -> bulk, number -> integer (truncated), true -> 1 / false -> null while the script speaks RESP2 and booleans once it
+/// chose RESP3 with redis.setresp(3) (the script's protocol decides, not the client's: Redis 7.0 sends `_` for a
+/// false to a RESP3 client of a RESP2 script, and :1/:0 for booleans of a RESP3 script to a RESP2 client), nil -> null,
 /// {err=...} -> error, {ok=...} -> status, {double=}/{big_number=}/{map=}/{set=}/{verbatim_string=} -> their RESP3
 /// types (bulk strings and flat arrays in RESP2), any other table -> an array up to its first nil.
 /// Leaves the stack as it found it.
@@ -14,7 +16,7 @@ internal static unsafe class LuaToResp
 {
     private const int MaxDepth = 1000;
 
-    public static void Write(IntPtr l, ref RespWriter writer, int depth = 0)
+    public static void Write(IntPtr l, ref RespWriter writer, bool scriptResp3, int depth = 0)
     {
         if (depth > MaxDepth || lua_checkstack(l, 4) == 0)
         {
@@ -28,7 +30,7 @@ internal static unsafe class LuaToResp
                 return;
             case TBoolean:
                 bool value = lua_toboolean(l, -1) != 0;
-                if (writer.Resp3) writer.WriteBoolean(value);
+                if (scriptResp3) writer.WriteBoolean(value);
                 else if (value) writer.WriteInteger(1);
                 else writer.WriteNullBulk();
                 return;
@@ -36,7 +38,7 @@ internal static unsafe class LuaToResp
                 writer.WriteInteger(Truncate(lua_tonumber(l, -1)));
                 return;
             case TTable:
-                WriteTable(l, ref writer, depth);
+                WriteTable(l, ref writer, scriptResp3, depth);
                 return;
             default:
                 writer.WriteNullBulk();
@@ -47,7 +49,7 @@ internal static unsafe class LuaToResp
     /// <summary>C's (long long) cast, as Redis applies it; out-of-range values saturate instead of being undefined.</summary>
     public static long Truncate(double d) => double.IsNaN(d) ? long.MinValue : d >= 9.2233720368547758e18 ? long.MinValue : d <= -9.2233720368547758e18 ? long.MinValue : (long)d;
 
-    private static void WriteTable(IntPtr l, ref RespWriter writer, int depth)
+    private static void WriteTable(IntPtr l, ref RespWriter writer, bool scriptResp3, int depth)
     {
         if (Field(l, "err"u8) == TString)
         {
@@ -86,14 +88,14 @@ internal static unsafe class LuaToResp
         Pop(l, 1);
         if (Field(l, "map"u8) == TTable)
         {
-            WriteMapOrSet(l, ref writer, depth, map: true);
+            WriteMapOrSet(l, ref writer, scriptResp3, depth, map: true);
             Pop(l, 1);
             return;
         }
         Pop(l, 1);
         if (Field(l, "set"u8) == TTable)
         {
-            WriteMapOrSet(l, ref writer, depth, map: false);
+            WriteMapOrSet(l, ref writer, scriptResp3, depth, map: false);
             Pop(l, 1);
             return;
         }
@@ -105,10 +107,10 @@ internal static unsafe class LuaToResp
             return;
         }
         Pop(l, 1);
-        WriteArray(l, ref writer, depth);
+        WriteArray(l, ref writer, scriptResp3, depth);
     }
 
-    private static void WriteArray(IntPtr l, ref RespWriter writer, int depth)
+    private static void WriteArray(IntPtr l, ref RespWriter writer, bool scriptResp3, int depth)
     {
         int count = 0;
         while (true)
@@ -123,12 +125,12 @@ internal static unsafe class LuaToResp
         for (int i = 1; i <= count; i++)
         {
             lua_rawgeti(l, -1, i);
-            Write(l, ref writer, depth + 1);
+            Write(l, ref writer, scriptResp3, depth + 1);
             Pop(l, 1);
         }
     }
 
-    private static void WriteMapOrSet(IntPtr l, ref RespWriter writer, int depth, bool map)
+    private static void WriteMapOrSet(IntPtr l, ref RespWriter writer, bool scriptResp3, int depth, bool map)
     {
         int count = 0;
         lua_pushnil(l);
@@ -145,9 +147,9 @@ internal static unsafe class LuaToResp
             // Key at -2, value at -1. The key is written from a copy: lua_tolstring would turn a number key into a
             // string in place and break lua_next.
             lua_pushvalue(l, -2);
-            Write(l, ref writer, depth + 1);
+            Write(l, ref writer, scriptResp3, depth + 1);
             Pop(l, 1);
-            if (map) Write(l, ref writer, depth + 1);
+            if (map) Write(l, ref writer, scriptResp3, depth + 1);
             Pop(l, 1);
         }
     }

@@ -19,9 +19,17 @@ public sealed unsafe partial class ScriptEngine
 
     private readonly Dictionary<string, FunctionLibrary> _libraries = new(StringComparer.Ordinal);
     private readonly Dictionary<string, LibraryFunction> _functions = new(StringComparer.OrdinalIgnoreCase);
+    // _libraries sorted by name, replaced (never changed) after each change under _lock: a snapshot reads it at its
+    // point with writers paused, where waiting for _lock (held by a running script) is not allowed.
+    private volatile FunctionLibrary[] _published = [];
     private int _loadLibraryRef;
     private long _loadDeadline;
-    private volatile string[]? _runningCommand;
+    // The running FCALL's arguments, copied into buffers reused from call to call (FUNCTION STATS turns them into
+    // strings; FCALL itself allocates nothing for them). Guarded by _commandLock, which STATS takes from other threads.
+    private readonly Lock _commandLock = new();
+    private byte[] _commandBytes = new byte[256];
+    private ArgRange[] _commandRanges = new ArgRange[8];
+    private int _commandCount;   // 0 while no function runs
 
     private void OpenFunctions()
     {
@@ -48,22 +56,34 @@ public sealed unsafe partial class ScriptEngine
         lock (_lock) return (_libraries.Count, _functions.Count);
     }
 
-    /// <summary>The function FCALL names, or null.</summary>
+    /// <summary>The function FCALL names, or null. Looked up by span: no string per call.</summary>
     public LibraryFunction? FindFunction(ReadOnlySpan<byte> name)
     {
-        var text = System.Text.Encoding.UTF8.GetString(name);
-        lock (_lock) return _functions.GetValueOrDefault(text);
-    }
-
-    /// <summary>The libraries, sorted by name (FUNCTION LIST, DUMP, the RDB and the AOF base).</summary>
-    public List<FunctionLibrary> Libraries()
-    {
+        // Function names are letters, digits and underscores: a name's chars are as many as its bytes.
+        Span<char> chars = name.Length <= 256 ? stackalloc char[name.Length] : new char[name.Length];
+        int length = System.Text.Encoding.UTF8.GetChars(name, chars);
         lock (_lock)
         {
-            var list = new List<FunctionLibrary>(_libraries.Values);
-            list.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-            return list;
+            return _functions.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(chars[..length], out var function) ? function : null;
         }
+    }
+
+    /// <summary>The libraries, sorted by name (FUNCTION LIST, DUMP).</summary>
+    public List<FunctionLibrary> Libraries() => new(_published);
+
+    /// <summary>
+    /// The libraries, sorted by name, without taking the engine's lock: what the RDB and the AOF base file save. Read
+    /// it with writers paused (FUNCTION LOAD/DELETE/FLUSH/RESTORE are writes) to get the set at a snapshot's point.
+    /// </summary>
+    public FunctionLibrary[] PublishedLibraries => _published;
+
+    /// <summary>Refreshes <see cref="_published"/> after a change (lock held).</summary>
+    private void PublishLocked()
+    {
+        var list = new FunctionLibrary[_libraries.Count];
+        _libraries.Values.CopyTo(list, 0);
+        Array.Sort(list, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        _published = list;
     }
 
     /// <summary>
@@ -96,6 +116,7 @@ public sealed unsafe partial class ScriptEngine
             if (old is not null) RemoveLocked(old);
             _libraries[library.Name] = library;
             foreach (var function in library.Functions) _functions[function.Name] = function;
+            PublishLocked();
             return library.Name;
         }
     }
@@ -211,6 +232,7 @@ public sealed unsafe partial class ScriptEngine
                 _libraries[library.Name] = library;
                 foreach (var function in library.Functions) _functions[function.Name] = function;
             }
+            PublishLocked();
             return null;
         }
     }
@@ -249,6 +271,7 @@ public sealed unsafe partial class ScriptEngine
         {
             if (!_libraries.TryGetValue(text, out var library)) return false;
             RemoveLocked(library);
+            PublishLocked();
             lua_gc(_l, GcCollect, 0);
             return true;
         }
@@ -262,6 +285,7 @@ public sealed unsafe partial class ScriptEngine
             foreach (var library in _libraries.Values) Unref(library);
             _libraries.Clear();
             _functions.Clear();
+            PublishLocked();
             lua_gc(_l, GcCollect, 0);
         }
     }
@@ -294,9 +318,7 @@ public sealed unsafe partial class ScriptEngine
                 ctx.Writer.WriteError("ERR Function not found");   // deleted or replaced while this call waited
                 return;
             }
-            var command = new string[ctx.Args.Count];
-            for (int i = 0; i < command.Length; i++) command[i] = System.Text.Encoding.UTF8.GetString(ctx.Args[i]);
-            _runningCommand = command;
+            SetRunningCommand(ctx.Args);
             lua_settop(_l, 0);
             lua_rawgeti(_l, RegistryIndex, _errorHandlerRef);
             lua_rawgeti(_l, RegistryIndex, function.CallbackRef);
@@ -306,16 +328,45 @@ public sealed unsafe partial class ScriptEngine
         }
         finally
         {
-            _runningCommand = null;
+            lock (_commandLock) _commandCount = 0;
             _lock.Exit();
+        }
+    }
+
+    private void SetRunningCommand(CommandArgs args)
+    {
+        int total = 0;
+        for (int i = 0; i < args.Count; i++) total += args[i].Length;
+        lock (_commandLock)
+        {
+            if (_commandBytes.Length < total) _commandBytes = new byte[Math.Max(total, _commandBytes.Length * 2)];
+            if (_commandRanges.Length < args.Count) _commandRanges = new ArgRange[Math.Max(args.Count, _commandRanges.Length * 2)];
+            int used = 0;
+            for (int i = 0; i < args.Count; i++)
+            {
+                var arg = args[i];
+                arg.CopyTo(_commandBytes.AsSpan(used));
+                _commandRanges[i] = new ArgRange(used, arg.Length);
+                used += arg.Length;
+            }
+            _commandCount = args.Count;
         }
     }
 
     /// <summary>FUNCTION STATS' running_script: the function's name, its command and milliseconds so far, or null.</summary>
     public (string Name, string[] Command, long DurationMs)? RunningFunction()
     {
-        var command = _runningCommand;
-        if (!_running || !_isFunction || command is null) return null;
+        string[] command;
+        lock (_commandLock)
+        {
+            if (!_running || !_isFunction || _commandCount == 0) return null;
+            command = new string[_commandCount];
+            for (int i = 0; i < command.Length; i++)
+            {
+                var range = _commandRanges[i];
+                command[i] = System.Text.Encoding.UTF8.GetString(_commandBytes, range.Offset, range.Length);
+            }
+        }
         return (_runName, command, ElapsedMs);
     }
 }

@@ -298,7 +298,7 @@ public sealed unsafe partial class ScriptEngine : IDisposable
         {
             int status = lua_pcall(_l, nargs, 1, 1);
             _heap->Enforced = 0;
-            if (status == Ok) LuaToResp.Write(_l, ref ctx.Writer);
+            if (status == Ok) LuaToResp.Write(_l, ref ctx.Writer, _resp3);
             else ctx.Writer.WriteError(ErrorMessage(status));
         }
         finally

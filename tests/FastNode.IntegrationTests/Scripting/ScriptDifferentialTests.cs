@@ -67,6 +67,15 @@ public sealed class ScriptDifferentialTests : LineCaseDifferentialTestBase
         [["HELLO", "3"], ["HSET", "h", "a", "1"], ["EVAL", "redis.setresp(3) return redis.call('HGETALL', KEYS[1])", "1", "h"]],
         [["HELLO", "3"], ["EVAL", "redis.setresp(3) return redis.call('ZSCORE', 'nokey', 'm') == nil", "0"]],
         [["EVAL", "redis.setresp(3) local r = redis.call('HELLO') return type(r)", "0"]],
+        // Booleans follow the script's protocol (redis.setresp), nulls the client's: a RESP2 script's false is `_` to a
+        // RESP3 client, a RESP3 script's booleans are :1/:0 to a RESP2 client.
+        [["HELLO", "3"], ["EVAL", "return nil", "0"], ["EVAL", "return false", "0"], ["EVAL", "return true", "0"]],
+        [["HELLO", "3"], ["EVAL", "return redis.call('GET', KEYS[1])", "1", "nokey"], ["EVAL", "return {1, false, 2}", "0"]],
+        [["HELLO", "3"], ["EVAL", "redis.setresp(3) return nil", "0"], ["EVAL", "redis.setresp(3) return false", "0"], ["EVAL", "redis.setresp(3) return {true, false}", "0"]],
+        [["HELLO", "3"], ["EVAL", "redis.setresp(3) return redis.call('GET', KEYS[1])", "1", "nokey"], ["EVAL", "return type(redis.call('GET', KEYS[1]))", "1", "nokey"]],
+        [["EVAL", "redis.setresp(3) return {true, false, nil}", "0"], ["EVAL", "redis.setresp(3) return false", "0"], ["EVAL", "return false", "0"]],
+        [["EVAL", "redis.setresp(3) return {map={a=false}}", "0"], ["FUNCTION", "LOAD", "REPLACE", "#!lua name=rb3\nredis.register_function('rb3', function() redis.setresp(3) return false end)"], ["FCALL", "rb3", "0"]],
+        [["HELLO", "3"], ["FUNCTION", "LOAD", "REPLACE", "#!lua name=rb2\nredis.register_function('rb2', function() return false end)"], ["FCALL", "rb2", "0"]],
         [["EVAL", "return redis.acl_check_cmd('SET', 'a', 'b')", "0"]],
         [["SCRIPT", "LOAD", "return 1"], ["SCRIPT", "EXISTS", "e0e1f9fabfc9d4800c877a703b823ac0578ff8db", "ffffffffffffffffffffffffffffffffffffffff"]],
         [["SCRIPT", "FLUSH", "BAD"]],

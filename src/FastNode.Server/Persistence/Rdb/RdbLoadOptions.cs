@@ -24,6 +24,6 @@ public sealed class RdbLoadOptions
     /// </summary>
     public bool ReadAhead { get; init; }
 
-    /// <summary>Where warnings go (skipped function libraries, module AUX data, empty keys).</summary>
+    /// <summary>Where warnings go (function libraries without Lua, module AUX data, empty keys).</summary>
     public ILogger? Logger { get; init; }
 }

@@ -6,5 +6,6 @@ public sealed class RdbLoadResult
     public int Version { get; init; }
     public long KeysLoaded { get; set; }
     public long KeysExpired { get; set; }
+    public int FunctionsLoaded { get; set; }
     public Dictionary<string, string> Aux { get; } = new(StringComparer.Ordinal);
 }

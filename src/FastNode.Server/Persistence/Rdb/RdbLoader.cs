@@ -21,6 +21,7 @@ public static class RdbLoader
         var db = server.Database(0);
         long expireAt = 0;
         long idle = -1;
+        List<byte[]>? libraries = null;
         while (true)
         {
             byte type = r.ReadByte();
@@ -59,8 +60,7 @@ public static class RdbLoader
                     RdbValueDecoder.SkipModuleOpcodes(r);
                     continue;
                 case RdbOpcode.Function2:
-                    r.SkipString();
-                    options.Logger?.LogWarning("RDB: skipping a function library (FastNode has no scripting)");
+                    (libraries ??= []).Add(r.ReadString());
                     continue;
                 case RdbOpcode.Function:
                     r.Fail("function libraries of Redis 7.0 release candidates are not supported");
@@ -68,6 +68,8 @@ public static class RdbLoader
                 case RdbOpcode.Eof:
                     ReadChecksum(r, version, options);
                     r.Finish();
+                    LoadFunctions(r, server, libraries, options);
+                    result.FunctionsLoaded = libraries?.Count ?? 0;
                     return result;
             }
             if (!RdbType.IsValueType(type)) r.Fail($"unknown value type or opcode {type}");
@@ -90,6 +92,28 @@ public static class RdbLoader
                 r.Fail($"duplicate key '{RdbValueDecoder.Printable(key)}'");
             result.KeysLoaded++;
         }
+    }
+
+    /// <summary>
+    /// The file's libraries replace the server's (Redis empties its functions with the data before a full sync or a
+    /// reload). Loaded after the checksum is verified, so a corrupt file never runs its code; a library that fails to
+    /// load fails the whole load, as in Redis.
+    /// </summary>
+    private static void LoadFunctions(RdbReader r, ServerState server, List<byte[]>? libraries, RdbLoadOptions options)
+    {
+        if (libraries is null)
+        {
+            // Without a started engine there is nothing to empty (and no reason to load Lua).
+            if (server.ScriptsIfStarted is { } engine && engine.PublishedLibraries.Length > 0) engine.FlushFunctions();
+            return;
+        }
+        if (!Scripting.ScriptEngine.Available)
+        {
+            options.Logger?.LogWarning("RDB: skipping {Count} function libraries (scripting is unavailable: no Lua 5.1 library)", libraries.Count);
+            return;
+        }
+        if (server.Scripts.RestoreLibraries(libraries, Scripting.RestorePolicy.Flush) is { } error)
+            r.Fail($"Failed loading library: {error}");
     }
 
     private static int ReadHeader(RdbReader r)

@@ -6,7 +6,7 @@ namespace FastNode.Server.Persistence.Rdb;
 /// </summary>
 public static class RdbOpcode
 {
-    /// <summary>Function library (Redis 7.0 GA), one string: skipped with a warning (FastNode has no scripting).</summary>
+    /// <summary>Function library (Redis 7.0 GA): the library's code as one string, before the databases.</summary>
     public const byte Function2 = 245;
     /// <summary>Function library of the 7.0 release candidates: refused.</summary>
     public const byte Function = 246;

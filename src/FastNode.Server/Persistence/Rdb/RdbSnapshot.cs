@@ -9,7 +9,8 @@ namespace FastNode.Server.Persistence.Rdb;
 /// Writes a complete RDB version 10 file of every database without stopping the server: .NET cannot fork, so the
 /// file is a point-in-time snapshot taken shard by shard (<see cref="SnapshotCapture"/>): writers pause for an instant
 /// to fix the point, a writer about to change a shard not yet saved saves it first, and the rest is encoded in the
-/// background. Keys whose TTL had passed are left out. Lock waiters are not saved (they are connections).
+/// background. Keys whose TTL had passed are left out. Lock waiters are not saved (they are connections). The function
+/// libraries are those at the point, written after the AUX fields as Redis 7.0 writes them (opcode 245 each).
 /// </summary>
 public sealed class RdbSnapshot : ISnapshotEncoder
 {
@@ -22,6 +23,7 @@ public sealed class RdbSnapshot : ISnapshotEncoder
     private readonly RdbClock _clock;
     private ulong _crc;
     private long _keys;
+    private Scripting.FunctionLibrary[] _libraries = [];   // the function libraries at the point
 
     public RdbSnapshot(ServerState server, RdbSaveOptions? options = null)
     {
@@ -35,6 +37,8 @@ public sealed class RdbSnapshot : ISnapshotEncoder
     public static long Write(ServerState server, Stream output, RdbSaveOptions? options = null, Action? atPoint = null) =>
         SnapshotCapture.Start(server, new RdbSnapshot(server, options), atPoint).WriteTo(output);
 
+    public void AtPoint() => _libraries = _server.ScriptsIfStarted?.PublishedLibraries ?? [];
+
     public void WriteHeader(IBufferWriter<byte> output)
     {
         var b = Buffer();
@@ -47,6 +51,12 @@ public sealed class RdbSnapshot : ISnapshotEncoder
         WriteAux(b, RdbAuxFields.FencingToken, _server.FencingTokens.Last);
         foreach (var (name, value) in _options.ExtraAux ?? [])
             WriteAux(b, name, value);
+        // After the AUX fields and before the data, as Redis 7.0's rdbSaveFunctions: one opcode and the code each.
+        foreach (var library in _libraries)
+        {
+            b.WriteByte(RdbOpcode.Function2);
+            b.WriteString(library.Code);
+        }
         output.Write(b.Span);
     }
 

@@ -15,6 +15,8 @@ internal sealed class DeferredEncoder(Func<ISnapshotEncoder> create) : ISnapshot
 
     private ISnapshotEncoder Inner => _inner.Value;
 
+    public void AtPoint() => Inner.AtPoint();
+
     public void WriteHeader(IBufferWriter<byte> output) => Inner.WriteHeader(output);
 
     public void BeginDatabase(IBufferWriter<byte> output, int db, long keys, long keysWithExpiry) => Inner.BeginDatabase(output, db, keys, keysWithExpiry);

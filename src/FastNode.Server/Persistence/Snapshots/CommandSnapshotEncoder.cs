@@ -20,8 +20,22 @@ public sealed class CommandSnapshotEncoder(ServerState server) : ISnapshotEncode
 
     public const int ItemsPerCommand = 64;
 
+    private Scripting.FunctionLibrary[] _libraries = [];   // the function libraries at the point
+
+    public void AtPoint() => _libraries = server.ScriptsIfStarted?.PublishedLibraries ?? [];
+
+    /// <summary>One FUNCTION LOAD per library, before any SELECT (Redis 7.0's rewriteFunctions).</summary>
     public void WriteHeader(IBufferWriter<byte> output)
     {
+        foreach (var library in _libraries)
+        {
+            var writer = new RespWriter(output, resp3: false);
+            writer.WriteArrayHeader(3);
+            writer.WriteBulkString("FUNCTION"u8);
+            writer.WriteBulkString("LOAD"u8);
+            writer.WriteBulkString(library.Code);
+            writer.Commit();
+        }
     }
 
     public void BeginDatabase(IBufferWriter<byte> output, int db, long keys, long keysWithExpiry)

@@ -10,6 +10,14 @@ namespace FastNode.Server.Persistence.Snapshots;
 /// </summary>
 public interface ISnapshotEncoder
 {
+    /// <summary>
+    /// Runs at the snapshot's point, with writers paused, after the capture's own point callback: read there what is
+    /// not in the shards (the function libraries). Must not wait for a lock a running script may hold.
+    /// </summary>
+    void AtPoint()
+    {
+    }
+
     void WriteHeader(IBufferWriter<byte> output);
 
     void BeginDatabase(IBufferWriter<byte> output, int db, long keys, long keysWithExpiry);

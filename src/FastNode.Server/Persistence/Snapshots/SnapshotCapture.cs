@@ -62,6 +62,7 @@ public sealed class SnapshotCapture : IShardCapture
                 capture.KeysAtStart += capture._keysAtPoint[d];
             }
             atPoint?.Invoke();
+            encoder.AtPoint();   // after atPoint: a DeferredEncoder is created from what atPoint read
         });
         // The writers' pause is what stands in for fork: LATENCY reports it as the "fork" event.
         server.Monitoring.EventSince(Monitoring.LatencyEvents.Fork, pauseStarted, server.NowMs);
