@@ -36,7 +36,7 @@ public static class ClientInfoFormatter
           .Append(" tot-mem=").Append(omem.ToString(inv))
           .Append(" events=r")
           .Append(" cmd=").Append(client.LastCommand)
-          .Append(" user=default redir=").Append((client.Tracking?.RedirectId ?? -1).ToString(inv))
+          .Append(" user=").Append(client.User?.Name ?? "default").Append(" redir=").Append((client.Tracking?.RedirectId ?? -1).ToString(inv))
           .Append(" resp=").Append(client.Protocol.ToString(inv))
           .Append('\n');
     }
