@@ -320,7 +320,8 @@ public sealed class AclSelector
     {
         argIndex = 0;
         if (!IsAllowed(def.Id) && (def.Flags & CommandFlags.NoAuth) == 0 && !FirstArgAllowed(def, args)) return AclDenial.Command;
-        if (!AllKeys)
+        // The shard channel commands name their channels as keys for cluster routing only; ACL checks them as channels.
+        if (!AllKeys && (def.Flags & CommandFlags.PubSub) == 0)
         {
             var keys = FastNode.Server.Cluster.CommandKeys.Of(def, args);
             int ordinal = 0;
@@ -333,9 +334,26 @@ public sealed class AclSelector
                     return AclDenial.Key;
                 }
             }
+            if (ScriptKeysRefused(def, args, out argIndex)) return AclDenial.Key;
         }
         if (!AllChannels && AclChannels.Check(this, def, args, out argIndex) is AclDenial.Channel) return AclDenial.Channel;
         return AclDenial.None;
+    }
+
+    /// <summary>EVAL/EVALSHA/FCALL and their _RO forms: the numkeys keys declared after the script (read and write, or read).</summary>
+    private bool ScriptKeysRefused(CommandDef def, CommandArgs args, out int argIndex)
+    {
+        argIndex = 0;
+        if (def.Group != "scripting" || (def.Flags & CommandFlags.MovableKeys) == 0 || args.Count < 3) return false;
+        if (!Numbers.TryParseInt64(args[2], out long numKeys) || numKeys <= 0 || numKeys > args.Count - 3) return false;
+        var need = def.FullName.EndsWith("_ro", StringComparison.Ordinal) ? KeyAccess.Read : KeyAccess.All;
+        for (int i = 3; i < 3 + numKeys; i++)
+        {
+            if (KeyAllowed(args[i], need)) continue;
+            argIndex = i;
+            return true;
+        }
+        return false;
     }
 
     private bool FirstArgAllowed(CommandDef def, CommandArgs args)

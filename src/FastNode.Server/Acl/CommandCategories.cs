@@ -29,8 +29,10 @@ public static class CommandCategories
     /// <summary>The categories of one command or subcommand, as a bit set over <see cref="Names"/>.</summary>
     public static int Of(CommandDef def, string group)
     {
-        int cats = 0;
         var flags = def.Flags;
+        // A parent that only routes to its subcommands (CLIENT, OBJECT...) is just "slow" in Redis.
+        if ((flags & CommandFlags.Container) != 0) return Bit("slow");
+        int cats = 0;
         if ((flags & CommandFlags.Write) != 0) cats |= Bit("write");
         if ((flags & CommandFlags.ReadOnly) != 0) cats |= Bit("read");
         if ((flags & CommandFlags.Admin) != 0) cats |= Bit("admin") | Bit("dangerous");
@@ -71,5 +73,14 @@ public static class CommandCategories
     /// <summary>Where Redis's own metadata differs from the derivation: (command, categories added, categories removed).</summary>
     private static readonly (string Name, string Add, string Remove)[] Exceptions =
     [
+        ("dbsize", "keyspace", ""), ("flushall", "keyspace dangerous", ""), ("flushdb", "keyspace dangerous", ""),
+        ("swapdb", "keyspace dangerous", ""), ("keys", "dangerous", ""), ("info", "dangerous", ""), ("migrate", "dangerous", ""),
+        ("restore", "dangerous", ""), ("restore-asking", "dangerous", ""), ("lastsave", "admin dangerous", ""),
+        ("role", "admin dangerous", ""), ("sort", "set sortedset list dangerous", "keyspace"),
+        ("sort_ro", "set sortedset list dangerous", "keyspace"), ("eval_ro", "", "read"), ("evalsha_ro", "", "read"),
+        ("fcall_ro", "", "read"), ("pubsub|help", "", "pubsub"), ("asking", "connection", ""), ("readonly", "connection", ""),
+        ("readwrite", "connection", ""), ("command", "connection", ""), ("command|count", "connection", ""),
+        ("command|docs", "connection", ""), ("command|getkeys", "connection", ""), ("command|getkeysandflags", "connection", ""),
+        ("command|help", "connection", ""), ("command|info", "connection", ""), ("command|list", "connection", ""),
     ];
 }

@@ -11,6 +11,9 @@ public static class AclCommands
 {
     private const string NoAclFile = "ERR This Redis instance is not configured to use an ACL file. You may want to specify users via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) in order to store users in the Redis configuration.";
 
+    private static string WrongSubcommandArity(string sub) =>
+        $"ERR unknown subcommand or wrong number of arguments for '{sub}'. Try ACL HELP.";
+
     public static void SetUser(ref CommandContext ctx)
     {
         var args = ctx.Args;
@@ -108,7 +111,7 @@ public static class AclCommands
         }
         if (ctx.Args.Count > 3)
         {
-            w.WriteError(ErrorText.WrongArity("acl|cat"));
+            w.WriteError(WrongSubcommandArity("cat"));
             return;
         }
         string category = Encoding.UTF8.GetString(ctx.Args[2]);
@@ -134,10 +137,15 @@ public static class AclCommands
         long bits = 256;
         if (ctx.Args.Count > 3)
         {
-            ctx.Writer.WriteError(ErrorText.WrongArity("acl|genpass"));
+            ctx.Writer.WriteError(WrongSubcommandArity("genpass"));
             return;
         }
-        if (ctx.Args.Count == 3 && (!Numbers.TryParseInt64(ctx.Args[2], out bits) || bits <= 0 || bits > 4096))
+        if (ctx.Args.Count == 3 && !Numbers.TryParseInt64(ctx.Args[2], out bits))
+        {
+            ctx.Writer.WriteError(RespErrors.NotInteger);
+            return;
+        }
+        if (bits <= 0 || bits > 4096)
         {
             ctx.Writer.WriteError("ERR ACL GENPASS argument must be the number of bits for the output password, a positive number up to 4096");
             return;
@@ -154,7 +162,7 @@ public static class AclCommands
         long count = 10;
         if (ctx.Args.Count > 3)
         {
-            ctx.Writer.WriteError(ErrorText.WrongArity("acl|log"));
+            ctx.Writer.WriteError(WrongSubcommandArity("log"));
             return;
         }
         if (ctx.Args.Count == 3)
@@ -165,11 +173,12 @@ public static class AclCommands
                 ctx.Writer.WriteRaw(RespReplies.Ok);
                 return;
             }
-            if (!Numbers.TryParseInt64(ctx.Args[2], out count) || count < 0)
+            if (!Numbers.TryParseInt64(ctx.Args[2], out count))
             {
                 ctx.Writer.WriteError(RespErrors.NotInteger);
                 return;
             }
+            count = Math.Max(0, count);
         }
         var entries = acl.Log.Snapshot(count);
         long now = ctx.Server.NowMs;
