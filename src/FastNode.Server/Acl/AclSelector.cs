@@ -101,7 +101,7 @@ public sealed class AclSelector
         }
         if (op.Length > 0 && (op[0] == '~' || op[0] == '%')) return AddKeyPattern(op);
         if (op.Length > 0 && op[0] == '&') return AddChannel(op[1..]);
-        if (op.Length > 1 && (op[0] == '+' || op[0] == '-')) return ApplyCommandRule(op);
+        if (op.Length > 1 && (op[0] == '+' || op[0] == '-')) return ApplyCommandRule(op, record: true);
         return AclErrors.Syntax;
     }
 
@@ -167,7 +167,7 @@ public sealed class AclSelector
     }
 
     /// <summary>+cmd, -cmd, +cmd|sub, -cmd|sub, +cmd|firstarg, +@category, -@category.</summary>
-    private string? ApplyCommandRule(string op)
+    private string? ApplyCommandRule(string op, bool record)
     {
         bool allow = op[0] == '+';
         string name = op[1..].ToLowerInvariant();
@@ -175,7 +175,7 @@ public sealed class AclSelector
         {
             int category = CommandCategories.IndexOf(name.AsSpan(1));
             if (category < 0) return AclErrors.UnknownCommand;
-            Record(name, allow, coveredBy: def => _index.InCategory(def, category), apply: s => s.SetCategory(category, allow));
+            Record(name, allow, record, coveredBy: def => _index.InCategory(def, category), apply: s => s.SetCategory(category, allow));
             return null;
         }
         int bar = name.IndexOf('|');
@@ -185,11 +185,11 @@ public sealed class AclSelector
             // Redis 7.0 still accepts "+select|0": one first argument allowed for a command without subcommands.
             if (!allow) return AclErrors.UnknownCommand;
             string firstArg = name[(bar + 1)..];
-            Record(name, allow, coveredBy: _ => false, apply: s => s.AddFirstArg(parent, firstArg));
+            Record(name, allow, record, coveredBy: _ => false, apply: s => s.AddFirstArg(parent, firstArg));
             return null;
         }
         if (def is null) return AclErrors.UnknownCommand;
-        Record(name, allow, coveredBy: other => other == def || _index.Parent[other.Id] == def, apply: s => s.SetCommand(def, allow));
+        Record(name, allow, record, coveredBy: other => other == def || _index.Parent[other.Id] == def, apply: s => s.SetCommand(def, allow));
         return null;
     }
 
@@ -198,8 +198,13 @@ public sealed class AclSelector
     /// category or parent covers) is dropped, and the rule itself is kept only when it changes what the remaining rules
     /// allow, so "+get -get" lists as "-@all", as in Redis.
     /// </summary>
-    private void Record(string name, bool allow, Func<CommandDef, bool> coveredBy, Action<AclSelector> apply)
+    private void Record(string name, bool allow, bool record, Func<CommandDef, bool> coveredBy, Action<AclSelector> apply)
     {
+        if (!record)
+        {
+            apply(this);
+            return;
+        }
         var kept = new List<string>(_rules.Count);
         foreach (var rule in _rules)
         {
@@ -220,8 +225,7 @@ public sealed class AclSelector
     {
         var replay = new AclSelector(_index, false);
         replay.SetAll(AllCommandsBase);
-        foreach (var rule in rules) replay.ApplyCommandRule(rule);
-        replay._rules.Clear();
+        foreach (var rule in rules) replay.ApplyCommandRule(rule, record: false);
         return replay;
     }
 
