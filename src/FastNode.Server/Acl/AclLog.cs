@@ -52,14 +52,6 @@ public sealed class AclLog(AclOptions options)
         lock (_lock) _entries.Clear();
     }
 
-    /// <summary>acllog-max-len lowered at run time: drop the oldest at once, as Redis does on its next entry.</summary>
-    public void Trim()
-    {
-        lock (_lock)
-        {
-            while (_entries.Count > Math.Max(0, options.LogMaxLen)) _entries.RemoveLast();
-        }
-    }
 }
 
 public sealed record AclLogEntry

@@ -11,8 +11,9 @@ public static class AclCommands
 {
     private const string NoAclFile = "ERR This Redis instance is not configured to use an ACL file. You may want to specify users via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) in order to store users in the Redis configuration.";
 
-    private static string WrongSubcommandArity(string sub) =>
-        $"ERR unknown subcommand or wrong number of arguments for '{sub}'. Try ACL HELP.";
+    /// <summary>Redis names the subcommand as the client spelled it.</summary>
+    private static string WrongSubcommandArity(ReadOnlySpan<byte> sub) =>
+        $"ERR unknown subcommand or wrong number of arguments for '{Encoding.UTF8.GetString(sub)}'. Try ACL HELP.";
 
     public static void SetUser(ref CommandContext ctx)
     {
@@ -111,7 +112,7 @@ public static class AclCommands
         }
         if (ctx.Args.Count > 3)
         {
-            w.WriteError(WrongSubcommandArity("cat"));
+            w.WriteError(WrongSubcommandArity(ctx.Args[1]));
             return;
         }
         string category = Encoding.UTF8.GetString(ctx.Args[2]);
@@ -137,7 +138,7 @@ public static class AclCommands
         long bits = 256;
         if (ctx.Args.Count > 3)
         {
-            ctx.Writer.WriteError(WrongSubcommandArity("genpass"));
+            ctx.Writer.WriteError(WrongSubcommandArity(ctx.Args[1]));
             return;
         }
         if (ctx.Args.Count == 3 && !Numbers.TryParseInt64(ctx.Args[2], out bits))
@@ -162,7 +163,7 @@ public static class AclCommands
         long count = 10;
         if (ctx.Args.Count > 3)
         {
-            ctx.Writer.WriteError(WrongSubcommandArity("log"));
+            ctx.Writer.WriteError(WrongSubcommandArity(ctx.Args[1]));
             return;
         }
         if (ctx.Args.Count == 3)
