@@ -51,6 +51,7 @@ public sealed class ServerState
         Memory = new FastNode.Server.Memory.MemoryManager(this, usage);
         Replication = new Persistence.Replication.ReplicationState(this);
         Pause = new ClientPause(this);
+        Acl = new Acl.UserDirectory(this);
         Limits = new ProtocolLimits { MaxBulkLength = options.ProtoMaxBulkLen, MaxQueryBuffer = options.ClientQueryBufferLimit };
     }
 
@@ -103,6 +104,9 @@ public sealed class ServerState
     /// <summary>SLOWLOG, LATENCY and MONITOR (Monitoring/ServerMonitoring.cs).</summary>
     public Monitoring.ServerMonitoring Monitoring { get; }
     public CommandTable Commands { get; } = CommandTable.Create();
+
+    /// <summary>ACL users and the permission check (docs/security.md).</summary>
+    public Acl.UserDirectory Acl { get; }
     public ProtocolLimits Limits { get; }
     public long StartedAtMs { get; }
     public long StartTimestamp { get; }

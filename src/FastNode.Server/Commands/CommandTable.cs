@@ -48,6 +48,23 @@ public sealed class CommandTable
             Sub("client", "UNPAUSE", 2, Admin | NoScript | Loading | Stale, ClientPauseCommands.Unpause),
         ]),
 
+        new("ACL", -2, Container, 0, 0, 0, null, "server", Subcommands:
+        [
+            Sub("acl", "CAT", -2, NoScript | Loading | Stale, Acl.AclCommands.Cat),
+            Sub("acl", "DELUSER", -3, Admin | NoScript | Loading | Stale, Acl.AclCommands.DelUser),
+            Sub("acl", "DRYRUN", -4, Admin | NoScript | Loading | Stale, Acl.AclCommands.DryRun),
+            Sub("acl", "GENPASS", -2, NoScript | Loading | Stale, Acl.AclCommands.GenPass),
+            Sub("acl", "GETUSER", 3, Admin | NoScript | Loading | Stale, Acl.AclCommands.GetUser),
+            Sub("acl", "HELP", 2, Loading | Stale, Acl.AclCommands.Help),
+            Sub("acl", "LIST", 2, Admin | NoScript | Loading | Stale, Acl.AclCommands.List),
+            Sub("acl", "LOAD", 2, Admin | NoScript | Loading | Stale, Acl.AclCommands.Load),
+            Sub("acl", "LOG", -2, Admin | NoScript | Loading | Stale, Acl.AclCommands.Log),
+            Sub("acl", "SAVE", 2, Admin | NoScript | Loading | Stale, Acl.AclCommands.Save),
+            Sub("acl", "SETUSER", -3, Admin | NoScript | Loading | Stale, Acl.AclCommands.SetUser),
+            Sub("acl", "USERS", 2, Admin | NoScript | Loading | Stale, Acl.AclCommands.Users),
+            Sub("acl", "WHOAMI", 2, NoScript | Loading | Stale, Acl.AclCommands.WhoAmI),
+        ]),
+
         // pub/sub (Commands/PubSub, PubSub/). The shard forms name their channels as keys (cluster slots), as Redis does.
         new("SUBSCRIBE", -2, CommandFlags.PubSub | NoScript | Loading | Stale, 0, 0, 0, PubSubCommands.Subscribe, "pubsub"),
         new("UNSUBSCRIBE", -1, CommandFlags.PubSub | NoScript | Loading | Stale, 0, 0, 0, PubSubCommands.Unsubscribe, "pubsub"),

@@ -44,9 +44,17 @@ public static partial class Dispatcher
             return;
         }
 
-        if (!session.Authenticated && (def.Flags & CommandFlags.NoAuth) == 0 && ctx.Server.Options.RequirePass.Length > 0)
+        if (!session.Authenticated && (def.Flags & CommandFlags.NoAuth) == 0 && ctx.Server.Acl.AuthRequired)
         {
             Reject(ref ctx, "NOAUTH Authentication required.");
+            return;
+        }
+
+        // ACL (docs/security.md): one flag test for a user allowed everything, as the default user is unless configured.
+        if (!session.AclExempt && (session.User ?? ctx.Server.Acl.Default).State is { Unrestricted: false }
+            && AclRefusal(ref ctx, def, args) is { } noPerm)
+        {
+            Reject(ref ctx, noPerm);
             return;
         }
 
@@ -225,6 +233,14 @@ public static partial class Dispatcher
 
     private static bool AllowedWhileSubscribed(CommandDef def) => def.FullName is "ping" or "subscribe" or "ssubscribe" or "psubscribe"
         or "unsubscribe" or "sunsubscribe" or "punsubscribe" or "quit" or "reset";
+
+    /// <summary>The ACL check for a restricted user (cold); inside MULTI or EXEC the log names the "multi" context.</summary>
+    private static string? AclRefusal(ref CommandContext ctx, CommandDef def, CommandArgs args)
+    {
+        var session = ctx.Session;
+        return ctx.Server.Acl.Refuse(session, session.User ?? ctx.Server.Acl.Default, def, args,
+            session.Multi is not null || session.InExec ? "multi" : "toplevel");
+    }
 
     /// <summary>A command refused before it ran; inside MULTI this also dooms the transaction (EXECABORT).</summary>
     private static void Reject(ref CommandContext ctx, string error)

@@ -26,7 +26,7 @@ public sealed partial class ConfigRegistry
         // port and bind are fixed once the listener is up (Redis can rebind at run time; FastNode cannot).
         Int("port", () => options.Port, v => options.Port = v, 0, 65535, immutable: true);
         Add(new ConfigSetting("bind", () => options.Bind, v => { options.Bind = v; return null; }, Immutable: true));
-        Add(new ConfigSetting("requirepass", () => options.RequirePass, v => { options.RequirePass = v; return null; }));
+        Add(new ConfigSetting("requirepass", () => options.RequirePass, v => { options.RequirePass = v; options.Acl.RequirePassChanged?.Invoke(v); return null; }));
         Int("maxclients", () => options.MaxClients, v => options.MaxClients = v, 1, UIntMax);
         Int("timeout", () => options.Timeout, v => options.Timeout = v, 0, int.MaxValue);
         Int("databases", () => options.Databases, v => options.Databases = v, 1, int.MaxValue, immutable: true);
@@ -72,6 +72,7 @@ public sealed partial class ConfigRegistry
         AddMemorySettings(options.Memory);
         AddLockSettings(options.LockReplication);
         AddMonitoringSettings(options.Monitoring);
+        AddAclSettings(options);
         Bool("appendonly", () => options.AppendOnly, v => options.AppendOnly = v);
         Choice("appendfsync", () => options.AppendFsync, v => options.AppendFsync = v, immutable: false, ["always", "everysec", "no"]);
         Add(new ConfigSetting("appenddirname", () => options.AppendDirName, v => FileNameOnly(v, out var error) ? Assign(() => options.AppendDirName = v) : error, Immutable: true));
@@ -161,6 +162,7 @@ public sealed partial class ConfigRegistry
     /// <summary>Applies a value at start-up (file, environment, command line): immutable settings are allowed here.</summary>
     public string? Load(string name, string value)
     {
+        if (name.Equals("user", StringComparison.OrdinalIgnoreCase)) return AddUserDirective(value);
         if (!_settings.TryGetValue(name, out var setting)) return $"Bad directive or wrong number of arguments: '{name}'";
         return setting.Set(value);
     }
@@ -373,7 +375,7 @@ public sealed partial class ConfigRegistry
         ("protected-mode", "yes"), ("replica-serve-stale-data", "yes"),
         ("replica-priority", "100"), ("repl-diskless-sync", "yes"), ("replica-announced", "yes"),
         ("activedefrag", "no"), ("oom-score-adj", "no"),
-        ("lua-replicate-commands", "yes"), ("acllog-max-len", "128"),
+        ("lua-replicate-commands", "yes"),
     ];
 
     /// <summary>Settings Redis only takes at start-up (CONFIG SET answers "can't set immutable config").</summary>
@@ -381,7 +383,7 @@ public sealed partial class ConfigRegistry
     [
         ("daemonize", "no"), ("logfile", ""), ("pidfile", ""),
         ("always-show-logo", "no"), ("supervised", "no"), ("unixsocket", ""), ("jemalloc-bg-thread", "yes"),
-        ("aclfile", ""), ("syslog-enabled", "no"),
+        ("syslog-enabled", "no"),
     ];
 
     /// <summary>Old names Redis 7.0 still accepts for the same settings.</summary>

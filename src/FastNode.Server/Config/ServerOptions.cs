@@ -36,6 +36,7 @@ public sealed class ServerOptions
 
     /// <summary>The slow log, latency and metrics endpoint settings (Monitoring/MonitoringOptions.cs).</summary>
     public Monitoring.MonitoringOptions Monitoring { get; } = new();
+    public Acl.AclOptions Acl { get; } = new();
     /// <summary>notify-keyspace-events, parsed: the event classes published (none unless K or E is set).</summary>
     public PubSub.KeyspaceEventClass KeyspaceEvents { get; set; }
     /// <summary>tracking-table-max-keys: most keys CLIENT TRACKING remembers (0 = no limit); past it keys are invalidated.</summary>

@@ -174,7 +174,7 @@ public sealed class CommandProcessor
         return bytes;
     }
 
-    private bool IsAuthenticated(ClientSession session) => session.Authenticated || _server.Options.RequirePass.Length == 0;
+    private bool IsAuthenticated(ClientSession session) => session.Authenticated || !_server.Acl.AuthRequired;
 
     /// <summary>
     /// CLIENT REPLY OFF / SKIP: run the command against a writer that discards its reply. The replies that still go

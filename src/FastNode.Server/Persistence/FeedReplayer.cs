@@ -23,7 +23,7 @@ public sealed class FeedReplayer
     public FeedReplayer(ServerState server, string name)
     {
         _server = server;
-        Session = new ClientSession(name, "", server.NowMs) { Authenticated = true };
+        Session = new ClientSession(name, "", server.NowMs) { Authenticated = true, AclExempt = true };
         _reader = new CommandReader(server.Limits) { Authenticated = true };
     }
 

@@ -55,6 +55,10 @@ public sealed partial class ClientSession
     /// <summary>2 or 3, as negotiated by HELLO.</summary>
     public int Protocol = 2;
     public bool Authenticated;
+    /// <summary>The ACL user this connection runs as (AUTH/HELLO); null = the "default" user.</summary>
+    public Acl.AclUser? User;
+    /// <summary>Internal clients (AOF loading, the primary's stream) run without ACL checks, as Redis's user-less clients.</summary>
+    public bool AclExempt;
     public string? Name;
     public string? LibraryName;
     public string? LibraryVersion;

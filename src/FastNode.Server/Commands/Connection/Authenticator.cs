@@ -1,25 +1,27 @@
-using System.Security.Cryptography;
-using System.Text;
-
 namespace FastNode.Server.Commands.Connection;
 
 /// <summary>
-/// Password checks for AUTH and HELLO AUTH. FastNode has one user, "default", whose password is `requirepass`;
-/// with no requirepass the user is "nopass" and any password is accepted for it (Redis's behaviour).
+/// AUTH's and HELLO AUTH's door to the user directory (Acl/UserDirectory.cs): usernames are case-sensitive, the
+/// password is compared as a SHA-256 hash in constant time, and a failure is recorded in ACL LOG, as in Redis.
 /// </summary>
 public static class Authenticator
 {
     public static ReadOnlySpan<byte> DefaultUser => "default"u8;
 
-    /// <summary>Usernames are case-sensitive in Redis; the password compare takes the same time whatever matches.</summary>
-    public static bool IsValid(ServerState server, ReadOnlySpan<byte> user, ReadOnlySpan<byte> password)
+    /// <summary>Authenticates the connection as <paramref name="user"/>; false (and logged) when refused.</summary>
+    public static bool TryAuthenticate(ref CommandContext ctx, ReadOnlySpan<byte> user, ReadOnlySpan<byte> password)
     {
-        if (!user.SequenceEqual(DefaultUser)) return false;
-        string required = server.Options.RequirePass;
-        if (required.Length == 0) return true;
-        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(required), password);
+        var acl = ctx.Server.Acl;
+        if (acl.Authenticate(user, password) is not { } authenticated)
+        {
+            acl.LogAuthFailure(ctx.Session, ctx.Command, user);
+            return false;
+        }
+        ctx.Session.User = authenticated;
+        ctx.Session.Authenticated = true;
+        return true;
     }
 
     public static bool IsAuthenticated(ref CommandContext ctx) =>
-        ctx.Session.Authenticated || ctx.Server.Options.RequirePass.Length == 0;
+        ctx.Session.Authenticated || !ctx.Server.Acl.AuthRequired;
 }

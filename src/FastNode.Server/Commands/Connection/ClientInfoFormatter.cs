@@ -64,10 +64,10 @@ public static class ClientInfoFormatter
     }
 
     /// <summary>
-    /// ACL hook: the name of the user the client is authenticated as (CLIENT LIST user=). Until ACL users exist every
-    /// client is "default"; the ACL work returns the session's user here.
+    /// The name of the ACL user the client is authenticated as (CLIENT LIST user=); a session that never
+    /// authenticated is the default user's.
     /// </summary>
-    private static string UserName(ClientSession client) => "default";
+    private static string UserName(ClientSession client) => client.User?.Name ?? "default";
 
     /// <summary>Redis's argv-mem: the bytes of the arguments (the command name included).</summary>
     private static long ArgumentBytes(CommandArgs args)

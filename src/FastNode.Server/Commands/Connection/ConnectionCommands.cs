@@ -79,12 +79,11 @@ public static class ConnectionCommands
 
         if (auth > 0)
         {
-            if (!Authenticator.IsValid(ctx.Server, args[auth], args[auth + 1]))
+            if (!Authenticator.TryAuthenticate(ref ctx, args[auth], args[auth + 1]))
             {
                 ctx.Writer.WriteError(RespErrors.WrongPass);
                 return;
             }
-            ctx.Session.Authenticated = true;
         }
         else if (!Authenticator.IsAuthenticated(ref ctx))
         {
@@ -131,18 +130,17 @@ public static class ConnectionCommands
             ctx.Writer.WriteError(RespErrors.Syntax);
             return;
         }
-        if (args.Count == 2 && ctx.Server.Options.RequirePass.Length == 0)
+        if (args.Count == 2 && ctx.Server.Acl.Default.State.NoPass)
         {
             ctx.Writer.WriteError(RespErrors.AuthNotConfigured);
             return;
         }
         var user = args.Count == 3 ? args[1] : Authenticator.DefaultUser;
-        if (!Authenticator.IsValid(ctx.Server, user, args[args.Count - 1]))
+        if (!Authenticator.TryAuthenticate(ref ctx, user, args[args.Count - 1]))
         {
             ctx.Writer.WriteError(RespErrors.WrongPass);
             return;
         }
-        ctx.Session.Authenticated = true;
         ctx.Writer.WriteRaw(RespReplies.Ok);
     }
 
@@ -171,6 +169,7 @@ public static class ConnectionCommands
         session.Protocol = 2;
         ctx.Writer.Resp3 = false;
         session.Authenticated = false;
+        session.User = null;
         session.Name = null;
         session.ReplyMode = Sessions.ReplyMode.On;
         ctx.Writer.WriteRaw(RespReplies.Reset);

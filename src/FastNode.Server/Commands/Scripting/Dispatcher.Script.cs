@@ -24,6 +24,11 @@ public static partial class Dispatcher
         }
         if (def.Arity > 0 ? args.Count != def.Arity : args.Count < -def.Arity) return "ERR Wrong number of args calling Redis command from script";
         if ((def.Flags & CommandFlags.NoScript) != 0) return "ERR This Redis command is not allowed from script";
+        if (!ctx.Session.AclExempt && (ctx.Session.User ?? ctx.Server.Acl.Default).State is { Unrestricted: false }
+            && ScriptAclRefusal(ref ctx, def, args) is { } aclError)
+        {
+            return aclError;
+        }
         bool write = (def.Flags & CommandFlags.Write) != 0;
         if (write && script.ReadOnly) return "ERR Write commands are not allowed from read-only scripts.";
         if (ctx.Server.Cluster is { } cluster && ScriptSlots.Check(cluster, ctx.Session, def, args, script) is { } clusterError) return clusterError;
@@ -58,5 +63,21 @@ public static partial class Dispatcher
             if (ctx.Server.Tracking.Active && ctx.Writer.Errors == errorsBefore) ctx.Server.Tracking.InvalidateKeys(def, args, ctx.Session);
         }
         return null;
+    }
+
+    /// <summary>Redis's scriptVerifyACL: refused calls are logged with the "lua" context and answered in its words.</summary>
+    private static string? ScriptAclRefusal(ref CommandContext ctx, CommandDef def, CommandArgs args)
+    {
+        var acl = ctx.Server.Acl;
+        var user = ctx.Session.User ?? acl.Default;
+        var denial = FastNode.Server.Acl.UserDirectory.Evaluate(user.State, def, args, out int index);
+        if (denial == FastNode.Server.Acl.AclDenial.None) return null;
+        acl.LogDenial(ctx.Session, user, def, args, denial, index, "lua");
+        return denial switch
+        {
+            FastNode.Server.Acl.AclDenial.Key => "ERR The user executing the script can't access at least one of the keys mentioned in the command arguments",
+            FastNode.Server.Acl.AclDenial.Channel => "ERR The user executing the script can't publish to the channel mentioned in the command",
+            _ => "ERR The user executing the script can't run this command or subcommand",
+        };
     }
 }

@@ -30,6 +30,9 @@ internal struct SortOptions
         options.LimitCount = -1;
         var args = ctx.Args;
         bool cluster = ctx.Server.Cluster is not null;
+        // Redis 7.0: BY and GET patterns name keys the ACL check cannot see, so they need full key access.
+        bool fullKeyAccess = FastNode.Server.Acl.UserDirectory.HasFullKeyAccess(
+            ctx.Session.AclExempt ? null : ctx.Session.User ?? ctx.Server.Acl.Default, ctx.Command);
         for (int j = 2; j < args.Count; j++)
         {
             int left = args.Count - j - 1;
@@ -56,12 +59,22 @@ internal struct SortOptions
                     ctx.Writer.WriteError("ERR BY option of SORT denied in Cluster mode."u8);
                     return false;
                 }
+                else if (!fullKeyAccess)
+                {
+                    ctx.Writer.WriteError("ERR BY option of SORT denied due to insufficient ACL permissions."u8);
+                    return false;
+                }
             }
             else if (Ascii.EqualsIgnoreCase(arg, "GET"u8) && left >= 1)
             {
                 if (cluster)
                 {
                     ctx.Writer.WriteError("ERR GET option of SORT denied in Cluster mode."u8);
+                    return false;
+                }
+                if (!fullKeyAccess)
+                {
+                    ctx.Writer.WriteError("ERR GET option of SORT denied due to insufficient ACL permissions."u8);
                     return false;
                 }
                 gets.Add(++j);
