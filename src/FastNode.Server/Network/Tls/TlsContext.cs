@@ -38,7 +38,19 @@ public sealed class TlsContext
             CipherSuitesPolicy = ciphers,
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
         };
+        PeerServerOptions = new SslServerAuthenticationOptions
+        {
+            ServerCertificateContext = server,
+            ClientCertificateRequired = true,
+            RemoteCertificateValidationCallback = ValidateServer,
+            EnabledSslProtocols = protocols,
+            CipherSuitesPolicy = ciphers,
+            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+        };
     }
+
+    /// <summary>For accepted cluster bus links: the peer node must present a trusted certificate (Redis: always, on the bus).</summary>
+    public SslServerAuthenticationOptions PeerServerOptions { get; }
 
     public SslStreamCertificateContext ServerCertificate { get; }
 
