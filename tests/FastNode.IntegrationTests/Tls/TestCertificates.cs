@@ -22,6 +22,10 @@ public sealed class TestCertificates
     /// <summary>A second server certificate from the same CA with another subject (CN=fastnode-renewed), for reload tests.</summary>
     public string RenewedCert => Path.Combine(Dir, "renewed.crt");
     public string RenewedKey => Path.Combine(Dir, "renewed.key");
+    /// <summary>The server key again, encrypted (PKCS#8) with <see cref="KeyPassword"/>.</summary>
+    public string EncryptedServerKey => Path.Combine(Dir, "server-encrypted.key");
+    public const string KeyPassword = "s3cret-pass";
+
     /// <summary>A client certificate signed by a CA nobody trusts.</summary>
     public string StrangerCert => Path.Combine(Dir, "stranger.crt");
     public string StrangerKey => Path.Combine(Dir, "stranger.key");
@@ -39,6 +43,12 @@ public sealed class TestCertificates
         certs.Ca = ca;
         File.WriteAllText(certs.CaFile, ca.ExportCertificatePem());
         Issue(ca, caKey, "CN=localhost", server: true, certs.ServerCert, certs.ServerKey);
+        using (var serverKey = RSA.Create())
+        {
+            serverKey.ImportFromPem(File.ReadAllText(certs.ServerKey));
+            File.WriteAllText(certs.EncryptedServerKey, serverKey.ExportEncryptedPkcs8PrivateKeyPem(KeyPassword,
+                new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, 100_000)));
+        }
         Issue(ca, caKey, "CN=fastnode-renewed", server: true, certs.RenewedCert, certs.RenewedKey);
         Issue(ca, caKey, "CN=fastnode-client", server: false, certs.ClientCert, certs.ClientKey);
         using var strangerKey = RSA.Create(2048);

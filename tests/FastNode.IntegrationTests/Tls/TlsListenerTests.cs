@@ -170,6 +170,21 @@ public sealed class TlsListenerTests
     }
 
     [Test]
+    public async Task AnEncryptedKeyLoadsWithTlsKeyFilePassAndIsRefusedWithoutIt()
+    {
+        await using var server = Start("optional", o =>
+        {
+            o.Tls.KeyFile = _certs.EncryptedServerKey;
+            o.Tls.KeyFilePass = TestCertificates.KeyPassword;
+        });
+        using (var client = TlsClient.Connect(server.Host.TlsPort, _certs)) Assert.That(client.Call("PING"), Is.EqualTo("+PONG\r\n"));
+        using var admin = server.ConnectRaw();
+        Assert.That(admin.Call("CONFIG", "SET", "tls-key-file-pass", "wrong"), Does.Contain("Unable to update TLS configuration"));
+        Assert.That(admin.Call("CONFIG", "GET", "tls-key-file-pass"), Does.Contain(TestCertificates.KeyPassword));
+        using (var client = TlsClient.Connect(server.Host.TlsPort, _certs)) Assert.That(client.Call("PING"), Is.EqualTo("+PONG\r\n"));
+    }
+
+    [Test]
     public async Task ConfigSetTlsPortMovesTheListener()
     {
         await using var server = Start("optional");
