@@ -83,6 +83,28 @@ public sealed class TlsListenerTests
     }
 
     [Test]
+    public async Task ACaDirectoryIsReadAndAMissingCaFileIsRefused()
+    {
+        string caDir = Path.Combine(_dir, "cadir");
+        Directory.CreateDirectory(caDir);
+        File.Copy(_certs.CaFile, Path.Combine(caDir, "ca.pem"), overwrite: true);
+        File.WriteAllText(Path.Combine(caDir, "README"), "not a certificate");
+        await using var server = Start("yes", o =>
+        {
+            o.Tls.CaCertFile = "";
+            o.Tls.CaCertDir = caDir;
+        });
+        using (var client = TlsClient.Connect(server.Host.TlsPort, _certs, _certs.ClientCertificate()))
+            Assert.That(client.Call("PING"), Is.EqualTo("+PONG\r\n"));
+        using var admin = server.ConnectRaw();
+        Assert.That(admin.Call("CONFIG", "SET", "tls-ca-cert-file", Path.Combine(_dir, "missing-ca.crt")),
+            Is.EqualTo("-ERR CONFIG SET failed (possibly related to argument 'tls-ca-cert-file') - Unable to update TLS configuration. Check server logs.\r\n"));
+        Assert.That(admin.Call("CONFIG", "GET", "tls-ca-cert-file"), Is.EqualTo("*2\r\n$16\r\ntls-ca-cert-file\r\n$0\r\n\r\n"));
+        using (var client = TlsClient.Connect(server.Host.TlsPort, _certs, _certs.ClientCertificate()))
+            Assert.That(client.Call("PING"), Is.EqualTo("+PONG\r\n"));
+    }
+
+    [Test]
     public async Task AuthClientsNoNeedsNoCaAtAll()
     {
         await using var server = Start("no", o => o.Tls.CaCertFile = "");
