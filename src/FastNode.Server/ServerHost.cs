@@ -31,10 +31,15 @@ public sealed class ServerHost : IAsyncDisposable
     /// <summary>The bound TCP port.</summary>
     public int Port => State.BoundPort;
 
+    /// <summary>The bound TLS port (0 while tls-port is 0).</summary>
+    public int TlsPort => State.Tls.BoundPort;
+
     /// <summary>Binds every address (throws SocketException if the port is taken) without accepting yet.</summary>
     public void Bind()
     {
         if (_bound) return;
+        // TLS first: a missing or bad certificate stops start-up before any port is bound (Network.Tls.TlsConfigException).
+        State.Tls.Configure();
         Listener.Bind();
         _bound = true;
         // Cluster mode: nodes.conf is read (a corrupt one throws ClusterConfigException) and the bus port bound now,

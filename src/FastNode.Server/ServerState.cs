@@ -30,6 +30,7 @@ public sealed class ServerState
         Time = time ?? TimeProvider.System;
         Monitoring = new Monitoring.ServerMonitoring(options.Monitoring);
         Loggers = loggers ?? NullLoggerFactory.Instance;
+        Tls = new Network.Tls.TlsState(options.Tls, Loggers);
         PubSub = new FastNode.Server.PubSub.PubSubRegistry(options.OutputBufferLimits);
         Notifier = new FastNode.Server.PubSub.KeyspaceNotifier(options, PubSub);
         Tracking = new FastNode.Server.Tracking.Tracker(Clients, options.OutputBufferLimits, options);
@@ -59,6 +60,8 @@ public sealed class ServerState
     /// <summary>used_memory, maxmemory and eviction (Memory/MemoryManager.cs).</summary>
     public FastNode.Server.Memory.MemoryManager Memory { get; }
     public ConfigRegistry Config { get; }
+    /// <summary>The TLS certificate in use and its reload on CONFIG SET (docs/tls.md).</summary>
+    public Network.Tls.TlsState Tls { get; }
     public TimeProvider Time { get; }
     public ILoggerFactory Loggers { get; }
     public Transactions.WatchRegistry Watches { get; } = new();

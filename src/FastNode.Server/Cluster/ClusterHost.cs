@@ -56,8 +56,9 @@ public sealed partial class ClusterHost : IDisposable
         _clusterOptions = clusterOptions;
         var codec = new BusFrameCodec(BusFrameCodec.ClusterIdOf(clusterOptions.ClusterName), clusterOptions.Secret, clusterOptions.Limits);
         var bindAddress = BindAddress(options.Bind);
-        int busPort = options.ClusterPort != 0 ? options.ClusterPort : server.BoundPort + 10000;
-        _transport = new TcpBusTransport(bindAddress, busPort, codec, _log);
+        int busPort = options.ClusterPort != 0 ? options.ClusterPort : DefaultBusPort(server);
+        _tls = server.Tls;
+        _transport = new TcpBusTransport(bindAddress, busPort, codec, _log, server.Tls, options.Tls);
         _boundIp = bindAddress.Equals(IPAddress.Any) ? "127.0.0.1" : bindAddress.ToString();
         _boundPort = server.BoundPort;
         var address = Announced(options);

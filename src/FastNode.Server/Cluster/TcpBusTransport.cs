@@ -18,7 +18,7 @@ namespace FastNode.Server.Cluster;
 /// 1. No replay protection for authenticated frames (a per-link nonce is future work).
 /// 2. No reuse of an inbound link for sending: each side connects to the other's bus port.
 /// </summary>
-public sealed class TcpBusTransport : IClusterTransport, IDisposable
+public sealed partial class TcpBusTransport : IClusterTransport, IDisposable
 {
     private const int QueueCapacity = 1024;
     private const int ConnectTimeoutMs = 2000;
@@ -35,10 +35,17 @@ public sealed class TcpBusTransport : IClusterTransport, IDisposable
     private readonly ILogger _log;
     private long _lastRejectLogMs;
 
-    public TcpBusTransport(IPAddress address, int port, BusFrameCodec codec, ILogger log)
+    private readonly Network.Tls.TlsState? _tls;
+    private readonly Network.Tls.TlsOptions? _tlsOptions;
+
+    /// <param name="tls">With tls-cluster yes (read per link), links are TLS both ways (TcpBusTransport.Tls.cs).</param>
+    public TcpBusTransport(IPAddress address, int port, BusFrameCodec codec, ILogger log,
+        Network.Tls.TlsState? tls = null, Network.Tls.TlsOptions? tlsOptions = null)
     {
         _codec = codec;
         _log = log;
+        _tls = tls;
+        _tlsOptions = tlsOptions;
         _listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         _listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         _listener.Bind(new IPEndPoint(address, port));
@@ -110,6 +117,7 @@ public sealed class TcpBusTransport : IClusterTransport, IDisposable
                         timeout.CancelAfter(ConnectTimeoutMs);
                         await socket.ConnectAsync(to.Ip, to.Port, timeout.Token).ConfigureAwait(false);
                     }
+                    await using var secure = await OpenTlsAsync(socket, to.Ip, ct).ConfigureAwait(false);
                     Interlocked.Exchange(ref link.ConnectedUnixMs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
                     // Whatever is queued goes out in one send (pub/sub traffic can queue thousands of small frames).
                     var batch = new List<ArraySegment<byte>>(64);
@@ -122,7 +130,8 @@ public sealed class TcpBusTransport : IClusterTransport, IDisposable
                             batch.Add(frame);
                             bytes += frame.Length;
                         }
-                        if (batch.Count > 0) await socket.SendAsync(batch, SocketFlags.None).WaitAsync(ct).ConfigureAwait(false);
+                        if (batch.Count > 0 && secure is not null) await WriteAsync(secure, batch, bytes, ct).ConfigureAwait(false);
+                        else if (batch.Count > 0) await socket.SendAsync(batch, SocketFlags.None).WaitAsync(ct).ConfigureAwait(false);
                         Interlocked.Add(ref link.PendingBytes, -bytes);
                     }
                 }
@@ -166,12 +175,14 @@ public sealed class TcpBusTransport : IClusterTransport, IDisposable
     {
         var ct = _stopping.Token;
         client.NoDelay = true;
-        using var stream = new BufferedStream(new NetworkStream(client, ownsSocket: true), FirstReadBytes);
+        Stream inner = new NetworkStream(client, ownsSocket: true);
         var prefix = new byte[8];
         var link = new InboundLink(client);
         _inbound.TryAdd(link, 0);
         try
         {
+            inner = await AcceptTlsAsync(inner, ct).ConfigureAwait(false);
+            using var stream = new BufferedStream(inner, FirstReadBytes);
             while (!ct.IsCancellationRequested)
             {
                 await stream.ReadExactlyAsync(prefix, ct).ConfigureAwait(false);
@@ -194,12 +205,14 @@ public sealed class TcpBusTransport : IClusterTransport, IDisposable
                 FrameReceived?.Invoke(frame, link);
             }
         }
-        catch (Exception ex) when (ex is SocketException or OperationCanceledException or IOException or ObjectDisposedException or EndOfStreamException)
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException or IOException or ObjectDisposedException or EndOfStreamException
+            or System.Security.Authentication.AuthenticationException)
         {
         }
         finally
         {
             _inbound.TryRemove(link, out _);
+            await inner.DisposeAsync().ConfigureAwait(false);
         }
     }
 

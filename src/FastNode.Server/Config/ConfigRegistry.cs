@@ -73,6 +73,7 @@ public sealed partial class ConfigRegistry
         AddLockSettings(options.LockReplication);
         AddMonitoringSettings(options.Monitoring);
         AddAclSettings(options);
+        AddTlsSettings(options.Tls);
         Bool("appendonly", () => options.AppendOnly, v => options.AppendOnly = v);
         Choice("appendfsync", () => options.AppendFsync, v => options.AppendFsync = v, immutable: false, ["always", "everysec", "no"]);
         Add(new ConfigSetting("appenddirname", () => options.AppendDirName, v => FileNameOnly(v, out var error) ? Assign(() => options.AppendDirName = v) : error, Immutable: true));
@@ -200,6 +201,28 @@ public sealed partial class ConfigRegistry
                 for (int j = i - 1; j >= 0; j--) targets[j].Set(previous[j]);
                 return Failed(pairs[i].Key.ToLowerInvariant(), error);
             }
+        }
+        return ApplyAll(pairs, targets, previous);
+    }
+
+    /// <summary>
+    /// Runs each distinct apply function of the settings just set, once. When one refuses, every value is put back
+    /// and the apply functions that already ran run again on the old values.
+    /// </summary>
+    private static string? ApplyAll(IReadOnlyList<KeyValuePair<string, string>> pairs, ConfigSetting[] targets, string[] previous)
+    {
+        var ran = new List<Func<string?>>();
+        for (int i = 0; i < targets.Length; i++)
+        {
+            if (targets[i].Apply is not { } apply || ran.Contains(apply)) continue;
+            if (apply() is { } error)
+            {
+                for (int j = targets.Length - 1; j >= 0; j--) targets[j].Set(previous[j]);
+                foreach (var again in ran) again();
+                apply();
+                return Failed(pairs[i].Key.ToLowerInvariant(), error);
+            }
+            ran.Add(apply);
         }
         return null;
     }

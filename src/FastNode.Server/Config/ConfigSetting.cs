@@ -8,4 +8,10 @@ namespace FastNode.Server.Config;
 public sealed record ConfigSetting(string Name, Func<string> Get, Func<string, string?> Set, bool Immutable = false)
 {
     public bool Protected { get; init; }
+
+    /// <summary>
+    /// Redis's apply function: run once after every value of a CONFIG SET is in place (settings sharing it are applied
+    /// together); returns null or the reason the whole CONFIG SET is refused and undone.
+    /// </summary>
+    public Func<string?>? Apply { get; init; }
 }

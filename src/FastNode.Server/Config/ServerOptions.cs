@@ -37,6 +37,8 @@ public sealed class ServerOptions
     /// <summary>The slow log, latency and metrics endpoint settings (Monitoring/MonitoringOptions.cs).</summary>
     public Monitoring.MonitoringOptions Monitoring { get; } = new();
     public Acl.AclOptions Acl { get; } = new();
+    /// <summary>The tls-* settings (Network/Tls/TlsOptions.cs, docs/tls.md).</summary>
+    public Network.Tls.TlsOptions Tls { get; } = new();
     /// <summary>notify-keyspace-events, parsed: the event classes published (none unless K or E is set).</summary>
     public PubSub.KeyspaceEventClass KeyspaceEvents { get; set; }
     /// <summary>tracking-table-max-keys: most keys CLIENT TRACKING remembers (0 = no limit); past it keys are invalidated.</summary>
@@ -173,7 +175,7 @@ public sealed class ServerOptions
     public string ClusterBusSecret { get; set; } = "";
     /// <summary>cluster-announce-hostname: a hostname other nodes and clients are told (start-up only in FastNode).</summary>
     public string ClusterAnnounceHostname { get; set; } = "";
-    /// <summary>cluster-announce-tls-port: accepted and reported (FastNode has no TLS listener).</summary>
+    /// <summary>cluster-announce-tls-port: the TLS port other nodes and clients are told (0 = tls-port).</summary>
     public int ClusterAnnounceTlsPort { get; set; }
     /// <summary>cluster-preferred-endpoint-type: what MOVED and CLUSTER SLOTS/SHARDS name a node by: ip, hostname or unknown-endpoint.</summary>
     public string ClusterPreferredEndpointType { get; set; } = "ip";

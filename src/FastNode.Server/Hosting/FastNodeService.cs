@@ -20,6 +20,7 @@ public sealed class FastNodeService(ServerHost server, ILoggerFactory loggers) :
             options.UsesEpoll ? options.IoThreads : Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT"),
             options.UsesEpoll ? "epoll" : "socket");
         foreach (var endPoint in server.Listener.EndPoints) _log.LogInformation("Ready to accept connections on {EndPoint}", endPoint);
+        foreach (var endPoint in server.Listener.TlsEndPoints) _log.LogInformation("Ready to accept TLS connections on {EndPoint}", endPoint);
         return Task.CompletedTask;
     }
 

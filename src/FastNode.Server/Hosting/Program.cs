@@ -93,6 +93,13 @@ public static class Program
             Console.Error.WriteLine($"Could not serve metrics on port {options.Monitoring.MetricsPort}: {ex.Message}");
             return 1;
         }
+        catch (Network.Tls.TlsConfigException ex)
+        {
+            // Redis's two lines: what is wrong, then that TLS could not be configured.
+            Console.Error.WriteLine(ex.Message);
+            Console.Error.WriteLine("Failed to configure TLS. Check logs for more info.");
+            return 1;
+        }
         catch (FastNode.Server.Cluster.ClusterConfigException ex)
         {
             Console.Error.WriteLine($"Unrecoverable error: corrupted cluster config file {ex.Message}");

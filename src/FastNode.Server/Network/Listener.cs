@@ -11,7 +11,7 @@ namespace FastNode.Server.Network;
 /// <see cref="Connection"/>.
 /// Bind is separate from Run so that a port already in use is reported before the host starts.
 /// </summary>
-public sealed class Listener : IAsyncDisposable
+public sealed partial class Listener : IAsyncDisposable
 {
     private readonly ServerState _server;
     private readonly ILogger _log;
@@ -39,7 +39,14 @@ public sealed class Listener : IAsyncDisposable
     /// <summary>Binds every address in the `bind` setting. Throws SocketException (e.g. AddressAlreadyInUse).</summary>
     public void Bind()
     {
-        int port = _server.Options.Port;
+        _server.BoundPort = BindAll(_server.Options.Port, _sockets);
+        // tls-port: a TLS listener on the same addresses (Listener.Tls.cs).
+        BindTls();
+    }
+
+    /// <summary>Binds <paramref name="port"/> on every address of `bind` into <paramref name="sockets"/>; returns the port bound.</summary>
+    private int BindAll(int port, List<Socket> sockets)
+    {
         foreach (var text in _server.Options.Bind.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
             // Redis marks optional addresses with a leading '-': skip them if they cannot be bound.
@@ -60,12 +67,14 @@ public sealed class Listener : IAsyncDisposable
             catch
             {
                 socket.Dispose();
+                foreach (var bound in sockets) bound.Dispose();
+                sockets.Clear();
                 throw;
             }
-            _sockets.Add(socket);
+            sockets.Add(socket);
             port = ((IPEndPoint)socket.LocalEndPoint!).Port;  // port 0: every address shares the one picked first
         }
-        _server.BoundPort = port;
+        return port;
     }
 
     private static IPAddress ParseAddress(string text) => text switch
@@ -77,10 +86,11 @@ public sealed class Listener : IAsyncDisposable
 
     public void Start()
     {
-        foreach (var socket in _sockets) _acceptLoops.Add(AcceptLoopAsync(socket));
+        foreach (var socket in _sockets) _acceptLoops.Add(AcceptLoopAsync(socket, tls: false));
+        StartTls();
     }
 
-    private async Task AcceptLoopAsync(Socket listenSocket)
+    private async Task AcceptLoopAsync(Socket listenSocket, bool tls)
     {
         while (!_stopping.IsCancellationRequested)
         {
@@ -96,11 +106,23 @@ public sealed class Listener : IAsyncDisposable
                 _log.LogWarning("accept failed: {Error}", ex.SocketErrorCode);
                 continue;
             }
-            Accept(client);
+            if (tls) _ = AcceptTlsAsync(client);
+            else Accept(client);
         }
     }
 
     private void Accept(Socket client)
+    {
+        if (!Admit(client)) return;
+        var session = new ClientSession(client.RemoteEndPoint?.ToString() ?? "?", client.LocalEndPoint?.ToString() ?? "?", _server.NowMs);
+        IConnectionTransport pump = _server.Options.UsesEpoll
+            ? new Epoll.EpollTransport(client, Epoll.EpollLoop.Next(_server.Options.IoThreads), session)
+            : new SocketPump(client, session);
+        Serve(pump, session);
+    }
+
+    /// <summary>Counts the connection and applies maxclients and tcp-keepalive; false when it was turned away (and closed).</summary>
+    private bool Admit(Socket client)
     {
         client.NoDelay = true;
         Interlocked.Increment(ref _server.Stats.ConnectionsReceived);
@@ -108,18 +130,19 @@ public sealed class Listener : IAsyncDisposable
         {
             Interlocked.Increment(ref _server.Stats.RejectedConnections);
             Reject(client);
-            return;
+            return false;
         }
         if (_server.Options.TcpKeepAlive > 0)
         {
             client.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
             client.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, _server.Options.TcpKeepAlive);
         }
+        return true;
+    }
 
-        var session = new ClientSession(client.RemoteEndPoint?.ToString() ?? "?", client.LocalEndPoint?.ToString() ?? "?", _server.NowMs);
-        IConnectionTransport pump = _server.Options.UsesEpoll
-            ? new Epoll.EpollTransport(client, Epoll.EpollLoop.Next(_server.Options.IoThreads), session)
-            : new SocketPump(client, session);
+    /// <summary>Runs the client's command loop over its transport until it leaves.</summary>
+    private void Serve(IConnectionTransport pump, ClientSession session)
+    {
         var connection = new Connection(pump.Input, pump.Output, _server, session, _log, pump.Close, pump.Wake);
         // Register before starting: a connection that ends synchronously removes itself in RunConnectionAsync's
         // finally, which must not run before the entry exists (it would leak one entry per such client).
@@ -172,6 +195,7 @@ public sealed class Listener : IAsyncDisposable
     {
         _stopping.Cancel();
         foreach (var socket in _sockets) socket.Dispose();
+        StopTls();
         await Task.WhenAll(_acceptLoops).ConfigureAwait(false);
         foreach (var connection in _connections.Keys) connection.Abort(Network.DisconnectReason.ServerShutdown);
         var all = Task.WhenAll(_connections.Values);

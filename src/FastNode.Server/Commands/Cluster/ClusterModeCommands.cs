@@ -122,8 +122,8 @@ public static class ClusterModeCommands
             w.WriteBulkString("nodes"u8);
             var replicas = ReplicasOf(snapshot, primary.Id, skipFailed: false);
             w.WriteArrayHeader(1 + replicas.Count);
-            WriteShardNode(ref w, primary, offsets.GetValueOrDefault(primary.Id), cluster.PreferredEndpointType);
-            foreach (var replica in replicas) WriteShardNode(ref w, replica, offsets.GetValueOrDefault(replica.Id), cluster.PreferredEndpointType);
+            WriteShardNode(ref w, primary, offsets.GetValueOrDefault(primary.Id), cluster);
+            foreach (var replica in replicas) WriteShardNode(ref w, replica, offsets.GetValueOrDefault(replica.Id), cluster);
         }
     }
 
@@ -433,15 +433,28 @@ public static class ClusterModeCommands
     }
 
     // CLUSTER SHARDS node, with Redis 7.0's health: failed, loading (a replica at offset 0), online.
-    private static void WriteShardNode(ref RespWriter w, ClusterNodeView node, long offset, string endpointType)
+    // Under tls-cluster the announced port is the TLS port ("tls-port"); "port" is the plaintext one, known for this
+    // node only (the bus does not carry other nodes' plaintext ports).
+    private static void WriteShardNode(ref RespWriter w, ClusterNodeView node, long offset, FastNode.Server.Cluster.ClusterHost cluster)
     {
+        string endpointType = cluster.PreferredEndpointType;
         var address = node.Config.Address;
         bool hostname = address.Hostname.Length > 0;
-        w.WriteMapHeader(hostname ? 8 : 7);
+        bool tls = cluster.TlsCluster;
+        int plainPort = !tls ? address.Port : node.Id == cluster.View.MyId ? cluster.PlainPort : 0;
+        w.WriteMapHeader((hostname ? 8 : 7) + (tls ? 1 : 0) - (plainPort == 0 ? 1 : 0));
         w.WriteBulkString("id"u8);
         w.WriteBulkString(node.Id.ToString());
-        w.WriteBulkString("port"u8);
-        w.WriteInteger(address.Port);
+        if (plainPort != 0)
+        {
+            w.WriteBulkString("port"u8);
+            w.WriteInteger(plainPort);
+        }
+        if (tls)
+        {
+            w.WriteBulkString("tls-port"u8);
+            w.WriteInteger(address.Port);
+        }
         w.WriteBulkString("ip"u8);
         w.WriteBulkString(address.Ip);
         w.WriteBulkString("endpoint"u8);

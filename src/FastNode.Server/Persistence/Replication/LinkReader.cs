@@ -4,10 +4,10 @@ using System.Text;
 namespace FastNode.Server.Persistence.Replication;
 
 /// <summary>
-/// Buffered reads from the socket of a replica's link to its primary: reply lines during the handshake, the snapshot
+/// Buffered reads from the stream (plain or TLS) of a replica's link to its primary: reply lines during the handshake, the snapshot
 /// payload, then raw chunks of the stream. Every receive is bounded by the timeout (repl-timeout). One reader thread.
 /// </summary>
-internal sealed class LinkReader(Socket socket, TimeSpan timeout, CancellationToken stop)
+internal sealed class LinkReader(Stream stream, TimeSpan timeout, CancellationToken stop)
 {
     private readonly byte[] _buffer = new byte[64 * 1024];
     private int _start;
@@ -83,7 +83,7 @@ internal sealed class LinkReader(Socket socket, TimeSpan timeout, CancellationTo
         int n;
         try
         {
-            n = await socket.ReceiveAsync(_buffer.AsMemory(), SocketFlags.None, timer.Token).ConfigureAwait(false);
+            n = await stream.ReadAsync(_buffer.AsMemory(), timer.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!stop.IsCancellationRequested)
         {

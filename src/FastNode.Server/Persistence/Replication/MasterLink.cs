@@ -24,6 +24,7 @@ public sealed class MasterLink
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _send = new();
     private Socket? _socket;
+    private Stream? _stream;      // the socket's stream, TLS with tls-replication yes
     private Task _run = Task.CompletedTask;
     private long _lastAckMs;
     private int _streamDb;        // the database the stream selected as of the last byte passed on; kept across reconnects
@@ -114,6 +115,11 @@ public sealed class MasterLink
                 if (Session is { } session) _server.Clients.Remove(session);
                 Session = null;
                 _socket?.Dispose();
+                lock (_send)
+                {
+                    _stream?.Dispose();
+                    _stream = null;
+                }
             }
             try
             {
@@ -136,7 +142,13 @@ public sealed class MasterLink
             await socket.ConnectAsync(Host, Port, connect.Token).ConfigureAwait(false);
         }
         if (IsSelf(socket)) throw new IOException("the primary is this server itself");
-        var reader = new LinkReader(socket, timeout, _stop.Token);
+        Stream stream;
+        using (var handshake = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token))
+        {
+            handshake.CancelAfter(timeout);
+            stream = _stream = await Network.Tls.TlsDial.OpenAsync(_server.Tls, socket, Host, _server.Options.Tls.Replication, handshake.Token).ConfigureAwait(false);
+        }
+        var reader = new LinkReader(stream, timeout, _stop.Token);
 
         string reply = await CommandAsync(reader, "PING").ConfigureAwait(false);
         if (reply.StartsWith('-') && !reply.StartsWith("-NOAUTH") && !reply.StartsWith("-NOPERM") && !reply.StartsWith("-ERR operation not permitted"))
@@ -149,7 +161,9 @@ public sealed class MasterLink
                 : await CommandAsync(reader, "AUTH", options.MasterAuth).ConfigureAwait(false);
             if (reply.StartsWith('-')) throw new IOException("Unable to AUTH to MASTER: " + reply);
         }
-        int port = options.ReplicaAnnouncePort > 0 ? options.ReplicaAnnouncePort : _server.BoundPort;
+        // As Redis: with tls-replication the replica is reached on its TLS port.
+        int port = options.ReplicaAnnouncePort > 0 ? options.ReplicaAnnouncePort
+            : options.Tls.Replication && _server.Tls.BoundPort > 0 ? _server.Tls.BoundPort : _server.BoundPort;
         await CommandAsync(reader, "REPLCONF", "listening-port", port.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
         if (options.ReplicaAnnounceIp.Length > 0) await CommandAsync(reader, "REPLCONF", "ip-address", options.ReplicaAnnounceIp).ConfigureAwait(false);
         await CommandAsync(reader, "REPLCONF", "capa", "eof", "capa", "psync2").ConfigureAwait(false);
@@ -335,7 +349,7 @@ public sealed class MasterLink
         {
             Send(Encode("REPLCONF", "ACK", offset));
         }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        catch (Exception ex) when (ex is SocketException or IOException or ObjectDisposedException or NotSupportedException)
         {
         }
     }
@@ -348,7 +362,7 @@ public sealed class MasterLink
 
     private void Send(byte[] bytes)
     {
-        lock (_send) _socket?.Send(bytes);
+        lock (_send) _stream?.Write(bytes);
     }
 
     private static byte[] Encode(params string[] args)
@@ -362,5 +376,5 @@ public sealed class MasterLink
     /// <summary>A primary that is this very server (REPLICAOF its own address): the handshake would never end.</summary>
     private bool IsSelf(Socket socket) =>
         socket.RemoteEndPoint is System.Net.IPEndPoint remote && socket.LocalEndPoint is System.Net.IPEndPoint local
-        && remote.Port == _server.BoundPort && (System.Net.IPAddress.IsLoopback(remote.Address) || remote.Address.Equals(local.Address));
+        && (remote.Port == _server.BoundPort || remote.Port == _server.Tls.BoundPort) && (System.Net.IPAddress.IsLoopback(remote.Address) || remote.Address.Equals(local.Address));
 }
