@@ -157,7 +157,7 @@ public sealed partial class UserDirectory
     private string ClientInfo(ClientSession session)
     {
         var sb = new StringBuilder();
-        FastNode.Server.Commands.Connection.ClientInfoFormatter.Append(sb, session, _server.NowMs);
+        FastNode.Server.Commands.Connection.ClientInfoFormatter.Append(sb, session, _server, _server.NowMs, argvMem: 0);
         return sb.ToString().TrimEnd('\n');
     }
 

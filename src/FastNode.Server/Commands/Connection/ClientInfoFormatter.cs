@@ -24,14 +24,17 @@ namespace FastNode.Server.Commands.Connection;
 /// </summary>
 public static class ClientInfoFormatter
 {
-    public static void Append(StringBuilder sb, ClientSession client, scoped ref CommandContext ctx)
+    /// <summary>The line of <paramref name="client"/> as seen from the command in <paramref name="ctx"/>.</summary>
+    public static void Append(StringBuilder sb, ClientSession client, scoped ref CommandContext ctx) =>
+        Append(sb, client, ctx.Server, ctx.NowMs, ReferenceEquals(client, ctx.Session) ? ArgumentBytes(ctx.Args) : 0);
+
+    /// <summary>The line with a known argv-mem (ACL LOG's client-info is written outside a command's context).</summary>
+    public static void Append(StringBuilder sb, ClientSession client, ServerState server, long nowMs, long argvMem)
     {
         var inv = CultureInfo.InvariantCulture;
-        long nowMs = ctx.NowMs;
         var pubsub = client.PubSub;
         long omem = client.OutputBufferUsage();
         long piped = client.PipedOutput;
-        long argvMem = ReferenceEquals(client, ctx.Session) ? ArgumentBytes(ctx.Args) : 0;
         sb.Append("id=").Append(client.Id.ToString(inv))
           .Append(" addr=").Append(client.RemoteAddress)
           .Append(" laddr=").Append(client.LocalAddress)
@@ -39,7 +42,7 @@ public static class ClientInfoFormatter
           .Append(" name=").Append(client.Name)
           .Append(" age=").Append(Math.Max(0, (nowMs - client.CreatedAtMs) / 1000).ToString(inv))
           .Append(" idle=").Append(Math.Max(0, (nowMs - client.LastInteractionMs) / 1000).ToString(inv))
-          .Append(" flags=").Append(Flags(client, ctx.Server))
+          .Append(" flags=").Append(Flags(client, server))
           .Append(" db=").Append(client.DbIndex.ToString(inv))
           .Append(" sub=").Append((pubsub?.ChannelCount ?? 0).ToString(inv))
           .Append(" psub=").Append((pubsub?.PatternCount ?? 0).ToString(inv))
