@@ -100,8 +100,24 @@ public sealed class Tracker
     public void BeforeRead(CommandDef def, CommandArgs args, ClientSession session, ClientTracking tracking)
     {
         if (!tracking.RemembersReads) return;
-        var keys = CommandKeys.Of(def, args);
-        while (keys.MoveNext(out int index)) Table.Remember(args[index], tracking.Slot);
+        // Most reads name one key at a fixed place (GET, HGET, ...): no key walk.
+        if (def.FirstKey > 0 && def.FirstKey == def.LastKey && (def.Flags & CommandFlags.MovableKeys) == 0)
+        {
+            if (def.FirstKey < args.Count) Table.Remember(args[def.FirstKey], tracking.Slot);
+        }
+        else if (def.Name == "XREAD")
+        {
+            // Its keys follow STREAMS (not in the table's key positions; XREADGROUP is a write and, as in Redis, not a read).
+            if (Commands.Streams.StreamKeys.Locate(args, out int first, out int count))
+            {
+                for (int i = 0; i < count; i++) Table.Remember(args[first + i], tracking.Slot);
+            }
+        }
+        else
+        {
+            var keys = CommandKeys.Of(def, args);
+            while (keys.MoveNext(out int index)) Table.Remember(args[index], tracking.Slot);
+        }
         long max = options.TrackingTableMaxKeys;
         if (max > 0 && Table.Keys > max) EnforceLimit();
     }
