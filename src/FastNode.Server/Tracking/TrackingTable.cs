@@ -23,10 +23,10 @@ public sealed class TrackingTable(TrackingSlots slots)
     private long _items;
 
     /// <summary>Keys in the table (INFO tracking_total_keys).</summary>
-    public long Keys => Interlocked.Read(ref _keys);
+    public long Keys => Volatile.Read(ref _keys);
 
     /// <summary>Readers summed over every key (INFO tracking_total_items).</summary>
-    public long Items => Interlocked.Read(ref _items);
+    public long Items => Volatile.Read(ref _items);
 
     private sealed class Stripe
     {
@@ -82,7 +82,7 @@ public sealed class TrackingTable(TrackingSlots slots)
     /// </summary>
     public bool TryTake(ReadOnlySpan<byte> key, List<long> ids)
     {
-        if (Interlocked.Read(ref _keys) == 0) return false;
+        if (Volatile.Read(ref _keys) == 0) return false;
         ulong hash = KeyHasher.Hash(key);
         var stripe = StripeOf(hash);
         var taken = t_slots ??= [];
