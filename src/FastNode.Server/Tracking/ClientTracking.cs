@@ -24,33 +24,10 @@ public sealed class ClientTracking(ClientSession session)
     public bool Caching;
 
     /// <summary>
-    /// The keys this client was last recorded as tracking, two-way set-associative by their hash: while such an entry is still
-    /// live in the table, reading the key again takes no table lock (a GET of a key the client tracks costs a hash and
-    /// one compare). Starts small and doubles, up to <see cref="MaxRecentSlots"/>, when live entries keep evicting
-    /// each other (the client tracks more keys than it has slots). Owner thread only.
+    /// This client's bit in the tracked keys (<see cref="TrackingSlots"/>), for the modes that remember reads; -1 for
+    /// BCAST. Set on the owner thread when tracking turns on.
     /// </summary>
-    internal TrackedKey?[] Recent = new TrackedKey?[256];
-
-    /// <summary>Misses that displaced a live entry since the cache last grew.</summary>
-    internal int RecentConflicts;
-
-    private const int MaxRecentSlots = 1 << 14;
-
-    /// <summary>A miss displaced a live entry: past one conflict per slot, the cache doubles (keeping its live entries).</summary>
-    internal void OnConflict()
-    {
-        if (++RecentConflicts < Recent.Length || Recent.Length >= MaxRecentSlots) return;
-        RecentConflicts = 0;
-        var bigger = new TrackedKey?[Recent.Length * 2];
-        foreach (var entry in Recent)
-        {
-            if (entry is not { Live: true }) continue;
-            int first = (int)(entry.Hash & (ulong)(bigger.Length - 1)) & ~1;
-            if (bigger[first] is null) bigger[first] = entry;
-            else bigger[first + 1] ??= entry;
-        }
-        Recent = bigger;
-    }
+    internal int Slot = -1;
 
     /// <summary>BCAST prefixes, sorted bytewise as Redis's radix tree lists them ("" when BCAST was given none).</summary>
     public List<byte[]> Prefixes { get; } = [];

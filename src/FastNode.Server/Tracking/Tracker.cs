@@ -20,8 +20,20 @@ namespace FastNode.Server.Tracking;
 ///    own queue (PubSub/Subscriber), so a client's own invalidation follows the reply of the command that caused it.
 /// A client with tracking off costs its commands one null test; writes cost one volatile read while nobody tracks.
 /// </summary>
-public sealed class Tracker(ClientRegistry clients, OutputBufferLimits limits, ServerOptions options)
+public sealed class Tracker
 {
+    private readonly ClientRegistry clients;
+    private readonly OutputBufferLimits limits;
+    private readonly ServerOptions options;
+
+    public Tracker(ClientRegistry clients, OutputBufferLimits limits, ServerOptions options)
+    {
+        this.clients = clients;
+        this.limits = limits;
+        this.options = options;
+        Table = new TrackingTable(Slots);
+    }
+
     [ThreadStatic] private static List<long>? t_ids;
     [ThreadStatic] private static ArrayBufferWriter<byte>? t_payload;
 
@@ -29,7 +41,10 @@ public sealed class Tracker(ClientRegistry clients, OutputBufferLimits limits, S
     private int _trackingClients;
     private int _evictionRounds;
 
-    public TrackingTable Table { get; } = new();
+    /// <summary>Numbers for the clients whose reads are remembered (their bits in <see cref="Table"/>).</summary>
+    public TrackingSlots Slots { get; } = new();
+
+    public TrackingTable Table { get; }
     public PrefixTable Prefixes { get; } = new();
 
     /// <summary>Clients with tracking on (INFO tracking_clients).</summary>
@@ -50,6 +65,7 @@ public sealed class Tracker(ClientRegistry clients, OutputBufferLimits limits, S
         tracking.BrokenRedirect = false;
         tracking.RedirectId = redirectId;
         tracking.Flags = flags;
+        if ((flags & TrackingFlags.Bcast) == 0 && tracking.Slot < 0) tracking.Slot = Slots.Acquire(session.Id);
         if ((flags & TrackingFlags.Bcast) != 0)
         {
             if (prefixes.Count == 0) AddPrefix(tracking, []);
@@ -72,6 +88,7 @@ public sealed class Tracker(ClientRegistry clients, OutputBufferLimits limits, S
         if (session.Tracking is not { } tracking) return;
         session.Tracking = null;
         foreach (var prefix in tracking.Prefixes) Prefixes.Remove(prefix, tracking);
+        if (tracking.Slot >= 0) Slots.Release(session.Id);
         Interlocked.Decrement(ref _trackingClients);
     }
 
@@ -83,8 +100,24 @@ public sealed class Tracker(ClientRegistry clients, OutputBufferLimits limits, S
     public void BeforeRead(CommandDef def, CommandArgs args, ClientSession session, ClientTracking tracking)
     {
         if (!tracking.RemembersReads) return;
-        var keys = CommandKeys.Of(def, args);
-        while (keys.MoveNext(out int index)) Table.Add(args[index], session.Id, tracking);
+        // Most reads name one key at a fixed place (GET, HGET, ...): no key walk.
+        if (def.FirstKey > 0 && def.FirstKey == def.LastKey && (def.Flags & CommandFlags.MovableKeys) == 0)
+        {
+            if (def.FirstKey < args.Count) Table.Remember(args[def.FirstKey], tracking.Slot);
+        }
+        else if (def.Name == "XREAD")
+        {
+            // Its keys follow STREAMS (not in the table's key positions; XREADGROUP is a write and, as in Redis, not a read).
+            if (Commands.Streams.StreamKeys.Locate(args, out int first, out int count))
+            {
+                for (int i = 0; i < count; i++) Table.Remember(args[first + i], tracking.Slot);
+            }
+        }
+        else
+        {
+            var keys = CommandKeys.Of(def, args);
+            while (keys.MoveNext(out int index)) Table.Remember(args[index], tracking.Slot);
+        }
         long max = options.TrackingTableMaxKeys;
         if (max > 0 && Table.Keys > max) EnforceLimit();
     }

@@ -63,11 +63,40 @@ public sealed class ClientTrackingDifferentialTests : ProcessTestBase
         (2, ["CLIENT", "TRACKING", "on", "REDIRECT", "{1}"]), (2, ["GET", "q"]), (0, ["SET", "q", "1"]), (1, ["PENDING"]),
         (0, ["FLUSHALL"]), (0, ["PENDING"]), (1, ["PENDING"]), (2, ["CLIENT", "TRACKING", "off"]),
 
+        // Keys found by their arguments: XREAD's streams are remembered, XREADGROUP's are not (a write, as in Redis);
+        // SORT ... STORE, GEORADIUS ... STORE and GEOSEARCHSTORE invalidate their destinations. Then a client that turns
+        // tracking off and on again is still told about the key it read before.
+        (1, ["XADD", "st", "1-0", "a", "1"]), (1, ["XADD", "st2", "1-0", "a", "1"]), (1, ["XGROUP", "CREATE", "st2", "g", "0"]),
+        (1, ["RPUSH", "src", .. Numbered("", 24)]), (1, ["GEOADD", "geo", .. Numbered("geo", 24)]),
+        (0, ["CLIENT", "TRACKING", "on"]), (0, ["XREAD", "COUNT", "1", "STREAMS", "st", "0"]),
+        (0, ["XREADGROUP", "GROUP", "g", "c", "STREAMS", "st2", ">"]), (0, ["GET", "dst"]), (0, ["GET", "gdst"]), (0, ["GET", "gdst2"]),
+        (1, ["XADD", "st", "2-0", "a", "2"]), (1, ["XADD", "st2", "2-0", "a", "2"]), (0, ["PENDING"]),
+        (0, ["XREAD", "STREAMS", "st", "st2", "0", "0"]), (1, ["XADD", "st2", "3-0", "a", "3"]), (1, ["XADD", "st", "3-0", "a", "3"]), (0, ["PENDING"]),
+        (1, ["SORT", "src", "STORE", "dst"]), (1, ["GEORADIUS", "geo", "15", "37", "200", "km", "STORE", "gdst"]),
+        (1, ["GEOSEARCHSTORE", "gdst2", "geo", "FROMLONLAT", "15", "37", "BYRADIUS", "200", "km"]), (0, ["PENDING"]),
+        (0, ["LLEN", "dst"]), (0, ["CLIENT", "TRACKING", "off"]), (0, ["CLIENT", "TRACKING", "on"]), (1, ["SORT", "src", "STORE", "dst"]),
+        (0, ["PENDING"]), (0, ["LLEN", "dst"]), (1, ["DEL", "dst"]), (0, ["PENDING"]), (0, ["CLIENT", "TRACKING", "off"]),
+
         // A redirect client that goes away.
         (0, ["CLIENT", "TRACKING", "on", "REDIRECT", "{4}"]), (0, ["GET", "b"]), (4, ["QUIT"]), (1, ["SET", "b", "1"]), (0, ["PENDING"]),
         (0, ["CLIENT", "TRACKINGINFO"]), (0, ["CLIENT", "GETREDIR"]), (0, ["GET", "b"]), (0, ["CLIENT", "TRACKING", "on"]),
         (0, ["CLIENT", "TRACKINGINFO"]), (0, ["RESET"]), (0, ["CLIENT", "TRACKINGINFO"]),
     ];
+
+    /// <summary>
+    /// n arguments: "0".."n-1", or with a prefix n geo members (longitude latitude name) within 200 km of (15, 37). Counts
+    /// above any client id, which the transcript would otherwise name as a connection.
+    /// </summary>
+    private static string[] Numbered(string prefix, int n)
+    {
+        var args = new List<string>();
+        for (int i = 0; i < n; i++)
+        {
+            if (prefix.Length == 0) args.Add(i.ToString());
+            else args.AddRange([$"15.{i:D2}", $"37.{i:D2}", $"{prefix}{i}"]);
+        }
+        return [.. args];
+    }
 
     [Test]
     public void RepliesAndPushesMatchRedis()

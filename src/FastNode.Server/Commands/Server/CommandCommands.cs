@@ -120,7 +120,9 @@ public static class CommandCommands
             ctx.Writer.WriteError("ERR Invalid command specified");
             return;
         }
-        if (def.FirstKey <= 0)
+        // Commands Redis has are answered from its key specs (Keys/KeySpecs.cs); FastNode's own from the table's positions.
+        bool specified = Keys.KeySpecs.TryFind(def, out var specs);
+        if (specified ? !Keys.KeySpecs.HasKeys(specs) : def.FirstKey <= 0)
         {
             ctx.Writer.WriteError("ERR The command has no key arguments");
             return;
@@ -129,6 +131,11 @@ public static class CommandCommands
         if (def.Arity > 0 ? count != def.Arity : count < -def.Arity)
         {
             ctx.Writer.WriteError("ERR Invalid number of arguments specified for command");
+            return;
+        }
+        if (specified)
+        {
+            WriteSpecKeys(ref ctx, def, specs, withFlags);
             return;
         }
         int last = def.LastKey < 0 ? count + def.LastKey : def.LastKey;
@@ -157,6 +164,28 @@ public static class CommandCommands
             }
             ctx.Writer.WriteArrayHeader(2);
             ctx.Writer.WriteBulkString(key);
+            CommandReplies.WriteStatusSet(ref ctx.Writer, flags);
+        }
+    }
+
+    private static void WriteSpecKeys(ref CommandContext ctx, CommandDef def, Keys.KeySpec[] specs, bool withFlags)
+    {
+        var keys = Keys.KeySpecs.Find(def, specs, ctx.Args, 2);
+        if (keys.Count == 0 && (def.Flags & CommandFlags.NoMandatoryKeys) == 0)
+        {
+            ctx.Writer.WriteError("ERR Invalid arguments specified for command");
+            return;
+        }
+        ctx.Writer.WriteArrayHeader(keys.Count);
+        foreach (var (index, flags) in keys)
+        {
+            if (!withFlags)
+            {
+                ctx.Writer.WriteBulkString(ctx.Args[2 + index]);
+                continue;
+            }
+            ctx.Writer.WriteArrayHeader(2);
+            ctx.Writer.WriteBulkString(ctx.Args[2 + index]);
             CommandReplies.WriteStatusSet(ref ctx.Writer, flags);
         }
     }
