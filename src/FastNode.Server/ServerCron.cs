@@ -38,6 +38,7 @@ public sealed class ServerCron(ServerState server)
                 CheckSaveRules();
                 server.Metrics.Sample(server);
                 server.Memory.Sample();
+                server.Memory.ClientEviction.Cron();
                 EvictIfOver();
                 Memory.MemoryReclaimer.Tick(server.Options.Memory.Reclaim);
             }

@@ -33,7 +33,7 @@ public static class ClientInfoFormatter
           .Append(" qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0")
           .Append(" oll=").Append((pubsub?.QueuedCount ?? 0).ToString(inv))
           .Append(" omem=").Append(omem.ToString(inv))
-          .Append(" tot-mem=").Append(omem.ToString(inv))
+          .Append(" tot-mem=").Append(FastNode.Server.Memory.ClientMemory.Of(client).ToString(inv))
           .Append(" events=r")
           .Append(" cmd=").Append(client.LastCommand)
           .Append(" user=default redir=").Append((client.Tracking?.RedirectId ?? -1).ToString(inv))
