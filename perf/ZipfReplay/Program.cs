@@ -10,6 +10,7 @@ using System.Text;
 //
 //   ZipfReplay --port P [--keys N] [--theta 0.99] [--warmup W] [--requests R] [--value-size V] [--ttl S]
 //              [--connections C] [--pipeline D] [--seed X] [--seconds T]
+//   ZipfReplay --port P --fill N [--value-size V] [--ttl S]     (SETs key 0..N-1 once, to measure bytes per key)
 //
 // Deterministic draws: connection i draws its keys from Random(seed + i), so every server sees the same key sequence
 // per connection (the interleaving of connections is up to the scheduler). The first W GETs fill the cache and are
@@ -19,7 +20,7 @@ var options = Options.Parse(args);
 return await Replay.RunAsync(options);
 
 internal sealed record Options(int Port, long Keys, double Theta, long Warmup, long Requests, int ValueSize, int Ttl,
-    int Connections, int Pipeline, int Seed, int Seconds)
+    int Connections, int Pipeline, int Seed, int Seconds, long Fill)
 {
     public static Options Parse(string[] args)
     {
@@ -27,7 +28,7 @@ internal sealed record Options(int Port, long Keys, double Theta, long Warmup, l
         {
             ["--port"] = "6379", ["--keys"] = "10000000", ["--theta"] = "0.99", ["--warmup"] = "2000000",
             ["--requests"] = "2000000", ["--value-size"] = "32", ["--ttl"] = "86400", ["--connections"] = "4",
-            ["--pipeline"] = "16", ["--seed"] = "18", ["--seconds"] = "600",
+            ["--pipeline"] = "16", ["--seed"] = "18", ["--seconds"] = "600", ["--fill"] = "0",
         };
         for (int i = 0; i + 1 < args.Length; i += 2)
         {
@@ -38,7 +39,7 @@ internal sealed record Options(int Port, long Keys, double Theta, long Warmup, l
         return new Options(int.Parse(v["--port"], inv), long.Parse(v["--keys"], inv), double.Parse(v["--theta"], inv),
             long.Parse(v["--warmup"], inv), long.Parse(v["--requests"], inv), int.Parse(v["--value-size"], inv),
             int.Parse(v["--ttl"], inv), int.Parse(v["--connections"], inv), int.Parse(v["--pipeline"], inv),
-            int.Parse(v["--seed"], inv), int.Parse(v["--seconds"], inv));
+            int.Parse(v["--seed"], inv), int.Parse(v["--seconds"], inv), long.Parse(v["--fill"], inv));
     }
 }
 
@@ -77,6 +78,14 @@ internal static class Replay
 {
     public static async Task<int> RunAsync(Options o)
     {
+        if (o.Fill > 0)
+        {
+            using var filler = new Client(o with { Pipeline = 100 }, new Zipf(2, o.Theta), o.Seed);
+            await filler.ConnectAsync(new IPEndPoint(IPAddress.Loopback, o.Port));
+            await filler.FillAsync(o.Fill);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"filled={o.Fill}"));
+            return 0;
+        }
         var zipf = new Zipf(o.Keys, o.Theta);
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(o.Seconds));
         var clients = new Client[o.Connections];
@@ -170,6 +179,22 @@ internal sealed class Client(Options o, Zipf zipf, int seed) : IDisposable
                 BatchMicros.Add(Stopwatch.GetElapsedTime(started).TotalMicroseconds);
             }
             done += n;
+        }
+    }
+
+    /// <summary>SETs keys 0..count-1 in batches of D and checks every reply.</summary>
+    public async Task FillAsync(long count)
+    {
+        for (long first = 0; first < count; first += o.Pipeline)
+        {
+            _out.SetLength(0);
+            int n = (int)Math.Min(o.Pipeline, count - first);
+            for (int i = 0; i < n; i++) WriteSet(first + i);
+            await _socket.SendAsync(_out.GetBuffer().AsMemory(0, (int)_out.Length), SocketFlags.None);
+            for (int i = 0; i < n; i++)
+            {
+                if (await ReadReplyAsync(CancellationToken.None) != Reply.Ok) throw new InvalidDataException("a fill SET failed");
+            }
         }
     }
 
