@@ -14,7 +14,7 @@ using System.Text;
 //
 // Deterministic draws: connection i draws its keys from Random(seed + i), so every server sees the same key sequence
 // per connection (the interleaving of connections is up to the scheduler). The first W GETs fill the cache and are
-// not counted; the next R are. Every SET carries EX ttl so the volatile-* policies have the same keys to choose from
+// not counted; the next R are. Every SET carries EX ttl (none with --ttl 0) so the volatile-* policies have the same keys to choose from
 // as the allkeys-* ones. Bounded: W + R GETs, at most T seconds.
 var options = Options.Parse(args);
 return await Replay.RunAsync(options);
@@ -208,9 +208,9 @@ internal sealed class Client(Options o, Zipf zipf, int seed) : IDisposable
     {
         var k = Key(key);
         var ttl = o.Ttl.ToString(CultureInfo.InvariantCulture);
-        Write($"*5\r\n$3\r\nSET\r\n${k.Length}\r\n{k}\r\n${_value.Length}\r\n");
+        Write($"*{(o.Ttl > 0 ? 5 : 3)}\r\n$3\r\nSET\r\n${k.Length}\r\n{k}\r\n${_value.Length}\r\n");
         _out.Write(_value);
-        Write($"\r\n$2\r\nEX\r\n${ttl.Length}\r\n{ttl}\r\n");
+        Write(o.Ttl > 0 ? $"\r\n$2\r\nEX\r\n${ttl.Length}\r\n{ttl}\r\n" : "\r\n");
     }
 
     private static string Key(long rank) => "key:" + rank.ToString("D12", CultureInfo.InvariantCulture);

@@ -65,7 +65,7 @@ public sealed class ClientEviction
     {
         if (_options.MaxMemoryClients == 0) return;
         Report(client);
-        if (!_nothingEvictable && Total >= Limit()) Evict();
+        if (!_nothingEvictable && OverLimit()) Evict();
     }
 
     /// <summary>Cron: reports every client (output buffers drain, pub/sub queues fill without a batch) and evicts.</summary>
@@ -78,7 +78,14 @@ public sealed class ClientEviction
         }
         foreach (var client in _clients.All) Report(client);
         _nothingEvictable = false;
-        if (Total >= Limit()) Evict();
+        if (OverLimit()) Evict();
+    }
+
+    /// <summary>Whether a limit applies (a percentage of no maxmemory is none) and the sum reached it.</summary>
+    private bool OverLimit()
+    {
+        long limit = Limit();
+        return limit > 0 && Total >= limit;
     }
 
     /// <summary>A client left: its figure leaves the sum (ClientRegistry.Remove).</summary>
