@@ -40,6 +40,7 @@ public sealed class ServerCron(ServerState server)
                 CheckSaveRules();
                 server.Metrics.Sample(server);
                 server.Memory.Sample();
+                server.Memory.ClientEviction.Cron();
                 EvictIfOver();
                 Memory.MemoryReclaimer.Tick(server.Options.Memory.Reclaim);
             }

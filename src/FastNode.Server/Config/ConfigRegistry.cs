@@ -394,7 +394,7 @@ public sealed partial class ConfigRegistry
         ("no-appendfsync-on-rewrite", "no"), ("aof-rewrite-incremental-fsync", "yes"), ("aof-timestamp-enabled", "no"),
         ("rdb-save-incremental-fsync", "yes"), ("rdb-del-sync-files", "no"), ("rdb-key-save-delay", "0"),
         ("lazyfree-lazy-eviction", "no"), ("lazyfree-lazy-expire", "no"), ("lazyfree-lazy-server-del", "no"),
-        ("lazyfree-lazy-user-del", "no"), ("lazyfree-lazy-user-flush", "no"),
+        ("lazyfree-lazy-user-del", "no"), ("lazyfree-lazy-user-flush", "no"), ("replica-lazy-flush", "no"),
         ("protected-mode", "yes"), ("replica-serve-stale-data", "yes"),
         ("replica-priority", "100"), ("repl-diskless-sync", "yes"), ("replica-announced", "yes"),
         ("activedefrag", "no"), ("oom-score-adj", "no"),

@@ -27,9 +27,13 @@ public sealed class MemoryManager
         Dataset = dataset;
         _options = server.Options.Memory;
         StartupBytes = GC.GetTotalMemory(false);
+        ClientEviction = new ClientEviction(_options, server.Clients, server.Loggers);
         _options.Changed = ApplyAccessSettings;
         ApplyAccessSettings();
     }
+
+    /// <summary>maxmemory-clients: closes the clients with the largest buffers when all together reach the limit.</summary>
+    public ClientEviction ClientEviction { get; }
 
     /// <summary>Where all databases' shards publish the bytes their keys take.</summary>
     public MemoryCounter Dataset { get; }

@@ -20,7 +20,10 @@ public sealed class MemoryOptions
     public int LfuLogFactor { get; set; } = 10;
     /// <summary>lfu-decay-time: minutes after which an idle key's LFU counter drops by one (0 = never).</summary>
     public int LfuDecayTime { get; set; } = 1;
-    /// <summary>maxmemory-clients: bytes all normal clients' buffers may take before the largest is closed; 0 = no limit.</summary>
+    /// <summary>
+    /// maxmemory-clients: bytes all normal clients' buffers may take before the largest is closed; 0 = no limit; a
+    /// negative value -N is N percent of maxmemory (Redis keeps "10%" the same way).
+    /// </summary>
     public long MaxMemoryClients { get; set; }
     /// <summary>replica-ignore-maxmemory: a replica does not evict (its primary's DELs keep it in step).</summary>
     public bool ReplicaIgnoreMaxMemory { get; set; } = true;

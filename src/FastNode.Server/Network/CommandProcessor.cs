@@ -158,6 +158,7 @@ public sealed class CommandProcessor
         ctx.Writer.Commit();
         Session.OutputBytes += written;
         Session.OutputWritten += written;
+        _server.Memory.ClientEviction.AfterBatch(Session);
     }
 
     /// <summary>

@@ -152,6 +152,7 @@ public sealed class Connection
             _server.PubSub.Disconnect(Session);
             _server.Tracking.Disable(Session);
             _server.Clients.Remove(Session);
+            _server.Memory.ClientEviction.Forget(Session);
             await _input.CompleteAsync().ConfigureAwait(false);
             await _output.CompleteAsync().ConfigureAwait(false);
             _processor.Reset();

@@ -14,4 +14,6 @@ public enum DisconnectReason
     InternalError,
     /// <summary>Its output buffer passed its class's client-output-buffer-limit (a subscriber that stopped reading).</summary>
     OutputBufferLimit,
+    /// <summary>Closed by maxmemory-clients: its buffers were the largest when all clients' together reached the limit.</summary>
+    ClientEviction,
 }

@@ -65,6 +65,8 @@ public sealed partial class ClientSession
     /// <summary>Lower-case name of the last command (CLIENT LIST cmd=).</summary>
     public string LastCommand = "NULL";
     public bool NoEvict;
+    /// <summary>This client's buffers as last counted toward maxmemory-clients (Memory/ClientEviction.cs owns it).</summary>
+    public long ReportedMemory;
 
     /// <summary>CLIENT REPLY: ON, OFF, or SKIP (which silences only the command after it).</summary>
     public ReplyMode ReplyMode;

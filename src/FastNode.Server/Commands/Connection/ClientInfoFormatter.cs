@@ -18,7 +18,7 @@ namespace FastNode.Server.Commands.Connection;
 /// - obl and rbs: reply bytes in the output pipe not yet sent (FastNode has no fixed reply buffer besides it); rbp: the
 ///   largest output buffer since the cron's last sample. oll: queued pub/sub messages; omem: the output buffer as
 ///   client-output-buffer-limit counts it (unsent replies plus queued messages).
-/// - tot-mem: <see cref="ClientSession.MemoryUsage"/> (the running command's arguments are slices of the query buffer,
+/// - tot-mem: <see cref="FastNode.Server.Memory.ClientMemory.Of"/>, the figure client eviction uses (the running command's arguments are slices of the query buffer,
 ///   so argv-mem is already in it).
 /// Cold path: builds strings.
 /// </summary>
@@ -57,7 +57,7 @@ public static class ClientInfoFormatter
           .Append(" obl=").Append(piped.ToString(inv))
           .Append(" oll=").Append((pubsub?.QueuedCount ?? 0).ToString(inv))
           .Append(" omem=").Append(omem.ToString(inv))
-          .Append(" tot-mem=").Append(client.MemoryUsage().ToString(inv))
+          .Append(" tot-mem=").Append(FastNode.Server.Memory.ClientMemory.Of(client).ToString(inv))
           .Append(" events=").Append(piped > 0 ? "rw" : "r")
           .Append(" cmd=").Append(client.LastCommand)
           .Append(" user=").Append(UserName(client))

@@ -211,7 +211,7 @@ public static class InfoSections
             .Line("expired_stale_perc", 0.0)
             .Line("expired_time_cap_reached_count", 0)
             .Line("evicted_keys", server.Memory.EvictedKeys())
-            .Line("evicted_clients", 0)
+            .Line("evicted_clients", server.Memory.ClientEviction.EvictedClients)
             .Line("keyspace_hits", hits)
             .Line("keyspace_misses", misses)
             .Line("pubsub_channels", server.PubSub.Channels.Count)
