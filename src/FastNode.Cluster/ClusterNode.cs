@@ -496,13 +496,17 @@ public sealed partial class ClusterNode : IMembershipSender, IMembershipEvents
             if (!remaining.IsEmpty)
             {
                 _membership.UpdateSelf(me with { Slots = remaining });
+                NoteStaleSlots(lost);
                 return true;
             }
             var taker = _membership.Find(_map.Owner(lost.Slots().Last()));
             _lease.Forget();
-            _membership.UpdateSelf(taker is { Config.IsPrimary: true } && FollowsTaker(me.Slots, taker.Config.Slots)
-                ? me with { Role = NodeRole.Replica, PrimaryId = taker.Id, ShardId = taker.Config.ShardId, Slots = SlotSet.Empty }
+            bool followTaker = taker is { Config.IsPrimary: true } && FollowsTaker(me.Slots, taker.Config.Slots);
+            _membership.UpdateSelf(followTaker
+                ? me with { Role = NodeRole.Replica, PrimaryId = taker!.Id, ShardId = taker.Config.ShardId, Slots = SlotSet.Empty }
                 : me with { Slots = SlotSet.Empty });
+            // A new replica's full sync replaces the dataset; an empty primary deletes what it no longer serves.
+            if (!followTaker) NoteStaleSlots(lost);
             return true;
         }
         if (me.Role != NodeRole.Replica) return false;

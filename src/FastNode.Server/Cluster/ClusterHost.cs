@@ -34,6 +34,7 @@ public sealed partial class ClusterHost : IDisposable
     private readonly ServerOptions _options;
     private readonly Commands.Locks.Replication.LockEpochs _lockEpochs;   // fencing tokens carry this node's configEpoch
     private volatile ClusterView _view;
+    private readonly StaleSlotKeys _staleKeys;   // deletes the keys of slots lost to a higher configEpoch
     private volatile bool _stopping;
     private long _savedVersion = -1;
 
@@ -75,6 +76,7 @@ public sealed partial class ClusterHost : IDisposable
             config = NodeConfig.NewPrimary(address, shardId: id);
         }
         _progress = new ServerReplicationProgress(server);
+        _staleKeys = new StaleSlotKeys(server, () => _view, _log);
         _node = new ClusterNode(id, config, clusterOptions, _transport, TimeProvider.System, random, _progress);
         _follower = new ReplicationFollower(server, action => Post(() =>
         {
@@ -199,6 +201,7 @@ public sealed partial class ClusterHost : IDisposable
     public void StartFollowingRole() => Post(() =>
     {
         _follower.Start();
+        _staleKeys.Start();
         Publish();
     });
 
@@ -274,6 +277,8 @@ public sealed partial class ClusterHost : IDisposable
             _view = new ClusterView(snapshot) { OkUntil = lease == long.MaxValue ? long.MaxValue : Environment.TickCount64 + lease };
         }
         _lockEpochs.OnClusterView(_view);
+        // Only once the view shows the loss: the deleter re-checks every slot against it.
+        if (ReferenceEquals(_view.Snapshot, snapshot)) _staleKeys.Schedule(_node.TakeStaleSlots());
         _progress.ReleaseAfterPublish();
         if (_view.Ok != wasOk) _log.LogInformation("Cluster state changed: {State} ({Detail})", _view.Ok ? "ok" : "fail", _node.HealthDetail);
         NoticeLostShardSlots();
