@@ -318,7 +318,8 @@ public sealed partial class ClusterNode : IMembershipSender, IMembershipEvents
         ConfigVersion++;
         var requester = _membership.Find(header.Sender)!;
         // Our grants to that primary stop here (the vote withdraws them); the winner learns when the last one was.
-        long grantAge = _grants.AgeMs(request.FailedPrimary, now, FailoverAuthAckMessage.NeverGranted);
+        long grantAge = request.FailedPrimary == Id ? StepDownForOwnReplica(now)
+            : _grants.AgeMs(request.FailedPrimary, now, FailoverAuthAckMessage.NeverGranted);
         Send(requester.Id, requester.Config.Address.Bus, new FailoverAuthAckMessage(_currentEpoch, grantAge));
     }
 
@@ -557,7 +558,7 @@ public sealed partial class ClusterNode : IMembershipSender, IMembershipEvents
         }
         var others = _voters.Where(v => v != Id).ToList();
         long window = _options.EffectiveLeaseWindowMs;
-        _leaseUntil = _lease.ValidUntil(others, Quorum, window);
+        _leaseUntil = now < _ownVoteUntil ? 0 : _lease.ValidUntil(others, Quorum, window);
         if (now < _nextLeaseMaintenance) return;
         _nextLeaseMaintenance = now + LeaseMaintenanceMs;
         var live = others.Where(v => _membership.Find(v)?.IsProbeable == true).ToList();
@@ -639,7 +640,8 @@ public sealed partial class ClusterNode : IMembershipSender, IMembershipEvents
         foreach (var voter in _voters)
         {
             var m = _membership.Find(voter)!;
-            if (voter != primary.Id && m.IsProbeable) Send(voter, m.Config.Address.Bus, request);
+            // A forced request (manual failover) goes to the primary too: as in Redis, its own vote counts.
+            if ((voter != primary.Id || force) && m.IsProbeable) Send(voter, m.Config.Address.Bus, request);
         }
     }
 
