@@ -88,6 +88,8 @@ public sealed partial class ClusterHost : IDisposable
             _node.Seed(NodesConfMapping.OtherMembers(conf));
             _node.RestoreEpochs(conf.CurrentEpoch, conf.LastVoteEpoch);
             if (conf.Myself is { } line) _node.RestoreMigrations(line.Migrating, line.Importing);
+            // A restart: fencing tokens start above anything this node may have granted before (LockEpochs).
+            if (conf.Myself is not null) _lockEpochs.OnClusterRestart(_node.BeginRestartEpoch());
         }
         _view = new ClusterView(_node.Snapshot);
         _lockEpochs.OnClusterView(_view);
