@@ -42,6 +42,15 @@ public sealed partial class ClusterNode
     private long _mfPrimaryEnd;
     private long _mfPausedOffset;
 
+    // Primary side: after voting for one of our own replicas we hold no write lease until this time (monotonic ms).
+    private long _ownVoteUntil;
+
+    /// <summary>
+    /// How long a replica that won with its primary's vote waits for writes the primary had already let through its
+    /// view before it stepped down (the server republishes its view at once; this covers commands in flight).
+    /// </summary>
+    public const long OwnVoteHandoverMs = 1000;
+
     /// <summary>Manual failovers this replica gave up on (Redis logs "Manual failover timed out").</summary>
     public long ManualFailoversTimedOut { get; private set; }
 
@@ -154,6 +163,23 @@ public sealed partial class ClusterNode
         Promote(primary, now);
         // No voter withdrew its grants: the old primary keeps its lease until the grants it already holds run out.
         if (_options.WriteLease) _acceptWritesFrom = now + _options.EffectiveLeaseWindowMs;
+    }
+
+    /// <summary>
+    /// Primary side: we are voting for one of our own replicas (a manual failover: Redis counts the primary's vote).
+    /// Other primaries' leases stay safe because their voters withdraw grants, but ours could still be held up by the
+    /// primaries that did not vote, so we stop writing now, for as long as a voter withholds its grants
+    /// (<see cref="State.ClusterOptions.GrantWithdrawalMs"/>; we turn replica as soon as the winner's claim arrives).
+    /// Returns the grant age to report, which makes the winner wait <see cref="OwnVoteHandoverMs"/>.
+    /// </summary>
+    private long StepDownForOwnReplica(long now)
+    {
+        _ownVoteUntil = now + _options.GrantWithdrawalMs;
+        _leaseUntil = 0;
+        _importGraceUntil = 0;
+        _snapshotStale = true;
+        Note("Voting for my own replica: no more writes here until it takes over.");
+        return Math.Max(0, _options.EffectiveLeaseWindowMs - OwnVoteHandoverMs);
     }
 
     /// <summary>Primary side: a replica of ours asks for a coordinated manual failover (Redis MFSTART).</summary>

@@ -318,7 +318,8 @@ public sealed partial class ClusterNode : IMembershipSender, IMembershipEvents
         ConfigVersion++;
         var requester = _membership.Find(header.Sender)!;
         // Our grants to that primary stop here (the vote withdraws them); the winner learns when the last one was.
-        long grantAge = _grants.AgeMs(request.FailedPrimary, now, FailoverAuthAckMessage.NeverGranted);
+        long grantAge = request.FailedPrimary == Id ? StepDownForOwnReplica(now)
+            : _grants.AgeMs(request.FailedPrimary, now, FailoverAuthAckMessage.NeverGranted);
         Send(requester.Id, requester.Config.Address.Bus, new FailoverAuthAckMessage(_currentEpoch, grantAge));
     }
 
@@ -496,13 +497,17 @@ public sealed partial class ClusterNode : IMembershipSender, IMembershipEvents
             if (!remaining.IsEmpty)
             {
                 _membership.UpdateSelf(me with { Slots = remaining });
+                NoteStaleSlots(lost);
                 return true;
             }
             var taker = _membership.Find(_map.Owner(lost.Slots().Last()));
             _lease.Forget();
-            _membership.UpdateSelf(taker is { Config.IsPrimary: true } && FollowsTaker(me.Slots, taker.Config.Slots)
-                ? me with { Role = NodeRole.Replica, PrimaryId = taker.Id, ShardId = taker.Config.ShardId, Slots = SlotSet.Empty }
+            bool followTaker = taker is { Config.IsPrimary: true } && FollowsTaker(me.Slots, taker.Config.Slots);
+            _membership.UpdateSelf(followTaker
+                ? me with { Role = NodeRole.Replica, PrimaryId = taker!.Id, ShardId = taker.Config.ShardId, Slots = SlotSet.Empty }
                 : me with { Slots = SlotSet.Empty });
+            // A new replica's full sync replaces the dataset; an empty primary deletes what it no longer serves.
+            if (!followTaker) NoteStaleSlots(lost);
             return true;
         }
         if (me.Role != NodeRole.Replica) return false;
@@ -553,7 +558,7 @@ public sealed partial class ClusterNode : IMembershipSender, IMembershipEvents
         }
         var others = _voters.Where(v => v != Id).ToList();
         long window = _options.EffectiveLeaseWindowMs;
-        _leaseUntil = _lease.ValidUntil(others, Quorum, window);
+        _leaseUntil = now < _ownVoteUntil ? 0 : _lease.ValidUntil(others, Quorum, window);
         if (now < _nextLeaseMaintenance) return;
         _nextLeaseMaintenance = now + LeaseMaintenanceMs;
         var live = others.Where(v => _membership.Find(v)?.IsProbeable == true).ToList();
@@ -635,7 +640,8 @@ public sealed partial class ClusterNode : IMembershipSender, IMembershipEvents
         foreach (var voter in _voters)
         {
             var m = _membership.Find(voter)!;
-            if (voter != primary.Id && m.IsProbeable) Send(voter, m.Config.Address.Bus, request);
+            // A forced request (manual failover) goes to the primary too: as in Redis, its own vote counts.
+            if ((voter != primary.Id || force) && m.IsProbeable) Send(voter, m.Config.Address.Bus, request);
         }
     }
 

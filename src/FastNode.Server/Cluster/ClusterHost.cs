@@ -34,6 +34,7 @@ public sealed partial class ClusterHost : IDisposable
     private readonly ServerOptions _options;
     private readonly Commands.Locks.Replication.LockEpochs _lockEpochs;   // fencing tokens carry this node's configEpoch
     private volatile ClusterView _view;
+    private readonly StaleSlotKeys _staleKeys;   // deletes the keys of slots lost to a higher configEpoch
     private volatile bool _stopping;
     private long _savedVersion = -1;
 
@@ -76,6 +77,7 @@ public sealed partial class ClusterHost : IDisposable
             config = NodeConfig.NewPrimary(address, shardId: id);
         }
         _progress = new ServerReplicationProgress(server);
+        _staleKeys = new StaleSlotKeys(server, () => _view, _log);
         _node = new ClusterNode(id, config, clusterOptions, _transport, TimeProvider.System, random, _progress);
         _follower = new ReplicationFollower(server, action => Post(() =>
         {
@@ -87,6 +89,8 @@ public sealed partial class ClusterHost : IDisposable
             _node.Seed(NodesConfMapping.OtherMembers(conf));
             _node.RestoreEpochs(conf.CurrentEpoch, conf.LastVoteEpoch);
             if (conf.Myself is { } line) _node.RestoreMigrations(line.Migrating, line.Importing);
+            // A restart: fencing tokens start above anything this node may have granted before (LockEpochs).
+            if (conf.Myself is not null) _lockEpochs.OnClusterRestart(_node.BeginRestartEpoch());
         }
         _view = new ClusterView(_node.Snapshot);
         _lockEpochs.OnClusterView(_view);
@@ -200,6 +204,7 @@ public sealed partial class ClusterHost : IDisposable
     public void StartFollowingRole() => Post(() =>
     {
         _follower.Start();
+        _staleKeys.Start();
         Publish();
     });
 
@@ -275,6 +280,8 @@ public sealed partial class ClusterHost : IDisposable
             _view = new ClusterView(snapshot) { OkUntil = lease == long.MaxValue ? long.MaxValue : Environment.TickCount64 + lease };
         }
         _lockEpochs.OnClusterView(_view);
+        // Only once the view shows the loss: the deleter re-checks every slot against it.
+        if (ReferenceEquals(_view.Snapshot, snapshot)) _staleKeys.Schedule(_node.TakeStaleSlots());
         _progress.ReleaseAfterPublish();
         if (_view.Ok != wasOk) _log.LogInformation("Cluster state changed: {State} ({Detail})", _view.Ok ? "ok" : "fail", _node.HealthDetail);
         NoticeLostShardSlots();

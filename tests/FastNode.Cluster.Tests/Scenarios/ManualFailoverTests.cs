@@ -147,4 +147,43 @@ public class ManualFailoverTests
         Assert.That(replica.Node.Config.IsPrimary, Is.True);
         NoConflicts(sim);
     }
+
+    [Test]
+    public void ASinglePrimarysVoteIsEnoughForItsReplica()
+    {
+        // One primary: the replica's quorum is one vote, and only the primary itself can give it (as in Redis).
+        var replications = new Dictionary<int, PausableReplication>();
+        var sim = new SimCluster(new SimSetup
+        {
+            Primaries = 1, Seed = 8,
+            Replication = i => replications[i] = new PausableReplication(i == 0 ? 1000 : 1000),
+        });
+        sim.RunFor(3_000, sim.CheckSingleWriter, 50);
+        var (primary, replica) = (sim.Hosts[0], sim.Hosts[1]);
+        Assert.That(primary.Node.CanWrite(0), Is.True);
+        Assert.That(replica.Node.StartManualFailover(ManualFailoverMode.Coordinated), Is.Null);
+        long promoted = sim.RunUntil(() => replica.Node.Config.IsPrimary, 4_000, sim.CheckSingleWriter, 5);
+        Assert.That(promoted, Is.GreaterThanOrEqualTo(0), "the primary's vote did not count");
+        Assert.That(primary.Node.CanWrite(0), Is.False, "the primary stopped writing when it voted");
+        AssertRolesSwapped(sim, primary, replica, 0);
+    }
+
+    [TestCase(9)]
+    [TestCase(10)]
+    public void TheOldPrimarysVoteMakesTheQuorumWhenAnotherPrimaryIsDown(int seed)
+    {
+        var (sim, primary, replica, _, replicaRepl) = Start(seed);
+        int slot = primary.Node.Config.Slots.Slots().First();
+        // Primary 2 and its replica are down: of three voters only the old primary and primary 1 can vote.
+        sim.Crash(sim.Hosts[2]);
+        sim.Crash(sim.Hosts[5]);
+        sim.RunFor(1_000, sim.CheckSingleWriter, 50);
+        replicaRepl.ReplicationOffset = 1000;
+        Assert.That(replica.Node.StartManualFailover(ManualFailoverMode.Coordinated), Is.Null);
+        long promoted = sim.RunUntil(() => replica.Node.Config.IsPrimary, 4_000, sim.CheckSingleWriter, 5);
+        Assert.That(promoted, Is.GreaterThanOrEqualTo(0), "two votes of three needed the old primary's");
+        long took = sim.RunUntil(() => primary.Node.Config.Role == NodeRole.Replica && replica.Node.CanWrite(slot), 20_000, sim.CheckSingleWriter, 5);
+        Assert.That(took, Is.GreaterThanOrEqualTo(0), "roles did not swap");
+        NoConflicts(sim);
+    }
 }

@@ -30,6 +30,10 @@ public sealed class RateLimitReplicationTests : ProcessTestBase
         primary.Kill9();
         Assert.That(Call(replica.Port, "REPLICAOF", "NO", "ONE"), Is.EqualTo("+OK\r\n"));
         Assert.That(Call(replica.Port, "TYPE", "api:alice"), Is.EqualTo("+ratelimiter\r\n"));
+        // lock-replication majority: the promoted replica still lists its old primary as a copy and has no replica to
+        // acknowledge, so it decides nothing yet (as for locks); async mode answers from the replicated state.
+        Assert.That(Call(replica.Port, "RL.TOKENBUCKET", "api:alice", "5", "1", "PERIOD", "86400000"), Does.StartWith("-NOREPLICAS Not enough replicas"));
+        Assert.That(Call(replica.Port, "CONFIG", "SET", "lock-replication", "async"), Is.EqualTo("+OK\r\n"));
         Assert.That(Call(replica.Port, "RL.TOKENBUCKET", "api:alice", "5", "1", "PERIOD", "86400000"), Does.StartWith("*5\r\n:1\r\n:5\r\n:1\r\n"),
             "the fourth call is admitted with 1 left: the promoted replica continued from 2 left");
         Assert.That(Call(replica.Port, "RL.TOKENBUCKET", "api:alice", "5", "1", "PERIOD", "86400000"), Does.StartWith("*5\r\n:1\r\n:5\r\n:0\r\n"));

@@ -46,6 +46,8 @@ public static class MultiLimitCommands
             ctx.Writer.WriteError("CROSSSLOT Keys in request don't hash to the same slot"u8);
             return;
         }
+        int needed = LimiterMajority.Needed(ref ctx);
+        if (needed < 0) return;
         Span<LimitDecision> decisions = stackalloc LimitDecision[count];
         bool allowed;
         var db = ctx.Db;
@@ -71,8 +73,13 @@ public static class MultiLimitCommands
             foreach (ref var spec in specs) ctx.Session.FeedOffset = StateRecords.Emit(ctx.Server, db, ctx.Args[spec.KeyIndex]);
             ctx.SkipPropagation();
         }
-        ctx.Writer.WriteArrayHeader(count + 1);
         RateLimitReply.Count(ref ctx, allowed);
+        if (needed > 0 && allowed && ctx.Propagating)
+        {
+            LimiterMajority.Park(ref ctx, needed, LimiterReplyShape.Multi, decisions.ToArray());
+            return;
+        }
+        ctx.Writer.WriteArrayHeader(count + 1);
         ctx.Writer.WriteInteger(allowed ? 1 : 0);
         foreach (ref var decision in decisions) RateLimitReply.WriteDecision(ref ctx.Writer, decision);
     }

@@ -25,10 +25,12 @@ public static class RateLimitCommands
             ctx.Writer.WriteError(RateLimitErrors.Text(error));
             return;
         }
-        if (!Run(ref ctx, ctx.Args[1], policy, out var decision)) return;
+        int needed = LimiterMajority.Needed(ref ctx);
+        if (needed < 0 || !Run(ref ctx, ctx.Args[1], policy, out var decision)) return;
         NotifyIfLimited(ref ctx, decision);
         RateLimitReply.Count(ref ctx, decision.Allowed);
-        RateLimitReply.WriteThrottle(ref ctx.Writer, decision);
+        if (needed > 0 && decision.Allowed) LimiterMajority.ReplyAfterMajority(ref ctx, needed, LimiterReplyShape.Throttle, decision);
+        else RateLimitReply.WriteThrottle(ref ctx.Writer, decision);
     }
 
     /// <summary>RL.GCRA key max_burst count_per_period period_ms [COST n]</summary>
@@ -61,12 +63,18 @@ public static class RateLimitCommands
 
     private static void Finish(ref CommandContext ctx, RateLimitError error, in LimitPolicy policy)
     {
-        if (error != RateLimitError.None) ctx.Writer.WriteError(RateLimitErrors.Text(error));
-        else if (Run(ref ctx, ctx.Args[1], policy, out var decision))
+        if (error != RateLimitError.None)
+        {
+            ctx.Writer.WriteError(RateLimitErrors.Text(error));
+            return;
+        }
+        int needed = LimiterMajority.Needed(ref ctx);
+        if (needed >= 0 && Run(ref ctx, ctx.Args[1], policy, out var decision))
         {
             NotifyIfLimited(ref ctx, decision);
             RateLimitReply.Count(ref ctx, decision.Allowed);
-            RateLimitReply.WriteDecision(ref ctx.Writer, decision);
+            if (needed > 0 && decision.Allowed) LimiterMajority.ReplyAfterMajority(ref ctx, needed, LimiterReplyShape.Decision, decision);
+            else RateLimitReply.WriteDecision(ref ctx.Writer, decision);
         }
     }
 

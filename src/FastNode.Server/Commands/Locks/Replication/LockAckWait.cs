@@ -1,5 +1,4 @@
 using FastNode.Protocol;
-using FastNode.Server.Blocking;
 
 namespace FastNode.Server.Commands.Locks.Replication;
 
@@ -9,7 +8,7 @@ namespace FastNode.Server.Commands.Locks.Replication;
 /// claims and completes it on the ACK that brings the count up; the connection cancels it at the deadline, and the
 /// cancellation undoes the change (a grant or a renewal loses its lease, through the change feed) and answers an error.
 /// </summary>
-public sealed class LockAckWait : BlockedCommand
+public sealed class LockAckWait : MajorityWait
 {
     private readonly LockReplication _replication;
     private readonly LockAckKind _kind;
@@ -20,11 +19,9 @@ public sealed class LockAckWait : BlockedCommand
     private readonly bool _semaphore;
 
     internal LockAckWait(LockReplication replication, long deadlineMs, long offset, int needed, LockAckKind kind, long token,
-        int db, byte[] key, byte[] owner, bool semaphore) : base(deadlineMs)
+        int db, byte[] key, byte[] owner, bool semaphore) : base(deadlineMs, offset, needed)
     {
         _replication = replication;
-        Offset = offset;
-        Needed = needed;
         _kind = kind;
         _token = token;
         _db = db;
@@ -32,12 +29,6 @@ public sealed class LockAckWait : BlockedCommand
         _owner = owner;
         _semaphore = semaphore;
     }
-
-    /// <summary>The stream offset just after the change's record.</summary>
-    public long Offset { get; }
-
-    /// <summary>Replica acknowledgements that make a majority of the copies with the primary.</summary>
-    public int Needed { get; }
 
     protected override void OnCancelled()
     {

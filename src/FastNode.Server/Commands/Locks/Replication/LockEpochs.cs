@@ -29,6 +29,13 @@ public sealed class LockEpochs(ServerState server)
         server.FencingTokens.BeginNextEpoch();
     }
 
+    /// <summary>
+    /// A cluster node restarted with its nodes.conf (before the dataset loads): its tokens carry at least the new
+    /// currentEpoch it took (ClusterNode.BeginRestartEpoch), so they exceed what it granted before even when it
+    /// restarts without persistence.
+    /// </summary>
+    public void OnClusterRestart(long epoch) => server.FencingTokens.RaiseEpoch(epoch);
+
     /// <summary>A new cluster view (cluster thread): a primary's tokens carry at least its configEpoch.</summary>
     public void OnClusterView(ClusterView view)
     {

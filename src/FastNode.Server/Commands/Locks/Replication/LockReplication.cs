@@ -20,7 +20,7 @@ public sealed class LockReplication
 {
     private readonly ServerState _server;
     private readonly Lock _lock = new();
-    private readonly List<LockAckWait> _waits = [];
+    private readonly List<MajorityWait> _waits = [];
     private ReplicaFeed[] _counted = [];            // replica connections already listed (by reference)
     private readonly HashSet<string> _listed = [];  // "ip:port" of the listed replicas
     private volatile int _listedCount;
@@ -149,12 +149,30 @@ public sealed class LockReplication
     public void ReplyAfterMajority(ref CommandContext ctx, int needed, LockAckKind kind, long token, bool semaphore)
     {
         var key = ctx.Args[1];
+        RecordKeyNow(ref ctx);
+        Park(ref ctx, new LockAckWait(this, DeadlineMs(ref ctx), ctx.Session.FeedOffset, needed, kind, token,
+            ctx.Session.DbIndex, key.ToArray(), ctx.Args[2].ToArray(), semaphore));
+    }
+
+    /// <summary>
+    /// Records the state of the command's key (its first argument) now, instead of the dispatcher after the handler,
+    /// so the parked reply knows its offset; sets the session's FeedOffset.
+    /// </summary>
+    public void RecordKeyNow(ref CommandContext ctx)
+    {
+        var key = ctx.Args[1];
         ctx.Session.FeedOffset = StateRecords.Emit(ctx.Server, ctx.Db, key);
         ctx.SkipPropagation();
         // The dispatcher skips a command that blocked; this one changed its key.
         if (ctx.Server.Watches.Active) ctx.Server.Watches.Touch(ctx.Session.DbIndex, key);
-        var wait = new LockAckWait(this, ctx.NowMs + Options.TimeoutMs, ctx.Session.FeedOffset, needed, kind, token,
-            ctx.Session.DbIndex, key.ToArray(), ctx.Args[2].ToArray(), semaphore);
+    }
+
+    /// <summary>When a reply parked now gives up (lock-replication-timeout from now).</summary>
+    public long DeadlineMs(ref CommandContext ctx) => ctx.NowMs + Options.TimeoutMs;
+
+    /// <summary>Parks the client on <paramref name="wait"/> instead of replying, and asks the replicas for an acknowledgement.</summary>
+    public void Park(ref CommandContext ctx, MajorityWait wait)
+    {
         ctx.Session.Block(wait);
         Add(wait);
     }
@@ -180,7 +198,7 @@ public sealed class LockReplication
     }
 
     /// <summary>Registers a parked change (after Session.Block) and asks the replicas for an acknowledgement.</summary>
-    internal void Add(LockAckWait wait)
+    internal void Add(MajorityWait wait)
     {
         Interlocked.Increment(ref Stats.MajorityWaitsCount);
         lock (_waits)
@@ -193,7 +211,7 @@ public sealed class LockReplication
         CheckWaits();
     }
 
-    internal void Remove(LockAckWait wait)
+    internal void Remove(MajorityWait wait)
     {
         lock (_waits)
         {
