@@ -41,23 +41,25 @@ for client in tests/clients/*/; do
 done
 
 log=$(mktemp)
-# Every process the tests start inherits this marker, so whatever a killed test host left running can be found and
-# stopped by pid afterwards (tests kill their own processes; this is the net under a hang-timeout kill).
-export FASTNODE_TEST_RUN="run-$$-$RANDOM"
+# The tests run in a process group of their own, so whatever a test host killed at the hang timeout left running
+# (servers its tests started) can be stopped by the group's id afterwards; tests kill their own processes by pid, this
+# is the net under that.
+group_file=$(mktemp)
 # A hung test is killed after 10 minutes and named in the output instead of stalling CI.
-dotnet test FastNode.sln -c Release --nologo --blame-hang-timeout 600s --blame-hang-dump-type none "$@" 2>&1 | tee "$log"
+setsid --wait bash -c 'echo $$ >"$0"; exec "$@"' "$group_file" \
+  dotnet test FastNode.sln -c Release --nologo --blame-hang-timeout 600s --blame-hang-dump-type none "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
 # Sum dotnet's per-project summaries: "Passed!  - Failed: 0, Passed: 36, Skipped: 0, Total: 36, ..."
 read -r passed failed skipped < <(grep -E '^(Passed|Failed)!' "$log" | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\2 \1 \3/' \
   | awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
 projects=$(grep -cE '^(Passed|Failed)!' "$log")
-marker="FASTNODE_TEST_RUN=$FASTNODE_TEST_RUN"
-unset FASTNODE_TEST_RUN # so the scan's own grep doesn't carry the marker
-leftovers=$(grep -lsaF "$marker" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3 | grep -vx "$$" || true)
+group=$(cat "$group_file")
+rm -f "$group_file"
+leftovers=$(pgrep -g "$group" || true)
 if [ -n "$leftovers" ]; then
   echo "killing processes left running by the tests: $(echo $leftovers)"
-  kill -9 $leftovers 2>/dev/null || true
+  kill -9 -- "-$group" 2>/dev/null || true
 fi
 rm -f "$log"
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
