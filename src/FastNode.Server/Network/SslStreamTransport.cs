@@ -28,7 +28,13 @@ public sealed class SslStreamTransport : IConnectionTransport, IThreadPoolWorkIt
         _socket = socket;
         _stream = stream;
         _session = session;
-        if (session is not null) session.OutputSent = 0;
+        if (session is not null)
+        {
+            // The same byte counts and descriptor as a plain socket's, for CLIENT LIST qbuf/fd and client eviction.
+            session.OutputSent = 0;
+            session.InputReceived = 0;
+            session.Fd = (long)socket.Handle;
+        }
     }
 
     public PipeReader Input => _input.Reader;
@@ -56,6 +62,7 @@ public sealed class SslStreamTransport : IConnectionTransport, IThreadPoolWorkIt
                 int received = await _stream.ReadAsync(memory).ConfigureAwait(false);
                 if (received == 0) break;
                 writer.Advance(received);
+                if (_session is not null) Volatile.Write(ref _session.InputReceived, _session.InputReceived + received);
                 var flush = await writer.FlushAsync().ConfigureAwait(false);
                 if (flush.IsCompleted || flush.IsCanceled) break;
             }
