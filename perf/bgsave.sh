@@ -17,27 +17,11 @@ rounds=3
 port_base="${PERF_PORT_BASE:-7850}"
 parse_common_options "$@"
 
-workdir=$(mktemp -d /tmp/fastnode-bgsave.XXXXXX)
-pid=""
-cleanup() { [ -z "$pid" ] || kill -9 "$pid" 2>/dev/null || true; rm -rf "$workdir"; }
-trap cleanup EXIT INT TERM
+make_workdir bgsave
 
-dotnet build src/FastNode.Server -c Release --nologo -v quiet >"$workdir/build.log" 2>&1 || { tail -20 "$workdir/build.log" >&2; exit 1; }
-cp -r src/FastNode.Server/bin/Release/net10.0 "$workdir/fastnode"
+build_fastnode "$workdir"
 awk -v n="$keys" 'BEGIN { for (i = 0; i < n; i++) { k = "key:" i; printf "*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$16\r\n0123456789abcdef\r\n", length(k), k } }' >"$workdir/load.resp"
 
-port=$port_base
-start() { # server dir
-  mkdir -p "$2"
-  if [ "$1" = FastNode ]; then
-    dotnet "$workdir/fastnode/FastNode.Server.dll" --port "$port" --dir "$2" --save "" >"$2/log" 2>&1 &
-  else
-    redis-server --port "$port" --bind 127.0.0.1 --dir "$2" --save "" --appendonly no >"$2/log" 2>&1 &
-  fi
-  pid=$!
-  wait_ready "$port" "$2/log" "$1"
-}
-stop() { kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=""; }
 get_p99() { # requests
   timeout 300 redis-benchmark -p "$port" -t get -c 50 -n "$1" -r "$keys" --csv 2>/dev/null \
     | awk -F'"' '/^"GET"/ { print $14 }'
@@ -47,8 +31,7 @@ bgsave_in_progress() { timeout 5 redis-cli -p "$port" info persistence | tr -d '
 declare -A idle busy save_ms
 for round in $(seq 1 "$rounds"); do
   for server in FastNode Redis; do
-    port=$((port + 1))
-    start "$server" "$workdir/$server-$round"
+    start_server "$server" "$workdir/$server-$round"
     timeout 300 redis-cli -p "$port" --pipe <"$workdir/load.resp" >/dev/null
     loaded=$(timeout 5 redis-cli -p "$port" dbsize)
     # One timed save on its own.
@@ -65,7 +48,7 @@ for round in $(seq 1 "$rounds"); do
     touch "$workdir/saving"
     busy_p99=$(get_p99 300000)
     rm -f "$workdir/saving"; wait "$saver" 2>/dev/null || true
-    stop
+    stop_server
     idle[$server]+="$idle_p99 "; busy[$server]+="$busy_p99 "; save_ms[$server]+="$ms "
     echo "round $round $server: $loaded keys, BGSAVE $ms ms, GET p99 idle $idle_p99 ms, during saves $busy_p99 ms" >&2
   done

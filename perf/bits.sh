@@ -29,31 +29,12 @@ port_base="${PERF_PORT_BASE:-7940}"
 build=yes
 parse_common_options "$@"
 
-command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null || {
-  echo "redis-server and redis-benchmark are needed (apt-get install redis-server redis-tools)" >&2; exit 1; }
+require_tools redis-server redis-benchmark
 
-workdir=$(mktemp -d /tmp/fastnode-bits.XXXXXX)
-pid=""
-cleanup() { [ -z "$pid" ] || kill -9 "$pid" 2>/dev/null || true; rm -rf "$workdir"; }
-trap cleanup EXIT INT TERM
+make_workdir bits
 
 build_fastnode "$workdir"
 head -c 12500 /dev/urandom >"$workdir/bitmap"
-
-port=$port_base
-start() { # server dir
-  local server="$1" dir="$2"
-  mkdir -p "$dir"
-  port=$((port_base + (port - port_base + 1) % 40))
-  if [ "$server" = FastNode ]; then
-    dotnet "$workdir/fastnode/FastNode.Server.dll" --port "$port" --dir "$dir" --save "" >"$dir/log" 2>&1 &
-  else
-    redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --save "" --appendonly no >"$dir/log" 2>&1 &
-  fi
-  pid=$!
-  wait_ready "$port" "$dir/log" "$server"
-}
-stop() { kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=""; }
 
 cases=("setbit" "bitcount" "pfadd" "pfcount")
 command_of() { # case
@@ -78,7 +59,7 @@ declare -A results cpu
 for round in $(seq 1 "$rounds"); do
   if [ $((round % 2)) -eq 1 ]; then order="FastNode Redis"; else order="Redis FastNode"; fi
   for server in $order; do
-    start "$server" "$workdir/$server-$round"
+    start_server "$server" "$workdir/$server-$round"
     redis-cli -p "$port" -x set bitmap <"$workdir/bitmap" >/dev/null
     for c in "${cases[@]}"; do rps_of 50000 16 "$c" >/dev/null; done   # warm-up (JIT tiering)
     line="round $round $server:"
@@ -94,7 +75,7 @@ for round in $(seq 1 "$rounds"); do
       done
     done
     echo "$line" >&2
-    stop
+    stop_server
   done
 done
 

@@ -21,28 +21,11 @@ rounds=3
 port_base="${PERF_PORT_BASE:-7940}"
 build=yes
 parse_common_options "$@"
-command -v redis-benchmark >/dev/null || { echo "redis-benchmark is needed (apt-get install redis-tools)" >&2; exit 1; }
+require_tools redis-benchmark
 
-workdir=$(mktemp -d /tmp/fastnode-eviction.XXXXXX)
-pid=""
-cleanup() { [ -z "$pid" ] || kill -9 "$pid" 2>/dev/null || true; rm -rf "$workdir"; }
-trap cleanup EXIT INT TERM
+make_workdir eviction
 build_fastnode "$workdir"
 
-port=$port_base
-start() { # server dir extra-args...
-  local server="$1" dir="$2"; shift 2
-  mkdir -p "$dir"
-  port=$((port + 1))
-  if [ "$server" = fastnode ]; then
-    dotnet "$workdir/fastnode/FastNode.Server.dll" --port "$port" --bind 127.0.0.1 --dir "$dir" --save "" "$@" >"$dir/log" 2>&1 &
-  else
-    redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --save "" "$@" >"$dir/log" 2>&1 &
-  fi
-  pid=$!
-  wait_ready "$port" "$dir/log" "$server"
-}
-stop() { kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=""; }
 # One redis-benchmark SET run; prints "rps p99_ms" from its CSV line.
 bench() {
   redis-benchmark -p "$port" -t set -r 10000000 -d 100 -c 50 -P 16 -n "$requests" --csv 2>/dev/null |
@@ -56,12 +39,12 @@ for round in $(seq 1 "$rounds"); do
     config=${configs[$(( (i + round) % 3 ))]}
     server=${config%%-*}
     if [ "$config" = fastnode-plain ]; then extra=(); else extra=(--maxmemory 32mb --maxmemory-policy allkeys-lru); fi
-    start "$server" "$workdir/$config-$round" "${extra[@]+"${extra[@]}"}"
+    start_server "$server" "$workdir/$config-$round" "${extra[@]+"${extra[@]}"}"
     bench >/dev/null
     before=$(redis-cli -p "$port" info stats | tr -d '\r' | awk -F: '$1 == "evicted_keys" { print $2 }')
     read -r r p <<<"$(bench)"
     after=$(redis-cli -p "$port" info stats | tr -d '\r' | awk -F: '$1 == "evicted_keys" { print $2 }')
-    stop
+    stop_server
     echo "round $round $config: $r SET/s, p99 $p ms, $((after - before)) keys evicted during the measured run" >&2
     rps[$config]+="$r "; p99[$config]+="$p "; evicted[$config]+="$((after - before)) "
   done

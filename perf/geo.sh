@@ -22,13 +22,9 @@ port_base="${PERF_PORT_BASE:-7940}"
 build=yes
 parse_common_options "$@"
 
-command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null || {
-  echo "redis-server and redis-benchmark are needed (apt-get install redis-server redis-tools)" >&2; exit 1; }
+require_tools redis-server redis-benchmark
 
-workdir=$(mktemp -d /tmp/fastnode-geo.XXXXXX)
-pid=""
-cleanup() { [ -z "$pid" ] || kill -9 "$pid" 2>/dev/null || true; rm -rf "$workdir"; }
-trap cleanup EXIT INT TERM
+make_workdir geo
 
 build_fastnode "$workdir"
 
@@ -37,21 +33,6 @@ awk 'BEGIN { s = 12345; for (i = 0; i < 20000; i++) {
   s = (s * 1103515245 + 12345) % 2147483648; lon = 10 + 10 * s / 2147483648;
   s = (s * 1103515245 + 12345) % 2147483648; lat = 35 + 10 * s / 2147483648;
   printf "GEOADD geo %.6f %.6f p:%d\r\n", lon, lat, i } }' >"$workdir/load.txt"
-
-port=$port_base
-start() { # server dir
-  local server="$1" dir="$2"
-  mkdir -p "$dir"
-  port=$((port_base + (port - port_base + 1) % 40))
-  if [ "$server" = FastNode ]; then
-    dotnet "$workdir/fastnode/FastNode.Server.dll" --port "$port" --dir "$dir" --save "" >"$dir/log" 2>&1 &
-  else
-    redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --save "" --appendonly no >"$dir/log" 2>&1 &
-  fi
-  pid=$!
-  wait_ready "$port" "$dir/log" "$server"
-}
-stop() { kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=""; }
 
 bench() { # pipeline requests command...
   local pipeline="$1" n="$2"; shift 2
@@ -65,7 +46,7 @@ declare -A add1 add16 search1 search16
 for round in $(seq 1 "$rounds"); do
   if [ $((round % 2)) -eq 1 ]; then order="FastNode Redis"; else order="Redis FastNode"; fi
   for server in $order; do
-    start "$server" "$workdir/$server-$round"
+    start_server "$server" "$workdir/$server-$round"
     redis-cli -p "$port" --pipe <"$workdir/load.txt" >/dev/null
     count=$(redis-cli -p "$port" zcard geo)
     [ "$count" = 20000 ] || { echo "$server: ZCARD geo is $count after loading 20000 points" >&2; exit 1; }
@@ -77,7 +58,7 @@ for round in $(seq 1 "$rounds"); do
     a16=$(bench 16 $((requests * 5)) "${geoadd[@]}")
     s1=$(bench 1 "$requests" "${geosearch[@]}")
     s16=$(bench 16 $((requests * 5)) "${geosearch[@]}")
-    stop
+    stop_server
     add1[$server]+="$a1 "; add16[$server]+="$a16 "; search1[$server]+="$s1 "; search16[$server]+="$s16 "
     echo "round $round $server: GEOADD P1 $a1, -P 16 $a16; GEOSEARCH P1 $s1, -P 16 $s16 req/s" >&2
   done

@@ -34,12 +34,9 @@ while [ $# -gt 0 ]; do
 done
 parse_common_options "${args[@]+"${args[@]}"}"
 
-command -v redis-server >/dev/null || { echo "redis-server is needed (apt-get install redis-server)" >&2; exit 1; }
+require_tools redis-server
 
-workdir=$(mktemp -d /tmp/fastnode-hitratio.XXXXXX)
-pid=""
-cleanup() { [ -z "$pid" ] || kill -9 "$pid" 2>/dev/null || true; rm -rf "$workdir"; }
-trap cleanup EXIT INT TERM
+make_workdir hitratio
 
 build_fastnode "$workdir"
 if [ "$build" = yes ]; then
@@ -48,28 +45,14 @@ fi
 replay=(dotnet perf/ZipfReplay/bin/Release/net10.0/ZipfReplay.dll)
 [ -f perf/ZipfReplay/bin/Release/net10.0/ZipfReplay.dll ] || { echo "ZipfReplay is missing (run without --no-build)" >&2; exit 1; }
 
-port=$port_base
-start() { # server dir extra-args...
-  local server="$1" dir="$2"; shift 2
-  mkdir -p "$dir"
-  port=$((port + 1))
-  if [ "$server" = fastnode ]; then
-    dotnet "$workdir/fastnode/FastNode.Server.dll" --port "$port" --bind 127.0.0.1 --dir "$dir" --save "" "$@" >"$dir/log" 2>&1 &
-  else
-    redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --save "" "$@" >"$dir/log" 2>&1 &
-  fi
-  pid=$!
-  wait_ready "$port" "$dir/log" "$server"
-}
-stop() { kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=""; }
 info() { redis-cli -p "$port" info "$1" | tr -d '\r' | awk -F: -v f="$2" '$1 == f { print $2 }'; }
 
 # maxmemory: 10 % of the full dataset, as redis-server counts it.
-start redis "$workdir/size"
+start_server redis "$workdir/size"
 before=$(info memory used_memory)
 "${replay[@]}" --port "$port" --fill 100000 >/dev/null
 after=$(info memory used_memory)
-stop
+stop_server
 per_key=$(( (after - before) / 100000 ))
 maxmemory=$(( before + per_key * keys / 10 ))
 echo "redis-server: $per_key B per key; maxmemory $maxmemory ($keys keys, 10 % of the dataset plus Redis's empty used_memory)"
@@ -79,11 +62,11 @@ for policy in $policies; do
   for round in $(seq 1 "$rounds"); do
     if [ $((round % 2)) = 1 ]; then order="fastnode redis"; else order="redis fastnode"; fi
     for server in $order; do
-      start "$server" "$workdir/$server-$policy-$round" --maxmemory "$maxmemory" --maxmemory-policy "$policy" --maxmemory-samples 5
+      start_server "$server" "$workdir/$server-$policy-$round" --maxmemory "$maxmemory" --maxmemory-policy "$policy" --maxmemory-samples 5
       line=$(timeout 700 "${replay[@]}" --port "$port" --keys "$keys" --warmup "$requests" --requests "$requests")
       keys_held=$(redis-cli -p "$port" dbsize | tr -d '\r')
       evicted=$(info stats evicted_keys)
-      stop
+      stop_server
       echo "$policy round $round $server: $line keys_held=$keys_held evicted=$evicted"
       hit[$server-$policy]+="$(sed -E 's/.*hit_ratio=([0-9.]+).*/\1/' <<<"$line") "
       ops[$server-$policy]+="$(sed -E 's/.*ops_per_sec=([0-9]+).*/\1/' <<<"$line") "

@@ -30,48 +30,31 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-command -v redis-server >/dev/null || { echo "redis-server is needed (apt-get install redis-server)" >&2; exit 1; }
+require_tools redis-server
 # The servers inherit the open-file limit: each needs one descriptor per subscriber.
 if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt $((subscribers + 200)) ]; then
   ulimit -n $((subscribers + 200)) 2>/dev/null || { echo "open-file limit $(ulimit -n) is below $((subscribers + 200))" >&2; exit 1; }
 fi
 
-workdir=$(mktemp -d /tmp/fastnode-idle-subscribers.XXXXXX)
-pid=""
-cleanup() { [ -z "$pid" ] || kill -9 "$pid" 2>/dev/null || true; rm -rf "$workdir"; }
-trap cleanup EXIT INT TERM
+make_workdir idle-subscribers
 
 if [ "$build" = yes ]; then
   echo "building FastNode (Release)..." >&2
   dotnet build src/FastNode.Server -c Release --nologo -v quiet >"$workdir/build.log" 2>&1 || { tail -20 "$workdir/build.log" >&2; exit 1; }
 fi
 cp -r src/FastNode.Server/bin/Release/net10.0 "$workdir/fastnode"
-
-port=$port_base
-start() { # server dir
-  local server="$1" dir="$2"
-  mkdir -p "$dir"
-  port=$((port_base + (port - port_base + 1) % 40))
-  if [ "$server" = FastNode ]; then
-    dotnet "$workdir/fastnode/FastNode.Server.dll" --port "$port" --dir "$dir" --save "" >"$dir/log" 2>&1 &
-  else
-    redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --save "" --appendonly no --maxclients $((subscribers + 100)) >"$dir/log" 2>&1 &
-  fi
-  pid=$!
-  wait_ready "$port" "$dir/log" "$server"
-}
-stop() { kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=""; }
+redis_extra=(--maxclients $((subscribers + 100)))
 
 declare -A per_sub
 for round in $(seq 1 "$rounds"); do
   if [ $((round % 2)) -eq 1 ]; then order="FastNode Redis"; else order="Redis FastNode"; fi
   for server in $order; do
-    start "$server" "$workdir/$server-$round"
+    start_server "$server" "$workdir/$server-$round"
     # A few commands first, so the server's own start-up allocations are behind it.
     redis-cli -p "$port" publish chat:lobby warm-up >/dev/null
     line=$(timeout 170 python3 perf/tools/idle_conns.py --port "$port" --pid "$pid" --count "$subscribers" --subscribe chat:lobby --timeout 150)
     numsub=$(redis-cli -p "$port" pubsub numsub chat:lobby | tail -1)
-    stop
+    stop_server
     read -r opened before with _ <<<"$line"
     bytes=$(awk -v b="$before" -v w="$with" -v n="$opened" 'BEGIN { printf "%.0f", (w - b) * 1024 / n }')
     per_sub[$server]+="$bytes "

@@ -21,26 +21,9 @@ port_base="${PERF_PORT_BASE:-7980}"
 build=yes
 parse_common_options "$@"
 
-workdir=$(mktemp -d /tmp/fastnode-lazyfree.XXXXXX)
-pid=""
-cleanup() { [ -z "$pid" ] || kill -9 "$pid" 2>/dev/null || true; rm -rf "$workdir"; }
-trap cleanup EXIT INT TERM
+make_workdir lazyfree
 build_fastnode "$workdir"
 
-port=$port_base
-start() { # server dir
-  local server="$1" dir="$2"
-  mkdir -p "$dir"
-  port=$((port + 1))
-  if [ "$server" = fastnode ]; then
-    dotnet "$workdir/fastnode/FastNode.Server.dll" --port "$port" --bind 127.0.0.1 --dir "$dir" --save "" >"$dir/log" 2>&1 &
-  else
-    redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --save "" >"$dir/log" 2>&1 &
-  fi
-  pid=$!
-  wait_ready "$port" "$dir/log" "$server"
-}
-stop() { kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=""; }
 cli() { redis-cli -p "$port" "$@" | tr -d '\r'; }
 # Runs a command with the slowlog reset around it; prints the microseconds the server logged for it.
 timed() {
@@ -58,7 +41,7 @@ fill_keys="for i = 1, tonumber(ARGV[1]) do redis.call('SET', 'key:' .. i, i) end
 declare -A us
 for round in $(seq 1 "$rounds"); do
   for server in fastnode redis; do
-    start "$server" "$workdir/$server-$round"
+    start_server "$server" "$workdir/$server-$round"
     # Each command once on a small value first, so FastNode's first call does not include compiling it.
     for c in DEL UNLINK; do cli eval "$fill_hash" 1 w 100 >/dev/null; cli $c w >/dev/null; done
     cli flushall sync >/dev/null; cli flushall async >/dev/null
@@ -70,7 +53,7 @@ for round in $(seq 1 "$rounds"); do
     us[$server-flushsync]+="$(timed FLUSHALL SYNC) "
     cli eval "$fill_keys" 0 "$keys" >/dev/null
     us[$server-flushasync]+="$(timed FLUSHALL ASYNC) "
-    stop
+    stop_server
     echo "round $round $server: del/unlink/flush sync/flush async: ${us[$server-del]% } / ${us[$server-unlink]% } / ${us[$server-flushsync]% } / ${us[$server-flushasync]% } (all rounds so far)" >&2
   done
 done

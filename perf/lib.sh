@@ -42,3 +42,49 @@ build_fastnode() { # workdir
   fi
   cp -r src/FastNode.Server/bin/Release/net10.0 "$1/fastnode"
 }
+
+# Makes $workdir (/tmp/fastnode-<name>.XXXXXX) and removes it on exit, after killing by pid the server start_server
+# started ($pid) and every pid the script added to the array "pids".
+make_workdir() { # name
+  workdir=$(mktemp -d "/tmp/fastnode-$1.XXXXXX")
+  pid=""
+  pids=()
+  trap cleanup_workdir EXIT INT TERM
+}
+
+cleanup_workdir() {
+  [ -z "${pid:-}" ] || kill -9 "$pid" 2>/dev/null || true
+  for p in "${pids[@]+"${pids[@]}"}"; do kill -9 "$p" 2>/dev/null || true; done
+  rm -rf "$workdir"
+}
+
+# Starts one server on 127.0.0.1, on the next of the 40 ports from $port_base (a fresh port per start, so a killed
+# server's port in TIME_WAIT never matters), with its data and log in <dir>, and waits for PING. <server> is FastNode
+# (the copy build_fastnode made in $workdir) or Redis (redis-server), in any case. The arguments after <dir> go to
+# either server; the arrays fastnode_extra and redis_extra, if the script sets them, go to that server only. Sets
+# $port and $pid; stop_server kills it.
+start_server() { # server dir [server-args...]
+  local server="$1" dir="$2"
+  shift 2
+  mkdir -p "$dir"
+  port=$((port_base + (${port:-$port_base} - port_base + 1) % 40))
+  case "${server,,}" in
+    fastnode) dotnet "$workdir/fastnode/FastNode.Server.dll" --port "$port" --bind 127.0.0.1 --dir "$dir" --save "" \
+                "$@" "${fastnode_extra[@]+"${fastnode_extra[@]}"}" >"$dir/log" 2>&1 & ;;
+    redis) redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --save "" --appendonly no \
+             "$@" "${redis_extra[@]+"${redis_extra[@]}"}" >"$dir/log" 2>&1 & ;;
+    *) echo "start_server: unknown server $server" >&2; exit 2 ;;
+  esac
+  pid=$!
+  wait_ready "$port" "$dir/log" "$server"
+}
+
+stop_server() { kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=""; }
+
+# Exits with the apt-get hint unless every named tool (redis-server, redis-cli, redis-benchmark...) is installed.
+require_tools() { # tool...
+  local tool
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || { echo "$* are needed (apt-get install redis-server redis-tools)" >&2; exit 1; }
+  done
+}

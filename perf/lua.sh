@@ -27,34 +27,15 @@ port_base="${PERF_PORT_BASE:-7900}"
 build=yes
 parse_common_options "$@"
 
-command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null || {
-  echo "redis-server and redis-benchmark are needed (apt-get install redis-server redis-tools)" >&2; exit 1; }
+require_tools redis-server redis-benchmark
 
-workdir=$(mktemp -d /tmp/fastnode-lua.XXXXXX)
-pid=""
-cleanup() { [ -z "$pid" ] || kill -9 "$pid" 2>/dev/null || true; rm -rf "$workdir"; }
-trap cleanup EXIT INT TERM
+make_workdir lua
 
 build_fastnode "$workdir"
 
 incr_script="return redis.call('INCR', KEYS[1])"
 ten_script="local n = 0 for i = 1, 10 do n = redis.call('INCR', KEYS[1]) end return n"
 library=$'#!lua name=bench\nredis.register_function(\'incr\', function(keys) return redis.call(\'INCR\', keys[1]) end)'
-
-port=$port_base
-start() { # server dir
-  local server="$1" dir="$2"
-  mkdir -p "$dir"
-  port=$((port_base + (port - port_base + 1) % 40))
-  if [ "$server" = FastNode ]; then
-    dotnet "$workdir/fastnode/FastNode.Server.dll" --port "$port" --dir "$dir" --save "" >"$dir/log" 2>&1 &
-  else
-    redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --save "" --appendonly no >"$dir/log" 2>&1 &
-  fi
-  pid=$!
-  wait_ready "$port" "$dir/log" "$server"
-}
-stop() { kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=""; }
 
 cases=("evalsha" "evalsha10" "fcall" "incr")
 incr_sha="" ten_sha=""
@@ -88,7 +69,7 @@ declare -A results cpu
 for round in $(seq 1 "$rounds"); do
   if [ $((round % 2)) -eq 1 ]; then order="FastNode Redis"; else order="Redis FastNode"; fi
   for server in $order; do
-    start "$server" "$workdir/$server-$round"
+    start_server "$server" "$workdir/$server-$round"
     incr_sha=$(redis-cli -p "$port" script load "$incr_script")
     ten_sha=$(redis-cli -p "$port" script load "$ten_script")
     [ "$(redis-cli -p "$port" function load "$library")" = bench ] || { echo "$server: FUNCTION LOAD failed" >&2; exit 1; }
@@ -107,7 +88,7 @@ for round in $(seq 1 "$rounds"); do
       done
     done
     echo "$line" >&2
-    stop
+    stop_server
   done
 done
 

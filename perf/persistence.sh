@@ -19,13 +19,9 @@ requests=1000000
 port_base="${PERF_PORT_BASE:-7800}"
 parse_common_options "$@"
 
-command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null || {
-  echo "redis-server and redis-benchmark are needed (apt-get install redis-server redis-tools)" >&2; exit 1; }
+require_tools redis-server redis-benchmark
 
-workdir=$(mktemp -d /tmp/fastnode-persist.XXXXXX)
-pid=""
-cleanup() { [ -z "$pid" ] || kill -9 "$pid" 2>/dev/null || true; rm -rf "$workdir"; }
-trap cleanup EXIT INT TERM
+make_workdir persist
 
 echo "building FastNode (Release)..." >&2
 dotnet build src/FastNode.Server -c Release --nologo -v quiet >"$workdir/build.log" 2>&1 || { tail -20 "$workdir/build.log" >&2; exit 1; }

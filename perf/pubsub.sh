@@ -46,13 +46,9 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-command -v redis-server >/dev/null && command -v redis-cli >/dev/null || {
-  echo "redis-server and redis-cli are needed (apt-get install redis-server redis-tools)" >&2; exit 1; }
+require_tools redis-server redis-cli
 
-workdir=$(mktemp -d /tmp/fastnode-pubsub.XXXXXX)
-pid=""
-cleanup() { [ -z "$pid" ] || kill -9 "$pid" 2>/dev/null || true; rm -rf "$workdir"; }
-trap cleanup EXIT INT TERM
+make_workdir pubsub
 
 if [ "$build" = yes ]; then
   echo "building FastNode and the load tool (Release)..." >&2
@@ -62,22 +58,8 @@ fi
 cp -r src/FastNode.Server/bin/Release/net10.0 "$workdir/fastnode"
 load="perf/PubSubLoad/bin/Release/net10.0/PubSubLoad.dll"
 [ -f "$load" ] || { echo "$load is missing (run without --no-build)" >&2; exit 1; }
-
-port=$port_base
-start() { # server dir
-  local server="$1" dir="$2"
-  mkdir -p "$dir"
-  port=$((port_base + (port - port_base + 1) % 40))
-  if [ "$server" = FastNode ]; then
-    # shellcheck disable=SC2086
-    dotnet "$workdir/fastnode/FastNode.Server.dll" --port "$port" --dir "$dir" --save "" $fastnode_args >"$dir/log" 2>&1 &
-  else
-    redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --save "" --appendonly no >"$dir/log" 2>&1 &
-  fi
-  pid=$!
-  wait_ready "$port" "$dir/log" "$server"
-}
-stop() { kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=""; }
+# shellcheck disable=SC2206 # --fastnode-args is a list of words
+fastnode_extra=($fastnode_args)
 
 cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%d", ($14 + $15) * 1000 / hz }' "/proc/$1/stat"; }
 field() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<<" $2"; }
@@ -89,7 +71,7 @@ for round in $(seq 1 "$rounds"); do
   [ $((round % 2)) -eq 0 ] && servers=(Redis FastNode)
   for n in "${fanouts[@]}"; do
     for server in "${servers[@]}"; do
-      start "$server" "$workdir/$server-$n-$round"
+      start_server "$server" "$workdir/$server-$n-$round"
       messages=$((deliveries / n))
       # A short warm-up (JIT, socket buffers), then the measured runs.
       timeout 60 dotnet "$load" --port "$port" --subscribers "$n" --messages $((messages / 10 + 100)) --size "$size" --seconds 20 >/dev/null 2>&1 || true
@@ -98,7 +80,7 @@ for round in $(seq 1 "$rounds"); do
       used=$(( $(cpu_ms "$pid") - before ))
       paced=$(timeout 90 dotnet "$load" --port "$port" --subscribers "$n" --messages $((paced_rate * 3 / n)) --rate $((paced_rate / n)) \
         --size "$size" --seconds 60 2>&1 | tail -1) || true
-      stop
+      stop_server
       grep -q 'complete=yes' <<<"$line" || echo "round $round: $server fan-out $n INCOMPLETE: $line" >&2
       grep -q 'complete=yes' <<<"$paced" || echo "round $round: $server fan-out $n paced run INCOMPLETE: $paced" >&2
       delivered=$(field delivered "$line")

@@ -37,13 +37,9 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null || {
-  echo "redis-server and redis-benchmark are needed (apt-get install redis-server redis-tools)" >&2; exit 1; }
+require_tools redis-server redis-benchmark
 
-workdir=$(mktemp -d /tmp/fastnode-streams.XXXXXX)
-pid=""
-cleanup() { [ -z "$pid" ] || kill -9 "$pid" 2>/dev/null || true; rm -rf "$workdir"; }
-trap cleanup EXIT INT TERM
+make_workdir streams
 
 if [ "$build" = yes ]; then
   echo "building FastNode and the load tool (Release)..." >&2
@@ -54,21 +50,6 @@ cp -r src/FastNode.Server/bin/Release/net10.0 "$workdir/fastnode"
 load="perf/StreamLoad/bin/Release/net10.0/StreamLoad.dll"
 [ -f "$load" ] || { echo "$load is missing (run without --no-build)" >&2; exit 1; }
 
-port=$port_base
-start() { # server dir
-  local server="$1" dir="$2"
-  mkdir -p "$dir"
-  port=$((port_base + (port - port_base + 1) % 40))
-  if [ "$server" = FastNode ]; then
-    dotnet "$workdir/fastnode/FastNode.Server.dll" --port "$port" --dir "$dir" --save "" >"$dir/log" 2>&1 &
-  else
-    redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --save "" --appendonly no >"$dir/log" 2>&1 &
-  fi
-  pid=$!
-  wait_ready "$port" "$dir/log" "$server"
-}
-stop() { kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=""; }
-
 used_memory() {
   redis-cli -p "$port" memory purge >/dev/null
   redis-cli -p "$port" info memory | sed -n 's/^used_memory:\([0-9]*\).*/\1/p'
@@ -78,7 +59,7 @@ declare -A xadd mem group
 for round in $(seq 1 "$rounds"); do
   if [ $((round % 2)) -eq 1 ]; then order="FastNode Redis"; else order="Redis FastNode"; fi
   for server in $order; do
-    start "$server" "$workdir/$server-$round"
+    start_server "$server" "$workdir/$server-$round"
     # Warm-up (FastNode's JIT tiers up on the first few hundred thousand commands), then the measured runs.
     redis-benchmark -p "$port" -c 50 -P 16 -n 300000 -q xadd warm '*' user alice1234 room lobby text hello-world-42 >/dev/null 2>&1
     redis-cli -p "$port" xgroup create warm readers 0 >/dev/null
@@ -96,7 +77,7 @@ for round in $(seq 1 "$rounds"); do
     redis-cli -p "$port" xgroup create g readers 0 >/dev/null
     out=$(dotnet "$load" --port "$port" --key g --group readers --consumers 8 --count 10 --entries "$group_entries" --seconds 120)
     acked=$(sed -n 's/.*rate=\([0-9]*\).*/\1/p' <<<"$out")
-    stop
+    stop_server
     xadd[$server]+="$rps "
     mem[$server]+="$per_entry "
     group[$server]+="$acked "

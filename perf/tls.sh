@@ -24,13 +24,9 @@ port_base="${PERF_PORT_BASE:-7990}"
 build=yes
 parse_common_options "$@"
 
-command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null && command -v openssl >/dev/null || {
-  echo "redis-server, redis-benchmark and openssl are needed (apt-get install redis-server redis-tools openssl)" >&2; exit 1; }
+command -v redis-server >/dev/null && require_tools redis-benchmark openssl
 
-workdir=$(mktemp -d /tmp/fastnode-tls.XXXXXX)
-pid=""
-cleanup() { [ -z "$pid" ] || kill -9 "$pid" 2>/dev/null || true; rm -rf "$workdir"; }
-trap cleanup EXIT INT TERM
+make_workdir tls
 
 build_fastnode "$workdir"
 
