@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.InteropServices;
 using FastNode.Server.Network;
 
 namespace FastNode.Benchmarks;
@@ -14,22 +13,6 @@ namespace FastNode.Benchmarks;
 public static class SlotCheckAb
 {
     private const int BatchesPerBlock = 2000;
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct TimeSpec
-    {
-        public long Seconds;
-        public long Nanoseconds;
-    }
-
-    [DllImport("libc", EntryPoint = "clock_gettime")]
-    private static extern int ClockGetTime(int clock, out TimeSpec time);
-
-    private static long ThreadCpuNs()
-    {
-        ClockGetTime(3 /* CLOCK_THREAD_CPUTIME_ID */, out var t);
-        return t.Seconds * 1_000_000_000 + t.Nanoseconds;
-    }
 
     public static void Run(int blocks)
     {
@@ -69,13 +52,13 @@ public static class SlotCheckAb
 
     private static double Time(ClusterSlotCheckBenchmarks session, string command)
     {
-        long start = ThreadCpuNs();
+        long start = ThreadCpuClock.Nanoseconds();
         for (int i = 0; i < BatchesPerBlock; i++)
         {
             if (command == "GET") session.Get();
             else session.Set();
         }
-        return (ThreadCpuNs() - start) / (double)(BatchesPerBlock * HotCommandBenchmarks.Batch);
+        return (ThreadCpuClock.Nanoseconds() - start) / (double)(BatchesPerBlock * HotCommandBenchmarks.Batch);
     }
 
     private static double Median(List<double> values)

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.InteropServices;
 using FastNode.Server;
 using FastNode.Server.Config;
 using FastNode.Server.Network;
@@ -23,22 +22,6 @@ public static class TrackingAb
     private const int Pipeline = 16;
     private const int BatchesPerBlock = 4000;
     private const int DistinctBatches = 512;
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct TimeSpec
-    {
-        public long Seconds;
-        public long Nanoseconds;
-    }
-
-    [DllImport("libc", EntryPoint = "clock_gettime")]
-    private static extern int ClockGetTime(int clock, out TimeSpec time);
-
-    private static long ThreadCpuNs()
-    {
-        ClockGetTime(3 /* CLOCK_THREAD_CPUTIME_ID */, out var t);
-        return t.Seconds * 1_000_000_000 + t.Nanoseconds;
-    }
 
     public static void Run(int blocks)
     {
@@ -102,17 +85,17 @@ public static class TrackingAb
         for (int i = 0; i < order.Length; i++) order[i] = random.Next(Keys);
         for (int round = 0; round < 5; round++)
         {
-            long start = ThreadCpuNs();
+            long start = ThreadCpuClock.Nanoseconds();
             ulong sink = 0;
             for (int i = 0; i < order.Length * 4; i++) sink += FastNode.Server.Storage.KeyHasher.Hash(keys[order[i & (order.Length - 1)]]);
-            double hashNs = (ThreadCpuNs() - start) / (double)(order.Length * 4);
-            start = ThreadCpuNs();
+            double hashNs = (ThreadCpuClock.Nanoseconds() - start) / (double)(order.Length * 4);
+            start = ThreadCpuClock.Nanoseconds();
             for (int i = 0; i < order.Length * 4; i++)
             {
                 var s = sessions[(i >> 4) % Clients];
                 server.Tracking.Table.Remember(keys[order[i & (order.Length - 1)]], s.Tracking!.Slot);
             }
-            double addNs = (ThreadCpuNs() - start) / (double)(order.Length * 4);
+            double addNs = (ThreadCpuClock.Nanoseconds() - start) / (double)(order.Length * 4);
             Console.WriteLine($"micro: hash {hashNs:F1} ns, Table.Remember {addNs:F1} ns ({sink % 2})");
         }
     }
@@ -132,13 +115,13 @@ public static class TrackingAb
 
     private static double Time(CommandProcessor[] sessions, ReadOnlySequence<byte>[] batches)
     {
-        long start = ThreadCpuNs();
+        long start = ThreadCpuClock.Nanoseconds();
         for (int i = 0; i < BatchesPerBlock; i++)
         {
             var input = batches[(i * 7) % batches.Length];
             sessions[i % sessions.Length].Process(ref input, Sink);
         }
-        return (ThreadCpuNs() - start) / (double)(BatchesPerBlock * Pipeline);
+        return (ThreadCpuClock.Nanoseconds() - start) / (double)(BatchesPerBlock * Pipeline);
     }
 
     private static double Median(List<double> values)

@@ -10,62 +10,38 @@ namespace FastNode.IntegrationTests;
 /// deleted in TearDown.
 /// </summary>
 [NonParallelizable]
-public sealed class ClusterPartitionTests : ProcessTestBase
+public sealed class ClusterPartitionTests : NetworkLabTestBase
 {
     private const int Port = 7000;
     private const int NodeTimeoutMs = 3000;
 
-    private NetworkLab? _lab;
-    private readonly List<ServerProcesses.Running> _nodes = [];
-
     protected override string DirPrefix => "fastnode-partition-";
-
-    [SetUp]
-    public void RequireNamespaces()
-    {
-        _nodes.Clear();
-        if (!NetworkLab.Available) Assert.Ignore("network namespaces need root and iproute2");
-        if (!File.Exists("/usr/bin/redis-cli")) Assert.Ignore("redis-cli is not installed");
-    }
-
-    [TearDown]
-    public void DeleteLab()
-    {
-        if (TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed)
-        {
-            foreach (var node in _nodes) TestContext.Out.WriteLine($"--- node {node.Endpoint} (exited: {node.Process.HasExited})\n{node.Log}");
-        }
-        // NUnit runs this before the base class's TearDown: kill the processes before their namespaces go.
-        Processes.Dispose();
-        _lab?.Dispose();
-        _lab = null;
-    }
 
     private void StartCluster(int count)
     {
-        _lab = NetworkLab.Create(count);
+        Lab = NetworkLab.Create(count);
         for (int i = 0; i < count; i++)
         {
             string dir = Path.Combine(Dir, $"node{i}");
             Directory.CreateDirectory(dir);
-            _nodes.Add(Processes.FastNodeIn(_lab.Hosts[i], Port, $"--dir {dir} --cluster-enabled yes --cluster-node-timeout {NodeTimeoutMs}").Ready());
+            Nodes.Add(Processes.FastNodeIn(Lab.Hosts[i], Port, $"--dir {dir} --cluster-enabled yes --cluster-node-timeout {NodeTimeoutMs}").Ready());
         }
-        var create = ServerProcesses.Run("/usr/bin/redis-cli", $"--cluster create {string.Join(' ', _nodes.Select(n => n.Endpoint))} --cluster-yes");
+        var create = ServerProcesses.Run("/usr/bin/redis-cli", $"--cluster create {string.Join(' ', Nodes.Select(n => n.Endpoint))} --cluster-yes");
         Assert.That(create.ExitCode, Is.Zero, create.Output);
-        foreach (var node in _nodes) WaitForState(node, "ok");
+        foreach (var node in Nodes) WaitForState(node, "ok");
     }
 
     [Test]
     public void IsolatedPrimaryStopsAcceptingWritesAndRejoinsAfterHealing()
     {
         StartCluster(3);
-        var isolated = _nodes[0];
+        var isolated = Nodes[0];
         string key = KeyServedBy(isolated);
         using var client = RawClient.Connect(isolated.Host, isolated.Port);
         Assert.That(client.Call("SET", key, "before"), Is.EqualTo("+OK\r\n"));
 
         var acknowledged = new List<int>();
-        _lab!.Isolate(0);
+        Lab!.Isolate(0);
         var sinceCut = Stopwatch.StartNew();
         // Keep writing until the isolated primary refuses: every write it acknowledged must survive the partition.
         string reply = "";
@@ -84,14 +60,14 @@ public sealed class ClusterPartitionTests : ProcessTestBase
         WaitForState(isolated, "fail");
 
         // The majority marks it FAIL (it has no replica to promote, so its slots stay uncovered there).
-        Probe.WaitUntil(() => Call(_nodes[1], "CLUSTER", "NODES").Split('\n').Any(l => l.Contains(isolated.Endpoint) && l.Contains(",fail")),
+        Probe.WaitUntil(() => Call(Nodes[1], "CLUSTER", "NODES").Split('\n').Any(l => l.Contains(isolated.Endpoint) && l.Contains(",fail")),
             "the majority flags the isolated primary fail");
 
-        _lab.HealAll();
-        foreach (var node in _nodes) WaitForState(node, "ok", seconds: 60);
+        Lab.HealAll();
+        foreach (var node in Nodes) WaitForState(node, "ok", seconds: 60);
         Assert.That(client.Call("SET", key, "after"), Is.EqualTo("+OK\r\n"));
         foreach (int i in acknowledged) Assert.That(client.Call("GET", $"{key}:{i}"), Is.EqualTo($"${$"v{i}".Length}\r\nv{i}\r\n"), $"write {i}");
-        Probe.WaitUntil(() => _nodes.Select(n => ConfigLines(n)).Distinct().Count() == 1, "every node agrees on one configuration");
+        Probe.WaitUntil(() => Nodes.Select(n => ConfigLines(n)).Distinct().Count() == 1, "every node agrees on one configuration");
     }
 
     [Test]
@@ -99,16 +75,16 @@ public sealed class ClusterPartitionTests : ProcessTestBase
     {
         StartCluster(3);
         // Cut 0-1 only: 2 still sees both, so 0 and 1 each keep a majority (themselves plus 2) and stay writable.
-        _lab!.Cut(0, 1);
+        Lab!.Cut(0, 1);
         Thread.Sleep(NodeTimeoutMs * 2);
-        foreach (var node in _nodes)
+        foreach (var node in Nodes)
         {
             string key = KeyServedBy(node);
             Assert.That(Call(node, "SET", key, "x"), Is.EqualTo("+OK\r\n"), $"{node.Endpoint} with one link cut");
         }
-        _lab.HealAll();
-        foreach (var node in _nodes) WaitForState(node, "ok", seconds: 60);
-        Probe.WaitUntil(() => _nodes.Select(n => ConfigLines(n)).Distinct().Count() == 1, "every node agrees on one configuration");
+        Lab.HealAll();
+        foreach (var node in Nodes) WaitForState(node, "ok", seconds: 60);
+        Probe.WaitUntil(() => Nodes.Select(n => ConfigLines(n)).Distinct().Count() == 1, "every node agrees on one configuration");
     }
 
     private static string Call(ServerProcesses.Running node, params string[] args)

@@ -8,50 +8,26 @@ namespace FastNode.IntegrationTests;
 /// Every process is killed by pid and every namespace deleted in TearDown.
 /// </summary>
 [NonParallelizable]
-public sealed class ClusterStaleSlotTests : ProcessTestBase
+public sealed class ClusterStaleSlotTests : NetworkLabTestBase
 {
     private const int Port = 7000;
     private const int ReplicaPort = 7001;
     private const int NodeTimeoutMs = 3000;
     private const int KeysPerSlot = 20;
 
-    private NetworkLab? _lab;
-    private readonly List<ServerProcesses.Running> _nodes = [];
-
     protected override string DirPrefix => "fastnode-staleslot-";
-
-    [SetUp]
-    public void RequireNamespaces()
-    {
-        _nodes.Clear();
-        if (!NetworkLab.Available) Assert.Ignore("network namespaces need root and iproute2");
-        if (!File.Exists("/usr/bin/redis-cli")) Assert.Ignore("redis-cli is not installed");
-    }
-
-    [TearDown]
-    public void DeleteLab()
-    {
-        if (TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed)
-        {
-            foreach (var node in _nodes) TestContext.Out.WriteLine($"--- node {node.Endpoint} (exited: {node.Process.HasExited})\n{node.Log}");
-        }
-        // NUnit runs this before the base class's TearDown: kill the processes before their namespaces go.
-        Processes.Dispose();
-        _lab?.Dispose();
-        _lab = null;
-    }
 
     [Test]
     public void AfterHealingTheOldPrimaryAndItsReplicaDropTheKeysOfTheSlotItLost()
     {
-        _lab = NetworkLab.Create(3);
-        for (int i = 0; i < 3; i++) _nodes.Add(StartNode(_lab.Hosts[i], Port, $"node{i}"));
-        var create = ServerProcesses.Run("/usr/bin/redis-cli", $"--cluster create {string.Join(' ', _nodes.Select(n => n.Endpoint))} --cluster-yes");
+        Lab = NetworkLab.Create(3);
+        for (int i = 0; i < 3; i++) Nodes.Add(StartNode(Lab.Hosts[i], Port, $"node{i}"));
+        var create = ServerProcesses.Run("/usr/bin/redis-cli", $"--cluster create {string.Join(' ', Nodes.Select(n => n.Endpoint))} --cluster-yes");
         Assert.That(create.ExitCode, Is.Zero, create.Output);
-        foreach (var node in _nodes) WaitForState(node, "ok");
-        var (old, taker) = (_nodes[0], _nodes[1]);
-        var replica = StartNode(_lab.Hosts[0], ReplicaPort, "replica0");
-        _nodes.Add(replica);
+        foreach (var node in Nodes) WaitForState(node, "ok");
+        var (old, taker) = (Nodes[0], Nodes[1]);
+        var replica = StartNode(Lab.Hosts[0], ReplicaPort, "replica0");
+        Nodes.Add(replica);
         Assert.That(Call(replica, "CLUSTER", "MEET", old.Host, Port.ToString()), Is.EqualTo("+OK\r\n"));
         Probe.WaitUntil(() => Call(replica, "CLUSTER", "INFO").Contains("cluster_known_nodes:4\r\n"), "the replica knows the primaries");
         Assert.That(Call(replica, "CLUSTER", "REPLICATE", Id(old)), Is.EqualTo("+OK\r\n"));
@@ -68,14 +44,14 @@ public sealed class ClusterStaleSlotTests : ProcessTestBase
         Probe.WaitUntil(() => CountKeys(replica, lostSlot) == KeysPerSlot && CountKeys(replica, keptSlot) == KeysPerSlot, "the replica has the keys");
 
         // Cut the old primary (and its replica) off; the taker claims the slot with a new epoch meanwhile.
-        _lab.Isolate(0);
+        Lab.Isolate(0);
         WaitForState(old, "fail");   // its write lease has ended: taking the slot by hand makes no second writer
         Assert.That(Call(taker, "CLUSTER", "SETSLOT", lostSlot.ToString(), "IMPORTING", Id(old)), Is.EqualTo("+OK\r\n"));
         Assert.That(Call(taker, "CLUSTER", "SETSLOT", lostSlot.ToString(), "NODE", Id(taker)), Is.EqualTo("+OK\r\n"));
         Thread.Sleep(1000);
         Assert.That(CountKeys(old, lostSlot), Is.EqualTo(KeysPerSlot), "cut off, the old primary cannot know yet");
 
-        _lab.HealAll();
+        Lab.HealAll();
         Probe.WaitUntil(() => Call(old, "GET", $"{lostTag}:0").StartsWith("-MOVED"), "the old primary learns the new owner", 60);
         Probe.WaitUntil(() => CountKeys(old, lostSlot) == 0, "the old primary deletes the stale keys");
         Probe.WaitUntil(() => CountKeys(replica, lostSlot) == 0, "its replica gets the DELs");
@@ -86,7 +62,7 @@ public sealed class ClusterStaleSlotTests : ProcessTestBase
             Assert.That(Call(old, "GET", $"{keptTag}:0"), Is.EqualTo("$1\r\nv\r\n"));
             Assert.That(old.Log, Does.Contain($"key(s) of slot {lostSlot}"));
         });
-        foreach (var node in _nodes.Take(3)) WaitForState(node, "ok", seconds: 60);
+        foreach (var node in Nodes.Take(3)) WaitForState(node, "ok", seconds: 60);
     }
 
     private ServerProcesses.Running StartNode(LabHost host, int port, string name)
