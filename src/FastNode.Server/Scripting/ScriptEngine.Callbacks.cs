@@ -70,27 +70,7 @@ public sealed unsafe partial class ScriptEngine
     {
         int count = lua_gettop(l);
         if (count == 0) return PushError(l, "ERR Please specify at least one argument for this redis lib call", raise);
-        if (count > _argRanges.Length) Array.Resize(ref _argRanges, Math.Max(count, _argRanges.Length * 2));
-        int used = 0;
-        Span<byte> number = stackalloc byte[40];
-        for (int i = 1; i <= count; i++)
-        {
-            int type = lua_type(l, i);
-            scoped ReadOnlySpan<byte> bytes;
-            if (type == TNumber)
-            {
-                // Redis 7.0 formats numbers with %.17g: 0.1 is "0.10000000000000001", 3 is "3".
-                bytes = number[..RespWriter.FormatDouble(lua_tonumber(l, i), number)];
-            }
-            else if (type == TString) bytes = ToBytes(l, i);
-            else return PushError(l, "ERR Lua redis lib command arguments must be strings or integers", raise);
-            if (used + bytes.Length > _argBytes.Length) Array.Resize(ref _argBytes, Math.Max(used + bytes.Length, _argBytes.Length * 2));
-            bytes.CopyTo(_argBytes.AsSpan(used));
-            _argRanges[i - 1] = new ArgRange(used, bytes.Length);
-            used += bytes.Length;
-        }
-        lua_settop(l, 0);
-        var args = new CommandArgs(_argBytes.AsSpan(0, used), _argRanges.AsSpan(0, count));
+        if (!TryGatherArguments(l, count, out var args)) return PushError(l, "ERR Lua redis lib command arguments must be strings or integers", raise);
         _reply.ResetWrittenCount();
         var inner = new CommandContext(new RespWriter(_reply, _resp3), _caller!, _server);
         string? refused;
@@ -120,6 +100,57 @@ public sealed unsafe partial class ScriptEngine
         }
         RespToLua.Push(l, reply, 0);
         return 1;
+    }
+
+    /// <summary>
+    /// The Lua stack's <paramref name="count"/> values as command arguments (numbers formatted as Redis formats them),
+    /// copied into the engine's reused buffers; the stack is emptied. False, with the stack as it was, when a value is
+    /// neither a string nor a number.
+    /// </summary>
+    private bool TryGatherArguments(IntPtr l, int count, out CommandArgs args)
+    {
+        args = default;
+        if (count > _argRanges.Length) Array.Resize(ref _argRanges, Math.Max(count, _argRanges.Length * 2));
+        int used = 0;
+        Span<byte> number = stackalloc byte[40];
+        for (int i = 1; i <= count; i++)
+        {
+            int type = lua_type(l, i);
+            scoped ReadOnlySpan<byte> bytes;
+            if (type == TNumber)
+            {
+                // Redis 7.0 formats numbers with %.17g: 0.1 is "0.10000000000000001", 3 is "3".
+                bytes = number[..RespWriter.FormatDouble(lua_tonumber(l, i), number)];
+            }
+            else if (type == TString) bytes = ToBytes(l, i);
+            else return false;
+            if (used + bytes.Length > _argBytes.Length) Array.Resize(ref _argBytes, Math.Max(used + bytes.Length, _argBytes.Length * 2));
+            bytes.CopyTo(_argBytes.AsSpan(used));
+            _argRanges[i - 1] = new ArgRange(used, bytes.Length);
+            used += bytes.Length;
+        }
+        lua_settop(l, 0);
+        args = new CommandArgs(_argBytes.AsSpan(0, used), _argRanges.AsSpan(0, count));
+        return true;
+    }
+
+    /// <summary>
+    /// The ACL check without a log entry. With the wrong number of arguments the key positions are unknown, so only
+    /// the command permission is checked.
+    /// </summary>
+    private bool CallerMayRun(CommandDef def, CommandArgs args)
+    {
+        var user = _caller?.User ?? _server.Acl.Default;
+        var state = user.State;
+        if (state.Unrestricted) return true;
+        if (def.Arity > 0 ? args.Count == def.Arity : args.Count >= -def.Arity)
+            return Acl.UserDirectory.Evaluate(state, def, args, out _) == Acl.AclDenial.None;
+        if (state.Root.IsAllowed(def.Id)) return true;
+        foreach (var selector in state.Selectors)
+        {
+            if (selector.IsAllowed(def.Id)) return true;
+        }
+        return false;
     }
 
     /// <summary>What the dispatcher's script path needs to know about the running script.</summary>
@@ -219,8 +250,8 @@ public sealed unsafe partial class ScriptEngine
     }
 
     /// <summary>
-    /// redis.acl_check_cmd(command, args...): FastNode has one user with every permission (requirepass only), so any
-    /// existing command is allowed; an unknown one is an error, as in Redis.
+    /// redis.acl_check_cmd(command, args...): whether the user running the script may run that command with those
+    /// arguments (command, key and channel permissions; nothing is logged); an unknown command is an error, as in Redis.
     /// </summary>
     [UnmanagedCallersOnly]
     private static int AclCheck(IntPtr l)
@@ -230,12 +261,12 @@ public sealed unsafe partial class ScriptEngine
         try
         {
             if (lua_gettop(l) == 0) return PushError(l, "ERR Please specify at least one argument for this redis lib call", raise: true);
-            if (lua_type(l, 1) != TString) return PushError(l, "ERR Lua redis lib command arguments must be strings or integers", raise: true);
-            var name = ToBytes(l, 1);
-            bool known = engine._server.Commands.Lookup.Find(name) is not null;
-            lua_settop(l, 0);
-            if (!known) return PushError(l, "ERR Invalid command passed to redis.acl_check_cmd()", raise: true);
-            lua_pushboolean(l, 1);
+            if (!engine.TryGatherArguments(l, lua_gettop(l), out var args))
+                return PushError(l, "ERR Lua redis lib command arguments must be strings or integers", raise: true);
+            var def = engine._server.Commands.Lookup.Find(args[0]);
+            if (def?.SubcommandLookup is not null && args.Count >= 2) def = def.SubcommandLookup.Find(args[1]);
+            if (def is null) return PushError(l, "ERR Invalid command passed to redis.acl_check_cmd()", raise: true);
+            lua_pushboolean(l, engine.CallerMayRun(def, args) ? 1 : 0);
             return 1;
         }
         catch (Exception)

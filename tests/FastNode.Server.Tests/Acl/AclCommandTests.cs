@@ -54,6 +54,19 @@ public sealed class AclCommandTests
     }
 
     [Test]
+    public async Task AclCheckCmdAnswersForTheUserRunningTheScriptWithoutLogging()
+    {
+        await using var c = await AsUser();
+        Assert.That(await c.CallAsync("EVAL", "return redis.acl_check_cmd('GET', 'k1')", "0"), Is.EqualTo(":1\r\n"));
+        Assert.That(await c.CallAsync("EVAL", "return redis.acl_check_cmd('SET', 'w1', 'v')", "0"), Is.EqualTo(":1\r\n"));
+        Assert.That(await c.CallAsync("EVAL", "return redis.acl_check_cmd('SET', 'r1', 'v')", "0"), Is.EqualTo("$-1\r\n"), "r* is read-only");
+        Assert.That(await c.CallAsync("EVAL", "return redis.acl_check_cmd('DEL', 'k1')", "0"), Is.EqualTo("$-1\r\n"), "DEL is not allowed");
+        Assert.That(await c.CallAsync("EVAL", "return redis.acl_check_cmd('GET')", "0"), Is.EqualTo(":1\r\n"), "wrong arity: the command alone");
+        Assert.That(await c.CallAsync("EVAL", "return redis.acl_check_cmd('NOPE')", "0"), Does.StartWith("-ERR Invalid command passed to redis.acl_check_cmd()"));
+        Assert.That(await _admin.CallAsync("ACL", "LOG"), Is.EqualTo("*0\r\n"), "a check is not a refusal");
+    }
+
+    [Test]
     public async Task HelloAuthAuthenticatesAsUser()
     {
         await using var c = new InMemoryClient(_server);
