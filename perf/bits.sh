@@ -51,42 +51,7 @@ rps_of() { # n pipeline case
     | tr '\r' '\n' | sed -n 's/.*: \([0-9.]*\) requests per second.*/\1/p' | tail -1
 }
 
-# The server's CPU time so far, in clock ticks (utime + stime).
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
-tick_us=$(awk -v t="$(getconf CLK_TCK)" 'BEGIN { print 1000000 / t }')
+prepare_server() { redis-cli -p "$port" -x set bitmap <"$workdir/bitmap" >/dev/null; }
+label_of() { command_of "$1" | sed 's/^-r [0-9]* //'; }
 
-declare -A results cpu
-for round in $(seq 1 "$rounds"); do
-  if [ $((round % 2)) -eq 1 ]; then order="FastNode Redis"; else order="Redis FastNode"; fi
-  for server in $order; do
-    start_server "$server" "$workdir/$server-$round"
-    redis-cli -p "$port" -x set bitmap <"$workdir/bitmap" >/dev/null
-    for c in "${cases[@]}"; do rps_of 50000 16 "$c" >/dev/null; done   # warm-up (JIT tiering)
-    line="round $round $server:"
-    for c in "${cases[@]}"; do
-      for p in 1 16; do
-        n=$requests; [ "$p" = 1 ] || n=$pipelined
-        before=$(cpu_ticks)
-        r=$(rps_of "$n" "$p" "$c")
-        after=$(cpu_ticks)
-        results[$server.$c.$p]+="$r "
-        cpu[$server.$c.$p]+="$(awk -v a="$after" -v b="$before" -v n="$n" -v u="$tick_us" 'BEGIN { printf "%.2f", (a - b) * u / n }') "
-        line+=" $c/P$p=$r"
-      done
-    done
-    echo "$line" >&2
-    stop_server
-  done
-done
-
-echo
-echo "commit $(git rev-parse --short HEAD), $(nproc) cores, $(dotnet --version), redis $(redis-server --version | sed 's/.*v=\([^ ]*\).*/\1/'), load $(cut -d' ' -f1-3 /proc/loadavg)"
-printf "%-40s %12s %12s %7s %10s %10s %7s\n" "median of $rounds rounds" "FastNode/s" "Redis/s" ratio "FN us/req" "Rd us/req" "ratio"
-for c in "${cases[@]}"; do
-  for p in 1 16; do
-    f=$(median <<<"${results[FastNode.$c.$p]}"); r=$(median <<<"${results[Redis.$c.$p]}")
-    fc=$(median <<<"${cpu[FastNode.$c.$p]}"); rc=$(median <<<"${cpu[Redis.$c.$p]}")
-    printf "%-40s %12s %12s %7s %10s %10s %7s\n" "$(command_of "$c" | sed 's/^-r [0-9]* //') -P $p" "$f" "$r" \
-      "$(awk -v f="$f" -v r="$r" 'BEGIN { printf "%.2f", f / r }')" "$fc" "$rc" "$(awk -v f="$fc" -v r="$rc" 'BEGIN { printf "%.2f", r / f }')"
-  done
-done
+benchmark_rounds

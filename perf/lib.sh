@@ -88,3 +88,52 @@ require_tools() { # tool...
     command -v "$tool" >/dev/null || { echo "$* are needed (apt-get install redis-server redis-tools)" >&2; exit 1; }
   done
 }
+
+# The side-by-side redis-benchmark rounds (bits.sh, lua.sh). The script defines the array "cases" and: rps_of <n>
+# <pipeline> <case> (req/s of one redis-benchmark run on $port), label_of <case> (its row name) and prepare_server
+# (run after each start: data, scripts). Each round starts FastNode and Redis in turn (the order swapped every round)
+# on fresh processes, warms every case up unmeasured (JIT tiering), then runs every case at P1 ($requests requests)
+# and -P 16 ($pipelined), recording req/s and the server's CPU time per request (utime + stime from /proc); then
+# prints the medians, the throughput ratio and Redis's CPU per request over FastNode's.
+benchmark_rounds() {
+  local tick_us round order server c p n r before after line f rd fc rc
+  tick_us=$(awk -v t="$(getconf CLK_TCK)" 'BEGIN { print 1000000 / t }')
+  declare -A results cpu
+  for round in $(seq 1 "$rounds"); do
+    if [ $((round % 2)) -eq 1 ]; then order="FastNode Redis"; else order="Redis FastNode"; fi
+    for server in $order; do
+      start_server "$server" "$workdir/$server-$round"
+      prepare_server "$server"
+      for c in "${cases[@]}"; do rps_of 50000 16 "$c" >/dev/null; done
+      line="round $round $server:"
+      for c in "${cases[@]}"; do
+        for p in 1 16; do
+          n=$requests; [ "$p" = 1 ] || n=$pipelined
+          before=$(server_cpu_ticks)
+          r=$(rps_of "$n" "$p" "$c")
+          after=$(server_cpu_ticks)
+          results[$server.$c.$p]+="$r "
+          cpu[$server.$c.$p]+="$(awk -v a="$after" -v b="$before" -v n="$n" -v u="$tick_us" 'BEGIN { printf "%.2f", (a - b) * u / n }') "
+          line+=" $c/P$p=$r"
+        done
+      done
+      echo "$line" >&2
+      stop_server
+    done
+  done
+
+  echo
+  echo "commit $(git rev-parse --short HEAD), $(nproc) cores, $(dotnet --version), redis $(redis-server --version | sed 's/.*v=\([^ ]*\).*/\1/'), load $(cut -d' ' -f1-3 /proc/loadavg)"
+  printf "%-40s %12s %12s %7s %10s %10s %7s\n" "median of $rounds rounds" "FastNode/s" "Redis/s" ratio "FN us/req" "Rd us/req" "ratio"
+  for c in "${cases[@]}"; do
+    for p in 1 16; do
+      f=$(median <<<"${results[FastNode.$c.$p]}"); rd=$(median <<<"${results[Redis.$c.$p]}")
+      fc=$(median <<<"${cpu[FastNode.$c.$p]}"); rc=$(median <<<"${cpu[Redis.$c.$p]}")
+      printf "%-40s %12s %12s %7s %10s %10s %7s\n" "$(label_of "$c") -P $p" "$f" "$rd" \
+        "$(awk -v f="$f" -v r="$rd" 'BEGIN { printf "%.2f", f / r }')" "$fc" "$rc" "$(awk -v f="$fc" -v r="$rc" 'BEGIN { printf "%.2f", r / f }')"
+    done
+  done
+}
+
+# The CPU time of the server start_server started, so far, in clock ticks (utime + stime).
+server_cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
