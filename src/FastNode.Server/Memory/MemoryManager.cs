@@ -133,14 +133,17 @@ public sealed class MemoryManager
         return Math.Max(1, (long)(us * Stopwatch.Frequency / 1_000_000));
     }
 
-    /// <summary>Cron: sums the normal clients' buffers (mem_clients_normal) and notes the peak.</summary>
+    /// <summary>
+    /// Cron: sums the normal clients' memory (mem_clients_normal), the same figure per client as CLIENT LIST tot-mem and
+    /// client eviction (<see cref="ClientMemory"/>), and notes the peak.
+    /// </summary>
     public void Sample()
     {
         long total = 0;
         foreach (var client in _server.Clients.All)
         {
             if (client.Replica is not null) continue;
-            total += client.QueryBufferBytes + client.OutputBufferUsage();
+            total += ClientMemory.Of(client);
         }
         Volatile.Write(ref _clientBuffers, total);
         ObservePeak();
